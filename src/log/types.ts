@@ -1,0 +1,67 @@
+/**
+ * The port every log backend implements: a per-thread, append-only, gapless sequence of entries,
+ * with forks that read through their parent and snapshots for the state fold.
+ */
+import type { LogEntry, NewEntry } from "../events/index.js";
+
+export interface ThreadMeta {
+  id: string;
+  /** The thread this one was forked from, and the last parent seq it reads through. */
+  parentId?: string;
+  forkSeq?: number;
+  /** Seq of the newest entry (0 for an empty thread). Includes the inherited prefix of a fork. */
+  headSeq: number;
+  name?: string;
+  /** ISO-8601 time the thread was created (from the injected clock). */
+  createdAt: string;
+}
+
+export interface CreateThreadOptions {
+  id?: string;
+  name?: string;
+}
+
+export interface AppendOptions {
+  /** The head seq the writer believes is current; a mismatch rejects with `ConcurrencyError`. */
+  expectedSeq?: number;
+}
+
+export interface ReadRange {
+  /** First seq, inclusive (default 1). */
+  from?: number;
+  /** Last seq, inclusive (default the head at the time of reading). */
+  to?: number;
+}
+
+export interface SubscribeOptions {
+  signal?: AbortSignal;
+}
+
+export interface Snapshot<T = unknown> {
+  seq: number;
+  data: T;
+}
+
+export interface EventLog {
+  createThread(options?: CreateThreadOptions): Promise<ThreadMeta>;
+  getThread(threadId: string): Promise<ThreadMeta | undefined>;
+  listThreads(): Promise<ThreadMeta[]>;
+  /** Sets mutable metadata (the name). */
+  updateThread(threadId: string, patch: { name?: string }): Promise<ThreadMeta>;
+
+  /** Appends entries with gapless seqs after the head; resolves with the stored entries once durable. */
+  append(threadId: string, entries: readonly NewEntry[], options?: AppendOptions): Promise<LogEntry[]>;
+  head(threadId: string): Promise<number>;
+  read(threadId: string, range?: ReadRange): AsyncIterable<LogEntry>;
+  /** Every entry from `fromSeq` on, then live appends, in order, with no gaps or duplicates. */
+  subscribe(threadId: string, fromSeq: number, options?: SubscribeOptions): AsyncIterable<LogEntry>;
+
+  /** A new thread reading `sourceThreadId` up to `atSeq`, continuing with its own from `atSeq + 1`. */
+  fork(sourceThreadId: string, atSeq: number, options?: CreateThreadOptions): Promise<ThreadMeta>;
+
+  putSnapshot(threadId: string, seq: number, data: unknown): Promise<void>;
+  /** The newest snapshot at or before `seq` (a fork sees its parent's snapshots up to the fork point). */
+  getSnapshot<T = unknown>(threadId: string, atOrBeforeSeq: number): Promise<Snapshot<T> | undefined>;
+
+  close(): Promise<void>;
+}
