@@ -21,6 +21,8 @@ const envelope = <K extends EntryKind, P extends z.ZodType>(kind: K, payload: P)
     threadId: z.string(),
     seq: z.number().int().positive(),
     ts: z.string(),
+    /** The submission that caused this entry: the `id` of the `Event { id, msg }` it publishes as. */
+    sub: z.string().optional(),
     kind: z.literal(kind),
     payload,
   });
@@ -37,7 +39,9 @@ export type LogEntry = z.infer<typeof LogEntry>;
 export type EntryOf<K extends EntryKind> = Extract<LogEntry, { kind: K }>;
 
 /** What a writer hands to `EventLog.append`: the log assigns `threadId`, `seq` and `v`. */
-export type NewEntry = { [K in EntryKind]: { kind: K; payload: EntryOf<K>["payload"]; ts?: string } }[EntryKind];
+export type NewEntry = {
+  [K in EntryKind]: { kind: K; payload: EntryOf<K>["payload"]; ts?: string; sub?: string };
+}[EntryKind];
 
 function parseWith<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const result = schema.safeParse(value);
@@ -74,6 +78,7 @@ export function parseLogEntry(value: unknown): LogEntry {
   if (typeof raw.threadId !== "string") throw new SchemaError("log entry", "threadId must be a string");
   if (!Number.isInteger(raw.seq) || (raw.seq as number) < 1) throw new SchemaError("log entry", "seq must be a positive integer");
   if (typeof raw.ts !== "string") throw new SchemaError("log entry", "ts must be a string");
+  if (raw.sub !== undefined && typeof raw.sub !== "string") throw new SchemaError("log entry", "sub must be a string");
   const payload = parsePayload(raw.kind as EntryKind, raw.payload);
   return { ...raw, payload } as LogEntry;
 }
