@@ -27,7 +27,7 @@ export function parseTagged<T>(table: SchemaTable, value: unknown, what: string)
 }
 
 /** Builds `z.discriminatedUnion("type", ...)` from a table, for typing and JSON Schema. */
-export function unionOf<T extends SchemaTable>(table: T) {
-  const options = Object.values(table) as unknown as [z.ZodObject, ...z.ZodObject[]];
+export function unionOf<T extends Record<string, z.ZodObject>>(table: T) {
+  const options = Object.values(table) as unknown as [T[keyof T], ...T[keyof T][]];
   return z.discriminatedUnion("type", options);
 }

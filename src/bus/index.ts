@@ -1,0 +1,2 @@
+/** The RxJS bus: validate, append to the log (write-ahead), then publish. */
+export { ThreadBus, BusClosedError } from "./thread-bus.js";

@@ -1,0 +1,187 @@
+/**
+ * One actor per thread: Codex's `submission_loop`. Submissions arrive already in the log; the
+ * session queues them, runs at most one turn (or one other task) at a time, routes steering input,
+ * interrupts and answers to the active turn, and ends with `shutdown`.
+ */
+import { assign, enqueueActions, fromPromise, setup } from "xstate";
+import type { Submission, UserInputItem } from "../events/index.js";
+import { turnMachine, type TurnOutput } from "./turn.js";
+
+export interface SessionInput {
+  threadId: string;
+}
+
+export type SessionEvent = { type: "SUBMIT"; submission: Submission };
+
+interface SessionContext {
+  threadId: string;
+  queue: Submission[];
+  /** Set when `shutdown` arrived while a turn ran: end after it. */
+  shutdownRequested: Submission | null;
+  immediateCount: number;
+}
+
+/** Ops that start a model turn (when idle) or steer the running one. */
+const TURN_OPS = new Set(["user_input", "user_turn", "user_input_with_turn_context"]);
+/** Ops answered by whatever waits inside the active turn, by id. */
+const ANSWER_OPS = new Set([
+  "exec_approval",
+  "patch_approval",
+  "user_input_answer",
+  "request_user_input_response",
+  "dynamic_tool_response",
+  "resolve_elicitation",
+  "request_permissions_response",
+]);
+/** Ops handled at once, whatever runs: they never touch the model history. */
+const IMMEDIATE_OPS = new Set(["override_turn_context", "set_thread_name", "list_mcp_tools", "add_to_history"]);
+
+export function userItemsOf(submission: Submission): UserInputItem[] {
+  const op = submission.op as { items?: UserInputItem[] };
+  return op.items ?? [];
+}
+
+/** The id an answer op names: the request it answers. */
+export function answerTargetId(submission: Submission): string {
+  const op = submission.op as { id?: string; request_id?: string | number; server_name?: string };
+  if (submission.op.type === "resolve_elicitation") return `${op.server_name}:${String(op.request_id)}`;
+  return op.id ?? "";
+}
+
+const notProvided = (name: string) => () => {
+  throw new Error(`session actor "${name}" was not provided`);
+};
+
+export const sessionMachine = setup({
+  types: {
+    input: {} as SessionInput,
+    context: {} as SessionContext,
+    events: {} as SessionEvent,
+  },
+  actors: {
+    turn: turnMachine,
+    /** A queued task that is not a model turn: compact, rollback, a user shell command, ... */
+    runTask: fromPromise<void, { submission: Submission }>(notProvided("runTask")),
+    /** An op handled alongside whatever runs; `busy` says whether a turn or task is active. */
+    handleImmediate: fromPromise<void, { submission: Submission; busy: boolean }>(notProvided("handleImmediate")),
+    /** Records `shutdown_complete` and releases the thread's resources. */
+    shutdown: fromPromise<void, { submission: Submission }>(notProvided("shutdown")),
+  },
+  actions: {
+    enqueue: assign(({ context, event }) => ({ queue: [...context.queue, event.submission] })),
+    dequeue: assign(({ context }) => ({ queue: context.queue.slice(1) })),
+    spawnImmediate: enqueueActions(({ context, event, enqueue }, params: { busy: boolean }) => {
+      enqueue.assign({ immediateCount: context.immediateCount + 1 });
+      enqueue.spawnChild("handleImmediate", {
+        id: `immediate:${context.immediateCount + 1}`,
+        input: { submission: event.submission, busy: params.busy },
+      });
+    }),
+    routeToTurn: enqueueActions(({ event, enqueue }) => {
+      const { submission } = event;
+      const type = submission.op.type;
+      if (TURN_OPS.has(type)) {
+        enqueue.sendTo("turn", { type: "STEER", input: { subId: submission.id, items: userItemsOf(submission) } });
+      } else if (type === "interrupt") {
+        enqueue.sendTo("turn", { type: "INTERRUPT" });
+      } else if (ANSWER_OPS.has(type)) {
+        enqueue.sendTo("turn", { type: "ANSWER", targetId: answerTargetId(submission), submission });
+      }
+    }),
+    requestShutdown: enqueueActions(({ event, enqueue }) => {
+      enqueue.assign({ shutdownRequested: event.submission });
+      enqueue.sendTo("turn", { type: "INTERRUPT" });
+    }),
+  },
+  guards: {
+    isImmediate: ({ event }) => IMMEDIATE_OPS.has(event.submission.op.type),
+    isTurnRouted: ({ event }) =>
+      TURN_OPS.has(event.submission.op.type) ||
+      ANSWER_OPS.has(event.submission.op.type) ||
+      event.submission.op.type === "interrupt",
+    isShutdown: ({ event }) => event.submission.op.type === "shutdown",
+    isRollback: ({ event }) => event.submission.op.type === "thread_rollback",
+    queueEmpty: ({ context }) => context.queue.length === 0,
+    nextIsTurn: ({ context }) => TURN_OPS.has(context.queue[0]!.op.type),
+    nextIsShutdown: ({ context }) => context.queue[0]!.op.type === "shutdown",
+    nextIsIgnored: ({ context }) => context.queue[0]!.op.type === "interrupt",
+    shutdownRequested: ({ context }) => context.shutdownRequested !== null,
+  },
+}).createMachine({
+  id: "session",
+  context: ({ input }) => ({ threadId: input.threadId, queue: [], shutdownRequested: null, immediateCount: 0 }),
+  initial: "dispatching",
+  states: {
+    dispatching: {
+      always: [
+        { guard: "queueEmpty", target: "idle" },
+        { guard: "nextIsShutdown", target: "shuttingDown" },
+        { guard: "nextIsIgnored", target: "dispatching", actions: "dequeue", reenter: true },
+        { guard: "nextIsTurn", target: "turn" },
+        { target: "task" },
+      ],
+    },
+    idle: {
+      on: {
+        SUBMIT: [
+          { guard: "isImmediate", actions: { type: "spawnImmediate", params: { busy: false } } },
+          // Nothing runs: answers and interrupts find no one; the immediate handler reports it.
+          {
+            guard: ({ event }) => event.submission.op.type === "interrupt" || ANSWER_OPS.has(event.submission.op.type),
+            actions: { type: "spawnImmediate", params: { busy: false } },
+          },
+          { target: "dispatching", actions: "enqueue" },
+        ],
+      },
+    },
+    turn: {
+      invoke: {
+        id: "turn",
+        src: "turn",
+        input: ({ context }) => ({ turnId: context.queue[0]!.id, items: userItemsOf(context.queue[0]!) }),
+        onDone: [
+          { guard: "shutdownRequested", target: "shuttingDown" },
+          { target: "dispatching", actions: "dequeue" },
+        ],
+        onError: { target: "dispatching", actions: "dequeue" },
+      },
+      on: {
+        SUBMIT: [
+          { guard: "isShutdown", actions: "requestShutdown" },
+          { guard: "isImmediate", actions: { type: "spawnImmediate", params: { busy: true } } },
+          // Codex refuses a rollback while a turn runs; the handler reports it.
+          { guard: "isRollback", actions: { type: "spawnImmediate", params: { busy: true } } },
+          { guard: "isTurnRouted", actions: "routeToTurn" },
+          { actions: "enqueue" },
+        ],
+      },
+    },
+    task: {
+      invoke: {
+        src: "runTask",
+        input: ({ context }) => ({ submission: context.queue[0]! }),
+        onDone: { target: "dispatching", actions: "dequeue" },
+        onError: { target: "dispatching", actions: "dequeue" },
+      },
+      on: {
+        SUBMIT: [
+          { guard: "isImmediate", actions: { type: "spawnImmediate", params: { busy: true } } },
+          { guard: "isRollback", actions: { type: "spawnImmediate", params: { busy: true } } },
+          { actions: "enqueue" },
+        ],
+      },
+    },
+    shuttingDown: {
+      invoke: {
+        src: "shutdown",
+        input: ({ context }) =>
+          ({ submission: context.shutdownRequested ?? context.queue.find((s) => s.op.type === "shutdown")! }),
+        onDone: "closed",
+        onError: "closed",
+      },
+    },
+    closed: { type: "final" },
+  },
+});
+
+export type { TurnOutput };

@@ -1,0 +1,173 @@
+/**
+ * One actor per tool call: assess it under the thread's policy, wait for an approval when one is
+ * needed, run it, and end with the output item. Cancelling ends it at once with an aborted output
+ * (a running tool is told to stop and reports what it had, like Codex's "aborted by user").
+ */
+import { assign, fromCallback, fromPromise, sendTo, setup } from "xstate";
+import type { ResponseItem } from "../events/index.js";
+import type { AnswerEvent, ToolAssessment, ToolCallRequest, ToolCallResult } from "./types.js";
+
+export interface ToolCallInput {
+  turnId: string;
+  call: ToolCallRequest;
+}
+
+export interface ToolCallContext extends ToolCallInput {
+  approvalId?: string;
+  answer?: AnswerEvent;
+  result?: ToolCallResult;
+}
+
+export type ToolCallEvent =
+  | { type: "CANCEL" }
+  | AnswerEvent
+  | { type: "TOOL_RESULT"; output: ResponseItem };
+
+export interface ExecuteToolInput extends ToolCallInput {
+  approved: boolean;
+}
+
+export interface ApprovalOutcome {
+  /** Run the tool, or end with this output (denied), or end the turn (abort). */
+  type: "run" | "output" | "abort_turn";
+  output?: ResponseItem;
+}
+
+/** The output item Codex records for a call that never ran. */
+export function abortedOutput(call: ToolCallRequest, text = "aborted"): ResponseItem {
+  return call.kind === "custom"
+    ? { type: "custom_tool_call_output", call_id: call.callId, output: text }
+    : { type: "function_call_output", call_id: call.callId, output: text };
+}
+
+const notProvided = (name: string) => () => {
+  throw new Error(`tool-call actor "${name}" was not provided`);
+};
+
+export const toolCallMachine = setup({
+  types: {
+    input: {} as ToolCallInput,
+    context: {} as ToolCallContext,
+    events: {} as ToolCallEvent,
+    output: {} as ToolCallResult,
+  },
+  actors: {
+    assessToolCall: fromPromise<ToolAssessment, ToolCallInput>(notProvided("assessToolCall")),
+    requestApproval: fromPromise<void, ToolCallInput & { approvalId: string }>(notProvided("requestApproval")),
+    decideApproval: fromPromise<ApprovalOutcome, ToolCallInput & { answer: AnswerEvent }>(notProvided("decideApproval")),
+    executeTool: fromCallback<{ type: "CANCEL" }, ExecuteToolInput>(notProvided("executeTool")),
+  },
+  actions: {
+    setResult: assign(({ context, event }) => ({
+      result: { callId: context.call.callId, output: (event as unknown as { output: ResponseItem }).output },
+    })),
+    failWithError: assign(({ context, event }) => ({
+      result: {
+        callId: context.call.callId,
+        output: abortedOutput(context.call, `tool call failed: ${errorText((event as { error?: unknown }).error)}`),
+      },
+    })),
+  },
+}).createMachine({
+  id: "toolCall",
+  context: ({ input }) => ({ ...input }),
+  initial: "assessing",
+  output: ({ context }) => context.result ?? { callId: context.call.callId, output: abortedOutput(context.call) },
+  states: {
+    assessing: {
+      invoke: {
+        src: "assessToolCall",
+        input: ({ context }) => ({ turnId: context.turnId, call: context.call }),
+        onDone: [
+          {
+            guard: ({ event }) => event.output.type === "needs_approval",
+            target: "requestingApproval",
+            actions: assign({
+              approvalId: ({ event }) => (event.output.type === "needs_approval" ? event.output.approvalId : undefined),
+            }),
+          },
+          {
+            guard: ({ event }) => event.output.type === "reject",
+            target: "done",
+            actions: assign({
+              result: ({ context, event }) => ({
+                callId: context.call.callId,
+                output: event.output.type === "reject" ? event.output.output : abortedOutput(context.call),
+              }),
+            }),
+          },
+          { target: "running" },
+        ],
+        onError: { target: "done", actions: "failWithError" },
+      },
+      on: { CANCEL: "done" },
+    },
+    requestingApproval: {
+      invoke: {
+        src: "requestApproval",
+        input: ({ context }) => ({ turnId: context.turnId, call: context.call, approvalId: context.approvalId! }),
+        onDone: "awaitingApproval",
+        onError: { target: "done", actions: "failWithError" },
+      },
+      on: { CANCEL: "done" },
+    },
+    awaitingApproval: {
+      on: {
+        ANSWER: { target: "deciding", actions: assign({ answer: ({ event }) => event }) },
+        CANCEL: "done",
+      },
+    },
+    deciding: {
+      invoke: {
+        src: "decideApproval",
+        input: ({ context }) => ({
+          turnId: context.turnId,
+          call: context.call,
+          answer: context.answer!,
+        }),
+        onDone: [
+          { guard: ({ event }) => event.output.type === "run", target: "runningApproved" },
+          {
+            target: "done",
+            actions: assign({
+              result: ({ context, event }) => ({
+                callId: context.call.callId,
+                output: event.output.output ?? abortedOutput(context.call),
+                abortTurn: event.output.type === "abort_turn",
+              }),
+            }),
+          },
+        ],
+        onError: { target: "done", actions: "failWithError" },
+      },
+      on: { CANCEL: "done" },
+    },
+    running: {
+      invoke: {
+        id: "exec",
+        src: "executeTool",
+        input: ({ context }) => ({ turnId: context.turnId, call: context.call, approved: false }),
+      },
+      on: {
+        TOOL_RESULT: { target: "done", actions: "setResult" },
+        CANCEL: { actions: sendTo("exec", { type: "CANCEL" }) },
+      },
+    },
+    runningApproved: {
+      invoke: {
+        id: "exec",
+        src: "executeTool",
+        input: ({ context }) => ({ turnId: context.turnId, call: context.call, approved: true }),
+      },
+      on: {
+        TOOL_RESULT: { target: "done", actions: "setResult" },
+        CANCEL: { actions: sendTo("exec", { type: "CANCEL" }) },
+      },
+    },
+    done: { type: "final" },
+  },
+});
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

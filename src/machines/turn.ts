@@ -1,0 +1,262 @@
+/**
+ * One actor per turn: what Codex's `run_turn` does. Record the turn's start (context updates and the
+ * user message), then loop: sample the model (tool calls start as soon as their item is in the log),
+ * wait for the calls, record their outputs in call order, drain steering input, and sample again
+ * while a follow-up is needed. Interrupt cancels whatever runs and records Codex's abort trail.
+ */
+import { assign, enqueueActions, fromCallback, fromPromise, setup } from "xstate";
+import type { ResponseItem, UserInputItem } from "../events/index.js";
+import { abortedOutput, toolCallMachine } from "./tool-call.js";
+import type { AnswerEvent, PendingInput, ToolCallRequest, ToolCallResult } from "./types.js";
+
+export interface TurnInput {
+  /** Codex uses the submission id as the turn id. */
+  turnId: string;
+  items: UserInputItem[];
+}
+
+export interface TurnError {
+  message: string;
+  /** Codex's `codex_error_info` for the `error` event. */
+  info?: unknown;
+}
+
+export type TurnStatus = "completed" | "aborted" | "failed";
+
+export interface TurnOutput {
+  turnId: string;
+  status: TurnStatus;
+  lastAgentMessage: string | null;
+}
+
+export type SampleEvent =
+  | { type: "TOOL_CALL"; call: ToolCallRequest }
+  | { type: "SAMPLE_DONE"; lastAgentMessage: string | null }
+  | { type: "SAMPLE_FAILED"; error: TurnError };
+
+export type TurnEvent =
+  | SampleEvent
+  | { type: "INTERRUPT" }
+  | { type: "STEER"; input: PendingInput }
+  | AnswerEvent;
+
+interface TurnContext {
+  turnId: string;
+  items: UserInputItem[];
+  /** Calls of the current sampling round, in the order the model made them. */
+  calls: ToolCallRequest[];
+  results: Record<string, ToolCallResult>;
+  pendingInput: PendingInput[];
+  lastAgentMessage: string | null;
+  error?: TurnError;
+  /** Calls whose output is already recorded (or being recorded), so an abort never writes two. */
+  recorded: string[];
+  status: TurnStatus;
+}
+
+export interface RecordOutputsInput {
+  turnId: string;
+  outputs: ResponseItem[];
+}
+
+export interface AbortTurnInput {
+  turnId: string;
+  /** Outputs for calls that had none yet, in call order. */
+  outputs: ResponseItem[];
+}
+
+const notProvided = (name: string) => () => {
+  throw new Error(`turn actor "${name}" was not provided`);
+};
+
+const childId = (callId: string) => `call:${callId}`;
+const CALL_DONE = "xstate.done.actor.call:";
+
+function allDone(context: TurnContext): boolean {
+  return context.calls.every((call) => context.results[call.callId] !== undefined);
+}
+
+function unrecordedOutputs(context: TurnContext): ResponseItem[] {
+  return context.calls
+    .filter((call) => !context.recorded.includes(call.callId))
+    .map((call) => context.results[call.callId]?.output ?? abortedOutput(call));
+}
+
+export const turnMachine = setup({
+  types: {
+    input: {} as TurnInput,
+    context: {} as TurnContext,
+    events: {} as TurnEvent,
+    output: {} as TurnOutput,
+  },
+  actors: {
+    beginTurn: fromPromise<void, TurnInput>(notProvided("beginTurn")),
+    sample: fromCallback<{ type: "STOP" }, { turnId: string }>(notProvided("sample")),
+    toolCall: toolCallMachine,
+    recordOutputs: fromPromise<void, RecordOutputsInput>(notProvided("recordOutputs")),
+    recordPendingInput: fromPromise<void, { turnId: string; inputs: PendingInput[] }>(notProvided("recordPendingInput")),
+    completeTurn: fromPromise<void, { turnId: string; lastAgentMessage: string | null }>(notProvided("completeTurn")),
+    failTurn: fromPromise<void, { turnId: string; error: TurnError; outputs: ResponseItem[] }>(notProvided("failTurn")),
+    abortTurn: fromPromise<void, AbortTurnInput>(notProvided("abortTurn")),
+  },
+  actions: {
+    spawnCall: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== "TOOL_CALL") return;
+      enqueue.assign({ calls: [...context.calls, event.call] });
+      enqueue.spawnChild("toolCall", {
+        id: childId(event.call.callId),
+        input: { turnId: context.turnId, call: event.call },
+      });
+    }),
+    collectResult: assign(({ context, event }) => {
+      const output = (event as unknown as { output: ToolCallResult }).output;
+      return { results: { ...context.results, [output.callId]: output } };
+    }),
+    queueInput: assign(({ context, event }) =>
+      event.type === "STEER" ? { pendingInput: [...context.pendingInput, event.input] } : {},
+    ),
+    routeAnswer: enqueueActions(({ event, enqueue, self }) => {
+      if (event.type !== "ANSWER") return;
+      const target = self.getSnapshot().children[childId(event.targetId)];
+      if (target) enqueue.sendTo(target, event);
+    }),
+    cancelCalls: enqueueActions(({ context, enqueue, self }) => {
+      const children = self.getSnapshot().children;
+      for (const call of context.calls) {
+        const child = children[childId(call.callId)];
+        if (child && context.results[call.callId] === undefined) enqueue.sendTo(child, { type: "CANCEL" });
+      }
+    }),
+    markRecorded: assign(({ context }) => ({
+      recorded: [...context.recorded, ...context.calls.map((call) => call.callId)],
+    })),
+    startNextRound: assign({ calls: [], results: {} }),
+  },
+  guards: {
+    allCallsDone: ({ context }) => allDone(context),
+    abortRequestedByCall: ({ context }) => Object.values(context.results).some((result) => result.abortTurn),
+    needsFollowUp: ({ context }) => context.calls.length > 0 || context.pendingInput.length > 0,
+    hasPendingInput: ({ context }) => context.pendingInput.length > 0,
+    isCallDone: ({ event }) => event.type.startsWith(CALL_DONE),
+  },
+}).createMachine({
+  id: "turn",
+  context: ({ input }) => ({
+    turnId: input.turnId,
+    items: input.items,
+    calls: [],
+    results: {},
+    pendingInput: [],
+    lastAgentMessage: null,
+    recorded: [],
+    status: "completed",
+  }),
+  initial: "starting",
+  output: ({ context }) => ({
+    turnId: context.turnId,
+    status: context.status,
+    lastAgentMessage: context.lastAgentMessage,
+  }),
+  on: {
+    STEER: { actions: "queueInput" },
+    ANSWER: { actions: "routeAnswer" },
+    "xstate.done.actor.*": { guard: "isCallDone", actions: "collectResult" },
+  },
+  states: {
+    starting: {
+      invoke: {
+        src: "beginTurn",
+        input: ({ context }) => ({ turnId: context.turnId, items: context.items }),
+        onDone: "sampling",
+        onError: { target: "failing", actions: assign({ error: ({ event }) => toTurnError(event.error) }) },
+      },
+      on: { INTERRUPT: "cancelling" },
+    },
+    sampling: {
+      invoke: { id: "sample", src: "sample", input: ({ context }) => ({ turnId: context.turnId }) },
+      on: {
+        TOOL_CALL: { actions: "spawnCall" },
+        SAMPLE_DONE: {
+          target: "awaitingCalls",
+          actions: assign({ lastAgentMessage: ({ event }) => event.lastAgentMessage }),
+        },
+        SAMPLE_FAILED: { target: "cancellingForFailure", actions: assign({ error: ({ event }) => event.error }) },
+        INTERRUPT: "cancelling",
+      },
+    },
+    awaitingCalls: {
+      always: [
+        { guard: "abortRequestedByCall", target: "cancelling" },
+        { guard: "allCallsDone", target: "recordingOutputs" },
+      ],
+      on: { INTERRUPT: "cancelling" },
+    },
+    recordingOutputs: {
+      entry: "markRecorded",
+      invoke: {
+        src: "recordOutputs",
+        input: ({ context }) => ({
+          turnId: context.turnId,
+          outputs: context.calls.map((call) => context.results[call.callId]!.output),
+        }),
+        onDone: [
+          { guard: "needsFollowUp", target: "drainingInput" },
+          { target: "completing" },
+        ],
+        onError: { target: "failing", actions: assign({ error: ({ event }) => toTurnError(event.error) }) },
+      },
+      on: { INTERRUPT: "cancelling" },
+    },
+    drainingInput: {
+      entry: "startNextRound",
+      always: { guard: ({ context }) => context.pendingInput.length === 0, target: "sampling" },
+      invoke: {
+        src: "recordPendingInput",
+        input: ({ context }) => ({ turnId: context.turnId, inputs: context.pendingInput }),
+        onDone: { target: "sampling", actions: assign({ pendingInput: [] }) },
+        onError: { target: "failing", actions: assign({ error: ({ event }) => toTurnError(event.error) }) },
+      },
+      on: { INTERRUPT: "cancelling" },
+    },
+    completing: {
+      invoke: {
+        src: "completeTurn",
+        input: ({ context }) => ({ turnId: context.turnId, lastAgentMessage: context.lastAgentMessage }),
+        onDone: "completed",
+        onError: "completed",
+      },
+    },
+    cancellingForFailure: {
+      entry: "cancelCalls",
+      always: { guard: "allCallsDone", target: "failing" },
+    },
+    failing: {
+      entry: assign({ status: "failed" }),
+      invoke: {
+        src: "failTurn",
+        input: ({ context }) => ({ turnId: context.turnId, error: context.error!, outputs: unrecordedOutputs(context) }),
+        onDone: "completed",
+        onError: "completed",
+      },
+    },
+    cancelling: {
+      entry: "cancelCalls",
+      always: { guard: "allCallsDone", target: "recordingAbort" },
+    },
+    recordingAbort: {
+      entry: assign({ status: "aborted" }),
+      invoke: {
+        src: "abortTurn",
+        input: ({ context }) => ({ turnId: context.turnId, outputs: unrecordedOutputs(context) }),
+        onDone: "aborted",
+        onError: "aborted",
+      },
+    },
+    completed: { type: "final" },
+    aborted: { type: "final" },
+  },
+});
+
+export function toTurnError(error: unknown): TurnError {
+  return { message: error instanceof Error ? error.message : String(error) };
+}

@@ -1,0 +1,41 @@
+/** Data the machines exchange. Plain, serializable values: machines hold no IO handles. */
+import type { ResponseItem, ReviewDecision, Submission, UserInputItem } from "../events/index.js";
+
+/** A tool call the model asked for, as recorded in the history. */
+export interface ToolCallRequest {
+  callId: string;
+  /** The tool's name as the model called it (namespaced MCP tools included). */
+  name: string;
+  kind: "function" | "custom" | "local_shell";
+  /** JSON text for function calls, raw text for custom tools. */
+  input: string;
+}
+
+/** What a tool call ends with: the output item to record, and whether the turn must stop. */
+export interface ToolCallResult {
+  callId: string;
+  output: ResponseItem;
+  /** The user answered an approval with `abort`: the turn ends as interrupted. */
+  abortTurn?: boolean;
+}
+
+/** How a tool call may proceed under the thread's policy (decided by a pure rule, see src/safety). */
+export type ToolAssessment =
+  | { type: "run" }
+  | { type: "needs_approval"; approvalId: string }
+  | { type: "reject"; output: ResponseItem };
+
+/** An answer routed from a submission to whatever waits for it (approval, question, host tool). */
+export interface AnswerEvent {
+  type: "ANSWER";
+  /** The id the answer names (`exec_approval.id`, `user_input_answer.id`, ...). */
+  targetId: string;
+  submission: Submission;
+  decision?: ReviewDecision;
+}
+
+/** User input that arrived while a turn was running (steering). */
+export interface PendingInput {
+  subId: string;
+  items: UserInputItem[];
+}
