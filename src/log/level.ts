@@ -1,0 +1,176 @@
+/**
+ * The LevelDB backend, the embedded default: one database per directory with sublevels `entries`
+ * and `snapshots` (keyed `<threadId>!<seq>`, see keys.ts) and `threads` (keyed by id). A group
+ * commit is one chained batch (far cheaper per op than an array batch), written with fsync unless
+ * `durable: false`.
+ */
+import { mkdir } from "node:fs/promises";
+import type { AbstractSublevel } from "abstract-level";
+import { Level } from "level";
+import { parseLogEntry } from "../events/index.js";
+import type { LogEntry } from "../events/index.js";
+import { CorruptEntryError, CorruptThreadError, LogClosedError, LogLockedError } from "./errors.js";
+import { seqKey, seqOfKey } from "./keys.js";
+import { StoreEventLog } from "./store-event-log.js";
+import type { EventLogOptions } from "./store-event-log.js";
+import type { LogStore, StoredSnapshot, WriteSet } from "./store.js";
+import type { ThreadMeta } from "./types.js";
+
+export interface LevelEventLogOptions extends EventLogOptions {
+  /** fsync every batch (default true). False trades the last batches on power loss for speed. */
+  durable?: boolean;
+}
+
+type Db = Level<string, string>;
+type Sublevel = AbstractSublevel<Db, string | Buffer | Uint8Array, string, string>;
+
+/** Entries per `nextv` call when reading: big enough to amortise the native round trip. */
+const READ_CHUNK = 1000;
+const READ_HIGH_WATER_BYTES = 1 << 20;
+
+class LevelStore implements LogStore {
+  readonly #entries: Sublevel;
+  readonly #threads: Sublevel;
+  readonly #snapshots: Sublevel;
+
+  constructor(
+    private readonly db: Db,
+    private readonly durable: boolean,
+  ) {
+    this.#entries = db.sublevel<string, string>("entries", { keyEncoding: "utf8", valueEncoding: "utf8" });
+    this.#threads = db.sublevel<string, string>("threads", { keyEncoding: "utf8", valueEncoding: "utf8" });
+    this.#snapshots = db.sublevel<string, string>("snapshots", { keyEncoding: "utf8", valueEncoding: "utf8" });
+  }
+
+  static async open(dir: string, durable: boolean): Promise<LevelStore> {
+    await mkdir(dir, { recursive: true });
+    const db: Db = new Level<string, string>(dir, { keyEncoding: "utf8", valueEncoding: "utf8" });
+    try {
+      await db.open();
+    } catch (err) {
+      const cause = (err as { cause?: { code?: string } }).cause;
+      if (cause?.code === "LEVEL_LOCKED") throw new LogLockedError(dir, { cause: err });
+      throw err;
+    }
+    return new LevelStore(db, durable);
+  }
+
+  async loadThreads(): Promise<ThreadMeta[]> {
+    const threads: ThreadMeta[] = [];
+    for await (const [id, json] of this.#threads.iterator()) threads.push(decodeThread(id, json));
+    return threads;
+  }
+
+  async write(set: WriteSet): Promise<void> {
+    // Keys carry the sublevel prefixes themselves (the same bytes a sublevel would write): the
+    // per-op `{ sublevel }` option costs more than LevelDB's own write of the entry.
+    const batch = this.db.batch();
+    const { entries, encoded } = set;
+    const entriesPrefix = this.#entries.prefix;
+    for (let i = 0; i < entries.length; i++) batch.put(entriesPrefix + seqKey(entries[i].threadId, entries[i].seq), encoded[i]);
+    for (const record of set.threads) batch.put(this.#threads.prefix + record.id, JSON.stringify(record));
+    for (const { threadId, seq, json } of set.snapshots) batch.put(this.#snapshots.prefix + seqKey(threadId, seq), json);
+    await batch.write({ sync: this.durable });
+  }
+
+  async *readOwn(threadId: string, from: number, to: number): AsyncGenerator<readonly LogEntry[]> {
+    // Values only: the range is gapless, so each value's seq is known from its position.
+    // highWaterMarkBytes is classic-level's (not in the abstract types): it lets nextv fill a whole chunk.
+    const options = { gte: seqKey(threadId, from), lte: seqKey(threadId, to), highWaterMarkBytes: READ_HIGH_WATER_BYTES };
+    const values = this.#entries.values(options);
+    let seq = from;
+    try {
+      while (seq <= to) {
+        let chunk: string[];
+        try {
+          chunk = await values.nextv(Math.min(READ_CHUNK, to - seq + 1));
+        } catch (err) {
+          if (isClosedError(err)) throw new LogClosedError("read", { cause: err });
+          throw err;
+        }
+        if (chunk.length === 0) throw new CorruptEntryError(threadId, seq, "the record is missing");
+        const decoded = new Array<LogEntry>(chunk.length);
+        for (let i = 0; i < chunk.length; i++) decoded[i] = decodeEntry(threadId, seq++, chunk[i]);
+        yield decoded;
+      }
+    } finally {
+      await values.close();
+    }
+  }
+
+  async findSnapshot(threadId: string, atOrBefore: number): Promise<StoredSnapshot | undefined> {
+    const found = await this.#snapshots
+      .iterator({ gte: seqKey(threadId, 0), lte: seqKey(threadId, atOrBefore), reverse: true, limit: 1 })
+      .all();
+    if (found.length === 0) return undefined;
+    const [key, json] = found[0];
+    return { seq: seqOfKey(key), json };
+  }
+
+  close(): Promise<void> {
+    return this.db.close();
+  }
+}
+
+/** Validates a record read back, as at every edge; the position in the range gives its seq. */
+function decodeEntry(threadId: string, seq: number, json: string): LogEntry {
+  let entry: LogEntry;
+  try {
+    entry = parseLogEntry(JSON.parse(json));
+  } catch (err) {
+    throw new CorruptEntryError(threadId, seq, (err as Error).message, { cause: err });
+  }
+  if (entry.seq !== seq || entry.threadId !== threadId) {
+    // A record out of place means the one that belongs here is missing.
+    throw new CorruptEntryError(threadId, seq, `found thread ${entry.threadId} seq ${entry.seq} where this record belongs`);
+  }
+  return entry;
+}
+
+function decodeThread(id: string, json: string): ThreadMeta {
+  let record: ThreadMeta;
+  try {
+    record = JSON.parse(json) as ThreadMeta;
+  } catch (err) {
+    throw new CorruptThreadError(id, "the record is not JSON", { cause: err });
+  }
+  const forked = record.parentId !== undefined;
+  if (
+    record.id !== id ||
+    !Number.isInteger(record.headSeq) ||
+    record.headSeq < 0 ||
+    typeof record.createdAt !== "string" ||
+    (forked && (typeof record.parentId !== "string" || !Number.isInteger(record.forkSeq)))
+  ) {
+    throw new CorruptThreadError(id, `unexpected record ${json}`);
+  }
+  return record;
+}
+
+function isClosedError(err: unknown): boolean {
+  const code = (err as { code?: string }).code;
+  return code === "LEVEL_ITERATOR_NOT_OPEN" || code === "LEVEL_DATABASE_NOT_OPEN";
+}
+
+export class LevelEventLog extends StoreEventLog {
+  private constructor(
+    store: LevelStore,
+    threads: ThreadMeta[],
+    options: LevelEventLogOptions,
+    /** The LevelDB directory this log holds the lock on. */
+    readonly dir: string,
+  ) {
+    super(store, threads, options);
+  }
+
+  /** Opens (creating if missing) the log in `dir`; fails with `LogLockedError` if it is open elsewhere. */
+  static async open(dir: string, options: LevelEventLogOptions = {}): Promise<LevelEventLog> {
+    const store = await LevelStore.open(dir, options.durable ?? true);
+    try {
+      return new LevelEventLog(store, await store.loadThreads(), options, dir);
+    } catch (err) {
+      await store.close();
+      throw err;
+    }
+  }
+}

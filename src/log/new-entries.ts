@@ -1,0 +1,49 @@
+/**
+ * Turns what a writer hands to `append` into stored entries: every payload is validated (so an
+ * invalid entry rejects the whole append before it takes a seq), then seqs and `ts` are assigned.
+ *
+ * The entry objects are not copied again or frozen (a JSON round trip would cost more than LevelDB's
+ * own write): they are shared by the appender, live subscribers and the memory backend's readers,
+ * so consumers treat them as immutable.
+ */
+import { LOG_SCHEMA_VERSION, SchemaError, parsePayload } from "../events/index.js";
+import type { LogEntry, NewEntry } from "../events/index.js";
+import { InvalidEntryError } from "./errors.js";
+
+export interface BuiltEntries {
+  entries: LogEntry[];
+  /** Each entry's JSON, encoded once at append time: what the LevelDB backend stores. */
+  encoded: string[];
+}
+
+export function buildEntries(
+  threadId: string,
+  firstSeq: number,
+  inputs: readonly NewEntry[],
+  clock: () => Date,
+): BuiltEntries {
+  if (!Array.isArray(inputs)) throw new TypeError(`append to thread ${threadId}: entries must be an array`);
+  const entries = new Array<LogEntry>(inputs.length);
+  const encoded = new Array<string>(inputs.length);
+  // Read at most once per append, and never when every entry carries its own ts (replay, import).
+  let now: string | undefined;
+  for (let i = 0; i < inputs.length; i++) {
+    const input: unknown = inputs[i];
+    let entry: LogEntry;
+    try {
+      if (typeof input !== "object" || input === null) throw new SchemaError("entry", "expected { kind, payload, ts? }");
+      const { kind, ts } = input as NewEntry;
+      if (ts !== undefined && typeof ts !== "string") throw new SchemaError("entry", "ts must be an ISO-8601 string");
+      // parsePayload returns zod's normalized copy of the payload, not the caller's object.
+      const payload = parsePayload(kind, (input as NewEntry).payload);
+      entry = { v: LOG_SCHEMA_VERSION, threadId, seq: firstSeq + i, ts: ts ?? (now ??= clock().toISOString()), kind, payload } as LogEntry;
+      // Encoded once, here: what the LevelDB backend stores. It throws on BigInt and cycles,
+      // which makes those invalid entries too.
+      encoded[i] = JSON.stringify(entry);
+    } catch (err) {
+      throw new InvalidEntryError(threadId, i, err);
+    }
+    entries[i] = entry;
+  }
+  return { entries, encoded };
+}
