@@ -89,7 +89,8 @@ async function snapshot(absPath: string): Promise<Backup> {
     if (!stat.isFile()) return { path: absPath, before: null };
     return { path: absPath, before: { bytes: await readFile(absPath), mode: stat.mode & 0o7777 } };
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") return { path: absPath, before: null };
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "ENOTDIR") return { path: absPath, before: null };
     throw err;
   }
 }
@@ -157,8 +158,10 @@ async function rollback(done: Backup[]): Promise<string[]> {
   for (const backup of [...done].reverse()) {
     try {
       if (backup.before === null) {
+        // The failed write may never have created it (a missing or non-directory parent).
         await unlink(backup.path).catch((err: unknown) => {
-          if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
+          const code = (err as NodeJS.ErrnoException).code;
+          if (code !== "ENOENT" && code !== "ENOTDIR") throw err;
         });
       } else {
         await writeFile(backup.path, backup.before.bytes);
