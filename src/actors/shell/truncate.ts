@@ -1,0 +1,103 @@
+/**
+ * Middle truncation of tool output for the model (Codex `utils/string/src/truncate.rs` and
+ * `utils/output-truncation`): keep the head and the tail within a byte budget, on character
+ * boundaries, and put a `…N chars truncated…` / `…N tokens truncated…` marker between them.
+ */
+import type { TurnContextItem } from "../../events/index.js";
+
+/** `{ mode: "bytes" | "tokens", limit }`, as recorded in turn_context.truncation_policy. */
+export type TruncationPolicy = NonNullable<TurnContextItem["truncation_policy"]>;
+
+/** What Codex's bundled model list gives the gpt-5 family. */
+export const DEFAULT_TRUNCATION_POLICY: TruncationPolicy = { mode: "tokens", limit: 10_000 };
+
+const APPROX_BYTES_PER_TOKEN = 4;
+
+export function approxTokenCount(text: string): number {
+  return Math.ceil(Buffer.byteLength(text, "utf8") / APPROX_BYTES_PER_TOKEN);
+}
+
+export function byteBudget(policy: TruncationPolicy): number {
+  return policy.mode === "bytes" ? policy.limit : policy.limit * APPROX_BYTES_PER_TOKEN;
+}
+
+/** Truncate by the policy's unit (Codex `truncate_text`). */
+export function truncateText(content: string, policy: TruncationPolicy): string {
+  return policy.mode === "bytes"
+    ? truncateMiddleChars(content, policy.limit)
+    : truncateMiddleWithTokenBudget(content, policy.limit).text;
+}
+
+/**
+ * Codex `formatted_truncate_text`: unchanged when within budget, else prefixed with
+ * `Total output lines: N` and a blank line so the model knows how much it is missing.
+ */
+export function formattedTruncateText(content: string, policy: TruncationPolicy): string {
+  if (Buffer.byteLength(content, "utf8") <= byteBudget(policy)) return content;
+  return `Total output lines: ${countLines(content)}\n\n${truncateText(content, policy)}`;
+}
+
+/** Rust's `str::lines().count()`: a trailing newline does not start another line. */
+export function countLines(text: string): number {
+  if (text === "") return 0;
+  const parts = text.split("\n");
+  return parts[parts.length - 1] === "" ? parts.length - 1 : parts.length;
+}
+
+export function truncateMiddleChars(text: string, maxBytes: number): string {
+  return truncateWithByteEstimate(text, maxBytes, false);
+}
+
+/** Token-budget truncation; `originalTokens` is set when something was cut. */
+export function truncateMiddleWithTokenBudget(
+  text: string,
+  maxTokens: number,
+): { text: string; originalTokens: number | null } {
+  if (text === "") return { text: "", originalTokens: null };
+  const maxBytes = maxTokens * APPROX_BYTES_PER_TOKEN;
+  if (maxTokens > 0 && Buffer.byteLength(text, "utf8") <= maxBytes) return { text, originalTokens: null };
+  const truncated = truncateWithByteEstimate(text, maxBytes, true);
+  return { text: truncated, originalTokens: truncated === text ? null : approxTokenCount(text) };
+}
+
+function truncateWithByteEstimate(text: string, maxBytes: number, useTokens: boolean): string {
+  if (text === "") return "";
+  const totalBytes = Buffer.byteLength(text, "utf8");
+  const chars = Array.from(text);
+  if (maxBytes === 0) return marker(useTokens, useTokens ? tokensFor(totalBytes) : chars.length);
+  if (totalBytes <= maxBytes) return text;
+
+  const leftBudget = Math.floor(maxBytes / 2);
+  const rightBudget = maxBytes - leftBudget;
+  const tailStart = totalBytes - rightBudget;
+  let prefixEnd = 0; // index into chars
+  let suffixStart = chars.length;
+  let suffixStarted = false;
+  let removedChars = 0;
+  let offset = 0;
+  for (let i = 0; i < chars.length; i += 1) {
+    const start = offset;
+    offset += Buffer.byteLength(chars[i], "utf8");
+    if (offset <= leftBudget) {
+      prefixEnd = i + 1;
+    } else if (start >= tailStart) {
+      if (!suffixStarted) {
+        suffixStart = i;
+        suffixStarted = true;
+      }
+    } else {
+      removedChars += 1;
+    }
+  }
+  if (suffixStart < prefixEnd) suffixStart = prefixEnd;
+  const removed = useTokens ? tokensFor(totalBytes - maxBytes) : removedChars;
+  return chars.slice(0, prefixEnd).join("") + marker(useTokens, removed) + chars.slice(suffixStart).join("");
+}
+
+function tokensFor(bytes: number): number {
+  return Math.ceil(bytes / APPROX_BYTES_PER_TOKEN);
+}
+
+function marker(useTokens: boolean, removed: number): string {
+  return useTokens ? `…${removed} tokens truncated…` : `…${removed} chars truncated…`;
+}
