@@ -82,6 +82,11 @@ export async function runShell(options: RunShellOptions): Promise<ShellResult> {
 
     const spawnError = await spawned;
     if (spawnError) return spawnFailure(describeSpawnError(spawnError), elapsed());
+    try {
+      options.onSpawn?.(child.pid!);
+    } catch {
+      // As with onOutput: a listener's bug must not leave the child running unobserved.
+    }
     if (timeoutMs !== null) {
       timer = setTimeout(() => {
         timedOut = true;
@@ -108,6 +113,7 @@ export async function runShell(options: RunShellOptions): Promise<ShellResult> {
       durationMs: elapsed(),
       timedOut,
       aborted,
+      pid: child.pid,
     };
   } finally {
     clearTimeout(timer);

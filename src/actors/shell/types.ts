@@ -20,6 +20,8 @@ export interface RunShellOptions {
   maxOutputBytes?: number;
   /** Live output, at most 10,000 chunks per stream as in Codex. Must not throw. */
   onOutput?: (chunk: ShellOutputChunk) => void;
+  /** Called once the child is running, with its pid (also its process group id). */
+  onSpawn?: (pid: number) => void;
 }
 
 export interface ShellResult {
@@ -35,4 +37,6 @@ export interface ShellResult {
   aborted: boolean;
   /** Set when the command could not be started: Codex's `execution error: ...` text. */
   spawnError?: string;
+  /** The child's pid (and process group id); absent when it never started. */
+  pid?: number;
 }
