@@ -248,6 +248,14 @@ describe("sampleWithRetry", () => {
     expect(delays).toEqual([10, 10, 10]);
   });
 
+  it("fails without a request when no API key is configured, naming the variable as Codex does", async () => {
+    const client = createModelClient({ model: "gpt-test", baseURL: "http://127.0.0.1:9/v1", apiKeyEnvVar: "MY_KEY" });
+    const { recorder, outcome } = runOn(client);
+    const error = await failure(outcome);
+    expect(toErrorEvent(error)).toEqual({ type: "error", message: "Missing environment variable: `MY_KEY`.", codex_error_info: "other" });
+    expect(recorder.outputs).toEqual([]);
+  });
+
   it("treats a silent stream as dropped after the idle timeout and closes it", async () => {
     const silent = hanging([evCreated("r1")]);
     const { recorder, outcome } = await run([silent.reply, textTurn("hi")], { idleMs: 50 });
