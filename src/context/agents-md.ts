@@ -130,7 +130,7 @@ export async function loadAgentsMd(cwd: string, options: LoadAgentsMdOptions = {
   let docs: string | undefined;
   try {
     docs = await readProjectDocs(cwd, options);
-  } catch (error) {
+  } catch {
     signal?.throwIfAborted();
     docs = undefined; // Codex logs "error trying to find AGENTS.md docs" and goes on without them
   }

@@ -24,7 +24,7 @@ async function gitdirOf(dotGit: string, signal?: AbortSignal): Promise<string | 
   let contents: string;
   try {
     contents = await readFile(dotGit, { encoding: "utf8", signal });
-  } catch (error) {
+  } catch {
     signal?.throwIfAborted();
     return undefined;
   }

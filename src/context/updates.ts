@@ -33,8 +33,10 @@ function sameJson(a: unknown, b: unknown): boolean {
 
 /** `build_permissions_update_item`: restated when the permission profile or approval policy changed. */
 function permissionsUpdate(reference: TurnContextItem, next: TurnSettings, nextItem: TurnContextItem): string | undefined {
-  // Entries written before Codex recorded profiles get the one their legacy policy implies.
-  const previousProfile = reference.permission_profile ?? permissionProfile(reference.sandbox_policy, reference.cwd);
+  // Entries written before Codex recorded profiles get the one their legacy policy implies; Codex
+  // derives it from the filesystem as it is now, which is what `next.host` describes.
+  const previousProfile =
+    reference.permission_profile ?? permissionProfile(reference.sandbox_policy, reference.cwd, next.host);
   const unchanged =
     sameJson(previousProfile, nextItem.permission_profile) && sameJson(reference.approval_policy, nextItem.approval_policy);
   return unchanged ? undefined : permissionsOf(next);

@@ -103,3 +103,15 @@ describe("buildContextUpdates", () => {
     expect(buildContextUpdates(reference, settings, { previousModel: "gpt-5.1-codex" })).toHaveLength(1);
   });
 });
+
+describe("buildContextUpdates with a reference written before permission profiles", () => {
+  it("derives the old profile from the legacy policy and the current host facts", () => {
+    const next: TurnSettings = {
+      ...settings,
+      sandboxPolicy: { type: "workspace-write" },
+      host: { slashTmpIsDir: true, readOnlySubpaths: { "/repo": ["/repo/.git", "/repo/.codex"] } },
+    };
+    const { permission_profile: _dropped, ...legacy } = toTurnContextItem(next, "t1");
+    expect(buildContextUpdates(legacy, next)).toEqual([]);
+  });
+});
