@@ -100,7 +100,9 @@ export function summarizeMainTokens(main: readonly string[]): ParsedCommand {
       return listFiles(main, positionalOperands(tail, ["-d", "--max-depth", "-B", "--block-size", "--exclude", "--time-style"])[0]);
     case "tree":
       return listFiles(main, positionalOperands(tail, ["-L", "-P", "-I", "--charset", "--filelimit", "--sort"])[0]);
-    case "rg": {
+    case "rg":
+    case "rga":
+    case "ripgrep-all": {
       const args = trimAtConnector(tail);
       const operands = nonFlags(skipFlagValues(args, RG_FLAGS_WITH_VALUES));
       if (args.includes("--files")) return listFiles(main, operands[0]);
