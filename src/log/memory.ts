@@ -11,7 +11,7 @@ import type { ThreadMeta } from "./types.js";
 
 const CHUNK = 1024;
 
-class MemoryStore implements LogStore {
+export class MemoryStore implements LogStore {
   /** Each thread's own entries; `base` is the seq before the first (a fork's fork point). */
   readonly #entries = new Map<string, { base: number; list: LogEntry[] }>();
   readonly #snapshots = new Map<string, Map<number, string>>();
