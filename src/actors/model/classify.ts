@@ -172,6 +172,11 @@ export function classifyRequestError(error: unknown, url: string, clock: Clock):
   return new ModelError("fatal", `Fatal error: ${rootMessage(error)}`, { cause: error });
 }
 
+/** Anything thrown while reading an open stream is Codex's `Stream` error: the connection broke. */
+export function classifyStreamReadError(error: unknown): ModelError {
+  return error instanceof ModelError ? error : streamDisconnected(rootMessage(error));
+}
+
 /**
  * Whether Codex's silent request-level retry covers this failure to open the stream: any 5xx
  * (before it is classified, so an overloaded 503 too) and connection failures, never a 4xx.

@@ -7,7 +7,7 @@
 import type { ResponseCreateParamsStreaming } from "openai/resources/responses/responses";
 import { randomIds, systemClock, type Clock, type IdSource } from "../clock.js";
 import { abortableSleep, codexBackoff, type Backoff, type Sleep } from "./backoff.js";
-import { classifyRequestError, isTransportRetryable } from "./classify.js";
+import { classifyRequestError, classifyStreamReadError, isTransportRetryable } from "./classify.js";
 import type { ModelClient } from "./client.js";
 import { ModelAbortedError, missingEnvVar, streamDisconnected } from "./errors.js";
 import type { ResponsesRequest } from "./request.js";
@@ -85,7 +85,7 @@ async function readStream(
       } catch (error) {
         if (options.signal.aborted) throw new ModelAbortedError({ cause: error });
         if (idle) throw streamDisconnected("idle timeout waiting for SSE");
-        throw classifyRequestError(error, client.responsesURL, options.clock ?? systemClock);
+        throw classifyStreamReadError(error);
       } finally {
         clearTimeout(timer);
       }
