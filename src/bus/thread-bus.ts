@@ -22,6 +22,7 @@ export class ThreadBus {
   private readonly early = new Map<number, LogEntry[]>();
   private failure: Error | undefined;
   private closed = false;
+  private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(
     private readonly log: EventLog,
@@ -62,7 +63,7 @@ export class ThreadBus {
     });
     const expectedSeq = this.head;
     this.head += prepared.length;
-    return this.log.append(this.threadId, prepared, { expectedSeq }).then(
+    const appended = this.log.append(this.threadId, prepared, { expectedSeq }).then(
       (stored) => {
         this.publish(stored);
         return stored;
@@ -74,6 +75,15 @@ export class ThreadBus {
         throw error;
       },
     );
+    this.inFlight.add(appended);
+    const settle = () => this.inFlight.delete(appended);
+    appended.then(settle, settle);
+    return appended;
+  }
+
+  /** Resolves once every append issued so far has settled (used before closing the log). */
+  async flush(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
   }
 
   /** Publishes in seq order even if the backend resolves appends out of order. */

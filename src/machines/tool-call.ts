@@ -55,7 +55,7 @@ export const toolCallMachine = setup({
     assessToolCall: fromPromise<ToolAssessment, ToolCallInput>(notProvided("assessToolCall")),
     requestApproval: fromPromise<void, ToolCallInput & { approvalId: string }>(notProvided("requestApproval")),
     decideApproval: fromPromise<ApprovalOutcome, ToolCallInput & { answer: AnswerEvent }>(notProvided("decideApproval")),
-    executeTool: fromCallback<{ type: "CANCEL" }, ExecuteToolInput>(notProvided("executeTool")),
+    executeTool: fromCallback<{ type: "CANCEL" } | AnswerEvent, ExecuteToolInput>(notProvided("executeTool")),
   },
   actions: {
     setResult: assign(({ context, event }) => ({
@@ -151,6 +151,8 @@ export const toolCallMachine = setup({
       on: {
         TOOL_RESULT: { target: "done", actions: "setResult" },
         CANCEL: { actions: sendTo("exec", { type: "CANCEL" }) },
+        // A running tool may wait for an answer (a question to the user, a host tool's result).
+        ANSWER: { actions: sendTo("exec", ({ event }) => event) },
       },
     },
     runningApproved: {
@@ -162,6 +164,8 @@ export const toolCallMachine = setup({
       on: {
         TOOL_RESULT: { target: "done", actions: "setResult" },
         CANCEL: { actions: sendTo("exec", { type: "CANCEL" }) },
+        // A running tool may wait for an answer (a question to the user, a host tool's result).
+        ANSWER: { actions: sendTo("exec", ({ event }) => event) },
       },
     },
     done: { type: "final" },

@@ -40,7 +40,7 @@ export type TurnEvent =
   | { type: "STEER"; input: PendingInput }
   | AnswerEvent;
 
-interface TurnContext {
+export interface TurnContext {
   turnId: string;
   items: UserInputItem[];
   /** Calls of the current sampling round, in the order the model made them. */
