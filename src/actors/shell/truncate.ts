@@ -63,23 +63,25 @@ export function truncateMiddleWithTokenBudget(
 function truncateWithByteEstimate(text: string, maxBytes: number, useTokens: boolean): string {
   if (text === "") return "";
   const totalBytes = Buffer.byteLength(text, "utf8");
-  const chars = Array.from(text);
-  if (maxBytes === 0) return marker(useTokens, useTokens ? tokensFor(totalBytes) : chars.length);
+  if (maxBytes === 0) return marker(useTokens, useTokens ? tokensFor(totalBytes) : countChars(text));
   if (totalBytes <= maxBytes) return text;
 
   const leftBudget = Math.floor(maxBytes / 2);
   const rightBudget = maxBytes - leftBudget;
   const tailStart = totalBytes - rightBudget;
-  let prefixEnd = 0; // index into chars
-  let suffixStart = chars.length;
+  // Walk code points once, tracking UTF-8 offsets; cut points are UTF-16 indexes into `text`.
+  let prefixEnd = 0;
+  let suffixStart = text.length;
   let suffixStarted = false;
   let removedChars = 0;
   let offset = 0;
-  for (let i = 0; i < chars.length; i += 1) {
+  for (let i = 0; i < text.length; ) {
+    const cp = text.codePointAt(i)!;
+    const units = cp > 0xffff ? 2 : 1;
     const start = offset;
-    offset += Buffer.byteLength(chars[i], "utf8");
+    offset += utf8Length(cp);
     if (offset <= leftBudget) {
-      prefixEnd = i + 1;
+      prefixEnd = i + units;
     } else if (start >= tailStart) {
       if (!suffixStarted) {
         suffixStart = i;
@@ -88,10 +90,22 @@ function truncateWithByteEstimate(text: string, maxBytes: number, useTokens: boo
     } else {
       removedChars += 1;
     }
+    i += units;
   }
   if (suffixStart < prefixEnd) suffixStart = prefixEnd;
   const removed = useTokens ? tokensFor(totalBytes - maxBytes) : removedChars;
-  return chars.slice(0, prefixEnd).join("") + marker(useTokens, removed) + chars.slice(suffixStart).join("");
+  return text.slice(0, prefixEnd) + marker(useTokens, removed) + text.slice(suffixStart);
+}
+
+// Bytes of one code point in UTF-8 (a lone surrogate is written as U+FFFD, also 3 bytes).
+function utf8Length(cp: number): number {
+  return cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+}
+
+function countChars(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i += text.codePointAt(i)! > 0xffff ? 2 : 1) n += 1;
+  return n;
 }
 
 function tokensFor(bytes: number): number {
