@@ -1,6 +1,7 @@
 // The pure half of the shell tool: what the model reads back (formatting and truncation), the tool
 // spec it is offered, how its arguments are validated, and the parsed_cmd summaries. Expected
 // values come from Codex's own tests (truncate/tests.rs, parse_command.rs, the core suite regexes).
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import {
   SHELL_TOOL_SPEC,
@@ -114,6 +115,21 @@ describe("SHELL_TOOL_SPEC", () => {
     expect(SHELL_TOOL_SPEC.parameters.properties.justification.description).toMatch(
       /^Only set if sandbox_permissions is \\"require_escalated\\"\.\n {20}Request approval/,
     );
+  });
+
+  it("words the approval parameters exactly as real Codex 0.125 sent them (captured exec_command tool)", () => {
+    const requests = JSON.parse(
+      readFileSync(new URL("../fixtures/codex/tool-call/requests.json", import.meta.url), "utf8"),
+    ) as Array<{ body?: { tools?: Array<{ name?: string; parameters?: { properties: Record<string, unknown> } }> } }>;
+    const execCommand = requests
+      .flatMap((r) => r.body?.tools ?? [])
+      .find((t) => t.name === "exec_command");
+    expect(execCommand).toBeDefined();
+    const captured = execCommand!.parameters!.properties;
+    const ours = SHELL_TOOL_SPEC.parameters.properties;
+    for (const name of ["justification", "prefix_rule", "sandbox_permissions"] as const) {
+      expect(ours[name]).toEqual(captured[name]);
+    }
   });
 });
 
