@@ -1,0 +1,92 @@
+/**
+ * `ThreadState`: everything a thread's log implies, as `evolve` folds it. Plain data except the
+ * history, an `AppendList` shared between successive states (it serializes as an array); a state,
+ * once made, never changes.
+ */
+import type { EventMsgOf, ResponseItem, SessionMeta, TokenUsageInfo, TurnContextItem } from "../events/index.js";
+import { AppendList } from "./append-list.js";
+import { EMPTY_LEDGER, type CallItem, type CallLedger } from "./calls.js";
+import { EMPTY_SEGMENTS, type PreviousTurnSettings, type TurnSegments } from "./turn-segments.js";
+
+export const THREAD_STATE_VERSION = 1;
+
+export type TurnStatus = "running" | "completed" | "aborted";
+
+export interface TurnRecord {
+  readonly id: string;
+  readonly status: TurnStatus;
+  /** The first `user_message` of the turn; null for turns without one (a compaction task, ...). */
+  readonly userMessage: string | null;
+  /** Seq of its `task_started`. */
+  readonly firstSeq: number;
+  /** Seq of its `task_complete` / `turn_aborted`; null while it runs. */
+  readonly lastSeq: number | null;
+}
+
+/** A request the thread is waiting on someone to answer. */
+export type PendingApproval =
+  | { readonly kind: "exec"; readonly id: string; readonly turnId: string; readonly seq: number; readonly request: EventMsgOf<"exec_approval_request"> }
+  | { readonly kind: "patch"; readonly id: string; readonly turnId: string; readonly seq: number; readonly request: EventMsgOf<"apply_patch_approval_request"> }
+  | { readonly kind: "user_input"; readonly id: string; readonly turnId: string; readonly seq: number; readonly request: EventMsgOf<"request_user_input"> }
+  | { readonly kind: "dynamic_tool"; readonly id: string; readonly turnId: string; readonly seq: number; readonly request: EventMsgOf<"dynamic_tool_call_request"> }
+  | { readonly kind: "elicitation"; readonly id: string; readonly turnId: string | null; readonly seq: number; readonly request: EventMsgOf<"elicitation_request"> };
+
+export interface ApprovedForSession {
+  /** `JSON.stringify(argv)` of each command approved with `approved_for_session`. */
+  readonly commands: readonly string[];
+  /** Each file path of a patch approved with `approved_for_session`. */
+  readonly files: readonly string[];
+}
+
+export interface ThreadState {
+  readonly v: typeof THREAD_STATE_VERSION;
+  /** Set by whoever folds (entries read through a fork carry their writer's id). */
+  readonly threadId: string | null;
+  /** Seq of the last entry folded in (0 before any). */
+  readonly seq: number;
+  /** The first `session_meta` (Codex takes the thread's identity from the first). */
+  readonly sessionMeta: SessionMeta | null;
+  readonly name: string | null;
+  /** What the model sees, raw: `projectPrompt(history)` turns it into request input. */
+  readonly history: AppendList<ResponseItem>;
+  /** Turns in order, rolled-back ones removed; the running one is last. */
+  readonly turns: readonly TurnRecord[];
+  /** Id of the running turn: a log that ends with it set ended mid-turn. */
+  readonly activeTurn: string | null;
+  /** The last `token_count.info`. */
+  readonly tokenUsage: TokenUsageInfo | null;
+  /** The turn context the next turn diffs against; null means re-inject the full context. */
+  readonly referenceContext: TurnContextItem | null;
+  readonly previousTurnSettings: PreviousTurnSettings | null;
+  readonly pendingApprovals: readonly PendingApproval[];
+  /** Calls in history without an output (their outputs are synthesized as `aborted` in prompts). */
+  readonly unansweredCalls: readonly CallItem[];
+  readonly approvedForSession: ApprovedForSession;
+  /** Bookkeeping for the fields above; stable in snapshots, not an API. */
+  readonly internal: {
+    readonly segments: TurnSegments;
+    readonly calls: CallLedger;
+    /** A legacy compaction (no replacement history) since the last one with it: Codex drops the baseline. */
+    readonly legacyCompaction: boolean;
+  };
+}
+
+export function initialState(threadId: string | null = null): ThreadState {
+  return {
+    v: THREAD_STATE_VERSION,
+    threadId,
+    seq: 0,
+    sessionMeta: null,
+    name: null,
+    history: AppendList.empty(),
+    turns: [],
+    activeTurn: null,
+    tokenUsage: null,
+    referenceContext: null,
+    previousTurnSettings: null,
+    pendingApprovals: [],
+    unansweredCalls: EMPTY_LEDGER.unanswered,
+    approvedForSession: { commands: [], files: [] },
+    internal: { segments: EMPTY_SEGMENTS, calls: EMPTY_LEDGER, legacyCompaction: false },
+  };
+}
