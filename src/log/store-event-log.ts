@@ -20,7 +20,7 @@ import {
 import { GroupCommit } from "./group-commit.js";
 import { assertThreadId } from "./keys.js";
 import { LiveQueue } from "./live-queue.js";
-import { buildEntries } from "./new-entries.js";
+import { buildEntries, isoClock } from "./new-entries.js";
 import type { LogStore, WriteSet } from "./store.js";
 import type {
   AppendOptions,
@@ -71,6 +71,7 @@ interface Segment {
 export class StoreEventLog implements EventLog {
   readonly #store: LogStore;
   readonly #clock: () => Date;
+  readonly #now: () => string;
   readonly #newId: () => string;
   readonly #threads = new Map<string, ThreadState>();
   /** Ids of threads whose creation is queued, so a second create with the same id fails at once. */
@@ -83,6 +84,7 @@ export class StoreEventLog implements EventLog {
   protected constructor(store: LogStore, threads: readonly ThreadMeta[], options: EventLogOptions = {}) {
     this.#store = store;
     this.#clock = options.clock ?? (() => new Date());
+    this.#now = isoClock(this.#clock);
     this.#newId = options.newId ?? randomUUID;
     for (const meta of threads) this.#threads.set(meta.id, { meta, assigned: meta.headSeq, listeners: new Set() });
   }
@@ -127,18 +129,28 @@ export class StoreEventLog implements EventLog {
   // Not async: a rejected check must not cost extra ticks, and the seq assignment below must happen
   // synchronously so that appends issued back to back get consecutive seqs.
   append(threadId: string, entries: readonly NewEntry[], options: AppendOptions = {}): Promise<LogEntry[]> {
-    return attempt(() => {
+    // The hot path: no closures or spreads beyond the promise itself.
+    let write: Write & { type: "append" };
+    try {
       this.#assertOpen("append");
       const thread = this.#thread(threadId, "append to");
       const { expectedSeq } = options;
       if (expectedSeq !== undefined && expectedSeq !== thread.assigned) {
         throw new ConcurrencyError(threadId, expectedSeq, thread.assigned);
       }
-      const built = buildEntries(threadId, thread.assigned + 1, entries, this.#clock);
+      const built = buildEntries(threadId, thread.assigned + 1, entries, this.#now);
       if (built.entries.length === 0) return Promise.resolve([]);
       thread.assigned += built.entries.length;
-      return this.#enqueue<LogEntry[]>((settle) => ({ type: "append", thread, ...built, ...settle }));
+      write = { type: "append", thread, entries: built.entries, encoded: built.encoded, resolve: unset, reject: unset };
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    const written = new Promise<LogEntry[]>((resolve, reject) => {
+      write.resolve = resolve;
+      write.reject = reject;
     });
+    this.#commits.enqueue(write);
+    return written;
   }
 
   async head(threadId: string): Promise<number> {
@@ -386,6 +398,8 @@ export class StoreEventLog implements EventLog {
     }
   }
 }
+
+function unset(): void {}
 
 /** Runs `start`, turning a synchronous throw into a rejected promise. */
 function attempt<T>(start: () => Promise<T>): Promise<T> {
