@@ -54,7 +54,7 @@ export function parseBashLcPlainCommands(argv: readonly string[]): PlainCommands
   return parsePlainScript(extracted.script);
 }
 
-type Token = { op: "&&" | "||" | "|" | ";" | "\n" } | { word: string; quoted: boolean; parts: number };
+type Token = { op: "&&" | "||" | "|" | ";" | "\n" } | { word: string; quoted: boolean };
 
 /** Parse a script body as plain commands (exported for tests of the scanner itself). */
 export function parsePlainScript(script: string): PlainCommands | null {
@@ -76,7 +76,7 @@ export function parsePlainScript(script: string): PlainCommands | null {
       continue;
     }
     if (token.op === "\n") {
-      if (current !== null) current = null;
+      current = null;
       continue;
     }
     // `;`, `&&`, `||`, `|` need a command on their left, on the same logical line.
@@ -174,7 +174,7 @@ function readWord(script: string, start: number): { token: Token; end: number } 
   // tree-sitter rejects a concatenation that adds up to nothing (`''""`).
   if (parts > 1 && text === "") return null;
   if (parts === 0) return null;
-  return { token: { word: text, quoted, parts }, end: i };
+  return { token: { word: text, quoted }, end: i };
 }
 
 /**
