@@ -12,9 +12,11 @@ export type { PatchPlan, PlannedFile, PatchFileChange, AffectedPaths, ReadTextFi
 /** Apply a patch atomically; compute approval `changes`; Codex's success summary. */
 export { applyPatch, changesForApproval, planPatchText, readTextFile, summary } from "./apply.js";
 export type { ApplyPatchOptions, ApplyPatchResult } from "./apply.js";
-/** Unified diff of two texts (Myers, git's compaction, `context` lines). */
+/** Unified diff of two texts, hunk for hunk what `git diff` prints; the line diff beneath it. */
 export { unifiedDiff } from "./unified-diff.js";
 export type { UnifiedDiffOptions } from "./unified-diff.js";
+export { diffLines } from "./myers.js";
+export type { LineChanges, DiffOptions } from "./myers.js";
 /** The turn's aggregated `git diff` for `turn_diff`. */
 export { TurnDiffTracker, blobOid } from "./turn-diff-tracker.js";
 /** The tool definitions sent to the Responses API, and Codex's instructions text. */

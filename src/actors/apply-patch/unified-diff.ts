@@ -3,11 +3,13 @@
  * `@@ -l,s +l,s @@` with `context` equal lines around each change, `-` lines before `+` lines, and
  * `\ No newline at end of file` after a last line that lacks its newline.
  */
-import { diffSequences, internLines } from "./myers.js";
+import { diffLines } from "./myers.js";
 
 export interface UnifiedDiffOptions {
   /** Equal lines shown around each change; 3 like git. Codex's `FileChange.update` diffs use 1. */
   context?: number;
+  /** Place ambiguous changes by indentation, as `git diff` does by default (on unless false). */
+  indentHeuristic?: boolean;
 }
 
 /**
@@ -25,8 +27,7 @@ export function unifiedDiff(
   const context = options.context ?? 3;
   const a = toLines(oldText);
   const b = toLines(newText);
-  const [ia, ib] = internLines(a, b);
-  const { removed, added } = diffSequences(ia, ib);
+  const { removed, added } = diffLines(a, b, { indentHeuristic: options.indentHeuristic });
   const regions = changeRegions(removed, added);
   if (regions.length === 0) return "";
 
