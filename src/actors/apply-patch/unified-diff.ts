@@ -1,7 +1,8 @@
 /**
  * Unified diffs of two texts, in the format `git diff` and Codex (the `similar` crate) print: hunks
  * `@@ -l,s +l,s @@` with `context` equal lines around each change, `-` lines before `+` lines, and
- * `\ No newline at end of file` after a last line that lacks its newline.
+ * `\ No newline at end of file` after a last line that lacks its newline. The hunks are the ones
+ * `git diff` prints (same edit script, same placement), minus git's function-name hint after `@@`.
  */
 import { diffLines } from "./myers.js";
 
