@@ -1,0 +1,2 @@
+/** Replay of recorded threads, and Codex rollout import and export. */
+export * from "./rollout/index.js";
