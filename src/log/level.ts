@@ -78,22 +78,33 @@ class LevelStore implements LogStore {
     // highWaterMarkBytes is classic-level's (not in the abstract types): it lets nextv fill a whole chunk.
     const options = { gte: seqKey(threadId, from), lte: seqKey(threadId, to), highWaterMarkBytes: READ_HIGH_WATER_BYTES };
     const values = this.#entries.values(options);
+    const fetch = (after: number): Promise<string[]> | undefined => {
+      if (after > to) return undefined;
+      const next = values.nextv(Math.min(READ_CHUNK, to - after + 1));
+      next.catch(() => {}); // observed when awaited; this only keeps an early exit from reporting it as unhandled
+      return next;
+    };
     let seq = from;
+    // The next chunk is fetched (on LevelDB's thread) while this one is decoded (on ours).
+    let pending = fetch(seq);
     try {
-      while (seq <= to) {
+      while (pending) {
         let chunk: string[];
         try {
-          chunk = await values.nextv(Math.min(READ_CHUNK, to - seq + 1));
+          chunk = await pending;
         } catch (err) {
+          pending = undefined;
           if (isClosedError(err)) throw new LogClosedError("read", { cause: err });
           throw err;
         }
         if (chunk.length === 0) throw new CorruptEntryError(threadId, seq, "the record is missing");
+        pending = fetch(seq + chunk.length);
         const decoded = new Array<LogEntry>(chunk.length);
         for (let i = 0; i < chunk.length; i++) decoded[i] = decodeEntry(threadId, seq++, chunk[i]);
         yield decoded;
       }
     } finally {
+      if (pending) await pending.catch(() => {});
       await values.close();
     }
   }

@@ -181,6 +181,11 @@ export function eventLogContract(backend: string, openLog: OpenLog): void {
         await log.append(id, turn(1));
         for await (const entry of log.read(id)) if (entry.seq === 2) break;
         expect(await collect(log.read(id))).toHaveLength(6);
+        // Long enough for several storage chunks, so the break lands with the next one in flight.
+        const { id: long } = await log.createThread();
+        await log.append(long, range(1, 2500).map((n) => agentDelta(`d${n}`)));
+        for await (const entry of log.read(long, { from: 2 })) if (entry.seq === 1500) break;
+        expect(seqsOf(await collect(log.read(long)))).toEqual(range(1, 2500));
         await expect(collect(log.read("unknown"))).rejects.toThrow(ThreadNotFoundError);
         await expect(log.head("unknown")).rejects.toThrow(ThreadNotFoundError);
       });
