@@ -84,7 +84,7 @@ export class StoreEventLog implements EventLog {
   protected constructor(store: LogStore, threads: readonly ThreadMeta[], options: EventLogOptions = {}) {
     this.#store = store;
     this.#clock = options.clock ?? (() => new Date());
-    this.#now = isoClock(this.#clock);
+    this.#now = isoClock(options.clock);
     this.#newId = options.newId ?? randomUUID;
     for (const meta of threads) this.#threads.set(meta.id, { meta, assigned: meta.headSeq, listeners: new Set() });
   }
