@@ -151,6 +151,7 @@ function median(values) {
 const fmt = (n) => Math.round(n).toLocaleString("en-US");
 
 async function main() {
+  await appendPipelined(false); // warm-up, not reported: the figures are for compiled code
   const rows = [];
   for (const durable of [true, false]) {
     const mode = durable ? "durable (fsync)" : "relaxed (no fsync)";

@@ -9,6 +9,7 @@
 import { randomUUID } from "node:crypto";
 import type { LogEntry, NewEntry } from "../events/index.js";
 import { flatten } from "./chunks.js";
+import { follow } from "./follow.js";
 import {
   ConcurrencyError,
   LogClosedError,
@@ -272,48 +273,29 @@ export class StoreEventLog implements EventLog {
     return segments;
   }
 
-  /**
-   * The listener is registered and the backlog's end captured in one synchronous step, so every
-   * entry after the backlog reaches the live queue; the seq filter drops what both delivered.
-   */
   async *#follow(threadId: string, fromSeq: number, signal: AbortSignal | undefined): AsyncGenerator<LogEntry> {
     this.#assertOpen("subscribe");
     const thread = this.#thread(threadId, "subscribe to");
-    if (!Number.isInteger(fromSeq) || fromSeq < 1) throw new RangeError(`subscribe to thread ${threadId}: fromSeq must be an integer >= 1, got ${fromSeq}`);
+    if (!Number.isInteger(fromSeq) || fromSeq < 1) {
+      throw new RangeError(`subscribe to thread ${threadId}: fromSeq must be an integer >= 1, got ${fromSeq}`);
+    }
     if (signal?.aborted) return;
     const live = new LiveQueue<LogEntry>(signal);
-    const listener = (entries: readonly LogEntry[]) => live.push(entries);
-    thread.listeners.add(listener);
     this.#subscriptions.add(live);
-    const backlogTo = thread.meta.headSeq;
-    let last = fromSeq - 1;
     try {
-      if (last < backlogTo) {
-        try {
-          for await (const entry of this.read(threadId, { from: fromSeq, to: backlogTo })) {
-            if (live.ended) return;
-            yield entry;
-            last = entry.seq;
-          }
-        } catch (err) {
-          if (live.ended) return; // closed mid-backlog: the storage went away under the read
-          throw err;
-        }
-      }
-      for (;;) {
-        const chunk = await live.next();
-        if (!chunk) return;
-        for (const entry of chunk) {
-          if (entry.seq <= last) continue;
-          yield entry;
-          last = entry.seq;
-          if (live.ended) return;
-        }
-      }
+      yield* follow(
+        {
+          attach: (listener) => {
+            thread.listeners.add(listener);
+            return { head: thread.meta.headSeq, detach: () => thread.listeners.delete(listener) };
+          },
+          read: (from, to) => this.read(threadId, { from, to }),
+        },
+        fromSeq,
+        live,
+      );
     } finally {
-      thread.listeners.delete(listener);
       this.#subscriptions.delete(live);
-      live.end();
     }
   }
 
