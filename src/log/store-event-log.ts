@@ -249,6 +249,9 @@ export class StoreEventLog implements EventLog {
     this.#assertOpen("read");
     const thread = this.#thread(threadId, "read");
     const head = thread.meta.headSeq;
+    if (!isSeqBound(range.from) || !isSeqBound(range.to)) {
+      throw new RangeError(`read thread ${threadId}: from and to must be integers, got ${range.from} and ${range.to}`);
+    }
     const from = Math.max(1, range.from ?? 1);
     const to = Math.min(head, range.to ?? head);
     for (const segment of this.#segments(thread, from, to)) {
@@ -382,6 +385,10 @@ export class StoreEventLog implements EventLog {
 }
 
 function unset(): void {}
+
+function isSeqBound(value: number | undefined): boolean {
+  return value === undefined || Number.isInteger(value);
+}
 
 /** Runs `start`, turning a synchronous throw into a rejected promise. */
 function attempt<T>(start: () => Promise<T>): Promise<T> {

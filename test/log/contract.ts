@@ -173,6 +173,7 @@ export function eventLogContract(backend: string, openLog: OpenLog): void {
         expect(seqsOf(await collect(log.read(id, { to: 2 })))).toEqual([1, 2]);
         expect(seqsOf(await collect(log.read(id, { from: 11, to: 99 })))).toEqual([11, 12]);
         expect(await collect(log.read(id, { from: 13 }))).toEqual([]);
+        await expect(collect(log.read(id, { from: 1.5 }))).rejects.toThrow(RangeError);
       });
 
       it("stops cleanly on an early break, and rejects an unknown thread on iteration", async () => {
