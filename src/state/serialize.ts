@@ -7,8 +7,8 @@
 import type { ResponseItem, TurnContextItem } from "../events/index.js";
 import { AppendList } from "./append-list.js";
 import type { CallLedger } from "./calls.js";
-import { THREAD_STATE_VERSION, type ThreadState } from "./thread-state.js";
-import type { Baseline, Chunk, Decision, Mark, PrefixSummary, Segment, TurnSegments } from "./turn-segments.js";
+import { THREAD_STATE_VERSION, type ThreadState, type TurnRecord, type TurnStatus } from "./thread-state.js";
+import { decodeSegments, encodeSegments, type EncodedSegments } from "./segment-codec.js";
 
 /** A snapshot written by another version of the fold, or not a snapshot at all. */
 export class IncompatibleSnapshotError extends Error {
@@ -18,28 +18,11 @@ export class IncompatibleSnapshotError extends Error {
   }
 }
 
-/** A turn context in a snapshot: an index into `contexts`. */
-type ContextRef = number;
 /** `t` / `r`: the context's `turn_id` / `trace_id`, absent when it has none (null stays null). */
 interface SContext {
   b: number;
   t?: string | null;
   r?: string | null;
-}
-type SBaseline = "never" | "cleared" | ContextRef;
-type SMark = "compacted" | ContextRef;
-interface SChunk extends Omit<Chunk, "marks"> {
-  marks: SMark[];
-}
-interface SSegment extends Omit<Segment, "baseline"> {
-  baseline: SBaseline;
-}
-interface SDecision extends Omit<Decision, "baseline"> {
-  baseline: SBaseline;
-}
-interface SSummary extends Omit<PrefixSummary, "segment" | "decision"> {
-  segment: SSegment | null;
-  decision: SDecision;
 }
 
 export interface SerializedState {
@@ -49,7 +32,8 @@ export interface SerializedState {
   sessionMeta: ThreadState["sessionMeta"];
   name: string | null;
   history: ResponseItem[];
-  turns: ThreadState["turns"];
+  /** Each turn as [id, status, userMessage, firstSeq, lastSeq]: a long thread has thousands. */
+  turns: Array<[string, TurnStatus, string | null, number, number | null]>;
   activeTurn: string | null;
   tokenUsage: ThreadState["tokenUsage"];
   pendingApprovals: ThreadState["pendingApprovals"];
@@ -60,7 +44,7 @@ export interface SerializedState {
   /** Turn context bodies without `turn_id` / `trace_id`, and each context as its body and those ids. */
   contextBodies: Record<string, unknown>[];
   contexts: SContext[];
-  segments: { chunks: SChunk[]; open: SChunk; summaries: SSummary[]; decision: SDecision };
+  segments: EncodedSegments;
 }
 
 /** Canonical JSON of a context body, cached per object (contexts are immutable once folded). */
@@ -83,7 +67,7 @@ class ContextTable {
   readonly #contextIndex = new Map<string, number>();
   readonly #byObject = new Map<TurnContextItem, number>();
 
-  ref(context: TurnContextItem): ContextRef {
+  ref(context: TurnContextItem): number {
     const known = this.#byObject.get(context);
     if (known !== undefined) return known;
     const { key, body } = bodyOf(context);
@@ -108,17 +92,8 @@ class ContextTable {
 
 export function serializeState(state: ThreadState): SerializedState {
   const table = new ContextTable();
-  const baseline = (b: Baseline): SBaseline => (typeof b === "string" ? b : table.ref(b));
-  const chunk = (c: Chunk): SChunk => ({ ...c, marks: c.marks.map((m) => (m === "compacted" ? m : table.ref(m))) });
-  const segment = (s: Segment | null): SSegment | null => s && { ...s, baseline: baseline(s.baseline) };
-  const decision = (d: Decision): SDecision => ({ ...d, baseline: baseline(d.baseline) });
   const { segments, calls, legacyCompaction } = state.internal;
-  const serializedSegments = {
-    chunks: segments.chunks.toArray().map(chunk),
-    open: chunk(segments.open),
-    summaries: segments.summaries.toArray().map((s) => ({ ...s, segment: segment(s.segment), decision: decision(s.decision) })),
-    decision: decision(segments.decision),
-  };
+  const encodedSegments = encodeSegments(segments, (context) => table.ref(context));
   return {
     v: THREAD_STATE_VERSION,
     seq: state.seq,
@@ -126,7 +101,7 @@ export function serializeState(state: ThreadState): SerializedState {
     sessionMeta: state.sessionMeta,
     name: state.name,
     history: state.history.toArray(),
-    turns: state.turns,
+    turns: state.turns.map((t) => [t.id, t.status, t.userMessage, t.firstSeq, t.lastSeq]),
     activeTurn: state.activeTurn,
     tokenUsage: state.tokenUsage,
     pendingApprovals: state.pendingApprovals,
@@ -135,7 +110,7 @@ export function serializeState(state: ThreadState): SerializedState {
     legacyCompaction,
     contextBodies: table.bodies,
     contexts: table.contexts,
-    segments: serializedSegments,
+    segments: encodedSegments,
   };
 }
 
@@ -149,16 +124,7 @@ export function deserializeState(data: unknown): ThreadState {
     if (r !== undefined) context.trace_id = r;
     return context;
   });
-  const baseline = (b: SBaseline): Baseline => (typeof b === "string" ? b : contexts[b]);
-  const chunk = (c: SChunk): Chunk => ({ ...c, marks: c.marks.map((m): Mark => (m === "compacted" ? m : contexts[m])) });
-  const segment = (x: SSegment | null): Segment | null => x && { ...x, baseline: baseline(x.baseline) };
-  const decision = (d: SDecision): Decision => ({ ...d, baseline: baseline(d.baseline) });
-  const segments: TurnSegments = {
-    chunks: AppendList.adopt(s.segments.chunks.map(chunk)),
-    open: chunk(s.segments.open),
-    summaries: AppendList.adopt(s.segments.summaries.map((x) => ({ ...x, segment: segment(x.segment), decision: decision(x.decision) }))),
-    decision: decision(s.segments.decision),
-  };
+  const segments = decodeSegments(s.segments, contexts);
   const calls: CallLedger = { unanswered: s.calls.unanswered as CallLedger["unanswered"], earlyOutputs: s.calls.earlyOutputs };
   const { settings, baseline: current } = segments.decision;
   return {
@@ -168,7 +134,7 @@ export function deserializeState(data: unknown): ThreadState {
     sessionMeta: s.sessionMeta,
     name: s.name,
     history: AppendList.adopt(s.history),
-    turns: s.turns,
+    turns: s.turns.map(([id, status, userMessage, firstSeq, lastSeq]): TurnRecord => ({ id, status, userMessage, firstSeq, lastSeq })),
     activeTurn: s.activeTurn,
     tokenUsage: s.tokenUsage,
     referenceContext: s.legacyCompaction || typeof current === "string" ? null : current,

@@ -1,0 +1,232 @@
+#!/usr/bin/env node
+/**
+ * How fast a thread's state comes back (`npm run bench:state`, which builds dist/ first).
+ *
+ * Builds realistic threads of 1,000, 10,000 and 100,000 entries in a LevelDB in a temp dir: user
+ * turns with a turn context, reasoning, shell calls (begin/output/end events and outputs), streamed
+ * answers and token counts, auto-compacting every 12 turns so the history stays bounded as in a
+ * long Codex session, with snapshots written every K entries as the runtime writes them. Then, in
+ * the same run, from a cold ThreadStateStore each time:
+ *   - resume: the state at the head;
+ *   - stateAt: the state at a random seq (median of several);
+ *   - full fold: every entry read from the log and folded from entry 1, which is what replaying a
+ *     JSONL rollout costs Codex on resume.
+ *
+ * Options: --sizes 1000,10000 (default 1000,10000,100000), --k 250, --sweep (also compare K values
+ * on a 20,000-entry thread: fold-forward time against snapshot storage).
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { LevelEventLog } from "../dist/log/index.js";
+import { ThreadStateStore } from "../dist/runtime/state-store.js";
+import { buildCompactedHistory, collectUserMessages, evolve, initialState, serializeState, summaryText } from "../dist/state/index.js";
+
+const args = process.argv.slice(2);
+const option = (name, fallback) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : fallback;
+};
+const SIZES = option("sizes", "1000,10000,100000").split(",").map(Number);
+const K = Number(option("k", "250"));
+const SWEEP = args.includes("--sweep");
+const RANDOM_SEQS = 15;
+
+/** Deterministic filler so runs are comparable. */
+let seed = 7;
+function random() {
+  seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+  return seed / 0x7fffffff;
+}
+const text = (bytes) => {
+  const words = ["const", "value", "return", "function", "thread", "state", "=>", "{", "}", "await", "import", "error", "test", "log"];
+  let out = "";
+  while (out.length < bytes) out += words[Math.floor(random() * words.length)] + (random() < 0.1 ? "\n" : " ");
+  return out.slice(0, bytes);
+};
+const AGENTS_MD = `# AGENTS.md instructions for /repo\n\n<INSTRUCTIONS>\n${text(1500)}\n</INSTRUCTIONS>`;
+const usage = (n) => ({ input_tokens: n, cached_input_tokens: Math.floor(n * 0.8), output_tokens: 300, reasoning_output_tokens: 120, total_tokens: n + 300 });
+const tokenCount = (n) => ({ kind: "event_msg", payload: { type: "token_count", info: { total_token_usage: usage(n), last_token_usage: usage(n), model_context_window: 258400 } } });
+const ev = (payload) => ({ kind: "event_msg", payload });
+const ri = (payload) => ({ kind: "response_item", payload });
+const message = (role, type, body) => ri({ type: "message", role, content: [{ type, text: body }] });
+
+/** One user turn as a Codex session logs it; `compact` makes it start with an auto-compaction. */
+function turnEntries(n, history, compact) {
+  const turnId = `turn-${n}`;
+  const out = [ev({ type: "task_started", turn_id: turnId, model_context_window: 258400 })];
+  if (compact) {
+    const summary = summaryText(text(2000));
+    const replacement = buildCompactedHistory([], collectUserMessages(history), summary);
+    out.push({ kind: "compacted", payload: { message: summary, replacement_history: replacement } }, tokenCount(5000), ev({ type: "context_compacted" }));
+  }
+  out.push(
+    {
+      kind: "turn_context",
+      payload: {
+        turn_id: turnId,
+        cwd: "/repo",
+        current_date: "2026-01-01",
+        timezone: "Etc/UTC",
+        approval_policy: "on-request",
+        sandbox_policy: { type: "workspace-write", network_access: false },
+        model: "gpt-5.5",
+        effort: "medium",
+        summary: "auto",
+        user_instructions: AGENTS_MD,
+        truncation_policy: { mode: "tokens", limit: 10000 },
+      },
+    },
+    message("user", "input_text", `Please do task ${n}: ${text(200)}`),
+    ev({ type: "user_message", message: `Please do task ${n}` }),
+    ev({ type: "token_count", info: null }),
+  );
+  const steps = 3 + Math.floor(random() * 5);
+  for (let s = 0; s < steps; s++) {
+    const callId = `call-${n}-${s}`;
+    const command = ["bash", "-lc", `rg -n "${text(12)}" src`];
+    const output = text(600 + Math.floor(random() * 1400));
+    out.push(
+      ri({ type: "reasoning", summary: [{ type: "summary_text", text: text(150) }], encrypted_content: text(1200) }),
+      ri({ type: "function_call", name: "exec_command", arguments: JSON.stringify({ cmd: command[2] }), call_id: callId }),
+      ev({ type: "exec_command_begin", call_id: callId, turn_id: turnId, command, cwd: "/repo", parsed_cmd: [] }),
+      ev({ type: "exec_command_output_delta", call_id: callId, stream: "stdout", chunk: output.slice(0, 300) }),
+      ev({
+        type: "exec_command_end",
+        call_id: callId,
+        turn_id: turnId,
+        command,
+        cwd: "/repo",
+        parsed_cmd: [],
+        stdout: output,
+        stderr: "",
+        aggregated_output: output,
+        exit_code: 0,
+        duration: { secs: 0, nanos: 5_000_000 },
+        formatted_output: output,
+      }),
+      ri({ type: "function_call_output", call_id: callId, output: `Exit code: 0\nWall time: 0.1 seconds\nOutput:\n${output}` }),
+      tokenCount(20000 + n * 10 + s),
+    );
+  }
+  const answer = text(400);
+  for (let d = 0; d < 6; d++) out.push(ev({ type: "agent_message_delta", delta: answer.slice(d * 60, d * 60 + 60) }));
+  out.push(ev({ type: "agent_message", message: answer }), message("assistant", "output_text", answer), tokenCount(30000 + n), ev({ type: "task_complete", turn_id: turnId, last_agent_message: answer }));
+  return out;
+}
+
+/** Appends turns until `entries`, folding the head and snapshotting every `k` entries, as the runtime does. */
+async function buildThread(log, threadId, entries, k) {
+  await log.createThread({ id: threadId });
+  const store = new ThreadStateStore(log, { snapshotEvery: k });
+  let head = initialState(threadId);
+  let turn = 0;
+  while (head.seq < entries) {
+    turn++;
+    let batch = turnEntries(turn, head.history, turn % 12 === 0);
+    if (head.seq + batch.length > entries) batch = batch.slice(0, entries - head.seq);
+    for (const entry of await log.append(threadId, batch)) {
+      head = evolve(head, entry);
+      await store.maybeSnapshot(threadId, head);
+    }
+  }
+  return { turns: turn, head };
+}
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+};
+async function time(fn) {
+  const start = performance.now();
+  const value = await fn();
+  return { ms: performance.now() - start, value };
+}
+
+async function fullFold(log, threadId) {
+  let state = initialState(threadId);
+  for await (const entry of log.read(threadId)) state = evolve(state, entry);
+  return state;
+}
+
+async function measure(log, threadId, entries, k) {
+  // Warm the code paths once so the first measured call does not pay for JIT compilation.
+  await new ThreadStateStore(log, { snapshotEvery: k }).stateAt(threadId, Math.min(entries, 10));
+  const resumes = [];
+  for (let i = 0; i < 5; i++) resumes.push((await time(() => new ThreadStateStore(log, { snapshotEvery: k }).stateAt(threadId))).ms);
+  const randoms = [];
+  for (let i = 0; i < RANDOM_SEQS; i++) {
+    const seq = 1 + Math.floor(random() * entries);
+    randoms.push((await time(() => new ThreadStateStore(log, { snapshotEvery: k }).stateAt(threadId, seq))).ms);
+  }
+  const folds = [];
+  let folded;
+  for (let i = 0; i < (entries >= 100_000 ? 1 : 3); i++) {
+    const run = await time(() => fullFold(log, threadId));
+    folds.push(run.ms);
+    folded = run.value;
+  }
+  const resumed = await new ThreadStateStore(log, { snapshotEvery: k }).stateAt(threadId);
+  const same = JSON.stringify(serializeState(resumed)) === JSON.stringify(serializeState(folded));
+  return { resume: median(resumes), stateAt: median(randoms), fold: median(folds), same, snapshotBytes: JSON.stringify(serializeState(resumed)).length, history: resumed.history.length };
+}
+
+const fmt = (ms) => (ms >= 100 ? ms.toFixed(0) : ms.toFixed(2)).padStart(9);
+const pad = (s, n) => String(s).padStart(n);
+
+async function main() {
+  const dir = await mkdtemp(join(tmpdir(), "loom-bench-state-"));
+  try {
+    let log = await LevelEventLog.open(dir, { durable: false });
+    const built = [];
+    for (const size of SIZES) {
+      const start = performance.now();
+      const { turns } = await buildThread(log, `bench-${size}`, size, K);
+      built.push({ size, turns });
+      console.error(`built ${size} entries (${turns} turns) in ${((performance.now() - start) / 1000).toFixed(1)} s`);
+    }
+    // Reopen: the measured reads start from what is on disk, not from anything the writer kept.
+    await log.close();
+    log = await LevelEventLog.open(dir, { durable: false });
+    console.log(`\nThread state recovery, LevelDB, snapshots every K = ${K} entries (medians; ms)\n`);
+    console.log(
+      `${pad("entries", 8)} ${pad("turns", 6)} ${pad("history", 8)} ${pad("snapshot", 9)} | ${pad("resume", 9)} ${pad("stateAt", 9)} | ${pad("full fold", 9)} | ${pad("fold/resume", 11)} ${pad("fold/stateAt", 12)}`,
+    );
+    for (const { size, turns } of built) {
+      const m = await measure(log, `bench-${size}`, size, K);
+      if (!m.same) throw new Error(`the resumed state of bench-${size} differs from the full fold`);
+      console.log(
+        `${pad(size, 8)} ${pad(turns, 6)} ${pad(m.history, 8)} ${pad(`${(m.snapshotBytes / 1024).toFixed(0)} KB`, 9)} | ${fmt(m.resume)} ${fmt(m.stateAt)} | ${fmt(m.fold)} | ${pad(`${(m.fold / m.resume).toFixed(0)}x`, 11)} ${pad(`${(m.fold / m.stateAt).toFixed(0)}x`, 12)}`,
+      );
+    }
+    console.log("\nresume = state at the head, stateAt = a random seq, each from a cold ThreadStateStore;");
+    console.log("full fold = every entry read from the log and folded from entry 1 (Codex's JSONL replay), same run.");
+    if (SWEEP) await sweep(log);
+    await log.close();
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** K against its costs: worst-case fold-forward, stateAt, and snapshot storage per thread. */
+async function sweep(log) {
+  const size = 20_000;
+  console.log(`\nK sweep on a ${size}-entry thread (ms; storage = all snapshots of the thread)\n`);
+  console.log(`${pad("K", 6)} ${pad("stateAt", 9)} ${pad("worst", 9)} ${pad("snapshots", 10)} ${pad("storage", 9)}`);
+  for (const k of [50, 100, 250, 500, 1000]) {
+    const id = `sweep-${k}`;
+    await buildThread(log, id, size, k);
+    const times = [];
+    let storage = 0;
+    for (let seq = k; seq <= size; seq += k) storage += JSON.stringify((await log.getSnapshot(id, seq)).data).length;
+    for (let i = 0; i < RANDOM_SEQS; i++) {
+      const seq = 1 + Math.floor(random() * size);
+      times.push((await time(() => new ThreadStateStore(log, { snapshotEvery: k }).stateAt(id, seq))).ms);
+    }
+    const worst = (await time(() => new ThreadStateStore(log, { snapshotEvery: k }).stateAt(id, size - 1))).ms;
+    console.log(`${pad(k, 6)} ${fmt(median(times))} ${fmt(worst)} ${pad(Math.floor(size / k), 10)} ${pad(`${(storage / 1048576).toFixed(1)} MB`, 9)}`);
+  }
+}
+
+await main();
