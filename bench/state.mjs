@@ -12,7 +12,7 @@
  *   - full fold: every entry read from the log and folded from entry 1, which is what replaying a
  *     JSONL rollout costs Codex on resume.
  *
- * Options: --sizes 1000,10000 (default 1000,10000,100000), --k 250, --sweep (also compare K values
+ * Options: --sizes 1000,10000 (default 1000,10000,100000), --k 500, --sweep (also compare K values
  * on a 20,000-entry thread: fold-forward time against snapshot storage).
  */
 import { mkdtemp, rm } from "node:fs/promises";
@@ -29,9 +29,9 @@ const option = (name, fallback) => {
   return i >= 0 ? args[i + 1] : fallback;
 };
 const SIZES = option("sizes", "1000,10000,100000").split(",").map(Number);
-const K = Number(option("k", "250"));
+const K = Number(option("k", "500"));
 const SWEEP = args.includes("--sweep");
-const RANDOM_SEQS = 15;
+const RANDOM_SEQS = 25;
 
 /** Deterministic filler so runs are comparable. */
 let seed = 7;
@@ -209,23 +209,34 @@ async function main() {
   }
 }
 
-/** K against its costs: worst-case fold-forward, stateAt, and snapshot storage per thread. */
+/**
+ * K against its costs, on one 20,000-entry thread per K: the state at a snapshot seq (the snapshot
+ * load alone), at the seq just before the next snapshot (load plus K - 1 entries folded: the worst
+ * case), at random seqs, and the bytes all its snapshots take next to the log's own.
+ */
 async function sweep(log) {
   const size = 20_000;
-  console.log(`\nK sweep on a ${size}-entry thread (ms; storage = all snapshots of the thread)\n`);
-  console.log(`${pad("K", 6)} ${pad("stateAt", 9)} ${pad("worst", 9)} ${pad("snapshots", 10)} ${pad("storage", 9)}`);
-  for (const k of [50, 100, 250, 500, 1000]) {
+  const stateAt = async (id, k, seq) => (await time(() => new ThreadStateStore(log, { snapshotEvery: k }).stateAt(id, seq))).ms;
+  console.log(`\nK sweep on a ${size}-entry thread (medians; ms). Storage: snapshot bytes per log entry byte.\n`);
+  console.log(`${pad("K", 6)} ${pad("load", 9)} ${pad("worst", 9)} ${pad("random", 9)} ${pad("snapshots", 10)} ${pad("storage", 8)}`);
+  for (const k of [100, 250, 500, 1000, 2000]) {
     const id = `sweep-${k}`;
     await buildThread(log, id, size, k);
-    const times = [];
-    let storage = 0;
-    for (let seq = k; seq <= size; seq += k) storage += JSON.stringify((await log.getSnapshot(id, seq)).data).length;
-    for (let i = 0; i < RANDOM_SEQS; i++) {
-      const seq = 1 + Math.floor(random() * size);
-      times.push((await time(() => new ThreadStateStore(log, { snapshotEvery: k }).stateAt(id, seq))).ms);
+    let logBytes = 0;
+    for await (const entry of log.read(id)) logBytes += JSON.stringify(entry).length;
+    let snapshotBytes = 0;
+    for (let seq = k; seq <= size; seq += k) snapshotBytes += JSON.stringify((await log.getSnapshot(id, seq)).data).length;
+    const load = [];
+    const worst = [];
+    const random = [];
+    for (let i = 0; i < 9; i++) {
+      const base = k * (1 + Math.floor(((i + 0.5) / 9) * (size / k - 2)));
+      load.push(await stateAt(id, k, base));
+      worst.push(await stateAt(id, k, base + k - 1));
+      random.push(await stateAt(id, k, 1 + Math.floor(Math.random() * size)));
     }
-    const worst = (await time(() => new ThreadStateStore(log, { snapshotEvery: k }).stateAt(id, size - 1))).ms;
-    console.log(`${pad(k, 6)} ${fmt(median(times))} ${fmt(worst)} ${pad(Math.floor(size / k), 10)} ${pad(`${(storage / 1048576).toFixed(1)} MB`, 9)}`);
+    const ratio = (snapshotBytes / logBytes).toFixed(2);
+    console.log(`${pad(k, 6)} ${fmt(median(load))} ${fmt(median(worst))} ${fmt(median(random))} ${pad(Math.floor(size / k), 10)} ${pad(`${ratio}x`, 8)}`);
   }
 }
 

@@ -4,10 +4,11 @@
  * snapshots are written every `snapshotEvery` entries by whoever keeps the head state
  * (`maybeSnapshot`), and by `stateAt` itself when it had to fold that many.
  *
- * Why K = 250 by default: with a LevelDB log, folding forward costs about 10 µs an entry (read,
- * validate, evolve) while loading a snapshot of a long thread costs a few ms and its size is the
- * history (up to the context window). 250 keeps the worst fold-forward around 2-3 ms on top of the
- * load (`npm run bench:state` prints both) at a snapshot per 250 entries.
+ * Why K = 500 by default (`node bench/state.mjs --sweep`): through LevelDB, folding forward costs
+ * about 8-10 µs an entry (read, validate, evolve), and loading a snapshot 1.5-6 ms (it holds the
+ * history, so it grows toward the context window). At K = 500 the worst fold-forward adds ~5 ms,
+ * and all of a thread's snapshots together take 0.3-1x the bytes of its log; K = 250 halves the
+ * fold but doubles the storage, K = 1000 the reverse.
  */
 import type { EventLog } from "../log/index.js";
 import { SeqOutOfRangeError } from "../log/index.js";
@@ -20,7 +21,7 @@ import {
   type ThreadState,
 } from "../state/index.js";
 
-export const DEFAULT_SNAPSHOT_EVERY = 250;
+export const DEFAULT_SNAPSHOT_EVERY = 500;
 /** Threads whose latest computed state is kept in memory. */
 const CACHED_THREADS = 64;
 

@@ -42,6 +42,10 @@ export function applyCompaction<S extends HistoryFields>(state: S, compaction: C
   return withHistory(state, AppendList.from(rebuilt));
 }
 
+/**
+ * The cut's `clearsReferenceContext` is not used here: Codex's reconstruction takes the reference
+ * context from the surviving turn segments (turn-segments.ts), not from the trimmed history.
+ */
 export function dropUserTurns<S extends HistoryFields>(state: S, numTurns: number): S {
   const { length } = rollbackCut(state.history, numTurns);
   return length === state.history.length ? state : withHistory(state, state.history.truncate(length));

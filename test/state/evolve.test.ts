@@ -188,7 +188,7 @@ describe("calls, usage, name and meta", () => {
     expect(state.seq).toBe(6);
   });
 
-  it("ignores system messages for history but not streaming-free events for seq", () => {
+  it("does not record system messages in history; every entry advances seq", () => {
     const state = fold(item({ type: "message", role: "system", content: [{ type: "input_text", text: "sys" }] }), agentDelta("x"));
     expect(state.history.length).toBe(0);
     expect(state.seq).toBe(2);
