@@ -11,9 +11,22 @@ import { initialState, type ThreadState } from "./thread-state.js";
 import * as segments from "./turn-segments.js";
 import { endTurn, rollBackTurns, startTurn, userMessage } from "./turns.js";
 
+/** An entry folded out of order: a gap or a duplicate would silently corrupt the state. */
+export class OutOfOrderEntryError extends Error {
+  override readonly name = "OutOfOrderEntryError";
+  constructor(
+    readonly threadId: string | null,
+    readonly seq: number,
+    readonly expected: number,
+  ) {
+    super(`thread ${threadId ?? "(unnamed)"}: cannot fold entry seq ${seq} into the state at seq ${expected - 1}; expected seq ${expected}`);
+  }
+}
+
 export function evolve(state: ThreadState, entry: LogEntry): ThreadState {
+  if (entry.seq !== state.seq + 1) throw new OutOfOrderEntryError(state.threadId, entry.seq, state.seq + 1);
   const next = apply(state, entry);
-  return next.seq === entry.seq ? next : { ...next, seq: entry.seq };
+  return { ...next, seq: entry.seq };
 }
 
 /** Folds `entries` onto `from` (default: the empty state of the first entry's thread). */

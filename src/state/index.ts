@@ -4,7 +4,7 @@
 export { initialState, THREAD_STATE_VERSION } from "./thread-state.js";
 export type { ThreadState, TurnRecord, TurnStatus, PendingApproval, ApprovedForSession } from "./thread-state.js";
 /** `evolve(state, entry)`: one entry folded in; `foldEntries(entries, from?)`: many. */
-export { evolve, foldEntries } from "./evolve.js";
+export { evolve, foldEntries, OutOfOrderEntryError } from "./evolve.js";
 /** The immutable, shared list the history is kept in (`length`, `at`, iteration, `toArray`). */
 export { AppendList } from "./append-list.js";
 /** `projectPrompt(history, { supportsImages?, keepIds? })`: the next request's input, normalized as Codex does. */

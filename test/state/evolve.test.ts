@@ -13,6 +13,7 @@ import {
   initialState,
   serializeState,
   IncompatibleSnapshotError,
+  OutOfOrderEntryError,
   type ThreadState,
 } from "../../src/state/index.js";
 import {
@@ -243,6 +244,13 @@ describe("purity and snapshots", () => {
     const more = log(...Array(10).fill(agentDelta("")), item(functionOutput("c1")), rolledBack(1)).slice(10);
     const next = more.map((e, i) => ({ ...e, seq: state.seq + 1 + i }));
     expect(serializeState(foldEntries(next, loaded))).toEqual(serializeState(foldEntries(next, state)));
+  });
+
+  it("refuses an entry out of order: a gap or a duplicate", () => {
+    const entries = log(item(user("a")), item(user("b")), item(user("c")));
+    const one = evolve(initialState(), entries[0]);
+    expect(() => evolve(one, entries[2])).toThrow(OutOfOrderEntryError);
+    expect(() => evolve(one, entries[0])).toThrow(OutOfOrderEntryError);
   });
 
   it("rejects a snapshot of another version", () => {
