@@ -22,8 +22,8 @@ import {
 } from "./support/entries.js";
 import { mulberry32, randomLog } from "./support/random-log.js";
 
-function compareEveryPrefix(seed: number, legacyCompactions: boolean): { prefixes: number; droppedCompaction: number } {
-  const entries = log(...randomLog(mulberry32(seed), { entries: 120, legacyCompactions }));
+function compareEveryPrefix(seed: number, compactions: "replacement" | "legacy"): { prefixes: number; droppedCompaction: number } {
+  const entries = log(...randomLog(mulberry32(seed), { entries: 120, compactions }));
   let state: ThreadState = initialState();
   let droppedCompaction = 0;
   for (let n = 1; n <= entries.length; n++) {
@@ -42,12 +42,12 @@ function compareEveryPrefix(seed: number, legacyCompactions: boolean): { prefixe
 describe("forward fold = Codex's reverse reconstruction", () => {
   it("on random logs with replacement-history compactions, after every entry", () => {
     let prefixes = 0;
-    for (let seed = 1; seed <= 60; seed++) prefixes += compareEveryPrefix(seed, false).prefixes;
+    for (let seed = 1; seed <= 60; seed++) prefixes += compareEveryPrefix(seed, "replacement").prefixes;
     expect(prefixes).toBeGreaterThan(60 * 100);
   });
 
   it("on random logs with legacy compactions, after every entry", () => {
-    for (let seed = 1001; seed <= 1030; seed++) compareEveryPrefix(seed, true);
+    for (let seed = 1001; seed <= 1030; seed++) compareEveryPrefix(seed, "legacy");
   });
 
   it("where Codex loses a rolled-back turn's only compaction, the fold keeps the compacted history", () => {

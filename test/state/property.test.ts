@@ -27,7 +27,7 @@ async function readAll(log: EventLog, threadId: string): Promise<LogEntry[]> {
 /** Appends a random log in small batches, keeping the head state and snapshotting as the runtime does. */
 async function grow(log: EventLog, store: ThreadStateStore, threadId: string, rng: Rng, entries: number, idPrefix: string) {
   let head = await store.stateAt(threadId);
-  const pending = randomLog(rng, { entries, idPrefix });
+  const pending = randomLog(rng, { entries, idPrefix, compactions: "mixed" });
   while (pending.length > 0) {
     const batch = pending.splice(0, 1 + Math.floor(rng() * 5));
     for (const entry of await log.append(threadId, batch)) {

@@ -49,8 +49,8 @@ export function mulberry32(seed: number): Rng {
 export interface RandomLogOptions {
   /** Roughly how many entries to make (a turn in progress is finished past it). */
   entries: number;
-  /** Compactions without replacement history (legacy rollouts) instead of with it. */
-  legacyCompactions?: boolean;
+  /** Compactions with a replacement history (default), without one (legacy rollouts), or either. */
+  compactions?: "replacement" | "legacy" | "mixed";
   /** Prefix for turn and call ids, so logs appended to forks do not reuse the source's ids. */
   idPrefix?: string;
 }
@@ -65,7 +65,8 @@ export function randomLog(rng: Rng, options: RandomLogOptions): NewEntry[] {
   const models = ["gpt-5", "gpt-5-mini", "o4"];
 
   const compaction = (): NewEntry => {
-    if (options.legacyCompactions) return compacted(`summary ${out.length}`);
+    const mode = options.compactions ?? "replacement";
+    if (mode === "legacy" || (mode === "mixed" && chance(0.3))) return compacted(`summary ${out.length}`);
     const kept: ResponseItem[] = [];
     if (chance(0.8)) kept.push(user(`kept ${out.length}`));
     if (chance(0.8)) kept.push(user(`${SUMMARY_PREFIX}\nsummary ${out.length}`));
@@ -86,6 +87,10 @@ export function randomLog(rng: Rng, options: RandomLogOptions): NewEntry[] {
       if (chance(0.85)) out.push(item(customOutput(callId)));
     }
     if (chance(0.5)) out.push(tokenCount(chance(0.1) ? null : Math.floor(rng() * 100_000)));
+    if (chance(0.1)) {
+      out.push({ kind: "event_msg", payload: { type: "request_user_input", call_id: `${callId}-q`, turn_id: turnId, questions: [{ id: "q", question: "?" }] } } as NewEntry);
+      if (chance(0.5)) out.push(submission(`sub-${callId}-q`, { type: "user_input_answer", id: turnId, response: { answers: {} } }));
+    }
   };
 
   const userTurn = () => {
