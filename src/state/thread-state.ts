@@ -66,7 +66,12 @@ export interface ThreadState {
   readonly internal: {
     readonly segments: TurnSegments;
     readonly calls: CallLedger;
-    /** A legacy compaction (no replacement history) since the last one with it: Codex drops the baseline. */
+    /**
+     * A legacy compaction (no replacement history) since the last one with it: Codex then drops the
+     * baseline. Exact for logs with only one kind of compaction; when a log mixes both (an old
+     * rollout continued by a newer Codex), Codex's answer depends on how far its backward scan
+     * read, and ours can differ in rare positions (the next turn then re-injects full context).
+     */
     readonly legacyCompaction: boolean;
   };
 }
