@@ -32,11 +32,13 @@ export function buildEntries(
     let entry: LogEntry;
     try {
       if (typeof input !== "object" || input === null) throw new SchemaError("entry", "expected { kind, payload, ts? }");
-      const { kind, ts } = input as NewEntry;
+      const { kind, ts, sub } = input as NewEntry;
       if (ts !== undefined && typeof ts !== "string") throw new SchemaError("entry", "ts must be an ISO-8601 string");
+      if (sub !== undefined && typeof sub !== "string") throw new SchemaError("entry", "sub must be a string");
       // parsePayload returns zod's normalized copy of the payload, not the caller's object.
       const payload = parsePayload(kind, (input as NewEntry).payload);
       entry = { v: LOG_SCHEMA_VERSION, threadId, seq: firstSeq + i, ts: ts ?? (stamp ??= now()), kind, payload } as LogEntry;
+      if (sub !== undefined) entry.sub = sub;
       // Encoded once, here: what the LevelDB backend stores. It throws on BigInt and cycles,
       // which makes those invalid entries too.
       encoded[i] = JSON.stringify(entry);

@@ -77,6 +77,15 @@ export function eventLogContract(backend: string, openLog: OpenLog): void {
         expect(await collect(log.read(id))).toEqual([...first, ...second]);
       });
 
+      it("keeps the id of the submission an entry was written for, and rejects a non-string one", async () => {
+        const log = await open();
+        const { id } = await log.createThread();
+        const [stored] = await log.append(id, [{ ...userMessage("hi"), sub: "sub-7" }]);
+        expect(stored!.sub).toBe("sub-7");
+        expect((await collect(log.read(id)))[0]!.sub).toBe("sub-7");
+        await expect(log.append(id, [{ ...userMessage("x"), sub: 7 as unknown as string }])).rejects.toThrow(/sub must be a string/);
+      });
+
       it("takes ts from the injected clock, once per append, and never reads it when ts is given", async () => {
         const stepping = steppingClock();
         const log = await open({ clock: stepping.clock });
