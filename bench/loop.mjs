@@ -1,0 +1,89 @@
+// bench:loop — Loom's own cost per turn (model answering at once) and many concurrent threads.
+// Prints: per-turn time through Loom vs the bare SDK request to the same server (the floor), and
+// for 1,000 threads in one process: turns per second and memory per idle thread.
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import OpenAI from "openai";
+import { createRuntime } from "../dist/index.js";
+import { startInstantModel } from "./fake-model.mjs";
+
+const TURNS = Number(process.env.BENCH_TURNS ?? 200);
+const THREADS = Number(process.env.BENCH_THREADS ?? 1000);
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+async function bareSdkTurn(client) {
+  const stream = await client.responses.create({ model: "gpt-5.5", input: [{ role: "user", content: "hi" }], stream: true, store: false });
+  for await (const _ of stream) void _;
+}
+
+async function perTurn(model, dataDir, durable) {
+  const rt = await createRuntime({ dataDir, durable, config: {}, env: {}, model: { apiKey: "bench", baseURL: model.baseURL } });
+  const cwd = await mkdtemp(join(tmpdir(), "loom-bench-cwd-"));
+  const thread = await rt.startThread({ cwd, approvalPolicy: "never" });
+  for (let i = 0; i < 20; i++) await thread.run(`warm ${i}`);
+  const times = [];
+  for (let i = 0; i < TURNS; i++) {
+    const t0 = performance.now();
+    await thread.run(`turn ${i}`);
+    times.push(performance.now() - t0);
+  }
+  await rt.close();
+  await rm(cwd, { recursive: true, force: true });
+  return median(times);
+}
+
+async function sdkFloor(model) {
+  const client = new OpenAI({ apiKey: "bench", baseURL: model.baseURL, maxRetries: 0 });
+  for (let i = 0; i < 20; i++) await bareSdkTurn(client);
+  const times = [];
+  for (let i = 0; i < TURNS; i++) {
+    const t0 = performance.now();
+    await bareSdkTurn(client);
+    times.push(performance.now() - t0);
+  }
+  return median(times);
+}
+
+async function concurrent(model, dataDir) {
+  const rt = await createRuntime({ dataDir, config: {}, env: {}, model: { apiKey: "bench", baseURL: model.baseURL } });
+  const cwd = await mkdtemp(join(tmpdir(), "loom-bench-cwd-"));
+  global.gc?.();
+  const before = process.memoryUsage();
+  const threads = [];
+  for (let i = 0; i < THREADS; i++) threads.push(await rt.startThread({ cwd, approvalPolicy: "never" }));
+  global.gc?.();
+  const idle = process.memoryUsage();
+  const t0 = performance.now();
+  await Promise.all(threads.map((thread, i) => thread.run(`hello ${i}`)));
+  const seconds = (performance.now() - t0) / 1000;
+  await rt.close();
+  await rm(cwd, { recursive: true, force: true });
+  return {
+    turnsPerSecond: THREADS / seconds,
+    heapPerThreadKB: (idle.heapUsed - before.heapUsed) / THREADS / 1024,
+    rssPerThreadKB: (idle.rss - before.rss) / THREADS / 1024,
+  };
+}
+
+const model = await startInstantModel();
+const dir = await mkdtemp(join(tmpdir(), "loom-bench-loop-"));
+try {
+  const floor = await sdkFloor(model);
+  const durable = await perTurn(model, join(dir, "durable"), true);
+  const relaxed = await perTurn(model, join(dir, "relaxed"), false);
+  const many = await concurrent(model, join(dir, "many"));
+  console.log(`bench:loop (${TURNS} sequential turns, median; ${THREADS} concurrent threads)`);
+  console.log(`  bare openai SDK request to the instant fake model   ${floor.toFixed(2)} ms`);
+  console.log(`  one Loom turn, durable log                           ${durable.toFixed(2)} ms  (Loom's own: ${(durable - floor).toFixed(2)} ms)`);
+  console.log(`  one Loom turn, relaxed log (no fsync)                ${relaxed.toFixed(2)} ms  (Loom's own: ${(relaxed - floor).toFixed(2)} ms)`);
+  console.log(`  ${THREADS} threads, one turn each, concurrently        ${many.turnsPerSecond.toFixed(0)} turns/s`);
+  console.log(`  memory per idle thread                               ${many.heapPerThreadKB.toFixed(1)} KB heap, ${many.rssPerThreadKB.toFixed(1)} KB RSS`);
+} finally {
+  await model.close();
+  await rm(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,72 @@
+/**
+ * The tools a thread offers the model, by name. A handler knows its Responses API spec (which may
+ * depend on the model, e.g. apply_patch freeform vs JSON) and how to run a call; unknown tools and
+ * bad arguments go back to the model as a failed output, like Codex.
+ */
+import type { EventMsg, NewEntry, ResponseItem } from "../../events/index.js";
+import type { ModelInfo, TurnSettings } from "../../context/index.js";
+import type { ToolCallRequest } from "../../machines/types.js";
+import type { Clock, IdSource } from "../clock.js";
+
+/** What a tool sees of its thread and turn. Recording goes through the bus (write-ahead). */
+export interface ToolContext {
+  threadId: string;
+  turnId: string;
+  settings: TurnSettings;
+  model: ModelInfo;
+  call: ToolCallRequest;
+  signal: AbortSignal;
+  /** The user approved this call (it went through an approval). */
+  approved: boolean;
+  clock: Clock;
+  ids: IdSource;
+  record(entries: NewEntry[]): Promise<unknown>;
+  event(msg: EventMsg): Promise<unknown>;
+  /** Resolves with the answer a submission gives to request `id` (user input, host tool). */
+  waitForAnswer(id: string): Promise<unknown>;
+}
+
+export interface ToolHandler {
+  name: string;
+  /** The spec offered to the model, or undefined when this model should not see the tool. */
+  spec(model: ModelInfo): unknown | undefined;
+  execute(context: ToolContext): Promise<ResponseItem>;
+}
+
+export function outputFor(call: ToolCallRequest, output: string): ResponseItem {
+  return call.kind === "custom"
+    ? { type: "custom_tool_call_output", call_id: call.callId, output }
+    : { type: "function_call_output", call_id: call.callId, output };
+}
+
+export function unsupportedCall(call: ToolCallRequest): ResponseItem {
+  return outputFor(
+    call,
+    call.kind === "custom" ? `unsupported custom tool call: ${call.name}` : `unsupported call: ${call.name}`,
+  );
+}
+
+export class ToolRegistry {
+  private readonly handlers = new Map<string, ToolHandler>();
+
+  constructor(handlers: Iterable<ToolHandler> = []) {
+    for (const handler of handlers) this.register(handler);
+  }
+
+  register(handler: ToolHandler): void {
+    this.handlers.set(handler.name, handler);
+  }
+
+  get(name: string): ToolHandler | undefined {
+    return this.handlers.get(name);
+  }
+
+  specsFor(model: ModelInfo): unknown[] {
+    const specs: unknown[] = [];
+    for (const handler of this.handlers.values()) {
+      const spec = handler.spec(model);
+      if (spec !== undefined) specs.push(spec);
+    }
+    return specs;
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * `loom exec [--json] PROMPT` and `loom exec resume ID PROMPT`: one turn, non-interactively, like
+ * `codex exec`. Events stream to stderr (or JSON lines to stdout with --json); the final answer
+ * goes to stdout.
+ */
+import type { Event } from "../events/index.js";
+import { parseApprovalPolicy } from "../runtime/settings.js";
+import { TurnAbortedError, TurnFailedError, UserError } from "../runtime/errors.js";
+import type { Thread } from "../runtime/thread.js";
+import { parse } from "./args.js";
+import { openRuntime } from "./context.js";
+import { describeMsg } from "./format.js";
+import type { CliIO } from "./io.js";
+
+const OPTIONS = {
+  cwd: { type: "string" },
+  model: { type: "string" },
+  "approval-policy": { type: "string" },
+  sandbox: { type: "string" },
+} as const;
+
+export const NO_API_KEY =
+  "loom: no model API key: set OPENAI_API_KEY (and OPENAI_BASE_URL for another Responses server); see README.md, \"Running Loom\".";
+
+const QUIET = new Set(["agent_message_delta", "agent_reasoning_delta", "agent_reasoning_raw_content_delta", "item_started", "item_completed", "exec_command_output_delta"]);
+
+export async function execCommand(argv: string[], io: CliIO, env: Record<string, string | undefined> = process.env): Promise<number> {
+  const { values, positionals } = parse(argv, OPTIONS);
+  let resumeId: string | undefined;
+  let words = positionals;
+  if (words[0] === "resume") {
+    resumeId = words[1];
+    if (!resumeId) throw new UserError("usage: loom exec resume THREAD_ID PROMPT");
+    words = words.slice(2);
+  }
+  const prompt = words.join(" ").trim();
+  if (!prompt) throw new UserError("usage: loom exec [--json] PROMPT");
+  const rt = await openRuntime(values);
+  try {
+    const provider = rt.config.model_provider ? rt.config.model_providers?.[rt.config.model_provider] : undefined;
+    const hasKey = Boolean(env.OPENAI_API_KEY || (provider?.env_key && env[provider.env_key]));
+    if (!hasKey) {
+      io.err(NO_API_KEY);
+      return 2;
+    }
+    const thread: Thread = resumeId
+      ? await rt.resumeThread(resumeId, threadOptions(values))
+      : await rt.startThread({ ...threadOptions(values), cwd: values.cwd ?? process.cwd() });
+    const print = (event: Event) => {
+      if (values.json) io.out(JSON.stringify(event));
+      else if (!QUIET.has(event.msg.type)) io.err(describeMsg(event.msg));
+    };
+    if (!values.json) io.err(`thread ${thread.id}`);
+    const subscription = thread.events$.subscribe(print);
+    try {
+      const result = await thread.run(prompt);
+      if (!values.json) io.out(result.finalResponse);
+      return 0;
+    } catch (error) {
+      if (error instanceof TurnFailedError || error instanceof TurnAbortedError) {
+        io.err(`loom: ${error.message}`);
+        return 1;
+      }
+      throw error;
+    } finally {
+      subscription.unsubscribe();
+    }
+  } finally {
+    await rt.close();
+  }
+}
+
+function threadOptions(values: { model?: string; "approval-policy"?: string; sandbox?: string }) {
+  return {
+    model: values.model,
+    // Like `codex exec`, a non-interactive run never stops to ask unless told to.
+    approvalPolicy: parseApprovalPolicy(values["approval-policy"] ?? "never"),
+    sandboxMode: values.sandbox,
+  };
+}

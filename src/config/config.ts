@@ -1,0 +1,103 @@
+/**
+ * Codex-compatible configuration: `<data dir>/config.toml`, then repeatable `-c key=value`
+ * overrides (dotted keys; the value parsed as TOML, else taken as a plain string, as Codex does).
+ */
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { parse as parseToml } from "smol-toml";
+
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+}
+
+export interface McpServerConfig {
+  command?: string;
+  args?: string[];
+  env?: Record<string, string>;
+  cwd?: string;
+  url?: string;
+  enabled?: boolean;
+  required?: boolean;
+  startup_timeout_sec?: number;
+  tool_timeout_sec?: number;
+  enabled_tools?: string[];
+  disabled_tools?: string[];
+}
+
+export interface ModelProviderConfig {
+  name?: string;
+  base_url?: string;
+  env_key?: string;
+  request_max_retries?: number;
+  stream_max_retries?: number;
+}
+
+/** The keys Loom reads. Unknown keys are kept, like Codex ignores what it does not know. */
+export interface LoomConfig {
+  model?: string;
+  model_provider?: string;
+  model_providers?: Record<string, ModelProviderConfig>;
+  approval_policy?: string;
+  sandbox_mode?: string;
+  model_context_window?: number;
+  model_auto_compact_token_limit?: number;
+  model_reasoning_effort?: string;
+  model_reasoning_summary?: string;
+  developer_instructions?: string;
+  base_instructions?: string;
+  compact_prompt?: string;
+  mcp_servers?: Record<string, McpServerConfig>;
+  [key: string]: unknown;
+}
+
+export async function readConfigFile(dataDir: string): Promise<LoomConfig> {
+  const path = join(dataDir, "config.toml");
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return {};
+    throw new ConfigError(`cannot read ${path}: ${(error as Error).message}`, { cause: error });
+  }
+  try {
+    return parseToml(text) as LoomConfig;
+  } catch (error) {
+    throw new ConfigError(`invalid TOML in ${path}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/** Parses one `-c key=value` override into its dotted path and value. */
+export function parseOverride(text: string): { path: string[]; value: unknown } {
+  const eq = text.indexOf("=");
+  if (eq <= 0) throw new ConfigError(`invalid -c override ${JSON.stringify(text)}: expected key=value`);
+  const key = text.slice(0, eq).trim();
+  const raw = text.slice(eq + 1).trim();
+  const path = key.split(".").map((part) => part.trim());
+  if (path.some((part) => part.length === 0)) throw new ConfigError(`invalid -c key ${JSON.stringify(key)}`);
+  let value: unknown;
+  try {
+    value = (parseToml(`v = ${raw}`) as { v: unknown }).v;
+  } catch {
+    value = raw;
+  }
+  return { path, value };
+}
+
+export function applyOverrides(config: LoomConfig, overrides: readonly string[]): LoomConfig {
+  const result = structuredClone(config) as Record<string, unknown>;
+  for (const text of overrides) {
+    const { path, value } = parseOverride(text);
+    let node = result;
+    for (const part of path.slice(0, -1)) {
+      const next = node[part];
+      if (typeof next !== "object" || next === null || Array.isArray(next)) node[part] = {};
+      node = node[part] as Record<string, unknown>;
+    }
+    node[path[path.length - 1]!] = value;
+  }
+  return result as LoomConfig;
+}
+
+export async function loadConfig(dataDir: string, overrides: readonly string[] = []): Promise<LoomConfig> {
+  return applyOverrides(await readConfigFile(dataDir), overrides);
+}

@@ -1,0 +1,353 @@
+/**
+ * `createRuntime`: the embedding entry point. A runtime owns one event log (LevelDB in a data dir by
+ * default) and the live threads on it; each thread is a session actor wired to its IO actors.
+ */
+import { homedir } from "node:os";
+import { join, resolve } from "node:path";
+import { mkdir } from "node:fs/promises";
+import { createActor } from "xstate";
+import type { DynamicToolSpec, LogEntry, NewEntry, ResponseItem, Submission } from "../events/index.js";
+import { LevelEventLog, MemoryEventLog, type EventLog, type ThreadMeta } from "../log/index.js";
+import { initialState, evolve, type ThreadState } from "../state/index.js";
+import { sessionMachine } from "../machines/session.js";
+import { turnMachine } from "../machines/turn.js";
+import { toolCallMachine } from "../machines/tool-call.js";
+import { createModelClient, type ModelClientOptions } from "../actors/model/index.js";
+import { systemClock, randomIds, type Clock, type IdSource } from "../actors/clock.js";
+import { ThreadBus } from "../bus/index.js";
+import { loadConfig, type LoomConfig } from "../config/index.js";
+import { ThreadStateStore } from "./state-store.js";
+import { Thread } from "./thread.js";
+import type { ThreadServices } from "./services.js";
+import { ToolRegistry, defaultToolHandlers, type ToolHandler } from "../actors/tools/index.js";
+import { initialSettings, settingsFromTurnContext, applySubmission, type SessionSettings, type ThreadSettingsOptions } from "./settings.js";
+import * as turnActors from "./turn-actors.js";
+import * as toolActors from "./tool-actors.js";
+import * as sessionActors from "./session-actors.js";
+import { runWithoutApproval, type ApprovalPolicyHooks } from "./approvals.js";
+import { UserError } from "./errors.js";
+import { VERSION } from "./version.js";
+
+export interface ModelOptions {
+  apiKey?: string;
+  baseURL?: string;
+  model?: string;
+}
+
+export interface RuntimeOptions {
+  /** LevelDB data directory (default `$LOOM_HOME`, else `~/.loom`). Ignored when `log` is given. */
+  dataDir?: string;
+  /** Inject a log backend (e.g. `new MemoryEventLog()`). */
+  log?: EventLog;
+  /** fsync every group commit (default true). */
+  durable?: boolean;
+  model?: ModelOptions;
+  /** Configuration; by default read from `<dataDir>/config.toml` plus `configOverrides`. */
+  config?: LoomConfig;
+  configOverrides?: string[];
+  clock?: Clock;
+  ids?: IdSource;
+  /** Entries between state snapshots. */
+  snapshotEvery?: number;
+  /** Environment for OPENAI_API_KEY / OPENAI_BASE_URL (default process.env). */
+  env?: Record<string, string | undefined>;
+  /** Extra tools offered in every thread, beside the built-in ones. */
+  tools?: ToolHandler[];
+  /** The approval policy engine (default: the Codex rules of src/safety). */
+  approvals?: ApprovalPolicyHooks;
+  /** Stream retries: how many, and the first backoff delay (default Codex's: 5, 200 ms doubling). */
+  retry?: { maxStreamRetries?: number; baseDelayMs?: number };
+  /** Non-turn tasks by op type (compact, run_user_shell_command); built-ins are registered by default. */
+  tasks?: Map<string, (submission: import("../events/index.js").Submission, services: ThreadServices) => Promise<void>>;
+}
+
+export interface StartThreadOptions extends ThreadSettingsOptions {
+  /** Host tools the model may call; calls arrive as `dynamic_tool_call_request` events. */
+  dynamicTools?: DynamicToolSpec[];
+  name?: string;
+}
+
+export type ForkOptions = { atSeq: number } | { beforeUserTurn: number };
+
+export function defaultDataDir(env: Record<string, string | undefined> = process.env): string {
+  return env.LOOM_HOME ? resolve(env.LOOM_HOME) : join(homedir(), ".loom");
+}
+
+export async function createRuntime(options: RuntimeOptions = {}): Promise<Runtime> {
+  const env = options.env ?? process.env;
+  const clock = options.clock ?? systemClock;
+  let log = options.log;
+  let dataDir: string | undefined;
+  if (!log) {
+    dataDir = resolve(options.dataDir ?? defaultDataDir(env));
+    await mkdir(dataDir, { recursive: true });
+    log = await LevelEventLog.open(join(dataDir, "log"), { durable: options.durable ?? true, clock: () => clock.now() });
+  }
+  const config = options.config ?? (dataDir ? await loadConfig(dataDir, options.configOverrides ?? []) : {});
+  return new Runtime({ ...options, env, clock, log, config, ownsLog: !options.log });
+}
+
+interface RuntimeParts extends RuntimeOptions {
+  log: EventLog;
+  config: LoomConfig;
+  clock: Clock;
+  env: Record<string, string | undefined>;
+  ownsLog: boolean;
+}
+
+export class Runtime {
+  readonly log: EventLog;
+  readonly config: LoomConfig;
+  private readonly store: ThreadStateStore;
+  private readonly threads = new Map<string, Thread>();
+  private readonly ids: IdSource;
+  private closed = false;
+
+  constructor(private readonly parts: RuntimeParts) {
+    this.log = parts.log;
+    this.config = parts.config;
+    this.ids = parts.ids ?? randomIds;
+    this.store = new ThreadStateStore(parts.log, { snapshotEvery: parts.snapshotEvery });
+  }
+
+  async startThread(options: StartThreadOptions = {}): Promise<Thread> {
+    this.assertOpen();
+    const settings = initialSettings(this.config, options, process.cwd());
+    const id = this.ids.next("thread");
+    await this.log.createThread({ id, name: options.name });
+    const meta: NewEntry = {
+      kind: "session_meta",
+      payload: {
+        id,
+        timestamp: this.parts.clock.now().toISOString(),
+        cwd: settings.cwd,
+        originator: "loom",
+        cli_version: VERSION,
+        source: "custom",
+        model_provider: "openai",
+        base_instructions: settings.baseInstructions ? { text: settings.baseInstructions } : undefined,
+        dynamic_tools: options.dynamicTools,
+      },
+    };
+    return this.open(id, 0, initialState(id), settings, [meta], options.dynamicTools);
+  }
+
+  /** Reopens a thread from its log; a turn the log left open (a crash) is closed as aborted. */
+  async resumeThread(id: string, options: ThreadSettingsOptions = {}): Promise<Thread> {
+    this.assertOpen();
+    const existing = this.threads.get(id);
+    if (existing) return existing;
+    const meta = await this.log.getThread(id);
+    if (!meta) throw new UserError(`unknown thread ${JSON.stringify(id)}`);
+    const state = await this.store.stateAt(id, meta.headSeq);
+    let settings = await this.recoverSettings(id, state);
+    settings = { ...settings, ...definedOnly(initialSettings(this.config, options, settings.cwd), options) };
+    const repair: NewEntry[] = state.activeTurn ? this.closeOpenTurn(state) : [];
+    return this.open(id, meta.headSeq, state, settings, repair, state.sessionMeta?.dynamic_tools ?? undefined);
+  }
+
+  /** A new thread that shares `id`'s log up to a point (nothing is copied). */
+  async forkThread(id: string, options: ForkOptions): Promise<Thread> {
+    this.assertOpen();
+    const source = await this.log.getThread(id);
+    if (!source) throw new UserError(`unknown thread ${JSON.stringify(id)}`);
+    const atSeq = "atSeq" in options ? options.atSeq : await this.seqBeforeUserTurn(id, source, options.beforeUserTurn);
+    if (!Number.isInteger(atSeq) || atSeq < 0 || atSeq > source.headSeq) {
+      throw new UserError(`cannot fork thread ${id} at seq ${atSeq}: it has ${source.headSeq} entries`);
+    }
+    const forkId = this.ids.next("thread");
+    await this.log.fork(id, atSeq, { id: forkId });
+    return this.resumeThread(forkId);
+  }
+
+  async listThreads(): Promise<ThreadMeta[]> {
+    return this.log.listThreads();
+  }
+
+  /** A thread's folded state at `seq` (default: its head), without opening it. */
+  async stateAt(id: string, seq?: number): Promise<ThreadState> {
+    const meta = await this.log.getThread(id);
+    if (!meta) throw new UserError(`unknown thread ${JSON.stringify(id)}`);
+    if (seq !== undefined && seq > meta.headSeq) {
+      throw new UserError(`thread ${id} has ${meta.headSeq} entries; no state at seq ${seq}`);
+    }
+    return this.store.stateAt(id, seq ?? meta.headSeq);
+  }
+
+  /** Stops every thread (their logs stay as they are) and closes the log if the runtime opened it. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all([...this.threads.values()].map((thread) => thread.close()));
+    if (this.parts.ownsLog) await this.log.close();
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new UserError("the runtime is closed");
+  }
+
+  private async seqBeforeUserTurn(id: string, meta: ThreadMeta, n: number): Promise<number> {
+    const state = await this.store.stateAt(id, meta.headSeq);
+    const turn = state.turns[n];
+    if (!Number.isInteger(n) || n < 0 || !turn) {
+      throw new UserError(`thread ${id} has ${state.turns.length} turns; cannot fork before turn ${n}`);
+    }
+    return turn.firstSeq - 1;
+  }
+
+  /**
+   * The settings a resumed thread continues with: the last `turn_context` it wrote, then every
+   * settings-carrying submission after it. Only the last turn's entries are read.
+   */
+  private async recoverSettings(id: string, state: ThreadState): Promise<SessionSettings> {
+    let settings = initialSettings(this.config, {}, state.sessionMeta?.cwd ?? process.cwd());
+    const from = state.turns.at(-1)?.firstSeq ?? 1;
+    const submissions: Submission[] = [];
+    for await (const entry of this.log.read(id, { from, to: state.seq })) {
+      if (entry.kind === "turn_context") {
+        settings = settingsFromTurnContext(settings, entry.payload);
+        submissions.length = 0;
+      } else if (entry.kind === "submission") submissions.push(entry.payload);
+    }
+    for (const submission of submissions) settings = applySubmission(settings, submission);
+    return settings;
+  }
+
+  /** Codex's interrupted-fork / unclean-shutdown repair: aborted outputs, the marker, `turn_aborted`. */
+  private closeOpenTurn(state: ThreadState): NewEntry[] {
+    const turnId = state.activeTurn!;
+    const outputs: ResponseItem[] = state.unansweredCalls.flatMap((call): ResponseItem[] => {
+      if (!call.call_id) return [];
+      return call.type === "custom_tool_call"
+        ? [{ type: "custom_tool_call_output", call_id: call.call_id, output: "aborted" }]
+        : [{ type: "function_call_output", call_id: call.call_id, output: "aborted" }];
+    });
+    return turnActors.abortEntries(turnId, outputs, this.parts.clock.now().getTime()).map((entry) => ({ ...entry, sub: turnId }));
+  }
+
+  private async open(
+    id: string,
+    headSeq: number,
+    state: ThreadState,
+    settings: SessionSettings,
+    firstEntries: NewEntry[],
+    dynamicTools: DynamicToolSpec[] | undefined,
+  ): Promise<Thread> {
+    const { parts } = this;
+    const bus = new ThreadBus(this.log, id, headSeq, parts.clock);
+    const controller = new AbortController();
+    let current = state;
+    let currentSettings = settings;
+    bus.entries$.subscribe((entry) => {
+      current = evolve(current, entry);
+      if (entry.kind === "submission") currentSettings = applySubmission(currentSettings, entry.payload);
+    });
+    const modelOptions = this.modelOptions(currentSettings.model);
+    const services: ThreadServices = {
+      threadId: id,
+      bus,
+      clock: parts.clock,
+      ids: this.ids,
+      state: () => current,
+      settings: () => currentSettings,
+      model: createModelClient(modelOptions),
+      tools: new ToolRegistry([...defaultToolHandlers(dynamicTools), ...(parts.tools ?? [])]),
+      turns: new Map(),
+      modelContextWindow: this.config.model_context_window,
+      personality: (this.config.personality as ThreadServices["personality"]) ?? "pragmatic",
+      retry: this.retryPolicy(),
+      signal: controller.signal,
+      abort: () => controller.abort(),
+    };
+    const approvals = parts.approvals ?? runWithoutApproval;
+    const deps = { services, log: this.log, tasks: parts.tasks ?? new Map() };
+    const machine = sessionMachine.provide({
+      actors: {
+        turn: turnMachine.provide({
+          actors: {
+            beginTurn: turnActors.beginTurnActor(services),
+            sample: turnActors.sampleActor(services),
+            recordOutputs: turnActors.recordOutputsActor(services),
+            recordPendingInput: turnActors.recordPendingInputActor(services),
+            completeTurn: turnActors.completeTurnActor(services),
+            failTurn: turnActors.failTurnActor(services),
+            abortTurn: turnActors.abortTurnActor(services),
+            toolCall: toolCallMachine.provide({
+              actors: {
+                assessToolCall: toolActors.assessToolCallActor(services, approvals),
+                requestApproval: toolActors.requestApprovalActor(services, approvals),
+                decideApproval: toolActors.decideApprovalActor(services, approvals),
+                executeTool: toolActors.executeToolActor(services),
+              },
+            }),
+          },
+        }),
+        runTask: sessionActors.runTaskActor(deps),
+        handleImmediate: sessionActors.handleImmediateActor(deps),
+        shutdown: sessionActors.shutdownActor(deps),
+      },
+    });
+    const actor = createActor(machine, { input: { threadId: id } });
+    const thread = new Thread({ services, log: this.log, store: this.store, actor, onClose: () => this.threads.delete(id) });
+    this.threads.set(id, thread);
+    actor.subscribe({
+      error: (error) => {
+        void bus.event("", { type: "error", message: `internal error in thread ${id}: ${String(error)}` }).catch(() => undefined);
+      },
+      complete: () => void thread.close(),
+    });
+    const configured: NewEntry = {
+      kind: "event_msg",
+      payload: {
+        type: "session_configured",
+        session_id: id,
+        thread_name: (await this.log.getThread(id))?.name ?? null,
+        model: currentSettings.model,
+        model_provider_id: "openai",
+        approval_policy: currentSettings.approvalPolicy,
+        sandbox_policy: currentSettings.sandboxPolicy,
+        cwd: currentSettings.cwd,
+        reasoning_effort: currentSettings.effort ?? null,
+        history_log_id: 0,
+        history_entry_count: 0,
+      },
+    };
+    const stored = await bus.record([...firstEntries, configured]);
+    thread.configured = { id: "", msg: (stored[stored.length - 1] as Extract<LogEntry, { kind: "event_msg" }>).payload };
+    actor.start();
+    return thread;
+  }
+
+  private retryPolicy(): ThreadServices["retry"] {
+    const provider = this.config.model_provider ? this.config.model_providers?.[this.config.model_provider] : undefined;
+    const base = this.parts.retry?.baseDelayMs;
+    return {
+      maxStreamRetries: this.parts.retry?.maxStreamRetries ?? provider?.stream_max_retries,
+      backoff: base === undefined ? undefined : (attempt) => base * 2 ** (attempt - 1),
+    };
+  }
+
+  private modelOptions(model: string): ModelClientOptions {
+    const env = this.parts.env;
+    const provider = this.config.model_provider ? this.config.model_providers?.[this.config.model_provider] : undefined;
+    return {
+      maxRetries: provider?.request_max_retries,
+      apiKeyEnvVar: provider?.env_key ?? "OPENAI_API_KEY",
+      apiKey: this.parts.model?.apiKey ?? (provider?.env_key ? env[provider.env_key] : undefined) ?? env.OPENAI_API_KEY,
+      baseURL: this.parts.model?.baseURL ?? provider?.base_url ?? env.OPENAI_BASE_URL,
+      model: this.parts.model?.model ?? model,
+    };
+  }
+}
+
+function definedOnly(settings: SessionSettings, options: ThreadSettingsOptions): Partial<SessionSettings> {
+  const out: Partial<SessionSettings> = {};
+  for (const key of Object.keys(options) as (keyof ThreadSettingsOptions)[]) {
+    if (options[key] === undefined) continue;
+    if (key === "sandboxMode") out.sandboxPolicy = settings.sandboxPolicy;
+    else (out as Record<string, unknown>)[key] = settings[key as keyof SessionSettings];
+  }
+  return out;
+}
+
+export { MemoryEventLog };

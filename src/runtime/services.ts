@@ -1,0 +1,44 @@
+/**
+ * What a thread's IO actors share: its bus, its folded state, its settings and the outside world
+ * (model client, tools, clock, ids). Built by the runtime; machines never see it.
+ */
+import type { Clock, IdSource } from "../actors/clock.js";
+import type { ThreadBus } from "../bus/index.js";
+import type { ResponseItem } from "../events/index.js";
+import type { ThreadState } from "../state/index.js";
+import type { TurnSettings } from "../context/index.js";
+import type { ModelInfo } from "../context/index.js";
+import type { ModelClient } from "../actors/model/index.js";
+import type { SessionSettings } from "./settings.js";
+import type { ToolRegistry } from "../actors/tools/index.js";
+
+/** A running turn's frozen settings: what it samples and runs tools with. */
+export interface ActiveTurn {
+  turnId: string;
+  settings: TurnSettings;
+  model: ModelInfo;
+  /** Tool specs offered to the model for this turn. */
+  tools: unknown[];
+  startedAt: number;
+  /** Usage summed over this turn's model requests (for `thread.run`). */
+  items: ResponseItem[];
+}
+
+export interface ThreadServices {
+  threadId: string;
+  bus: ThreadBus;
+  clock: Clock;
+  ids: IdSource;
+  state(): ThreadState;
+  settings(): SessionSettings;
+  model: ModelClient;
+  tools: ToolRegistry;
+  turns: Map<string, ActiveTurn>;
+  modelContextWindow?: number;
+  personality?: "none" | "friendly" | "pragmatic";
+  /** Stream retry policy (tests shorten the backoff). */
+  retry: { maxStreamRetries?: number; backoff?: (attempt: number) => number };
+  /** Aborted when the thread closes: long waits (AGENTS.md reads, backoff) end with it. */
+  signal: AbortSignal;
+  abort(): void;
+}

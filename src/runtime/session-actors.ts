@@ -1,0 +1,94 @@
+/** The IO behind the session machine's named actors: queued tasks, immediate ops and shutdown. */
+import { fromPromise } from "xstate";
+import type { EventMsg, Submission } from "../events/index.js";
+import type { EventLog } from "../log/index.js";
+import type { ThreadServices } from "./services.js";
+
+const ROLLBACK_FAILED = "thread_rollback_failed";
+
+export interface SessionActorDeps {
+  services: ThreadServices;
+  log: EventLog;
+  /** Non-turn tasks implemented elsewhere (compact, user shell commands), by op type. */
+  tasks: Map<string, (submission: Submission, services: ThreadServices) => Promise<void>>;
+}
+
+function errorEvent(message: string, info?: unknown): EventMsg {
+  return { type: "error", message, codex_error_info: info };
+}
+
+/** Codex's `thread_rollback` when no turn runs: validate, then append the marker. */
+async function rollback(services: ThreadServices, submission: Submission): Promise<void> {
+  const op = submission.op as { num_turns: number };
+  if (!Number.isInteger(op.num_turns) || op.num_turns < 1) {
+    await services.bus.event(submission.id, errorEvent("num_turns must be >= 1", ROLLBACK_FAILED));
+    return;
+  }
+  await services.bus.event(submission.id, { type: "thread_rolled_back", num_turns: op.num_turns });
+}
+
+export function runTaskActor(deps: SessionActorDeps) {
+  return fromPromise<void, { submission: Submission }>(async ({ input }) => {
+    const { submission } = input;
+    const { services } = deps;
+    if (submission.op.type === "thread_rollback") return rollback(services, submission);
+    const task = deps.tasks.get(submission.op.type);
+    if (task) return task(submission, services);
+    await services.bus.event(submission.id, errorEvent(`unsupported op "${submission.op.type}"`));
+  });
+}
+
+export function handleImmediateActor(deps: SessionActorDeps) {
+  return fromPromise<void, { submission: Submission; busy: boolean }>(async ({ input }) => {
+    const { submission, busy } = input;
+    const { services } = deps;
+    switch (submission.op.type) {
+      case "override_turn_context":
+      case "add_to_history":
+        // Already in the log as a submission: the next turn's settings are read from there.
+        return;
+      case "interrupt":
+        // Nothing runs: Codex ignores it too.
+        return;
+      case "set_thread_name": {
+        const name = (submission.op as { name: string }).name.trim();
+        if (!name) {
+          await services.bus.event(submission.id, errorEvent("thread name must not be empty"));
+          return;
+        }
+        await deps.log.updateThread(services.threadId, { name });
+        await services.bus.event(submission.id, {
+          type: "thread_name_updated",
+          thread_id: services.threadId,
+          thread_name: name,
+        });
+        return;
+      }
+      case "list_mcp_tools":
+        await services.bus.event(submission.id, { type: "mcp_list_tools_response", tools: {} });
+        return;
+      case "thread_rollback":
+        if (busy) {
+          await services.bus.event(
+            submission.id,
+            errorEvent("Cannot rollback while a turn is in progress.", ROLLBACK_FAILED),
+          );
+          return;
+        }
+        return rollback(services, submission);
+      default: {
+        const id = (submission.op as { id?: string }).id;
+        await services.bus.event(
+          submission.id,
+          errorEvent(`no pending request with id ${JSON.stringify(id ?? "")} for ${submission.op.type}`),
+        );
+      }
+    }
+  });
+}
+
+export function shutdownActor(deps: SessionActorDeps) {
+  return fromPromise<void, { submission: Submission }>(async ({ input }) => {
+    await deps.services.bus.event(input.submission.id, { type: "shutdown_complete" });
+  });
+}

@@ -1,0 +1,198 @@
+/**
+ * `Thread`: the embedding API of one thread. Every call becomes a logged submission handed to the
+ * session actor; results are read back from the events the log publishes.
+ */
+import { Observable, filter, firstValueFrom, take } from "rxjs";
+import type { Actor } from "xstate";
+import type { Event, LogEntry, Op, ResponseItem, TokenUsage, UserInputItem } from "../events/index.js";
+import { parseOp } from "../events/index.js";
+import type { EventLog, ReadRange } from "../log/index.js";
+import type { ThreadState } from "../state/index.js";
+import type { sessionMachine } from "../machines/session.js";
+import type { ThreadServices } from "./services.js";
+import type { ThreadStateStore } from "./state-store.js";
+import { OpRejectedError, TurnAbortedError, TurnFailedError, UserError } from "./errors.js";
+
+export interface RunResult {
+  finalResponse: string;
+  /** The model-visible items the turn added (assistant messages, tool calls and their outputs). */
+  items: ResponseItem[];
+  /** Usage summed over the turn's model requests, or null when none completed. */
+  usage: TokenUsage | null;
+}
+
+export interface RunOptions {
+  signal?: AbortSignal;
+}
+
+export interface ThreadParts {
+  services: ThreadServices;
+  log: EventLog;
+  store: ThreadStateStore;
+  actor: Actor<typeof sessionMachine>;
+  /** Called once the thread has stopped (the runtime forgets it). */
+  onClose(): void;
+}
+
+const TURN_END = new Set(["task_complete", "turn_aborted"]);
+
+export class Thread {
+  readonly id: string;
+  readonly events$: Observable<Event>;
+  readonly entries$: Observable<LogEntry>;
+  /** The `session_configured` event the thread opened with (the first line of `loom proto`). */
+  configured!: Event;
+  private closing: Promise<void> | undefined;
+
+  constructor(private readonly parts: ThreadParts) {
+    this.id = parts.services.threadId;
+    this.events$ = parts.services.bus.events$;
+    this.entries$ = parts.services.bus.entries$;
+  }
+
+  /** The state folded from every entry so far. */
+  get state(): ThreadState {
+    return this.parts.services.state();
+  }
+
+  get closed(): boolean {
+    return this.closing !== undefined;
+  }
+
+  /** Logs a submission and hands it to the session; resolves with its id once it is durable. */
+  async submit(op: Op | Record<string, unknown>, options: { id?: string } = {}): Promise<string> {
+    if (this.closing) throw new UserError(`thread ${this.id} is closed`);
+    let parsed: Op;
+    try {
+      parsed = parseOp(op);
+    } catch (error) {
+      throw new UserError((error as Error).message, { cause: error });
+    }
+    const { services } = this.parts;
+    const id = options.id ?? services.ids.next("submission");
+    const [stored] = await services.bus.record([{ kind: "submission", payload: { id, op: parsed } }], id);
+    const submission = (stored as Extract<LogEntry, { kind: "submission" }>).payload;
+    this.parts.actor.send({ type: "SUBMIT", submission });
+    return id;
+  }
+
+  /** Runs one turn to its end. Waits for a running turn to finish first, so this never steers. */
+  async run(input: string | UserInputItem[], options: RunOptions = {}): Promise<RunResult> {
+    const items: UserInputItem[] = typeof input === "string" ? [{ type: "text", text: input }] : input;
+    await this.whenIdle();
+    const id = this.parts.services.ids.next("submission");
+    const collected: LogEntry[] = [];
+    const done = new Promise<LogEntry>((resolve, reject) => {
+      const subscription = this.entries$.subscribe({
+        next: (entry) => {
+          if (entry.sub !== id) return;
+          collected.push(entry);
+          if (entry.kind === "event_msg" && TURN_END.has(entry.payload.type)) {
+            subscription.unsubscribe();
+            resolve(entry);
+          }
+        },
+        complete: () => reject(new UserError(`thread ${this.id} closed before the turn ended`)),
+      });
+    });
+    const onAbort = () => void this.interrupt().catch(() => undefined);
+    options.signal?.addEventListener("abort", onAbort, { once: true });
+    try {
+      if (options.signal?.aborted) throw new TurnAbortedError(id, "interrupted");
+      await this.submit({ type: "user_input", items }, { id });
+      const end = await done;
+      return turnResult(id, end, collected);
+    } finally {
+      options.signal?.removeEventListener("abort", onAbort);
+    }
+  }
+
+  async interrupt(): Promise<void> {
+    await this.submit({ type: "interrupt" });
+  }
+
+  /** Drops the last `numTurns` user turns from the model's view (Codex's `thread_rollback`). */
+  async rollback(numTurns: number): Promise<void> {
+    const id = this.parts.services.ids.next("submission");
+    const answer = firstValueFrom(
+      this.events$.pipe(
+        filter((event) => event.id === id && (event.msg.type === "thread_rolled_back" || event.msg.type === "error")),
+        take(1),
+      ),
+    );
+    await this.submit({ type: "thread_rollback", num_turns: numTurns }, { id });
+    const event = await answer;
+    if (event.msg.type === "error") throw new OpRejectedError(event.msg.message, id, event.msg.codex_error_info);
+  }
+
+  /** The state folded up to `seq` (time travel). */
+  stateAt(seq: number): Promise<ThreadState> {
+    return this.parts.store.stateAt(this.id, seq);
+  }
+
+  async entries(range: ReadRange = {}): Promise<LogEntry[]> {
+    const out: LogEntry[] = [];
+    for await (const entry of this.parts.log.read(this.id, range)) out.push(entry);
+    return out;
+  }
+
+  /** Resolves when no turn is running. */
+  async whenIdle(): Promise<void> {
+    while (this.state.activeTurn) {
+      await firstValueFrom(
+        this.events$.pipe(filter((event) => TURN_END.has(event.msg.type))),
+        { defaultValue: undefined },
+      );
+    }
+  }
+
+  /**
+   * Stops the thread's actors (a running tool's process group is killed) without writing anything:
+   * like a crash, a later resume closes any turn left open.
+   */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      const { services, actor } = this.parts;
+      actor.stop();
+      services.abort();
+      await services.bus.flush();
+      await this.parts.store.maybeSnapshot(this.id, services.state()).catch(() => undefined);
+      services.bus.close();
+      this.parts.onClose();
+    })();
+    return this.closing;
+  }
+}
+
+function turnResult(turnId: string, end: LogEntry, entries: LogEntry[]): RunResult {
+  let usage: TokenUsage | null = null;
+  let error: { message: string; info?: unknown } | undefined;
+  const items: ResponseItem[] = [];
+  for (const entry of entries) {
+    if (entry.kind === "response_item") {
+      const role = entry.payload.type === "message" ? entry.payload.role : undefined;
+      if (role !== "user" && role !== "developer") items.push(entry.payload);
+    } else if (entry.kind === "event_msg") {
+      const msg = entry.payload;
+      if (msg.type === "token_count" && msg.info) usage = sumUsage(usage, msg.info.last_token_usage);
+      if (msg.type === "error") error = { message: msg.message, info: msg.codex_error_info };
+    }
+  }
+  if (end.kind === "event_msg" && end.payload.type === "turn_aborted") {
+    throw new TurnAbortedError(turnId, end.payload.reason);
+  }
+  if (error) throw new TurnFailedError(error.message, turnId, error.info);
+  const last = end.kind === "event_msg" && end.payload.type === "task_complete" ? end.payload.last_agent_message : null;
+  return { finalResponse: last ?? "", items, usage };
+}
+
+function sumUsage(a: TokenUsage | null, b: TokenUsage): TokenUsage {
+  if (!a) return { ...b };
+  return {
+    input_tokens: a.input_tokens + b.input_tokens,
+    cached_input_tokens: a.cached_input_tokens + b.cached_input_tokens,
+    output_tokens: a.output_tokens + b.output_tokens,
+    reasoning_output_tokens: a.reasoning_output_tokens + b.reasoning_output_tokens,
+    total_tokens: a.total_tokens + b.total_tokens,
+  };
+}

@@ -1,0 +1,64 @@
+/** The IO behind the tool-call machine's named actors: assessment, approvals and execution. */
+import { fromCallback, fromPromise } from "xstate";
+import type { ApprovalOutcome, ExecuteToolInput, ToolCallInput } from "../machines/tool-call.js";
+import type { AnswerEvent, ToolAssessment } from "../machines/types.js";
+import type { ThreadServices } from "./services.js";
+import { outputFor, unsupportedCall, type ToolContext } from "../actors/tools/index.js";
+import type { ApprovalPolicyHooks } from "./approvals.js";
+
+export function assessToolCallActor(services: ThreadServices, approvals: ApprovalPolicyHooks) {
+  return fromPromise<ToolAssessment, ToolCallInput>(async ({ input }) => approvals.assess(services, input));
+}
+
+export function requestApprovalActor(services: ThreadServices, approvals: ApprovalPolicyHooks) {
+  return fromPromise<void, ToolCallInput & { approvalId: string }>(async ({ input }) =>
+    approvals.request(services, input),
+  );
+}
+
+export function decideApprovalActor(services: ThreadServices, approvals: ApprovalPolicyHooks) {
+  return fromPromise<ApprovalOutcome, ToolCallInput & { answer: AnswerEvent }>(async ({ input }) =>
+    approvals.decide(services, input),
+  );
+}
+
+/** Runs the call's handler; a CANCEL (interrupt) aborts it, and the handler reports what it had. */
+export function executeToolActor(services: ThreadServices) {
+  return fromCallback<{ type: "CANCEL" } | AnswerEvent, ExecuteToolInput>(({ input, sendBack, receive }) => {
+    const controller = new AbortController();
+    const waiting = new Map<string, (answer: unknown) => void>();
+    receive((event) => {
+      if (event.type === "CANCEL") controller.abort();
+      else if (event.type === "ANSWER") waiting.get(event.targetId)?.(event.submission.op);
+    });
+    const { call } = input;
+    const turn = services.turns.get(input.turnId);
+    const handler = services.tools.get(call.name);
+    const run = async () => {
+      if (!handler || !turn) return unsupportedCall(call);
+      const context: ToolContext = {
+        threadId: services.threadId,
+        turnId: input.turnId,
+        settings: turn.settings,
+        model: turn.model,
+        call,
+        signal: controller.signal,
+        approved: input.approved,
+        clock: services.clock,
+        ids: services.ids,
+        record: (entries) => services.bus.record(entries, input.turnId),
+        event: (msg) => services.bus.event(input.turnId, msg),
+        waitForAnswer: (id) =>
+          new Promise((resolve, reject) => {
+            waiting.set(id, resolve);
+            controller.signal.addEventListener("abort", () => reject(new Error("aborted")), { once: true });
+          }),
+      };
+      return handler.execute(context);
+    };
+    run()
+      .catch((error: unknown) => outputFor(call, `tool call failed: ${error instanceof Error ? error.message : String(error)}`))
+      .then((output) => sendBack({ type: "TOOL_RESULT", output }));
+    return () => controller.abort();
+  });
+}
