@@ -26,10 +26,34 @@ export interface ToolContext {
   waitForAnswer(id: string): Promise<unknown>;
 }
 
+/** What a call needs before it may run, under the thread's approval policy (a pure decision). */
+export type ApprovalNeed =
+  | { type: "run" }
+  /** Ask the user: `request` is the `exec_approval_request` / `apply_patch_approval_request` to emit. */
+  | { type: "ask"; request: EventMsg }
+  /** Refused without asking: `output` goes back to the model. */
+  | { type: "reject"; output: string };
+
+/** What an approval decision may look at: the call, the turn's settings, what the thread remembers. */
+export interface ApprovalContext {
+  turnId: string;
+  call: ToolCallRequest;
+  settings: TurnSettings;
+  /** Keys approved with `approved_for_session` earlier in the thread (see src/safety approval keys). */
+  approvedForSession: { commands: readonly string[]; files: readonly string[] };
+}
+
 export interface ToolHandler {
   name: string;
   /** The spec offered to the model, or undefined when this model should not see the tool. */
   spec(model: ModelInfo): unknown | undefined;
+  /** Whether the call may run, must be approved, or is refused; absent means it always runs. */
+  approval?(context: ApprovalContext): ApprovalNeed | Promise<ApprovalNeed>;
+  /**
+   * The output the model gets when the user denies the call (Codex's per-tool text); absent: a
+   * generic denial message.
+   */
+  deniedOutput?(call: ToolCallRequest): string;
   execute(context: ToolContext): Promise<ResponseItem>;
 }
 
