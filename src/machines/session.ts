@@ -4,14 +4,15 @@
  * interrupts and answers to the active turn, and ends with `shutdown`.
  */
 import { assign, enqueueActions, fromPromise, setup } from "xstate";
-import type { Submission, UserInputItem } from "../events/index.js";
+import type { ReviewDecision, Submission, UserInputItem } from "../events/index.js";
 import { turnMachine, type TurnOutput } from "./turn.js";
 
 export interface SessionInput {
   threadId: string;
 }
 
-export type SessionEvent = { type: "SUBMIT"; submission: Submission };
+/** `targetId`: for an answer, the call it answers (resolved by the caller from the pending requests). */
+export type SessionEvent = { type: "SUBMIT"; submission: Submission; targetId?: string };
 
 interface SessionContext {
   threadId: string;
@@ -85,7 +86,12 @@ export const sessionMachine = setup({
       } else if (type === "interrupt") {
         enqueue.sendTo("turn", { type: "INTERRUPT" });
       } else if (ANSWER_OPS.has(type)) {
-        enqueue.sendTo("turn", { type: "ANSWER", targetId: answerTargetId(submission), submission });
+        enqueue.sendTo("turn", {
+          type: "ANSWER",
+          targetId: event.targetId ?? answerTargetId(submission),
+          submission,
+          decision: (submission.op as { decision?: ReviewDecision }).decision,
+        });
       }
     }),
     requestShutdown: enqueueActions(({ event, enqueue }) => {

@@ -1,9 +1,12 @@
 /**
- * How tool calls meet the thread's approval policy. The decision itself is a pure rule (src/safety);
- * this module records the request and maps the answer, both through the log.
+ * The approval engine behind the tool-call machine: each tool states its need under the thread's
+ * policy (`ToolHandler.approval`, a pure rule from src/safety); this module records the request and
+ * maps the user's decision, both through the log, so a pending approval survives a restart.
  */
+import type { EventMsg, ReviewDecision } from "../events/index.js";
 import type { ApprovalOutcome, ToolCallInput } from "../machines/tool-call.js";
 import type { AnswerEvent, ToolAssessment } from "../machines/types.js";
+import { outputFor } from "../actors/tools/index.js";
 import type { ThreadServices } from "./services.js";
 
 export interface ApprovalPolicyHooks {
@@ -12,7 +15,79 @@ export interface ApprovalPolicyHooks {
   decide(services: ThreadServices, input: ToolCallInput & { answer: AnswerEvent }): Promise<ApprovalOutcome>;
 }
 
-/** Every call runs without asking (approval_policy "never" semantics). */
+/** The request event a call is waiting on, by call id (kept until the call ends). */
+const requests = new WeakMap<ThreadServices, Map<string, EventMsg>>();
+
+function requestsOf(services: ThreadServices): Map<string, EventMsg> {
+  let map = requests.get(services);
+  if (!map) requests.set(services, (map = new Map()));
+  return map;
+}
+
+/** Remembers a request already in the log (a resumed thread re-asks it). */
+export function rememberRequest(services: ThreadServices, callId: string, request: EventMsg): void {
+  requestsOf(services).set(callId, request);
+}
+
+const DEFAULT_DENIAL = "rejected by user";
+
+function decisionName(decision: ReviewDecision | undefined): string {
+  if (decision === undefined) return "denied";
+  if (typeof decision === "string") return decision;
+  return Object.keys(decision)[0] ?? "denied";
+}
+
+/** Codex's rules: every tool decides for itself; requests and answers go through the log. */
+export const codexApprovals: ApprovalPolicyHooks = {
+  async assess(services, { turnId, call }) {
+    const handler = services.tools.get(call.name);
+    const turn = services.turns.get(turnId);
+    if (!handler?.approval || !turn) return { type: "run" };
+    const need = await handler.approval({
+      turnId,
+      call,
+      settings: turn.settings,
+      approvedForSession: services.state().approvedForSession,
+    });
+    switch (need.type) {
+      case "run":
+        return { type: "run" };
+      case "reject":
+        return { type: "reject", output: outputFor(call, need.output) };
+      case "ask":
+        requestsOf(services).set(call.callId, need.request);
+        return { type: "needs_approval", approvalId: call.callId };
+    }
+  },
+
+  async request(services, { turnId, call }) {
+    const request = requestsOf(services).get(call.callId);
+    if (!request) throw new Error(`no approval request was prepared for call ${call.callId}`);
+    await services.bus.event(turnId, request);
+  },
+
+  async decide(services, { call, answer }) {
+    const request = requestsOf(services).get(call.callId);
+    requestsOf(services).delete(call.callId);
+    const handler = services.tools.get(call.name);
+    const decision = decisionName(answer.decision);
+    switch (decision) {
+      case "approved":
+      case "approved_for_session":
+      case "approved_execpolicy_amendment":
+      case "network_policy_amendment":
+        return { type: "run" };
+      case "abort":
+        return { type: "abort_turn", output: outputFor(call, handler?.deniedOutput?.(call) ?? DEFAULT_DENIAL) };
+      default:
+        // denied, timed_out: the model is told and the turn goes on.
+        void request;
+        return { type: "output", output: outputFor(call, handler?.deniedOutput?.(call) ?? DEFAULT_DENIAL) };
+    }
+  },
+};
+
+/** No tool ever asks (an embedding that does its own gating). */
 export const runWithoutApproval: ApprovalPolicyHooks = {
   assess: async () => ({ type: "run" }),
   request: async () => undefined,

@@ -24,7 +24,7 @@ import { initialSettings, settingsFromTurnContext, applySubmission, type Session
 import * as turnActors from "./turn-actors.js";
 import * as toolActors from "./tool-actors.js";
 import * as sessionActors from "./session-actors.js";
-import { runWithoutApproval, type ApprovalPolicyHooks } from "./approvals.js";
+import { codexApprovals, type ApprovalPolicyHooks } from "./approvals.js";
 import { UserError } from "./errors.js";
 import { VERSION } from "./version.js";
 
@@ -259,7 +259,7 @@ export class Runtime {
       signal: controller.signal,
       abort: () => controller.abort(),
     };
-    const approvals = parts.approvals ?? runWithoutApproval;
+    const approvals = parts.approvals ?? codexApprovals;
     const deps = { services, log: this.log, tasks: parts.tasks ?? new Map() };
     const machine = sessionMachine.provide({
       actors: {

@@ -7,7 +7,7 @@ import type { Actor } from "xstate";
 import type { Event, LogEntry, Op, ResponseItem, TokenUsage, UserInputItem } from "../events/index.js";
 import { parseOp } from "../events/index.js";
 import type { EventLog, ReadRange } from "../log/index.js";
-import type { ThreadState } from "../state/index.js";
+import type { PendingApproval, ThreadState } from "../state/index.js";
 import type { sessionMachine } from "../machines/session.js";
 import type { ThreadServices } from "./services.js";
 import type { ThreadStateStore } from "./state-store.js";
@@ -43,6 +43,8 @@ export class Thread {
   /** The `session_configured` event the thread opened with (the first line of `loom proto`). */
   configured!: Event;
   private closing: Promise<void> | undefined;
+  /** Requests answered through this object (kind:id), so a second answer is refused at once. */
+  private readonly answered = new Set<string>();
 
   constructor(private readonly parts: ThreadParts) {
     this.id = parts.services.threadId;
@@ -70,9 +72,16 @@ export class Thread {
     }
     const { services } = this.parts;
     const id = options.id ?? services.ids.next("submission");
+    // An answer is checked against the requests still open before it is logged, so a stale or
+    // duplicate answer is reported and changes nothing.
+    const answer = answerTarget(parsed, services.state().pendingApprovals, this.answered);
     const [stored] = await services.bus.record([{ kind: "submission", payload: { id, op: parsed } }], id);
     const submission = (stored as Extract<LogEntry, { kind: "submission" }>).payload;
-    this.parts.actor.send({ type: "SUBMIT", submission });
+    if (answer && "error" in answer) {
+      await services.bus.event(id, { type: "error", message: answer.error });
+      return id;
+    }
+    this.parts.actor.send({ type: "SUBMIT", submission, targetId: answer?.targetId });
     return id;
   }
 
@@ -161,6 +170,47 @@ export class Thread {
       this.parts.onClose();
     })();
     return this.closing;
+  }
+}
+
+const ANSWER_KINDS: Record<string, PendingApproval["kind"]> = {
+  exec_approval: "exec",
+  patch_approval: "patch",
+  user_input_answer: "user_input",
+  request_user_input_response: "user_input",
+  dynamic_tool_response: "dynamic_tool",
+};
+
+/**
+ * For an answer op: the call it answers, or why it answers nothing. Other ops: undefined.
+ * (MCP elicitations are answered outside the turn, by the MCP manager.)
+ */
+function answerTarget(
+  op: Op,
+  pending: readonly PendingApproval[],
+  answered: Set<string>,
+): { targetId: string } | { error: string } | undefined {
+  const kind = ANSWER_KINDS[op.type];
+  if (!kind) return undefined;
+  const id = (op as { id: string }).id;
+  const request = pending.find(
+    (p) => p.kind === kind && (p.id === id || (kind === "user_input" && p.turnId === id)),
+  );
+  const key = `${kind}:${request?.id ?? id}`;
+  if (!request || answered.has(key)) {
+    const what = kind === "exec" || kind === "patch" ? `${kind} approval request` : `${kind.replace("_", " ")} request`;
+    return { error: `${op.type}: no pending ${what} with id ${JSON.stringify(id)} (unknown or already answered)` };
+  }
+  answered.add(key);
+  switch (request.kind) {
+    case "exec":
+    case "patch":
+    case "user_input":
+      return { targetId: request.request.call_id };
+    case "dynamic_tool":
+      return { targetId: request.request.callId };
+    default:
+      return { targetId: request.id };
   }
 }
 
