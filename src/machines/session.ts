@@ -5,10 +5,12 @@
  */
 import { assign, enqueueActions, fromPromise, setup } from "xstate";
 import type { ReviewDecision, Submission, UserInputItem } from "../events/index.js";
-import { turnMachine, type TurnOutput } from "./turn.js";
+import { turnMachine, type TurnInput, type TurnOutput } from "./turn.js";
 
 export interface SessionInput {
   threadId: string;
+  /** A turn the log left waiting for approvals: the session starts by continuing it. */
+  resumeTurn?: TurnInput;
 }
 
 /** `targetId`: for an answer, the call it answers (resolved by the caller from the pending requests). */
@@ -20,6 +22,8 @@ interface SessionContext {
   /** Set when `shutdown` arrived while a turn ran: end after it. */
   shutdownRequested: Submission | null;
   immediateCount: number;
+  /** The turn being run (taken off the queue, or resumed from the log). */
+  currentTurn: TurnInput | null;
 }
 
 /** Ops that start a model turn (when idle) or steer the running one. */
@@ -71,6 +75,10 @@ export const sessionMachine = setup({
   actions: {
     enqueue: assign(({ context, event }) => ({ queue: [...context.queue, event.submission] })),
     dequeue: assign(({ context }) => ({ queue: context.queue.slice(1) })),
+    takeTurn: assign(({ context }) => ({
+      currentTurn: { turnId: context.queue[0]!.id, items: userItemsOf(context.queue[0]!) },
+      queue: context.queue.slice(1),
+    })),
     spawnImmediate: enqueueActions(({ context, event, enqueue }, params: { busy: boolean }) => {
       enqueue.assign({ immediateCount: context.immediateCount + 1 });
       enqueue.spawnChild("handleImmediate", {
@@ -108,6 +116,7 @@ export const sessionMachine = setup({
     isShutdown: ({ event }) => event.submission.op.type === "shutdown",
     isRollback: ({ event }) => event.submission.op.type === "thread_rollback",
     queueEmpty: ({ context }) => context.queue.length === 0,
+    hasCurrentTurn: ({ context }) => context.currentTurn !== null,
     nextIsTurn: ({ context }) => TURN_OPS.has(context.queue[0]!.op.type),
     nextIsShutdown: ({ context }) => context.queue[0]!.op.type === "shutdown",
     nextIsIgnored: ({ context }) => context.queue[0]!.op.type === "interrupt",
@@ -115,15 +124,22 @@ export const sessionMachine = setup({
   },
 }).createMachine({
   id: "session",
-  context: ({ input }) => ({ threadId: input.threadId, queue: [], shutdownRequested: null, immediateCount: 0 }),
+  context: ({ input }) => ({
+    threadId: input.threadId,
+    queue: [],
+    shutdownRequested: null,
+    immediateCount: 0,
+    currentTurn: input.resumeTurn ?? null,
+  }),
   initial: "dispatching",
   states: {
     dispatching: {
       always: [
+        { guard: "hasCurrentTurn", target: "turn" },
         { guard: "queueEmpty", target: "idle" },
         { guard: "nextIsShutdown", target: "shuttingDown" },
         { guard: "nextIsIgnored", target: "dispatching", actions: "dequeue", reenter: true },
-        { guard: "nextIsTurn", target: "turn" },
+        { guard: "nextIsTurn", target: "turn", actions: "takeTurn" },
         { target: "task" },
       ],
     },
@@ -144,12 +160,12 @@ export const sessionMachine = setup({
       invoke: {
         id: "turn",
         src: "turn",
-        input: ({ context }) => ({ turnId: context.queue[0]!.id, items: userItemsOf(context.queue[0]!) }),
+        input: ({ context }) => context.currentTurn!,
         onDone: [
-          { guard: "shutdownRequested", target: "shuttingDown" },
-          { target: "dispatching", actions: "dequeue" },
+          { guard: "shutdownRequested", target: "shuttingDown", actions: assign({ currentTurn: null }) },
+          { target: "dispatching", actions: assign({ currentTurn: null }) },
         ],
-        onError: { target: "dispatching", actions: "dequeue" },
+        onError: { target: "dispatching", actions: assign({ currentTurn: null }) },
       },
       on: {
         SUBMIT: [

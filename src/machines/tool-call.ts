@@ -10,6 +10,8 @@ import type { AnswerEvent, ToolAssessment, ToolCallRequest, ToolCallResult } fro
 export interface ToolCallInput {
   turnId: string;
   call: ToolCallRequest;
+  /** Set when a resumed turn re-attaches to a request already in the log: wait for its answer. */
+  awaitingApprovalId?: string;
 }
 
 export interface ToolCallContext extends ToolCallInput {
@@ -71,9 +73,19 @@ export const toolCallMachine = setup({
 }).createMachine({
   id: "toolCall",
   context: ({ input }) => ({ ...input }),
-  initial: "assessing",
+  initial: "entering",
   output: ({ context }) => context.result ?? { callId: context.call.callId, output: abortedOutput(context.call) },
   states: {
+    entering: {
+      always: [
+        {
+          guard: ({ context }) => context.awaitingApprovalId !== undefined,
+          target: "awaitingApproval",
+          actions: assign({ approvalId: ({ context }) => context.awaitingApprovalId }),
+        },
+        { target: "assessing" },
+      ],
+    },
     assessing: {
       invoke: {
         src: "assessToolCall",

@@ -13,6 +13,12 @@ export interface TurnInput {
   /** Codex uses the submission id as the turn id. */
   turnId: string;
   items: UserInputItem[];
+  /**
+   * A turn the log left open while calls waited for approval (a restart): continue its round
+   * instead of starting one. `results` holds the calls that had finished; `awaiting` the call ids
+   * whose approval request is still open.
+   */
+  resume?: { calls: ToolCallRequest[]; results: Record<string, ToolCallResult>; awaiting: string[] };
 }
 
 export interface TurnError {
@@ -52,6 +58,8 @@ export interface TurnContext {
   /** Calls whose output is already recorded (or being recorded), so an abort never writes two. */
   recorded: string[];
   status: TurnStatus;
+  /** Calls to re-attach to their open approval requests when the turn resumes. */
+  resuming: string[];
 }
 
 export interface RecordOutputsInput {
@@ -144,14 +152,15 @@ export const turnMachine = setup({
   context: ({ input }) => ({
     turnId: input.turnId,
     items: input.items,
-    calls: [],
-    results: {},
+    calls: input.resume?.calls ?? [],
+    results: input.resume?.results ?? {},
     pendingInput: [],
     lastAgentMessage: null,
     recorded: [],
     status: "completed",
+    resuming: input.resume?.awaiting ?? [],
   }),
-  initial: "starting",
+  initial: "entering",
   output: ({ context }) => ({
     turnId: context.turnId,
     status: context.status,
@@ -163,6 +172,26 @@ export const turnMachine = setup({
     "xstate.done.actor.*": { guard: "isCallDone", actions: "collectResult" },
   },
   states: {
+    entering: {
+      always: [
+        { guard: ({ context }) => context.resuming.length > 0, target: "resuming" },
+        { target: "starting" },
+      ],
+    },
+    resuming: {
+      entry: enqueueActions(({ context, enqueue }) => {
+        for (const call of context.calls) {
+          if (!context.resuming.includes(call.callId)) continue;
+          enqueue.spawnChild("toolCall", {
+            id: childId(call.callId),
+            input: { turnId: context.turnId, call, awaitingApprovalId: call.callId },
+          });
+        }
+        enqueue.assign({ resuming: [] });
+      }),
+      always: "awaitingCalls",
+      on: { INTERRUPT: "cancelling" },
+    },
     starting: {
       invoke: {
         src: "beginTurn",

@@ -39,3 +39,26 @@ export interface PendingInput {
   subId: string;
   items: UserInputItem[];
 }
+
+/** The tool call a model output item asks for, if it is one. */
+export function toolCallRequestOf(responseItem: ResponseItem): ToolCallRequest | undefined {
+  switch (responseItem.type) {
+    case "function_call":
+      return { callId: responseItem.call_id, name: responseItem.name, kind: "function", input: responseItem.arguments };
+    case "custom_tool_call":
+      return { callId: responseItem.call_id, name: responseItem.name, kind: "custom", input: responseItem.input };
+    case "local_shell_call":
+      return {
+        callId: responseItem.call_id ?? "",
+        name: "local_shell",
+        kind: "local_shell",
+        input: JSON.stringify({
+          command: responseItem.action.command,
+          workdir: responseItem.action.working_directory ?? undefined,
+          timeout_ms: responseItem.action.timeout_ms ?? undefined,
+        }),
+      };
+    default:
+      return undefined;
+  }
+}

@@ -6,7 +6,7 @@ import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { mkdir } from "node:fs/promises";
 import { createActor } from "xstate";
-import type { DynamicToolSpec, LogEntry, NewEntry, ResponseItem, Submission } from "../events/index.js";
+import type { DynamicToolSpec, EventMsg, LogEntry, NewEntry, Submission } from "../events/index.js";
 import { LevelEventLog, MemoryEventLog, type EventLog, type ThreadMeta } from "../log/index.js";
 import { initialState, evolve, type ThreadState } from "../state/index.js";
 import { sessionMachine } from "../machines/session.js";
@@ -24,7 +24,11 @@ import { initialSettings, settingsFromTurnContext, applySubmission, type Session
 import * as turnActors from "./turn-actors.js";
 import * as toolActors from "./tool-actors.js";
 import * as sessionActors from "./session-actors.js";
-import { codexApprovals, type ApprovalPolicyHooks } from "./approvals.js";
+import { codexApprovals, rememberRequest, type ApprovalPolicyHooks } from "./approvals.js";
+import { planOpenTurn } from "./resume.js";
+import { resolveTurnSettings } from "./turn-actors.js";
+import { modelInfo } from "../context/index.js";
+import type { TurnInput } from "../machines/turn.js";
 import { UserError } from "./errors.js";
 import { VERSION } from "./version.js";
 
@@ -142,8 +146,23 @@ export class Runtime {
     const state = await this.store.stateAt(id, meta.headSeq);
     let settings = await this.recoverSettings(id, state);
     settings = { ...settings, ...definedOnly(initialSettings(this.config, options, settings.cwd), options) };
-    const repair: NewEntry[] = state.activeTurn ? this.closeOpenTurn(state) : [];
-    return this.open(id, meta.headSeq, state, settings, repair, state.sessionMeta?.dynamic_tools ?? undefined);
+    let firstEntries: NewEntry[] = [];
+    let resumeTurn: TurnInput | undefined;
+    let reask: { callId: string; request: EventMsg }[] = [];
+    if (state.activeTurn) {
+      const plan = await planOpenTurn(this.log, id, state, this.parts.clock.now().getTime());
+      if (plan.kind === "abort") firstEntries = plan.entries;
+      else {
+        resumeTurn = plan.turn;
+        reask = plan.reask;
+        // The open requests are asked again, so whoever drives the thread now sees them.
+        firstEntries = plan.reask.map(({ request }) => ({ kind: "event_msg", payload: request, sub: plan.turn.turnId }));
+      }
+    }
+    return this.open(id, meta.headSeq, state, settings, firstEntries, state.sessionMeta?.dynamic_tools ?? undefined, {
+      resumeTurn,
+      reask,
+    });
   }
 
   /** A new thread that shares `id`'s log up to a point (nothing is copied). */
@@ -213,18 +232,6 @@ export class Runtime {
     return settings;
   }
 
-  /** Codex's interrupted-fork / unclean-shutdown repair: aborted outputs, the marker, `turn_aborted`. */
-  private closeOpenTurn(state: ThreadState): NewEntry[] {
-    const turnId = state.activeTurn!;
-    const outputs: ResponseItem[] = state.unansweredCalls.flatMap((call): ResponseItem[] => {
-      if (!call.call_id) return [];
-      return call.type === "custom_tool_call"
-        ? [{ type: "custom_tool_call_output", call_id: call.call_id, output: "aborted" }]
-        : [{ type: "function_call_output", call_id: call.call_id, output: "aborted" }];
-    });
-    return turnActors.abortEntries(turnId, outputs, this.parts.clock.now().getTime()).map((entry) => ({ ...entry, sub: turnId }));
-  }
-
   private async open(
     id: string,
     headSeq: number,
@@ -232,6 +239,7 @@ export class Runtime {
     settings: SessionSettings,
     firstEntries: NewEntry[],
     dynamicTools: DynamicToolSpec[] | undefined,
+    resume: { resumeTurn?: TurnInput; reask?: { callId: string; request: EventMsg }[] } = {},
   ): Promise<Thread> {
     const { parts } = this;
     const bus = new ThreadBus(this.log, id, headSeq, parts.clock);
@@ -287,7 +295,11 @@ export class Runtime {
         shutdown: sessionActors.shutdownActor(deps),
       },
     });
-    const actor = createActor(machine, { input: { threadId: id } });
+    if (resume.resumeTurn) {
+      await this.prepareResumedTurn(services, resume.resumeTurn.turnId);
+      for (const { callId, request } of resume.reask ?? []) rememberRequest(services, callId, request);
+    }
+    const actor = createActor(machine, { input: { threadId: id, resumeTurn: resume.resumeTurn } });
     const thread = new Thread({ services, log: this.log, store: this.store, actor, onClose: () => this.threads.delete(id) });
     this.threads.set(id, thread);
     actor.subscribe({
@@ -316,6 +328,20 @@ export class Runtime {
     thread.configured = { id: "", msg: (stored[stored.length - 1] as Extract<LogEntry, { kind: "event_msg" }>).payload };
     actor.start();
     return thread;
+  }
+
+  /** A resumed turn samples and runs tools with the settings a new turn would have now. */
+  private async prepareResumedTurn(services: ThreadServices, turnId: string): Promise<void> {
+    const settings = await resolveTurnSettings(services);
+    const model = modelInfo(settings.model);
+    services.turns.set(turnId, {
+      turnId,
+      settings,
+      model,
+      tools: services.tools.specsFor(model),
+      startedAt: this.parts.clock.now().getTime(),
+      items: [],
+    });
   }
 
   private retryPolicy(): ThreadServices["retry"] {

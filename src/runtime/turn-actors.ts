@@ -5,7 +5,8 @@
 import { fromCallback, fromPromise } from "xstate";
 import type { EventMsg, NewEntry, ResponseItem, TokenUsage, TokenUsageInfo, UserInputItem } from "../events/index.js";
 import type { AbortTurnInput, RecordOutputsInput, SampleEvent, TurnError, TurnInput } from "../machines/turn.js";
-import type { PendingInput, ToolCallRequest } from "../machines/types.js";
+import type { PendingInput } from "../machines/types.js";
+import { toolCallRequestOf } from "../machines/types.js";
 import { projectPrompt } from "../state/index.js";
 import { buildContextUpdates, buildInitialContext, loadAgentsMd, modelInfo, modelInstructions, probeSandboxHost, toTurnContextItem } from "../context/index.js";
 import type { TurnSettings } from "../context/index.js";
@@ -36,7 +37,7 @@ function timezone(): string {
 }
 
 /** The settings a new turn runs with: session settings plus what only the outside world knows. */
-async function resolveTurnSettings(services: ThreadServices): Promise<TurnSettings> {
+export async function resolveTurnSettings(services: ThreadServices): Promise<TurnSettings> {
   const session = services.settings();
   const now = services.clock.now();
   const zone = timezone();
@@ -135,27 +136,6 @@ const ZERO_USAGE: TokenUsage = {
   total_tokens: 0,
 };
 
-function toolCallOf(responseItem: ResponseItem): ToolCallRequest | undefined {
-  switch (responseItem.type) {
-    case "function_call":
-      return { callId: responseItem.call_id, name: responseItem.name, kind: "function", input: responseItem.arguments };
-    case "custom_tool_call":
-      return { callId: responseItem.call_id, name: responseItem.name, kind: "custom", input: responseItem.input };
-    case "local_shell_call":
-      return {
-        callId: responseItem.call_id ?? "",
-        name: "local_shell",
-        kind: "local_shell",
-        input: JSON.stringify({
-          command: responseItem.action.command,
-          workdir: responseItem.action.working_directory ?? undefined,
-          timeout_ms: responseItem.action.timeout_ms ?? undefined,
-        }),
-      };
-    default:
-      return undefined;
-  }
-}
 
 /**
  * One sampling round: build the prompt from the folded history, stream the model, record every item
@@ -205,7 +185,7 @@ export function sampleActor(services: ThreadServices) {
           }
           active.items.push(out.item);
           await record([item(out.item)]);
-          const call = toolCallOf(out.item);
+          const call = toolCallRequestOf(out.item);
           if (call && !controller.signal.aborted) sendBack({ type: "TOOL_CALL", call });
         },
       });
