@@ -128,6 +128,16 @@ export const EventMsgSchemas = {
   reasoning_raw_content_delta: loose("reasoning_raw_content_delta"),
   plan_delta: loose("plan_delta"),
   raw_response_item: ev("raw_response_item", { item: z.looseObject({ type: z.string() }) }),
+  /**
+   * Loom: a model request was sent. Digests of its parts (not the body: the history would make the
+   * log quadratic) let replay notice a change of instructions, tools or prompt building.
+   */
+  model_request: ev("model_request", {
+    turn_id: z.string(),
+    model: z.string(),
+    input_items: z.number().int(),
+    digest: z.looseObject({ instructions: z.string(), tools: z.string(), input: z.string(), params: z.string() }),
+  }),
   context_compacted: loose("context_compacted"),
   thread_rolled_back: ev("thread_rolled_back", { num_turns: z.number().int() }),
   thread_name_updated: ev("thread_name_updated", { thread_id: z.string().optional(), thread_name: z.string().nullish() }),

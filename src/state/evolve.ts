@@ -149,6 +149,7 @@ function onEvent(state: ThreadState, msg: EventMsg, seq: number): ThreadState {
     case "reasoning_raw_content_delta":
     case "plan_delta":
     case "raw_response_item":
+    case "model_request":
     case "context_compacted":
     case "exec_command_begin":
     case "exec_command_output_delta":

@@ -67,6 +67,7 @@ export const EVENT_PERSISTENCE: Readonly<Record<EventMsgType, EventPersistence>>
   reasoning_raw_content_delta: "never",
   plan_delta: "never",
   raw_response_item: "never",
+  model_request: "never",
   exec_command_begin: "never",
   exec_command_output_delta: "never",
   terminal_interaction: "never",
