@@ -1,13 +1,21 @@
 /**
  * The `shell` tool (and the Responses built-in `local_shell`): a real child process in its own
  * process group, with exec_command_begin / output deltas / end events and Codex's output text.
+ * Before it runs, Codex's exec approval rule (no execpolicy `.rules` loaded) decides whether the
+ * command runs, asks the user with an `exec_approval_request`, or is refused.
  */
+import type { EventMsgOf, ReviewDecision } from "../../events/index.js";
+import { checkSandboxPermissionsRequest, execApprovalRequirement } from "../../safety/index.js";
 import { SHELL_TOOL_SPEC, formatExecOutputForModel, formatExecOutputStr, parseShellArguments, resolveWorkdir, runShell } from "../shell/index.js";
 import { parseCommandForDisplay } from "../shell/index.js";
-import type { ToolContext, ToolHandler } from "./registry.js";
+import type { ApprovalContext, ApprovalNeed, ToolContext, ToolHandler } from "./registry.js";
 import { outputFor } from "./registry.js";
 
-function durationOf(ms: number): { secs: number; nanos: number } {
+/** What the model reads when the user declines a command (Codex's normalized rejection text). */
+export const EXEC_REJECTED_BY_USER = "exec command rejected by user";
+
+/** A duration as Rust's serde writes `std::time::Duration`. */
+export function durationOf(ms: number): { secs: number; nanos: number } {
   const secs = Math.floor(ms / 1000);
   return { secs, nanos: Math.round((ms - secs * 1000) * 1e6) };
 }
@@ -58,9 +66,89 @@ export async function runShellCall(context: ToolContext, input: string) {
   return outputFor(call, formatExecOutputForModel(result, { truncationPolicy: policy }));
 }
 
+/**
+ * Codex's decision for one shell call: the handler's own checks on the permissions it asks for,
+ * then the exec policy's verdict. Malformed arguments run, so `execute` reports them as Codex does
+ * (before anything is asked).
+ */
+export function shellApproval(context: ApprovalContext): ApprovalNeed {
+  const parsed = parseShellArguments(context.call.input);
+  if (!parsed.ok || parsed.params.command.length === 0) return { type: "run" };
+  const { params } = parsed;
+  const { approvalPolicy, sandboxPolicy } = context.settings;
+  const sandboxPermissions = params.sandbox_permissions ?? "use_default";
+  const refusal = checkSandboxPermissionsRequest({
+    approvalPolicy,
+    sandboxPermissions,
+    hasAdditionalPermissions: params.additional_permissions !== undefined && params.additional_permissions !== null,
+  });
+  if (refusal !== null) return { type: "reject", output: refusal };
+  const cwd = resolveWorkdir(context.settings.cwd, params.workdir);
+  const requirement = execApprovalRequirement({
+    command: params.command,
+    approvalPolicy,
+    sandboxPolicy,
+    sandboxPermissions,
+    prefixRule: params.prefix_rule,
+    justification: params.justification,
+    cwd,
+  });
+  switch (requirement.type) {
+    case "skip":
+      return { type: "run" };
+    case "forbidden":
+      return { type: "reject", output: requirement.reason };
+    case "needs_approval": {
+      // The thread remembers `approved_for_session` commands by their exact argv.
+      if (context.approvedForSession.commands.includes(JSON.stringify(params.command))) return { type: "run" };
+      return {
+        type: "ask",
+        request: execApprovalRequest({
+          callId: context.call.callId,
+          turnId: context.turnId,
+          command: params.command,
+          cwd,
+          reason: requirement.reason,
+          amendment: requirement.proposedExecpolicyAmendment,
+        }),
+      };
+    }
+  }
+}
+
+/**
+ * Codex's `exec_approval_request` for a command, keys in its order; the decisions offered are its
+ * default set: approve once, approve the proposed prefix for good (when there is one), or abort.
+ */
+export function execApprovalRequest(input: {
+  callId: string;
+  turnId: string;
+  command: string[];
+  cwd: string;
+  reason?: string;
+  amendment?: string[];
+}): EventMsgOf<"exec_approval_request"> {
+  const decisions: ReviewDecision[] = ["approved"];
+  if (input.amendment) decisions.push({ approved_execpolicy_amendment: { proposed_execpolicy_amendment: input.amendment } });
+  decisions.push("abort");
+  return {
+    type: "exec_approval_request",
+    call_id: input.callId,
+    turn_id: input.turnId,
+    command: input.command,
+    cwd: input.cwd,
+    ...(input.reason !== undefined ? { reason: input.reason } : {}),
+    ...(input.amendment !== undefined ? { proposed_execpolicy_amendment: input.amendment } : {}),
+    available_decisions: decisions,
+    parsed_cmd: parseCommandForDisplay(input.command),
+  };
+}
+
 export const shellTool: ToolHandler = {
   name: "shell",
   spec: () => SHELL_TOOL_SPEC,
+  approval: shellApproval,
+  deniedOutput: () => EXEC_REJECTED_BY_USER,
   execute: (context) => runShellCall(context, context.call.input),
 };
 
@@ -68,5 +156,7 @@ export const shellTool: ToolHandler = {
 export const localShellTool: ToolHandler = {
   name: "local_shell",
   spec: () => undefined,
+  approval: shellApproval,
+  deniedOutput: () => EXEC_REJECTED_BY_USER,
   execute: (context) => runShellCall(context, context.call.input),
 };

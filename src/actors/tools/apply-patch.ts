@@ -1,0 +1,187 @@
+/**
+ * Codex's `apply_patch` tool: offered as the freeform (grammar) tool or the JSON `{input}` function,
+ * as the model's catalog entry says. Approval follows Codex's patch safety rule; a patch that does
+ * not verify changes nothing and the model reads which file and hunk failed. A patch that runs emits
+ * `patch_apply_begin` / `patch_apply_end`, then the turn's aggregated diff as `turn_diff`.
+ */
+import { z } from "zod";
+import { formatIssues } from "../../events/index.js";
+import type { ModelInfo } from "../../context/index.js";
+import type { ToolCallRequest } from "../../machines/types.js";
+import { approvalKeyForPatch, patchSafety } from "../../safety/index.js";
+import {
+  APPLY_PATCH_TOOL,
+  ApplyPatchError,
+  TurnDiffTracker,
+  applyPatch,
+  changesForApproval,
+  type PatchFileChange,
+} from "../apply-patch/index.js";
+import { formatExecOutputForModel } from "../shell/index.js";
+import type { ApprovalContext, ApprovalNeed, ToolContext, ToolHandler } from "./registry.js";
+import { outputFor } from "./registry.js";
+import { abortedByUserText } from "./user-input.js";
+
+export const APPLY_PATCH_TOOL_NAME = "apply_patch";
+/** What the model reads when the user declines a patch (Codex's normalized rejection text). */
+export const PATCH_REJECTED_BY_USER = "patch rejected by user";
+
+const ApplyPatchArgs = z.object({ input: z.string() });
+
+/** The patch text of a call: the freeform input, or the JSON function's `input`; else the model's error. */
+export function patchTextOf(call: ToolCallRequest): { ok: true; text: string } | { ok: false; message: string } {
+  if (call.kind === "custom") return { ok: true, text: call.input };
+  if (call.kind !== "function") return { ok: false, message: "apply_patch handler received unsupported payload" };
+  let raw: unknown;
+  try {
+    raw = JSON.parse(call.input);
+  } catch (error) {
+    return { ok: false, message: `failed to parse function arguments: ${(error as Error).message}` };
+  }
+  const parsed = ApplyPatchArgs.safeParse(raw);
+  if (!parsed.success) return { ok: false, message: `failed to parse function arguments: ${formatIssues(parsed.error)}` };
+  return { ok: true, text: parsed.data.input };
+}
+
+/** The tool entry this model gets, or none (Codex offers apply_patch only when the catalog names a type). */
+export function applyPatchSpec(model: ModelInfo): unknown | undefined {
+  if (model.applyPatchToolType === "freeform") return APPLY_PATCH_TOOL.freeform;
+  if (model.applyPatchToolType === "function") return APPLY_PATCH_TOOL.function;
+  return undefined;
+}
+
+/** Every absolute path a patch writes: the files it touches and where moved files go. */
+export function writtenPaths(changes: Record<string, PatchFileChange>): string[] {
+  const paths: string[] = [];
+  for (const [file, change] of Object.entries(changes)) {
+    paths.push(file);
+    if (change.type === "update" && change.move_path) paths.push(change.move_path);
+  }
+  return paths;
+}
+
+/** Verified changes of a patch against `cwd`, or the model's message when it would not apply. */
+async function verify(text: string, cwd: string): Promise<{ ok: true; changes: Record<string, PatchFileChange> } | { ok: false; message: string }> {
+  try {
+    const changes = await changesForApproval(text, cwd);
+    // Codex's safety check refuses an empty patch before anything else.
+    if (Object.keys(changes).length === 0) return { ok: false, message: "patch rejected: empty patch" };
+    return { ok: true, changes };
+  } catch (error) {
+    if (error instanceof ApplyPatchError) return { ok: false, message: error.modelMessage };
+    throw error;
+  }
+}
+
+/**
+ * Codex's `assess_patch_safety` for one call: a patch that does not verify is refused with the
+ * verification error (Codex never asks about it); otherwise it runs, asks with an
+ * `apply_patch_approval_request`, or is refused with `patch rejected: <reason>`.
+ */
+export async function applyPatchApproval(context: ApprovalContext): Promise<ApprovalNeed> {
+  const patch = patchTextOf(context.call);
+  if (!patch.ok) return { type: "reject", output: patch.message };
+  const { cwd, approvalPolicy, sandboxPolicy, host } = context.settings;
+  const verified = await verify(patch.text, cwd);
+  if (!verified.ok) return { type: "reject", output: verified.message };
+  const safety = patchSafety({
+    paths: writtenPaths(verified.changes),
+    cwd,
+    approvalPolicy,
+    sandboxPolicy,
+    tmpdir: host?.tmpdir ?? null,
+    // The thread remembers files approved for the session by absolute path.
+    approvedForSession: new Set(context.approvedForSession.files.map(approvalKeyForPatch)),
+  });
+  switch (safety.type) {
+    case "auto_approve":
+      return { type: "run" };
+    case "reject":
+      return { type: "reject", output: `patch rejected: ${safety.reason}` };
+    case "ask_user":
+      return {
+        type: "ask",
+        request: { type: "apply_patch_approval_request", call_id: context.call.callId, turn_id: context.turnId, changes: verified.changes },
+      };
+  }
+}
+
+/**
+ * One `apply_patch` handler per thread: it keeps the current turn's diff tracker (a later turn
+ * starts a fresh one) and applies one patch at a time, as Codex runs apply_patch exclusively.
+ */
+export function applyPatchTool(): ToolHandler {
+  let diff: { turnId: string; tracker: TurnDiffTracker } | undefined;
+  let queue: Promise<unknown> = Promise.resolve();
+
+  const trackerFor = (turnId: string): TurnDiffTracker => {
+    if (diff?.turnId !== turnId) diff = { turnId, tracker: new TurnDiffTracker() };
+    return diff.tracker;
+  };
+
+  const run = async (context: ToolContext, text: string, startedAt: number) => {
+    const { call, turnId } = context;
+    // Interrupted while an earlier patch of the turn was being applied.
+    if (context.signal.aborted) return outputFor(call, abortedByUserText(startedAt, context.clock));
+    // Verified again: the files may have changed since the approval was asked.
+    const verified = await verify(text, context.settings.cwd);
+    if (!verified.ok) return outputFor(call, verified.message);
+    const { changes } = verified;
+    const tracker = trackerFor(turnId);
+    await tracker.onPatchBegin(changes);
+    await context.event({ type: "patch_apply_begin", call_id: call.callId, turn_id: turnId, auto_approved: !context.approved, changes });
+
+    let stdout = "";
+    let stderr = "";
+    let aborted = false;
+    const applyStartedAt = context.clock.now().getTime();
+    try {
+      stdout = (await applyPatch(text, { cwd: context.settings.cwd, signal: context.signal })).stdout;
+    } catch (error) {
+      if (error instanceof ApplyPatchError) stderr = error.stderr;
+      else if (context.signal.aborted) aborted = true;
+      else stderr = `${error instanceof Error ? error.message : String(error)}\n`;
+    }
+    const durationMs = context.clock.now().getTime() - applyStartedAt;
+    const success = !aborted && stderr === "";
+    // Codex's patch runtime streams what apply_patch printed, like a command's output.
+    for (const [stream, text] of [["stdout", stdout], ["stderr", stderr]] as const) {
+      if (text === "") continue;
+      await context.event({ type: "exec_command_output_delta", call_id: call.callId, stream, chunk: Buffer.from(text).toString("base64") });
+    }
+    await context.event({
+      type: "patch_apply_end",
+      call_id: call.callId,
+      turn_id: turnId,
+      stdout,
+      stderr,
+      success,
+      changes,
+      status: success ? "completed" : "failed",
+    });
+    const unified = await tracker.unifiedDiff();
+    if (unified !== null) await context.event({ type: "turn_diff", unified_diff: unified });
+    if (aborted) return outputFor(call, abortedByUserText(startedAt, context.clock));
+    const output = formatExecOutputForModel(
+      { exitCode: success ? 0 : 1, stdout, stderr, aggregatedOutput: stdout + stderr, durationMs, timedOut: false, aborted: false },
+      // Codex records the JSON shape and re-serializes it as text when the freeform tool is offered.
+      { truncationPolicy: context.model.truncationPolicy, style: context.model.applyPatchToolType === "freeform" ? "text" : "json" },
+    );
+    return outputFor(call, output);
+  };
+
+  return {
+    name: APPLY_PATCH_TOOL_NAME,
+    spec: applyPatchSpec,
+    approval: applyPatchApproval,
+    deniedOutput: () => PATCH_REJECTED_BY_USER,
+    execute(context) {
+      const patch = patchTextOf(context.call);
+      if (!patch.ok) return Promise.resolve(outputFor(context.call, patch.message));
+      const startedAt = context.clock.now().getTime();
+      const next = queue.then(() => run(context, patch.text, startedAt));
+      queue = next.catch(() => undefined);
+      return next;
+    },
+  };
+}
