@@ -1,10 +1,12 @@
 /**
  * One actor per turn: what Codex's `run_turn` does. Record the turn's start (context updates and the
- * user message), then loop: sample the model (tool calls start as soon as their item is in the log),
- * wait for the calls, record their outputs in call order, drain steering input, and sample again
- * while a follow-up is needed. Interrupt cancels whatever runs and records Codex's abort trail.
+ * user message), compacting the history first when it is over the limit, then loop: sample the
+ * model (tool calls start as soon as their item is in the log), wait for the calls, record their
+ * outputs in call order, compact if the limit is reached and a follow-up is needed, drain steering
+ * input, and sample again while a follow-up is needed. Interrupt cancels whatever runs and records
+ * Codex's abort trail.
  */
-import { assign, enqueueActions, fromCallback, fromPromise, setup } from "xstate";
+import { and, assign, enqueueActions, fromCallback, fromPromise, setup } from "xstate";
 import type { ResponseItem, UserInputItem } from "../events/index.js";
 import { abortedOutput, toolCallMachine } from "./tool-call.js";
 import type { AnswerEvent, PendingInput, ToolCallRequest, ToolCallResult } from "./types.js";
@@ -60,6 +62,31 @@ export interface TurnContext {
   status: TurnStatus;
   /** Calls to re-attach to their open approval requests when the turn resumes. */
   resuming: string[];
+  /** What `beginTurn` decided to compact before the turn's input is recorded. */
+  preTurnCompaction: PreTurnCompaction | null;
+}
+
+/** A compaction `beginTurn` decided on before the turn records its input. */
+export interface PreTurnCompaction {
+  /** Compact with this model (the previous turn's) first: the thread moved to a smaller window. */
+  previousModel: string | null;
+}
+
+export interface BeginTurnOutput {
+  /** Non-null: `beginTurn` recorded only `task_started`; compact, then record the turn's input. */
+  preTurnCompaction: PreTurnCompaction | null;
+}
+
+export type CompactInput =
+  | { turnId: string; phase: "pre_turn"; plan: PreTurnCompaction }
+  | { turnId: string; phase: "mid_turn" };
+
+/** A failed compaction ends the turn with its error, as Codex's `run_turn` returns early. */
+export type CompactOutput = { ok: true } | { ok: false; error: TurnError };
+
+export interface RecordOutputsOutput {
+  /** The thread is at its auto-compaction limit once these outputs are in the history. */
+  tokenLimitReached: boolean;
 }
 
 export interface RecordOutputsInput {
@@ -98,10 +125,13 @@ export const turnMachine = setup({
     output: {} as TurnOutput,
   },
   actors: {
-    beginTurn: fromPromise<void, TurnInput>(notProvided("beginTurn")),
+    beginTurn: fromPromise<BeginTurnOutput, TurnInput>(notProvided("beginTurn")),
+    /** Records the turn's context and user message after a pre-turn compaction. */
+    recordTurnInput: fromPromise<void, TurnInput>(notProvided("recordTurnInput")),
+    compact: fromPromise<CompactOutput, CompactInput>(notProvided("compact")),
     sample: fromCallback<{ type: "STOP" }, { turnId: string }>(notProvided("sample")),
     toolCall: toolCallMachine,
-    recordOutputs: fromPromise<void, RecordOutputsInput>(notProvided("recordOutputs")),
+    recordOutputs: fromPromise<RecordOutputsOutput, RecordOutputsInput>(notProvided("recordOutputs")),
     recordPendingInput: fromPromise<void, { turnId: string; inputs: PendingInput[] }>(notProvided("recordPendingInput")),
     completeTurn: fromPromise<void, { turnId: string; lastAgentMessage: string | null }>(notProvided("completeTurn")),
     failTurn: fromPromise<void, { turnId: string; error: TurnError; outputs: ResponseItem[] }>(notProvided("failTurn")),
@@ -139,11 +169,17 @@ export const turnMachine = setup({
       recorded: [...context.recorded, ...context.calls.map((call) => call.callId)],
     })),
     startNextRound: assign({ calls: [], results: {} }),
+    assignCompactionError: assign(({ event }) => {
+      const output = (event as unknown as { output: CompactOutput }).output;
+      return output.ok ? {} : { error: output.error };
+    }),
   },
   guards: {
     allCallsDone: ({ context }) => allDone(context),
     abortRequestedByCall: ({ context }) => Object.values(context.results).some((result) => result.abortTurn),
     needsFollowUp: ({ context }) => context.calls.length > 0 || context.pendingInput.length > 0,
+    /** Codex keeps steering input queued after a mid-turn compaction while the model's own calls need answering. */
+    hasCalls: ({ context }) => context.calls.length > 0,
     hasPendingInput: ({ context }) => context.pendingInput.length > 0,
     isCallDone: ({ event }) => event.type.startsWith(CALL_DONE),
   },
@@ -159,6 +195,7 @@ export const turnMachine = setup({
     recorded: [],
     status: "completed",
     resuming: input.resume?.awaiting ?? [],
+    preTurnCompaction: null,
   }),
   initial: "entering",
   output: ({ context }) => ({
@@ -196,6 +233,34 @@ export const turnMachine = setup({
       invoke: {
         src: "beginTurn",
         input: ({ context }) => ({ turnId: context.turnId, items: context.items }),
+        onDone: [
+          {
+            guard: ({ event }) => event.output.preTurnCompaction !== null,
+            target: "compactingBeforeTurn",
+            actions: assign({ preTurnCompaction: ({ event }) => event.output.preTurnCompaction }),
+          },
+          { target: "sampling" },
+        ],
+        onError: { target: "failing", actions: assign({ error: ({ event }) => toTurnError(event.error) }) },
+      },
+      on: { INTERRUPT: "cancelling" },
+    },
+    compactingBeforeTurn: {
+      invoke: {
+        src: "compact",
+        input: ({ context }) => ({ turnId: context.turnId, phase: "pre_turn" as const, plan: context.preTurnCompaction! }),
+        onDone: [
+          { guard: ({ event }) => !event.output.ok, target: "failing", actions: "assignCompactionError" },
+          { target: "recordingTurnInput" },
+        ],
+        onError: { target: "failing", actions: assign({ error: ({ event }) => toTurnError(event.error) }) },
+      },
+      on: { INTERRUPT: "cancelling" },
+    },
+    recordingTurnInput: {
+      invoke: {
+        src: "recordTurnInput",
+        input: ({ context }) => ({ turnId: context.turnId, items: context.items }),
         onDone: "sampling",
         onError: { target: "failing", actions: assign({ error: ({ event }) => toTurnError(event.error) }) },
       },
@@ -229,8 +294,25 @@ export const turnMachine = setup({
           outputs: context.calls.map((call) => context.results[call.callId]!.output),
         }),
         onDone: [
+          {
+            guard: and(["needsFollowUp", ({ event }) => event.output.tokenLimitReached]),
+            target: "compacting",
+          },
           { guard: "needsFollowUp", target: "drainingInput" },
           { target: "completing" },
+        ],
+        onError: { target: "failing", actions: assign({ error: ({ event }) => toTurnError(event.error) }) },
+      },
+      on: { INTERRUPT: "cancelling" },
+    },
+    compacting: {
+      invoke: {
+        src: "compact",
+        input: ({ context }) => ({ turnId: context.turnId, phase: "mid_turn" as const }),
+        onDone: [
+          { guard: ({ event }) => !event.output.ok, target: "failing", actions: "assignCompactionError" },
+          { guard: "hasCalls", target: "sampling", actions: "startNextRound" },
+          { target: "drainingInput" },
         ],
         onError: { target: "failing", actions: assign({ error: ({ event }) => toTurnError(event.error) }) },
       },

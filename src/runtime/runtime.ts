@@ -29,6 +29,7 @@ import { planOpenTurn } from "./resume.js";
 import { resolveTurnSettings } from "./turn-actors.js";
 import { modelInfo } from "../context/index.js";
 import type { TurnInput } from "../machines/turn.js";
+import { compactActor, compactTask } from "./compaction/index.js";
 import { UserError } from "./errors.js";
 import { VERSION } from "./version.js";
 
@@ -262,18 +263,22 @@ export class Runtime {
       tools: new ToolRegistry([...defaultToolHandlers(dynamicTools), ...(parts.tools ?? [])]),
       turns: new Map(),
       modelContextWindow: this.config.model_context_window,
+      autoCompactTokenLimit: this.config.model_auto_compact_token_limit,
+      compactPrompt: this.config.compact_prompt,
       personality: (this.config.personality as ThreadServices["personality"]) ?? "pragmatic",
       retry: this.retryPolicy(),
       signal: controller.signal,
       abort: () => controller.abort(),
     };
     const approvals = parts.approvals ?? codexApprovals;
-    const deps = { services, log: this.log, tasks: parts.tasks ?? new Map() };
+    const deps = { services, log: this.log, tasks: new Map([["compact", compactTask], ...(parts.tasks ?? [])]) };
     const machine = sessionMachine.provide({
       actors: {
         turn: turnMachine.provide({
           actors: {
             beginTurn: turnActors.beginTurnActor(services),
+            recordTurnInput: turnActors.recordTurnInputActor(services),
+            compact: compactActor(services),
             sample: turnActors.sampleActor(services),
             recordOutputs: turnActors.recordOutputsActor(services),
             recordPendingInput: turnActors.recordPendingInputActor(services),

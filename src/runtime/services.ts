@@ -35,6 +35,10 @@ export interface ThreadServices {
   tools: ToolRegistry;
   turns: Map<string, ActiveTurn>;
   modelContextWindow?: number;
+  /** `model_auto_compact_token_limit`: compact from here (never above 90% of the window). */
+  autoCompactTokenLimit?: number;
+  /** `compact_prompt`: replaces Codex's summarization prompt. */
+  compactPrompt?: string;
   personality?: "none" | "friendly" | "pragmatic";
   /** Stream retry policy (tests shorten the backoff). */
   retry: { maxStreamRetries?: number; backoff?: (attempt: number) => number };

@@ -3,14 +3,32 @@
  * append per step, so a step stopped half-way (interrupt) never interleaves with what follows it.
  */
 import { fromCallback, fromPromise } from "xstate";
-import type { EventMsg, NewEntry, ResponseItem, TokenUsage, TokenUsageInfo, UserInputItem } from "../events/index.js";
-import type { AbortTurnInput, RecordOutputsInput, SampleEvent, TurnError, TurnInput } from "../machines/turn.js";
+import type { EventMsg, NewEntry, ResponseItem, UserInputItem } from "../events/index.js";
+import type {
+  AbortTurnInput,
+  BeginTurnOutput,
+  RecordOutputsInput,
+  RecordOutputsOutput,
+  SampleEvent,
+  TurnError,
+  TurnInput,
+} from "../machines/turn.js";
 import type { PendingInput } from "../machines/types.js";
 import { toolCallRequestOf } from "../machines/types.js";
 import { projectPrompt } from "../state/index.js";
 import { buildContextUpdates, buildInitialContext, loadAgentsMd, modelInfo, modelInstructions, probeSandboxHost, toTurnContextItem } from "../context/index.js";
-import type { TurnSettings } from "../context/index.js";
-import { buildResponsesRequest, createTextControls, reasoningParams, sampleWithRetry, toErrorEvent } from "../actors/model/index.js";
+import type { ModelInfo, TurnSettings } from "../context/index.js";
+import {
+  buildResponsesRequest,
+  createTextControls,
+  ModelError,
+  reasoningParams,
+  sampleWithRetry,
+  toErrorEvent,
+  type ResponsesRequest,
+} from "../actors/model/index.js";
+import { appendUsage, fullUsage } from "./compaction/tokens.js";
+import { limitsFor, planPreTurnCompaction, tokenLimitReached } from "./compaction/plan.js";
 import type { ActiveTurn, ThreadServices } from "./services.js";
 import { userMessageItem, userMessageText } from "./user-input.js";
 
@@ -82,11 +100,32 @@ function userInputEntries(services: ThreadServices, turnId: string, items: UserI
   ];
 }
 
+/**
+ * What a turn records before it samples: context updates (the full initial context when the
+ * reference is gone, e.g. after a compaction), its `turn_context`, then the user message.
+ */
+function turnInputEntries(services: ThreadServices, active: ActiveTurn, input: TurnInput): NewEntry[] {
+  const { settings } = active;
+  const state = services.state();
+  const contextItems = state.referenceContext
+    ? buildContextUpdates(state.referenceContext, settings)
+    : buildInitialContext(settings, { previousModel: state.previousTurnSettings?.model });
+  return [
+    ...contextItems.map(item),
+    { kind: "turn_context", payload: toTurnContextItem(settings, input.turnId) },
+    ...userInputEntries(services, input.turnId, input.items),
+  ];
+}
+
+/**
+ * Starts a turn. When the thread must compact first (Codex compacts before the turn's context and
+ * user message exist), only `task_started` is recorded here; the machine compacts, then records
+ * the input with `recordTurnInput`.
+ */
 export function beginTurnActor(services: ThreadServices) {
-  return fromPromise<void, TurnInput>(async ({ input }) => {
+  return fromPromise<BeginTurnOutput, TurnInput>(async ({ input, signal }) => {
     const settings = await resolveTurnSettings(services);
     const model = modelInfo(settings.model);
-    const state = services.state();
     const active: ActiveTurn = {
       turnId: input.turnId,
       settings,
@@ -96,46 +135,56 @@ export function beginTurnActor(services: ThreadServices) {
       items: [],
     };
     services.turns.set(input.turnId, active);
-    const contextItems = state.referenceContext
-      ? buildContextUpdates(state.referenceContext, settings)
-      : buildInitialContext(settings);
-    const contextWindow = services.modelContextWindow ?? model.contextWindow;
-    await services.bus.record(
-      [
-        event({
-          type: "task_started",
-          turn_id: input.turnId,
-          started_at: Math.floor(active.startedAt / 1000),
-          model_context_window: Math.floor((contextWindow * model.effectiveContextWindowPercent) / 100),
-          collaboration_mode_kind: "default",
-        }),
-        ...contextItems.map(item),
-        { kind: "turn_context", payload: toTurnContextItem(settings, input.turnId) },
-        ...userInputEntries(services, input.turnId, input.items),
-      ],
-      input.turnId,
-    );
+    const preTurnCompaction = planPreTurnCompaction(services, model);
+    const started = event({
+      type: "task_started",
+      turn_id: input.turnId,
+      started_at: Math.floor(active.startedAt / 1000),
+      model_context_window: limitsFor(services, model).reportedWindow,
+      collaboration_mode_kind: "default",
+    });
+    if (signal.aborted) return { preTurnCompaction: null };
+    const entries = preTurnCompaction ? [started] : [started, ...turnInputEntries(services, active, input)];
+    await services.bus.record(entries, input.turnId);
+    return { preTurnCompaction };
   });
 }
 
-function addUsage(a: TokenUsage, b: TokenUsage): TokenUsage {
-  return {
-    input_tokens: a.input_tokens + b.input_tokens,
-    cached_input_tokens: a.cached_input_tokens + b.cached_input_tokens,
-    output_tokens: a.output_tokens + b.output_tokens,
-    reasoning_output_tokens: a.reasoning_output_tokens + b.reasoning_output_tokens,
-    total_tokens: a.total_tokens + b.total_tokens,
-  };
+export function recordTurnInputActor(services: ThreadServices) {
+  return fromPromise<void, TurnInput>(async ({ input, signal }) => {
+    const active = services.turns.get(input.turnId);
+    if (!active) throw new Error(`turn ${input.turnId} has no settings`);
+    if (signal.aborted) return;
+    await services.bus.record(turnInputEntries(services, active, input), input.turnId);
+  });
 }
 
-const ZERO_USAGE: TokenUsage = {
-  input_tokens: 0,
-  cached_input_tokens: 0,
-  output_tokens: 0,
-  reasoning_output_tokens: 0,
-  total_tokens: 0,
-};
+/** The turn's instructions: the thread's base instructions, else the model's own. */
+export function turnInstructions(settings: TurnSettings, model: ModelInfo): string {
+  return settings.baseInstructions ?? modelInstructions(model, settings.personality);
+}
 
+/** A Responses request under a turn's settings; compaction sends the same one without tools. */
+export function turnRequest(
+  services: ThreadServices,
+  turn: { settings: TurnSettings; model: ModelInfo },
+  input: readonly ResponseItem[],
+  tools: { specs: readonly unknown[]; parallel: boolean },
+): ResponsesRequest {
+  const { settings, model } = turn;
+  return buildResponsesRequest({
+    model: settings.model,
+    instructions: turnInstructions(settings, model),
+    input,
+    tools: tools.specs,
+    parallelToolCalls: tools.parallel,
+    reasoning: model.supportsReasoningSummaries
+      ? reasoningParams(settings.effort ?? model.defaultReasoningEffort, settings.summary ?? model.defaultReasoningSummary)
+      : null,
+    text: createTextControls(model.defaultVerbosity ?? undefined, undefined),
+    promptCacheKey: services.threadId,
+  });
+}
 
 /**
  * One sampling round: build the prompt from the folded history, stream the model, record every item
@@ -145,30 +194,22 @@ export function sampleActor(services: ThreadServices) {
   return fromCallback<{ type: "STOP" }, { turnId: string }>(({ input, sendBack }) => {
     const controller = new AbortController();
     const active = services.turns.get(input.turnId);
+    let pending: Promise<unknown> = Promise.resolve();
+    const record = (entries: NewEntry[]) => {
+      if (controller.signal.aborted) return pending;
+      const written = services.bus.record(entries, input.turnId);
+      pending = written;
+      return written;
+    };
     const run = async (): Promise<void> => {
       if (!active) throw new Error(`turn ${input.turnId} has no settings`);
-      const { settings, model } = active;
+      const { model } = active;
       // Rebuilt on every attempt from the folded history, as Codex does before a retry.
       const request = () =>
-        buildResponsesRequest({
-          model: settings.model,
-          instructions: settings.baseInstructions ?? modelInstructions(model, settings.personality),
-          input: projectPrompt(services.state().history),
-          tools: active.tools,
-          parallelToolCalls: model.supportsParallelToolCalls,
-          reasoning: model.supportsReasoningSummaries
-            ? reasoningParams(settings.effort ?? model.defaultReasoningEffort, settings.summary ?? model.defaultReasoningSummary)
-            : null,
-          text: createTextControls(model.defaultVerbosity ?? undefined, undefined),
-          promptCacheKey: services.threadId,
+        turnRequest(services, active, projectPrompt(services.state().history), {
+          specs: active.tools,
+          parallel: model.supportsParallelToolCalls,
         });
-      let pending: Promise<unknown> = Promise.resolve();
-      const record = (entries: NewEntry[]) => {
-        if (controller.signal.aborted) return pending;
-        const written = services.bus.record(entries, input.turnId);
-        pending = written;
-        return written;
-      };
       const result = await sampleWithRetry(services.model, request, {
         ...services.retry,
         signal: controller.signal,
@@ -190,21 +231,24 @@ export function sampleActor(services: ThreadServices) {
         },
       });
       if (controller.signal.aborted) return;
-      const previous = services.state().tokenUsage;
-      const last = result.usage ?? ZERO_USAGE;
-      const info: TokenUsageInfo = {
-        total_token_usage: addUsage(previous?.total_token_usage ?? ZERO_USAGE, last),
-        last_token_usage: last,
-        model_context_window: services.modelContextWindow ?? model.contextWindow,
-      };
+      const window = limitsFor(services, model).reportedWindow;
+      const info = appendUsage(services.state().tokenUsage, result.usage, window);
       await record([event({ type: "token_count", info, rate_limits: null })]);
       await pending;
       if (!controller.signal.aborted) sendBack({ type: "SAMPLE_DONE", lastAgentMessage: result.lastAgentMessage });
     };
-    run().catch((error: unknown) => {
+    const fail = async (error: unknown): Promise<void> => {
       if (controller.signal.aborted) return;
-      sendBack({ type: "SAMPLE_FAILED", error: modelErrorToTurnError(error) });
-    });
+      // Codex marks the window full when the model refuses the prompt as too long, so the next
+      // turn compacts before it samples.
+      if (error instanceof ModelError && error.kind === "context_window_exceeded" && active) {
+        const info = fullUsage(services.state().tokenUsage, limitsFor(services, active.model).reportedWindow);
+        await record([event({ type: "token_count", info, rate_limits: null })]).catch(() => undefined);
+        await pending.catch(() => undefined);
+      }
+      if (!controller.signal.aborted) sendBack({ type: "SAMPLE_FAILED", error: modelErrorToTurnError(error) });
+    };
+    run().catch(fail);
     return () => controller.abort();
   });
 }
@@ -214,9 +258,12 @@ function modelErrorToTurnError(error: unknown): TurnError {
   return { message: msg.message, info: msg.codex_error_info };
 }
 
+/** Records the round's outputs, then checks the limit: Codex counts the outputs before deciding. */
 export function recordOutputsActor(services: ThreadServices) {
-  return fromPromise<void, RecordOutputsInput>(async ({ input }) => {
+  return fromPromise<RecordOutputsOutput, RecordOutputsInput>(async ({ input }) => {
     await services.bus.record(input.outputs.map(item), input.turnId);
+    const active = services.turns.get(input.turnId);
+    return { tokenLimitReached: active ? tokenLimitReached(services, active.model) : false };
   });
 }
 
