@@ -73,6 +73,8 @@ export const codexApprovals: ApprovalPolicyHooks = {
     const decision = decisionName(answer.decision);
     switch (decision) {
       case "approved":
+      // An MCP tool approval is asked as an elicitation (Codex 0.125) and answered "accept".
+      case "accept":
       case "approved_for_session":
       case "approved_execpolicy_amendment":
       case "network_policy_amendment":

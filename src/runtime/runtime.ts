@@ -32,6 +32,7 @@ import type { TurnInput } from "../machines/turn.js";
 import { compactActor, compactTask } from "./compaction/index.js";
 import { UserError } from "./errors.js";
 import { VERSION } from "./version.js";
+import { McpManager } from "../actors/mcp/index.js";
 
 export interface ModelOptions {
   apiKey?: string;
@@ -118,8 +119,12 @@ export class Runtime {
   async startThread(options: StartThreadOptions = {}): Promise<Thread> {
     this.assertOpen();
     const settings = initialSettings(this.config, options, process.cwd());
+    const mcp = await this.startMcp(settings.cwd);
     const id = this.ids.next("thread");
-    await this.log.createThread({ id, name: options.name });
+    await this.log.createThread({ id, name: options.name }).catch(async (error: unknown) => {
+      await mcp?.close();
+      throw error;
+    });
     const meta: NewEntry = {
       kind: "session_meta",
       payload: {
@@ -134,7 +139,7 @@ export class Runtime {
         dynamic_tools: options.dynamicTools,
       },
     };
-    return this.open(id, 0, initialState(id), settings, [meta], options.dynamicTools);
+    return this.open(id, 0, initialState(id), settings, [meta], options.dynamicTools, { mcp: mcp ?? null });
   }
 
   /** Reopens a thread from its log; a turn the log left open (a crash) is closed as aborted. */
@@ -164,6 +169,13 @@ export class Runtime {
       resumeTurn,
       reask,
     });
+  }
+
+  /** The thread's MCP servers (`mcp_servers`), started in parallel; a required one that fails throws. */
+  private async startMcp(cwd: string): Promise<McpManager | undefined> {
+    const servers = this.config.mcp_servers;
+    if (!servers || Object.keys(servers).length === 0) return undefined;
+    return McpManager.start(servers, { cwd, clientVersion: VERSION });
   }
 
   /** A new thread that shares `id`'s log up to a point (nothing is copied). */
@@ -240,9 +252,12 @@ export class Runtime {
     settings: SessionSettings,
     firstEntries: NewEntry[],
     dynamicTools: DynamicToolSpec[] | undefined,
-    resume: { resumeTurn?: TurnInput; reask?: { callId: string; request: EventMsg }[] } = {},
+    resume: { mcp?: McpManager | null; resumeTurn?: TurnInput; reask?: { callId: string; request: EventMsg }[] } = {},
   ): Promise<Thread> {
     const { parts } = this;
+    // A resumed or forked thread starts its MCP servers again (they do not outlive a process).
+    const mcp = resume.mcp === undefined && !(resume as { quiet?: boolean }).quiet ? await this.startMcp(settings.cwd) : (resume.mcp ?? undefined);
+    firstEntries = [...firstEntries, ...(mcp?.startupWarnings ?? []).map((message): NewEntry => ({ kind: "event_msg", payload: { type: "warning", message } }))];
     const bus = new ThreadBus(this.log, id, headSeq, parts.clock);
     const controller = new AbortController();
     let current = state;
@@ -260,7 +275,7 @@ export class Runtime {
       state: () => current,
       settings: () => currentSettings,
       model: createModelClient(modelOptions),
-      tools: new ToolRegistry([...defaultToolHandlers(dynamicTools), ...(parts.tools ?? [])]),
+      tools: new ToolRegistry([...defaultToolHandlers(dynamicTools), ...(mcp?.toolHandlers() ?? []), ...(parts.tools ?? [])]),
       turns: new Map(),
       modelContextWindow: this.config.model_context_window,
       autoCompactTokenLimit: this.config.model_auto_compact_token_limit,
@@ -271,7 +286,7 @@ export class Runtime {
       abort: () => controller.abort(),
     };
     const approvals = parts.approvals ?? codexApprovals;
-    const deps = { services, log: this.log, tasks: new Map([["compact", compactTask], ...(parts.tasks ?? [])]) };
+    const deps = { services, log: this.log, mcp, tasks: new Map([["compact", compactTask], ...(parts.tasks ?? [])]) };
     const machine = sessionMachine.provide({
       actors: {
         turn: turnMachine.provide({
@@ -305,8 +320,13 @@ export class Runtime {
       for (const { callId, request } of resume.reask ?? []) rememberRequest(services, callId, request);
     }
     const actor = createActor(machine, { input: { threadId: id, resumeTurn: resume.resumeTurn } });
-    const thread = new Thread({ services, log: this.log, store: this.store, actor, onClose: () => this.threads.delete(id) });
+    const thread = new Thread({ services, log: this.log, store: this.store, actor, mcp, onClose: () => this.threads.delete(id) });
     this.threads.set(id, thread);
+    mcp?.bind({
+      event: (sub, msg) => bus.event(sub, msg),
+      policy: () => currentSettings,
+      activeTurn: () => current.activeTurn,
+    });
     actor.subscribe({
       error: (error) => {
         void bus.event("", { type: "error", message: `internal error in thread ${id}: ${String(error)}` }).catch(() => undefined);

@@ -3,6 +3,7 @@ import { fromPromise } from "xstate";
 import type { EventMsg, Submission } from "../events/index.js";
 import type { EventLog } from "../log/index.js";
 import type { ThreadServices } from "./services.js";
+import type { McpManager } from "../actors/mcp/index.js";
 
 const ROLLBACK_FAILED = "thread_rollback_failed";
 
@@ -11,6 +12,8 @@ export interface SessionActorDeps {
   log: EventLog;
   /** Non-turn tasks implemented elsewhere (compact, user shell commands), by op type. */
   tasks: Map<string, (submission: Submission, services: ThreadServices) => Promise<void>>;
+  /** The thread's MCP servers, when it has any (`list_mcp_tools` lists them). */
+  mcp?: McpManager;
 }
 
 function errorEvent(message: string, info?: unknown): EventMsg {
@@ -65,7 +68,10 @@ export function handleImmediateActor(deps: SessionActorDeps) {
         return;
       }
       case "list_mcp_tools":
-        await services.bus.event(submission.id, { type: "mcp_list_tools_response", tools: {} });
+        await services.bus.event(submission.id, {
+          type: "mcp_list_tools_response",
+          ...(deps.mcp ? await deps.mcp.listTools() : { tools: {}, resources: {}, resource_templates: {}, auth_statuses: {} }),
+        });
         return;
       case "thread_rollback":
         if (busy) {

@@ -12,6 +12,7 @@ import type { sessionMachine } from "../machines/session.js";
 import type { ThreadServices } from "./services.js";
 import type { ThreadStateStore } from "./state-store.js";
 import { OpRejectedError, TurnAbortedError, TurnFailedError, UserError } from "./errors.js";
+import { routeElicitationAnswer, type McpManager } from "../actors/mcp/index.js";
 
 export interface RunResult {
   finalResponse: string;
@@ -30,6 +31,8 @@ export interface ThreadParts {
   log: EventLog;
   store: ThreadStateStore;
   actor: Actor<typeof sessionMachine>;
+  /** The thread's MCP servers, when it has any. */
+  mcp?: McpManager;
   /** Called once the thread has stopped (the runtime forgets it). */
   onClose(): void;
 }
@@ -74,11 +77,19 @@ export class Thread {
     const id = options.id ?? services.ids.next("submission");
     // An answer is checked against the requests still open before it is logged, so a stale or
     // duplicate answer is reported and changes nothing.
-    const answer = answerTarget(parsed, services.state().pendingApprovals, this.answered);
+    const answer =
+      parsed.type === "resolve_elicitation"
+        ? routeElicitationAnswer(parsed, services.state().pendingApprovals, this.parts.mcp, this.answered)
+        : answerTarget(parsed, services.state().pendingApprovals, this.answered);
     const [stored] = await services.bus.record([{ kind: "submission", payload: { id, op: parsed } }], id);
     const submission = (stored as Extract<LogEntry, { kind: "submission" }>).payload;
     if (answer && "error" in answer) {
       await services.bus.event(id, { type: "error", message: answer.error });
+      return id;
+    }
+    if (answer && "resolve" in answer) {
+      // A server's own elicitation: the MCP manager holds the request, no turn waits on it.
+      answer.resolve();
       return id;
     }
     this.parts.actor.send({ type: "SUBMIT", submission, targetId: answer?.targetId });
@@ -164,6 +175,7 @@ export class Thread {
       const { services, actor } = this.parts;
       actor.stop();
       services.abort();
+      await this.parts.mcp?.close();
       await services.bus.flush();
       await this.parts.store.maybeSnapshot(this.id, services.state()).catch(() => undefined);
       services.bus.close();
