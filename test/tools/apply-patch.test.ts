@@ -157,6 +157,24 @@ describe("apply_patch through the runtime", () => {
     expect(types).not.toContain("turn_diff");
   });
 
+  it("puts every file back when a write fails midway, and reports it as a failed command", async () => {
+    // A regular file where the patch needs a directory: the second write fails after the first.
+    await writeFile(join(loom.cwd, "blocker"), "not a directory\n");
+    const target = join(loom.cwd, "blocker", "x.txt");
+    const patch = "*** Begin Patch\n*** Add File: first.txt\n+1\n*** Add File: blocker/x.txt\n+x\n*** End Patch";
+    loom.server.enqueue(patchTurn("p1", patch), textTurn("it failed"));
+    const thread = await loom.rt.startThread({ cwd: loom.cwd, ...fullAccess });
+    const end = nextEvent(thread.events$, "patch_apply_end");
+    await thread.run("patch it");
+
+    await expect(readFile(join(loom.cwd, "first.txt"), "utf8")).rejects.toThrow();
+    expect(await end).toMatchObject({ success: false, status: "failed", stdout: "", stderr: `Failed to write file ${target}\n` });
+    const output = outputOf(loom.server.requests[1], "p1") as string;
+    expect(output.replace(/^(Exit code: 1\nWall time: )[\d.]+( seconds\n)/, "$1N$2")).toBe(
+      `Exit code: 1\nWall time: N seconds\nOutput:\nFailed to write file ${target}\n`,
+    );
+  });
+
   it("aggregates every patch of a turn into one diff", async () => {
     loom.server.enqueue(
       patchTurn("p1", "*** Begin Patch\n*** Add File: one.txt\n+1\n*** End Patch"),

@@ -133,17 +133,19 @@ export function applyPatchTool(): ToolHandler {
 
     let stdout = "";
     let stderr = "";
+    let success = false;
     let aborted = false;
     const applyStartedAt = context.clock.now().getTime();
     try {
       stdout = (await applyPatch(text, { cwd: context.settings.cwd, signal: context.signal })).stdout;
+      success = true;
     } catch (error) {
+      // Whatever failed, applyPatch has put every file back.
       if (error instanceof ApplyPatchError) stderr = error.stderr;
       else if (context.signal.aborted) aborted = true;
       else stderr = `${error instanceof Error ? error.message : String(error)}\n`;
     }
     const durationMs = context.clock.now().getTime() - applyStartedAt;
-    const success = !aborted && stderr === "";
     // Codex's patch runtime streams what apply_patch printed, like a command's output.
     for (const [stream, text] of [["stdout", stdout], ["stderr", stderr]] as const) {
       if (text === "") continue;

@@ -10,7 +10,7 @@ import { formatIssues, type DynamicToolSpec, type ToolOutputBody } from "../../e
 import type { ToolHandler } from "./registry.js";
 import { outputFor } from "./registry.js";
 import { durationOf } from "./shell.js";
-import { waitForAnswerOrAbort } from "./user-input.js";
+import { requestAndWait } from "./user-input.js";
 
 /** A host tool's input schema that Codex's `parse_tool_input_schema` would refuse. */
 export class InvalidToolSchemaError extends Error {
@@ -183,9 +183,8 @@ function dynamicToolHandler(spec: DynamicToolSpec, toolSpec: unknown): ToolHandl
       } catch (error) {
         return outputFor(call, `failed to parse function arguments: ${(error as Error).message}`);
       }
-      const request = { callId: call.callId, turnId, namespace, tool: spec.name, arguments: args };
-      await context.event({ type: "dynamic_tool_call_request", ...request });
-      const waited = await waitForAnswerOrAbort(context, call.callId, startedAt, CANCELLED);
+      const request = { type: "dynamic_tool_call_request" as const, callId: call.callId, turnId, namespace, tool: spec.name, arguments: args };
+      const waited = await requestAndWait(context, call.callId, request, startedAt, CANCELLED);
       const parsed = waited.answered ? HostResponse.safeParse((waited.op as { response?: unknown }).response) : undefined;
       const error = !waited.answered
         ? CANCELLED

@@ -5,7 +5,7 @@
  * Codex with `default_mode_request_user_input` on: usable in the Default mode every thread runs in.
  */
 import { z } from "zod";
-import { formatIssues } from "../../events/index.js";
+import { formatIssues, type EventMsg } from "../../events/index.js";
 import type { Clock } from "../clock.js";
 import type { ToolContext, ToolHandler } from "./registry.js";
 import { outputFor } from "./registry.js";
@@ -119,20 +119,25 @@ export function abortedByUserText(startedAtMs: number, clock: Clock): string {
 }
 
 /**
- * Waits for the answer to request `id`. An interrupt gives Codex's aborted text; a wait that ends
- * any other way gives `cancelled` (Codex's text for a request whose answer channel went away).
+ * Emits `request` and waits for the answer to request `id`. The wait starts before the request is
+ * out, so an answer that comes at once is not missed. An interrupt gives Codex's aborted text; a
+ * wait that ends any other way gives `cancelled` (Codex's text when the answer channel went away).
  */
-export async function waitForAnswerOrAbort(
+export async function requestAndWait(
   context: ToolContext,
   id: string,
+  request: EventMsg,
   startedAtMs: number,
   cancelled: string,
 ): Promise<{ answered: true; op: unknown } | { answered: false; message: string }> {
-  try {
-    return { answered: true, op: await context.waitForAnswer(id) };
-  } catch {
-    return { answered: false, message: context.signal.aborted ? abortedByUserText(startedAtMs, context.clock) : cancelled };
-  }
+  const stopped = () => ({
+    answered: false as const,
+    message: context.signal.aborted ? abortedByUserText(startedAtMs, context.clock) : cancelled,
+  });
+  if (context.signal.aborted) return stopped();
+  const answer = context.waitForAnswer(id).then((op) => ({ answered: true as const, op }), stopped);
+  await context.event(request);
+  return answer;
 }
 
 export const requestUserInputTool: ToolHandler = {
@@ -146,8 +151,8 @@ export const requestUserInputTool: ToolHandler = {
     }
     const questions = normalizeQuestions(call.input);
     if (typeof questions === "string") return outputFor(call, questions);
-    await context.event({ type: "request_user_input", call_id: call.callId, turn_id: context.turnId, questions });
-    const waited = await waitForAnswerOrAbort(context, call.callId, startedAt, CANCELLED);
+    const request: EventMsg = { type: "request_user_input", call_id: call.callId, turn_id: context.turnId, questions };
+    const waited = await requestAndWait(context, call.callId, request, startedAt, CANCELLED);
     if (!waited.answered) return outputFor(call, waited.message);
     const response = RequestUserInputResponse.safeParse((waited.op as { response?: unknown }).response);
     if (!response.success) {
