@@ -146,6 +146,64 @@ describe("MCP tools over stdio", () => {
   });
 });
 
+describe("MCP elicitations over stdio", () => {
+  it("records the server's elicitation and answers it with the accepted content", async () => {
+    const { server, rt, cwd } = await start({ everything: everythingStdio() });
+    server.enqueue(toolCallTurn("call_ask", "mcp__everything__trigger_elicitation_request", {}), textTurn("thanks"));
+    const thread = await rt.startThread({ cwd, approvalPolicy: "on-request" });
+    const asked = nextEvent(thread.events$, "elicitation_request");
+    const run = thread.run("ask me");
+    const request = (await asked) as any;
+    expect(request).toMatchObject({ server_name: "everything", message: "Please provide inputs for the following fields:" });
+    expect(request.requested_schema.required).toEqual(["name"]);
+    expect(request.request).toMatchObject({ mode: "form", message: request.message, requested_schema: request.requested_schema });
+    expect(thread.state.pendingApprovals).toContainEqual(expect.objectContaining({ kind: "elicitation", id: String(request.id) }));
+
+    await thread.submit({
+      type: "resolve_elicitation",
+      server_name: "everything",
+      request_id: request.id,
+      decision: "accept",
+      content: { name: "Ada Lovelace", check: true },
+    });
+    await run;
+    const output = outputFor(inputItems(server.requests[1]!), "call_ask").output as string;
+    expect(output).toContain("User provided the requested information!");
+    expect(output).toContain("- Name: Ada Lovelace");
+    expect(thread.state.pendingApprovals).toEqual([]);
+    const logged = (await thread.entries()).filter((e) => e.kind === "submission" && e.payload.op.type === "resolve_elicitation");
+    expect(logged).toHaveLength(1);
+  });
+
+  it("answers a declined elicitation, and reports an answer to no pending request", async () => {
+    const { server, rt, cwd } = await start({ everything: everythingStdio() });
+    server.enqueue(toolCallTurn("call_ask", "mcp__everything__trigger_elicitation_request", {}), textTurn("ok"));
+    const thread = await rt.startThread({ cwd, approvalPolicy: "on-request" });
+    const asked = nextEvent(thread.events$, "elicitation_request");
+    const run = thread.run("ask me");
+    const request = (await asked) as any;
+
+    const refused = nextEvent(thread.events$, "error");
+    await thread.submit({ type: "resolve_elicitation", server_name: "everything", request_id: "no-such-request", decision: "accept" });
+    expect((await refused).message).toBe(
+      'resolve_elicitation: no pending elicitation request with id "no-such-request" from MCP server "everything" (unknown or already answered)',
+    );
+
+    await thread.submit({ type: "resolve_elicitation", server_name: "everything", request_id: request.id, decision: "decline" });
+    await run;
+    expect(outputFor(inputItems(server.requests[1]!), "call_ask").output).toContain("User declined to provide the requested information.");
+  });
+
+  it("declines without asking under approval policy never, as Codex does", async () => {
+    const { server, rt, cwd } = await start({ everything: everythingStdio() });
+    server.enqueue(toolCallTurn("call_ask", "mcp__everything__trigger_elicitation_request", {}), textTurn("ok"));
+    const thread = await rt.startThread({ cwd, approvalPolicy: "never" });
+    await thread.run("ask me");
+    expect(outputFor(inputItems(server.requests[1]!), "call_ask").output).toContain("User declined");
+    expect((await thread.entries()).some((e) => e.kind === "event_msg" && e.payload.type === "elicitation_request")).toBe(false);
+  });
+});
+
 describe("MCP server lifecycle", () => {
   it("restarts a server killed between two calls", async () => {
     const { server, rt, cwd } = await start({ everything: everythingStdio({ args: [everythingStdio().args![0]!, "stdio", "--loom-test=kill"] }) });
