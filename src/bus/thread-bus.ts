@@ -23,6 +23,7 @@ export class ThreadBus {
   private failure: Error | undefined;
   private closed = false;
   private readonly inFlight = new Set<Promise<unknown>>();
+  private headWaiters: { seq: number; resolve: () => void }[] = [];
 
   constructor(
     private readonly log: EventLog,
@@ -63,6 +64,7 @@ export class ThreadBus {
     });
     const expectedSeq = this.head;
     this.head += prepared.length;
+    if (this.headWaiters.length > 0) this.wakeHeadWaiters();
     const appended = this.log.append(this.threadId, prepared, { expectedSeq }).then(
       (stored) => {
         this.publish(stored);
@@ -79,6 +81,18 @@ export class ThreadBus {
     const settle = () => this.inFlight.delete(appended);
     appended.then(settle, settle);
     return appended;
+  }
+
+  /** Resolves once `seq` has been assigned (replay uses it to put recorded inputs back in place). */
+  whenAssigned(seq: number): Promise<void> {
+    if (this.head >= seq) return Promise.resolve();
+    return new Promise((resolve) => this.headWaiters.push({ seq, resolve }));
+  }
+
+  private wakeHeadWaiters(): void {
+    const ready = this.headWaiters.filter((w) => w.seq <= this.head);
+    this.headWaiters = this.headWaiters.filter((w) => w.seq > this.head);
+    for (const waiter of ready) waiter.resolve();
   }
 
   /** Resolves once every append issued so far has settled (used before closing the log). */

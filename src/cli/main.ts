@@ -4,6 +4,7 @@ import { protoCommand } from "./proto.js";
 import { forkCommand, logCommand, rollbackCommand, stateCommand, threadsCommand, turnsCommand } from "./inspect.js";
 import { processIO, type CliIO } from "./io.js";
 import { exportCodexCommand, importCodexCommand } from "./codex-rollout.js";
+import { diffCommand, replayCommand } from "./replay.js";
 import { UserError } from "../runtime/errors.js";
 import { ConfigError } from "../config/index.js";
 import { VERSION } from "../runtime/version.js";
@@ -21,6 +22,8 @@ const COMMANDS: Record<string, Command> = {
   rollback: rollbackCommand,
   "import-codex": importCodexCommand,
   "export-codex": exportCodexCommand,
+  replay: replayCommand,
+  diff: diffCommand,
 };
 
 export const HELP = `loom ${VERSION}: an embeddable, event-sourced runtime for coding agents
@@ -35,7 +38,8 @@ Usage:
   loom turns THREAD_ID
   loom fork THREAD_ID (--at SEQ | --before-turn N)
   loom rollback THREAD_ID N
-  loom replay THREAD_ID [--from SEQ]
+  loom diff THREAD_ID SEQ1 SEQ2          what changed in the state between two points
+  loom replay THREAD_ID|FIXTURE [--from SEQ]
   loom import-codex ROLLOUT.jsonl
   loom export-codex THREAD_ID
 

@@ -30,7 +30,7 @@ export async function protoCommand(argv: string[], io: CliIO): Promise<number> {
     };
     const thread = values.thread ? await rt.resumeThread(values.thread, settings) : await rt.startThread({ ...settings, cwd: values.cwd ?? process.cwd() });
     const write = (event: Event) => io.out(JSON.stringify(event));
-    write(thread.configured);
+    for (const event of thread.opening) write(event);
     const ended = new Promise<void>((resolve) => {
       thread.events$.subscribe({
         next: (event) => {

@@ -12,13 +12,13 @@ import { initialState, evolve, type ThreadState } from "../state/index.js";
 import { sessionMachine } from "../machines/session.js";
 import { turnMachine } from "../machines/turn.js";
 import { toolCallMachine } from "../machines/tool-call.js";
-import { createModelClient, type ModelClientOptions } from "../actors/model/index.js";
+import { createModelClient, sampleWithRetry, type ModelClientOptions } from "../actors/model/index.js";
 import { systemClock, randomIds, type Clock, type IdSource } from "../actors/clock.js";
 import { ThreadBus } from "../bus/index.js";
 import { loadConfig, type LoomConfig } from "../config/index.js";
 import { ThreadStateStore } from "./state-store.js";
 import { Thread } from "./thread.js";
-import type { ThreadServices } from "./services.js";
+import type { Sampler, ThreadServices } from "./services.js";
 import { ToolRegistry, defaultToolHandlers, type ToolHandler } from "../actors/tools/index.js";
 import { initialSettings, settingsFromTurnContext, applySubmission, type SessionSettings, type ThreadSettingsOptions } from "./settings.js";
 import * as turnActors from "./turn-actors.js";
@@ -63,8 +63,18 @@ export interface RuntimeOptions {
   approvals?: ApprovalPolicyHooks;
   /** Stream retries: how many, and the first backoff delay (default Codex's: 5, 200 ms doubling). */
   retry?: { maxStreamRetries?: number; baseDelayMs?: number };
+  /** Replacements of the outside world (replay answers the model and tools from a recorded log). */
+  io?: RuntimeIo;
   /** Non-turn tasks by op type (compact, run_user_shell_command); built-ins are registered by default. */
   tasks?: Map<string, (submission: import("../events/index.js").Submission, services: ThreadServices) => Promise<void>>;
+}
+
+/** Seams for re-execution: what stands in for the model and the tools. */
+export interface RuntimeIo {
+  sampler?: (services: ThreadServices) => Sampler;
+  wrapTool?: (handler: ToolHandler, services: ThreadServices) => ToolHandler;
+  /** Called once a thread's services exist, before anything is recorded. */
+  onThread?: (services: ThreadServices) => void;
 }
 
 export interface StartThreadOptions extends ThreadSettingsOptions {
@@ -171,6 +181,21 @@ export class Runtime {
     });
   }
 
+  /**
+   * Opens a thread's actors over its log without writing anything (replay re-executes from a point
+   * this way). The log must not end inside a turn.
+   * @internal
+   */
+  async attachThread(id: string): Promise<Thread> {
+    this.assertOpen();
+    const meta = await this.log.getThread(id);
+    if (!meta) throw new UserError(`unknown thread ${JSON.stringify(id)}`);
+    const state = await this.store.stateAt(id, meta.headSeq);
+    if (state.activeTurn) throw new UserError(`thread ${id} ends inside turn ${state.activeTurn}; resume it instead`);
+    const settings = await this.recoverSettings(id, state);
+    return this.open(id, meta.headSeq, state, settings, [], state.sessionMeta?.dynamic_tools ?? undefined, { quiet: true });
+  }
+
   /** The thread's MCP servers (`mcp_servers`), started in parallel; a required one that fails throws. */
   private async startMcp(cwd: string): Promise<McpManager | undefined> {
     const servers = this.config.mcp_servers;
@@ -252,7 +277,7 @@ export class Runtime {
     settings: SessionSettings,
     firstEntries: NewEntry[],
     dynamicTools: DynamicToolSpec[] | undefined,
-    resume: { mcp?: McpManager | null; resumeTurn?: TurnInput; reask?: { callId: string; request: EventMsg }[] } = {},
+    resume: { mcp?: McpManager | null; resumeTurn?: TurnInput; reask?: { callId: string; request: EventMsg }[]; quiet?: boolean } = {},
   ): Promise<Thread> {
     const { parts } = this;
     // A resumed or forked thread starts its MCP servers again (they do not outlive a process).
@@ -275,6 +300,7 @@ export class Runtime {
       state: () => current,
       settings: () => currentSettings,
       model: createModelClient(modelOptions),
+      sample: (request, options) => sampleWithRetry(services.model, request, options),
       tools: new ToolRegistry([...defaultToolHandlers(dynamicTools), ...(mcp?.toolHandlers() ?? []), ...(parts.tools ?? [])]),
       turns: new Map(),
       modelContextWindow: this.config.model_context_window,
@@ -285,6 +311,10 @@ export class Runtime {
       signal: controller.signal,
       abort: () => controller.abort(),
     };
+    const io = parts.io;
+    if (io?.sampler) services.sample = io.sampler(services);
+    if (io?.wrapTool) services.tools = services.tools.map((handler) => io.wrapTool!(handler, services));
+    io?.onThread?.(services);
     const approvals = parts.approvals ?? codexApprovals;
     const deps = { services, log: this.log, mcp, tasks: new Map([["compact", compactTask], ...(parts.tasks ?? [])]) };
     const machine = sessionMachine.provide({
@@ -349,8 +379,22 @@ export class Runtime {
         history_entry_count: 0,
       },
     };
-    const stored = await bus.record([...firstEntries, configured]);
-    thread.configured = { id: "", msg: (stored[stored.length - 1] as Extract<LogEntry, { kind: "event_msg" }>).payload };
+    // session_configured first: a resume's repair entries and re-asked requests follow it, so a
+    // client that prints the opening events sees the thread, then what still needs it.
+    if (resume.quiet) {
+      thread.configured = { id: "", msg: configured.payload as Extract<NewEntry, { kind: "event_msg" }>["payload"] };
+      thread.opening = [thread.configured];
+      actor.start();
+      return thread;
+    }
+    const metaEntries = firstEntries.filter((entry) => entry.kind === "session_meta");
+    const rest = firstEntries.filter((entry) => entry.kind !== "session_meta");
+    const stored = await bus.record([...metaEntries, configured, ...rest]);
+    const opening = stored
+      .filter((entry): entry is Extract<LogEntry, { kind: "event_msg" }> => entry.kind === "event_msg")
+      .map((entry) => ({ id: entry.sub ?? "", msg: entry.payload }));
+    thread.configured = opening[0]!;
+    thread.opening = opening;
     actor.start();
     return thread;
   }

@@ -8,7 +8,7 @@ import type { ResponseItem } from "../events/index.js";
 import type { ThreadState } from "../state/index.js";
 import type { TurnSettings } from "../context/index.js";
 import type { ModelInfo } from "../context/index.js";
-import type { ModelClient } from "../actors/model/index.js";
+import type { ModelClient, RequestSource, RetryOptions, SampleResult } from "../actors/model/index.js";
 import type { SessionSettings } from "./settings.js";
 import type { ToolRegistry } from "../actors/tools/index.js";
 
@@ -24,6 +24,9 @@ export interface ActiveTurn {
   items: ResponseItem[];
 }
 
+/** One model call with Codex's retries: the real sampler, or replay's recorded answers. */
+export type Sampler = (request: RequestSource, options: RetryOptions) => Promise<SampleResult>;
+
 export interface ThreadServices {
   threadId: string;
   bus: ThreadBus;
@@ -32,6 +35,7 @@ export interface ThreadServices {
   state(): ThreadState;
   settings(): SessionSettings;
   model: ModelClient;
+  sample: Sampler;
   tools: ToolRegistry;
   turns: Map<string, ActiveTurn>;
   modelContextWindow?: number;

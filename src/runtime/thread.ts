@@ -45,6 +45,8 @@ export class Thread {
   readonly entries$: Observable<LogEntry>;
   /** The `session_configured` event the thread opened with (the first line of `loom proto`). */
   configured!: Event;
+  /** Every event the thread opened with: session_configured, then a resume's repairs and re-asked requests. */
+  opening: Event[] = [];
   private closing: Promise<void> | undefined;
   /** Requests answered through this object (kind:id), so a second answer is refused at once. */
   private readonly answered = new Set<string>();

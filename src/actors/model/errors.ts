@@ -167,7 +167,16 @@ export function fatalModelError(error: unknown): ModelError {
 // ---- events ------------------------------------------------------------------------------------
 
 /** The `error` event Codex emits when a turn fails with this error (`CodexErr::to_error_event`). */
+/** A failure replayed from a log: it reports exactly the `error` event that was recorded. */
+export class RecordedModelError extends Error {
+  override readonly name = "RecordedModelError";
+  constructor(readonly event: EventMsgOf<"error">) {
+    super(event.message);
+  }
+}
+
 export function toErrorEvent(error: unknown): EventMsgOf<"error"> {
+  if (error instanceof RecordedModelError) return error.event;
   const modelError = error instanceof ModelError ? error : fatalModelError(error);
   return { type: "error", message: modelError.message, codex_error_info: modelError.codexErrorInfo };
 }

@@ -25,7 +25,7 @@ export type { SampleOutput, SampleResult, StreamMapperOptions } from "./stream-m
 /** Codex's serialized form of an output item (no ids, no unknown fields). */
 export { toHistoryItem, withoutId } from "./history-item.js";
 /** Errors with Codex's messages and codex_error_info, and the events that report them. */
-export { ModelError, ModelAbortedError, toErrorEvent, toStreamErrorEvent, fatalModelError } from "./errors.js";
+export { ModelError, ModelAbortedError, RecordedModelError, toErrorEvent, toStreamErrorEvent, fatalModelError } from "./errors.js";
 export type { ModelErrorKind, CodexErrorInfo } from "./errors.js";
 /** How failures are classified (exposed for replay and tests). */
 export { classifyResponseFailed, classifyHttpError, parseTryAgainIn } from "./classify.js";

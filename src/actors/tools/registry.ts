@@ -81,6 +81,11 @@ export class ToolRegistry {
     this.handlers.set(handler.name, handler);
   }
 
+  /** A registry of the same tools with each handler transformed (replay wraps execution). */
+  map(transform: (handler: ToolHandler) => ToolHandler): ToolRegistry {
+    return new ToolRegistry([...this.handlers.values()].map(transform));
+  }
+
   get(name: string): ToolHandler | undefined {
     return this.handlers.get(name);
   }

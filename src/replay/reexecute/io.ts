@@ -1,0 +1,144 @@
+/**
+ * The outside world as the recording saw it: a clock and ids that hand back recorded values, a
+ * model that answers each request with the recorded response, and tools that report their
+ * recorded events and results. Each recorded input is put back at its recorded seq (the gate), so
+ * the interleaving of model, tools and submissions is the recorded one.
+ */
+import type { Clock, IdSource } from "../../actors/clock.js";
+import type { ThreadBus } from "../../bus/index.js";
+import type { ContentItem, LogEntry, ResponseItem, TokenUsage } from "../../events/index.js";
+import { ModelAbortedError, RecordedModelError } from "../../actors/model/index.js";
+import type { ToolHandler } from "../../actors/tools/index.js";
+import type { Sampler } from "../../runtime/services.js";
+import type { RecordedThread } from "./recorded.js";
+
+/** Raised inside the replay when the machines ask for something the recording does not have. */
+export class ReplayMismatch extends Error {
+  override readonly name = "ReplayMismatch";
+}
+
+export class ReplayCursor {
+  bus: ThreadBus | undefined;
+
+  constructor(readonly recorded: RecordedThread) {}
+
+  get head(): number {
+    return this.bus?.headSeq ?? 0;
+  }
+
+  /**
+   * Waits until the entry before `seq` is assigned, then lets everything already under way settle
+   * (one macrotask, as a network or process event would in the recording) before the input goes in.
+   */
+  async gate(seq: number, signal?: AbortSignal): Promise<void> {
+    if (!this.bus) throw new ReplayMismatch("replay has no thread yet");
+    await this.bus.whenAssigned(seq - 1);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    signal?.throwIfAborted();
+  }
+}
+
+/** Time is the recorded time of the entry about to be written. */
+export function recordedClock(cursor: ReplayCursor): Clock {
+  return {
+    now() {
+      const next = cursor.recorded.bySeq[cursor.head + 1] ?? cursor.recorded.entries.at(-1);
+      return new Date(next?.ts ?? 0);
+    },
+  };
+}
+
+/** Ids in the order the recording used them. */
+export function recordedIds(recorded: RecordedThread, threadIds: string[]): IdSource {
+  const items = [...recorded.itemIds];
+  const threads = [...threadIds];
+  let submissions = 0;
+  return {
+    next(kind) {
+      if (kind === "item") {
+        const id = items.shift();
+        if (id) return id;
+      }
+      if (kind === "thread") {
+        const id = threads.shift();
+        if (id) return id;
+      }
+      submissions += 1;
+      return `replay-${kind}-${submissions}`;
+    },
+  };
+}
+
+function lastAssistantText(items: readonly ResponseItem[]): string | null {
+  let last: string | null = null;
+  for (const item of items) {
+    if (item.type !== "message" || item.role !== "assistant") continue;
+    const text = item.content.map((part: ContentItem) => (part.type === "output_text" ? part.text : "")).join("");
+    if (text.trim()) last = text;
+  }
+  return last;
+}
+
+function untilAborted(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => {
+    if (signal.aborted) reject(new ModelAbortedError());
+    signal.addEventListener("abort", () => reject(new ModelAbortedError()), { once: true });
+  });
+}
+
+/** The model: each call gets the next recorded response, attempt by attempt. */
+export function recordedSampler(cursor: ReplayCursor): Sampler {
+  let next = 0;
+  return async (request, options) => {
+    const sampling = cursor.recorded.samplings[next++];
+    if (!sampling) throw new ReplayMismatch("the model was asked for a response the recording does not have");
+    for (let attempt = 0; attempt < sampling.attempts.length; attempt++) {
+      const recordedAttempt = sampling.attempts[attempt]!;
+      await cursor.gate(recordedAttempt.requestSeq, options.signal);
+      // Building the request writes Loom's `model_request` entry: it is compared, not replayed.
+      if (typeof request === "function") await request(attempt);
+      for (const output of recordedAttempt.outputs) {
+        await cursor.gate(output.seq, options.signal);
+        await options.onEvent(outputOf(output));
+      }
+    }
+    switch (sampling.end.kind) {
+      case "completed":
+        return {
+          responseId: `replay-${next}`,
+          items: sampling.end.items,
+          usage: (sampling.end.usage as TokenUsage | null) ?? null,
+          lastAgentMessage: lastAssistantText(sampling.end.items),
+        };
+      case "failed":
+        throw new RecordedModelError(sampling.end.error as Extract<typeof sampling.end.error, { type: "error" }>);
+      case "cut":
+        return untilAborted(options.signal);
+    }
+  };
+}
+
+function outputOf(entry: LogEntry) {
+  return entry.kind === "response_item"
+    ? ({ kind: "item", item: entry.payload } as const)
+    : ({ kind: "event", msg: (entry as Extract<LogEntry, { kind: "event_msg" }>).payload } as const);
+}
+
+/** A tool: the recorded events of this call at their seqs, then its recorded result. */
+export function recordedTool(cursor: ReplayCursor, handler: ToolHandler): ToolHandler {
+  return {
+    ...handler,
+    async execute(context) {
+      const execution = cursor.recorded.executions.get(context.call.callId);
+      if (!execution) throw new ReplayMismatch(`the recording has no run of call ${context.call.callId} (${context.call.name})`);
+      // A cancelled tool still reported what it had in the recording (e.g. "aborted by user"):
+      // its recorded events go on coming, at their seqs, whatever the signal says.
+      for (const entry of execution.events) {
+        await cursor.gate(entry.seq);
+        await context.record([{ kind: entry.kind, payload: entry.payload } as never]);
+      }
+      if (execution.result) return execution.result;
+      return untilAborted(context.signal);
+    },
+  };
+}

@@ -1,0 +1,169 @@
+/**
+ * A recorded thread, indexed for re-execution: which entries were inputs from outside Loom (model
+ * output, tool results, submissions) and which Loom computed (and so must come out the same).
+ */
+import type { EventMsg, LogEntry, ResponseItem } from "../../events/index.js";
+
+/** Output items the model produces (recorded by the sampler). */
+const MODEL_ITEMS = new Set([
+  "reasoning",
+  "function_call",
+  "custom_tool_call",
+  "local_shell_call",
+  "web_search_call",
+  "image_generation_call",
+  "tool_search_call",
+]);
+
+/** Events the sampler emits while a response streams. */
+const SAMPLER_EVENTS = new Set([
+  "agent_message_delta",
+  "agent_message_content_delta",
+  "agent_message",
+  "agent_reasoning",
+  "agent_reasoning_delta",
+  "agent_reasoning_raw_content",
+  "agent_reasoning_raw_content_delta",
+  "agent_reasoning_section_break",
+  "reasoning_content_delta",
+  "reasoning_raw_content_delta",
+  "stream_error",
+]);
+
+/** Events a tool emits while it runs, tied to its call by id. */
+const TOOL_EVENTS = new Set([
+  "exec_command_begin",
+  "exec_command_output_delta",
+  "exec_command_end",
+  "patch_apply_begin",
+  "patch_apply_updated",
+  "patch_apply_end",
+  "mcp_tool_call_begin",
+  "mcp_tool_call_end",
+  "dynamic_tool_call_request",
+  "dynamic_tool_call_response",
+  "request_user_input",
+  "view_image_tool_call",
+]);
+
+/** Tool events without a call id, and the tool that emits them. */
+const UNTAGGED_TOOL_EVENTS: Record<string, string> = { plan_update: "update_plan", turn_diff: "apply_patch" };
+
+export function isModelOutput(entry: LogEntry): boolean {
+  if (entry.kind === "response_item") {
+    const item = entry.payload;
+    return MODEL_ITEMS.has(item.type) || (item.type === "message" && item.role === "assistant");
+  }
+  if (entry.kind !== "event_msg") return false;
+  const msg = entry.payload;
+  if (SAMPLER_EVENTS.has(msg.type)) return true;
+  if (msg.type === "item_started" || msg.type === "item_completed") {
+    return msg.item.type !== "UserMessage" && msg.item.type !== "ContextCompaction";
+  }
+  return false;
+}
+
+function callIdOf(msg: EventMsg): string | undefined {
+  if (msg.type === "raw_response_item") return (msg.item as { call_id?: string }).call_id;
+  const fields = msg as { call_id?: unknown; callId?: unknown };
+  const id = fields.call_id ?? fields.callId;
+  return typeof id === "string" ? id : undefined;
+}
+
+/** One model request attempt: the request entry Loom wrote, then what the model sent back. */
+export interface RecordedAttempt {
+  requestSeq: number;
+  outputs: LogEntry[];
+}
+
+/** One sampler call (with its retries) and how it ended. */
+export interface RecordedSampling {
+  turnId: string;
+  attempts: RecordedAttempt[];
+  end: { kind: "completed"; usage: unknown; items: ResponseItem[] } | { kind: "failed"; error: EventMsg } | { kind: "cut" };
+}
+
+/** What one tool call did in the recording: its events, then its result. */
+export interface RecordedExecution {
+  callId: string;
+  events: LogEntry[];
+  result: ResponseItem | undefined;
+}
+
+export class RecordedThread {
+  readonly bySeq: LogEntry[] = [];
+  readonly samplings: RecordedSampling[] = [];
+  readonly executions = new Map<string, RecordedExecution>();
+  readonly itemIds: string[] = [];
+
+  constructor(readonly entries: readonly LogEntry[]) {
+    for (const entry of entries) this.bySeq[entry.seq] = entry;
+    this.index();
+  }
+
+  get threadId(): string {
+    const meta = this.entries.find((e) => e.kind === "session_meta");
+    return meta && meta.kind === "session_meta" ? meta.payload.id : (this.entries[0]?.threadId ?? "");
+  }
+
+  get lastSeq(): number {
+    return this.entries.at(-1)?.seq ?? 0;
+  }
+
+  get submissions(): Extract<LogEntry, { kind: "submission" }>[] {
+    return this.entries.filter((e): e is Extract<LogEntry, { kind: "submission" }> => e.kind === "submission");
+  }
+
+  private index(): void {
+    let sampling: RecordedSampling | undefined;
+    const pendingUntagged: { tool: string; callId: string }[] = [];
+    const names = new Map<string, string>();
+    for (const entry of this.entries) {
+      if (entry.kind === "response_item") {
+        const item = entry.payload;
+        if (item.type === "function_call" || item.type === "custom_tool_call") names.set(item.call_id, item.name);
+      }
+      if (entry.kind === "event_msg" && entry.payload.type === "model_request") {
+        if (!sampling) {
+          sampling = { turnId: entry.payload.turn_id, attempts: [], end: { kind: "cut" } };
+          this.samplings.push(sampling);
+        }
+        sampling.attempts.push({ requestSeq: entry.seq, outputs: [] });
+        continue;
+      }
+      if (sampling && isModelOutput(entry)) {
+        sampling.attempts.at(-1)!.outputs.push(entry);
+        if (entry.kind === "response_item") {
+          const item = entry.payload as { call_id?: string; name?: string };
+          if (item.call_id) pendingUntagged.push({ tool: names.get(item.call_id) ?? item.name ?? "", callId: item.call_id });
+        }
+        continue;
+      }
+      if (entry.kind !== "event_msg") continue;
+      const msg = entry.payload;
+      if (sampling && msg.type === "token_count") {
+        const outputs = sampling.attempts.at(-1)!.outputs;
+        const items = outputs.filter((e) => e.kind === "response_item").map((e) => e.payload as ResponseItem);
+        sampling.end = { kind: "completed", usage: msg.info?.last_token_usage ?? null, items };
+        sampling = undefined;
+      } else if (sampling && msg.type === "error") {
+        sampling.end = { kind: "failed", error: msg };
+        sampling = undefined;
+      } else if (sampling && (msg.type === "turn_aborted" || msg.type === "task_complete")) {
+        sampling = undefined;
+      }
+      if (msg.type === "item_started" && msg.item.type === "UserMessage") this.itemIds.push(msg.item.id);
+      const untaggedTool = UNTAGGED_TOOL_EVENTS[msg.type];
+      if (TOOL_EVENTS.has(msg.type) || msg.type === "raw_response_item" || untaggedTool) {
+        const callId = untaggedTool
+          ? pendingUntagged.find((p) => p.tool === untaggedTool && !this.executions.get(p.callId)?.result)?.callId
+          : callIdOf(msg);
+        if (!callId) continue;
+        const execution = this.executions.get(callId) ?? { callId, events: [], result: undefined };
+        this.executions.set(callId, execution);
+        if (msg.type === "raw_response_item") execution.result = msg.item as ResponseItem;
+        else execution.events.push(entry);
+      }
+    }
+  }
+}

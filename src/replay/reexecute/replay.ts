@@ -1,0 +1,224 @@
+/**
+ * Re-execution replay (like Temporal's replayer): the real machines run over a recorded thread
+ * while the model, tools, clock and ids answer from the recording and the recorded submissions are
+ * sent again at their seqs. Every entry the machines write is compared with the recorded one; the
+ * first difference is the divergence, reported with its seq and a readable diff.
+ */
+import type { LogEntry } from "../../events/index.js";
+import { MemoryEventLog, type EventLog } from "../../log/index.js";
+import type { LoomConfig } from "../../config/index.js";
+import type { ToolHandler } from "../../actors/tools/index.js";
+import { createRuntime, type Runtime } from "../../runtime/runtime.js";
+import type { Thread } from "../../runtime/thread.js";
+import { RecordedThread } from "./recorded.js";
+import { ReplayCursor, recordedClock, recordedIds, recordedSampler, recordedTool } from "./io.js";
+import { diffJson, jsonEqual } from "./diff.js";
+
+export interface ReplayOptions {
+  /** Configuration the replay runs with (default: none, Loom's defaults). */
+  config?: LoomConfig;
+  /** Host tools the recorded thread was started with (their specs are part of each request). */
+  tools?: ToolHandler[];
+  /** Re-execute from the start of the turn containing this seq; earlier entries are taken as they are. */
+  fromSeq?: number;
+  /** How long the machines may go without producing the next entry before the replay gives up. */
+  stallMs?: number;
+}
+
+export interface Divergence {
+  seq: number;
+  reason: string;
+  recorded?: LogEntry;
+  produced?: LogEntry;
+  /** The paths that differ, recorded value first. */
+  diff: string[];
+}
+
+export interface ReplayReport {
+  /** Entries re-executed and found equal. */
+  replayed: number;
+  /** Seq re-execution started at (1 unless `fromSeq`). */
+  fromSeq: number;
+  divergence?: Divergence;
+}
+
+export class ReplayError extends Error {
+  override readonly name = "ReplayError";
+}
+
+function describe(entry: LogEntry | undefined): string {
+  if (!entry) return "(nothing)";
+  const type = (entry.payload as { type?: string }).type;
+  return `${entry.kind}${type ? ` ${type}` : ""}`;
+}
+
+export function formatDivergence(divergence: Divergence): string {
+  const lines = [
+    `divergence at seq ${divergence.seq}: ${divergence.reason}`,
+    `  recorded: ${describe(divergence.recorded)}`,
+    `  now:      ${describe(divergence.produced)}`,
+    ...divergence.diff.map((line) => `  ${line}`),
+  ];
+  return lines.join("\n");
+}
+
+function sameEntry(recorded: LogEntry, produced: LogEntry): boolean {
+  return recorded.kind === produced.kind && (recorded.sub ?? "") === (produced.sub ?? "") && jsonEqual(recorded.payload, produced.payload);
+}
+
+/** Thread ids the recording used, in order: the original, then each fork's. */
+function threadIdsOf(recorded: RecordedThread): string[] {
+  const ids = [recorded.threadId];
+  for (const entry of recorded.entries) {
+    if (entry.kind === "event_msg" && entry.payload.type === "session_configured" && !ids.includes(entry.payload.session_id)) {
+      ids.push(entry.payload.session_id);
+    }
+  }
+  return ids;
+}
+
+/** Where re-execution starts: the submission that began the turn containing `fromSeq`. */
+function startSeq(recorded: RecordedThread, fromSeq: number | undefined): number {
+  if (!fromSeq || fromSeq <= 1) return 1;
+  let start = 1;
+  for (const entry of recorded.entries) {
+    if (entry.seq > fromSeq) break;
+    if (entry.kind === "submission" && ["user_input", "user_turn", "user_input_with_turn_context"].includes(entry.payload.op.type)) {
+      start = entry.seq;
+    }
+    if (entry.kind === "event_msg" && entry.payload.type === "task_complete" && entry.seq < fromSeq) start = entry.seq + 1;
+  }
+  return start;
+}
+
+export async function replayEntries(entries: readonly LogEntry[], options: ReplayOptions = {}): Promise<ReplayReport> {
+  const recorded = new RecordedThread(entries);
+  if (recorded.submissions.length === 0) {
+    throw new ReplayError(
+      "the recording has no submissions to send again (a Codex rollout has none: import it and use `loom state` to check its history)",
+    );
+  }
+  const from = startSeq(recorded, options.fromSeq);
+  const cursor = new ReplayCursor(recorded);
+  const log = new MemoryEventLog();
+  const sampler = recordedSampler(cursor);
+  let divergence: Divergence | undefined;
+  let replayed = 0;
+  let stop!: () => void;
+  const stopped = new Promise<void>((resolve) => (stop = resolve));
+  let stall: NodeJS.Timeout | undefined;
+  const stallMs = options.stallMs ?? 5_000;
+  const diverge = (found: Divergence) => {
+    divergence ??= found;
+    stop();
+  };
+  const armStall = () => {
+    clearTimeout(stall);
+    stall = setTimeout(() => {
+      const seq = cursor.head + 1;
+      diverge({ seq, reason: "the machines stopped before writing the next recorded entry", recorded: recorded.bySeq[seq], diff: [] });
+    }, stallMs);
+  };
+  const compare = (entry: LogEntry) => {
+    if (divergence || entry.seq < from) return;
+    armStall();
+    const expected = recorded.bySeq[entry.seq];
+    if (!expected) {
+      diverge({ seq: entry.seq, reason: "an entry beyond the end of the recording", produced: entry, diff: [] });
+    } else if (!sameEntry(expected, entry)) {
+      const diff = expected.kind !== entry.kind ? [`kind: recorded ${expected.kind}, now ${entry.kind}`] : diffJson(expected.payload, entry.payload);
+      if ((expected.sub ?? "") !== (entry.sub ?? "")) diff.push(`sub: recorded ${expected.sub}, now ${entry.sub}`);
+      diverge({ seq: entry.seq, reason: "the entry differs from the recorded one", recorded: expected, produced: entry, diff });
+    } else {
+      replayed += 1;
+      if (entry.seq === recorded.lastSeq) stop();
+    }
+  };
+
+  if (from > 1) await copyPrefix(log, recorded, from - 1);
+  const rt = await createRuntime({
+    log,
+    config: options.config ?? {},
+    env: {},
+    durable: false,
+    model: { apiKey: "replay" },
+    clock: recordedClock(cursor),
+    ids: recordedIds(recorded, threadIdsOf(recorded)),
+    tools: options.tools,
+    io: {
+      sampler: () => sampler,
+      wrapTool: (handler) => recordedTool(cursor, handler),
+      onThread: (services) => {
+        cursor.bus = services.bus;
+        services.bus.entries$.subscribe(compare);
+      },
+    },
+  });
+  armStall();
+  try {
+    await Promise.race([drive(rt, recorded, cursor, from), stopped]);
+    await stopped;
+  } catch (error) {
+    if (!divergence) {
+      const seq = cursor.head + 1;
+      diverge({ seq, reason: `replay failed: ${(error as Error).message}`, recorded: recorded.bySeq[seq], diff: [] });
+    }
+  } finally {
+    clearTimeout(stall);
+    await rt.close();
+  }
+  return { replayed, fromSeq: from, divergence };
+}
+
+/** Sends the recorded submissions at their seqs, and reopens the thread where the recording did. */
+async function drive(rt: Runtime, recorded: RecordedThread, cursor: ReplayCursor, from: number): Promise<void> {
+  let thread: Thread;
+  if (from > 1) thread = await rt.attachThread(recorded.threadId);
+  else {
+    const configured = recorded.entries.find((e) => e.kind === "event_msg" && e.payload.type === "session_configured");
+    const meta = recorded.entries.find((e) => e.kind === "session_meta");
+    if (!configured || configured.kind !== "event_msg" || configured.payload.type !== "session_configured") {
+      throw new Error("the recording does not start with session_configured");
+    }
+    const msg = configured.payload;
+    thread = await rt.startThread({
+      cwd: msg.cwd,
+      model: msg.model,
+      approvalPolicy: msg.approval_policy,
+      sandboxPolicy: msg.sandbox_policy,
+      effort: msg.reasoning_effort ?? undefined,
+      dynamicTools: meta?.kind === "session_meta" ? (meta.payload.dynamic_tools ?? undefined) : undefined,
+    });
+  }
+  for (const entry of recorded.entries) {
+    if (entry.seq <= (from > 1 ? from - 1 : 2)) continue;
+    if (entry.kind === "submission") {
+      await cursor.gate(entry.seq);
+      await thread.submit(entry.payload.op, { id: entry.payload.id });
+    } else if (entry.kind === "event_msg" && entry.payload.type === "session_configured") {
+      // The recording's process restarted here (resume), or the thread was forked at this point.
+      await cursor.gate(entry.seq);
+      const id = entry.payload.session_id;
+      const current = thread.id;
+      await thread.close();
+      thread = id === current ? await rt.resumeThread(id) : await rt.forkThread(current, { atSeq: entry.seq - 1 });
+    }
+  }
+}
+
+async function copyPrefix(log: EventLog, recorded: RecordedThread, lastSeq: number): Promise<void> {
+  await log.createThread({ id: recorded.threadId });
+  const prefix = recorded.entries.filter((e) => e.seq <= lastSeq);
+  for (let i = 0; i < prefix.length; i += 1000) {
+    const batch = prefix.slice(i, i + 1000).map((e) => ({ kind: e.kind, payload: e.payload, ts: e.ts, sub: e.sub }) as never);
+    await log.append(recorded.threadId, batch);
+  }
+}
+
+/** Replays a thread of `log` (which is only read). */
+export async function replayThread(log: EventLog, threadId: string, options: ReplayOptions = {}): Promise<ReplayReport> {
+  const entries: LogEntry[] = [];
+  for await (const entry of log.read(threadId)) entries.push(entry);
+  if (entries.length === 0) throw new ReplayError(`thread ${threadId} has no entries`);
+  return replayEntries(entries, options);
+}
