@@ -30,6 +30,7 @@ import { resolveTurnSettings } from "./turn-actors.js";
 import { modelInfo } from "../context/index.js";
 import type { TurnInput } from "../machines/turn.js";
 import { compactActor, compactTask } from "./compaction/index.js";
+import { runUserShellCommand } from "./user-shell.js";
 import { UserError } from "./errors.js";
 import { VERSION } from "./version.js";
 import { McpManager } from "../actors/mcp/index.js";
@@ -316,7 +317,7 @@ export class Runtime {
     if (io?.wrapTool) services.tools = services.tools.map((handler) => io.wrapTool!(handler, services));
     io?.onThread?.(services);
     const approvals = parts.approvals ?? codexApprovals;
-    const deps = { services, log: this.log, mcp, tasks: new Map([["compact", compactTask], ...(parts.tasks ?? [])]) };
+    const deps = { services, log: this.log, mcp, tasks: new Map([["compact", compactTask], ["run_user_shell_command", runUserShellCommand], ...(parts.tasks ?? [])]) };
     const machine = sessionMachine.provide({
       actors: {
         turn: turnMachine.provide({

@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { collectUntil, startLoom, type LoomHarness } from "../support/loom.js";
 import { messageTexts, textTurn } from "../support/fake-responses.js";
-import { runUserShellCommand, userShellCommandRecord } from "../../src/runtime/user-shell.js";
+import { userShellCommandRecord } from "../../src/runtime/user-shell.js";
 
 describe("userShellCommandRecord", () => {
   it("renders Codex's <user_shell_command> fragment", () => {
@@ -24,8 +24,7 @@ describe("userShellCommandRecord", () => {
 describe("run_user_shell_command through the runtime", () => {
   let loom: LoomHarness;
   beforeEach(async () => {
-    // Registered here as the runtime will register it by default.
-    loom = await startLoom({ tasks: new Map([["run_user_shell_command", runUserShellCommand]]) });
+    loom = await startLoom();
   });
   afterEach(async () => {
     await loom.close();
