@@ -16,7 +16,6 @@ import {
   fatalModelError,
   ModelAbortedError,
   ModelError,
-  sampleOnce,
   toErrorEvent,
   toStreamErrorEvent,
   type SampleResult,
@@ -80,7 +79,10 @@ export async function runCompaction(services: ThreadServices, run: CompactionRun
   for (;;) {
     const input = projectPrompt(items);
     try {
-      result = await sampleOnce(services.model, turnRequest(services, run, input, { specs: [], parallel: false }), {
+      const request = turnRequest(services, run, input, { specs: [], parallel: false });
+      // One attempt per call: this loop retries the way Codex's compaction does, not the sampler's way.
+      result = await services.sample(() => request, {
+        maxStreamRetries: 0,
         signal,
         threadId: services.threadId,
         turnId,
