@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { collectUntil, nextEvent, startLoom, type LoomHarness } from "../support/loom.js";
 import { evCompleted, evCreated, evFunctionCall, inputItems, textTurn, toolCallTurn } from "../support/fake-responses.js";
 import { McpStartupError } from "../../src/actors/mcp/index.js";
+import { createRuntime } from "../../src/runtime/runtime.js";
 import type { McpServerConfig } from "../../src/config/index.js";
 import { childPids, entryWhere, everythingStdio, outputFor } from "./support.js";
 
@@ -194,6 +195,28 @@ describe("MCP elicitations over stdio", () => {
     expect(outputFor(inputItems(server.requests[1]!), "call_ask").output).toContain("User declined to provide the requested information.");
   });
 
+  it("does not survive a restart over stdio: the server dies with Loom, the turn is closed as aborted, a late answer is refused", async () => {
+    const { server, rt, cwd, dataDir } = await start({ everything: everythingStdio() });
+    server.enqueue(toolCallTurn("call_ask", "mcp__everything__trigger_elicitation_request", {}));
+    const thread = await rt.startThread({ cwd, approvalPolicy: "on-request" });
+    const asked = nextEvent(thread.events$, "elicitation_request");
+    void thread.run("ask me").catch(() => undefined);
+    const request = (await asked) as any;
+    await rt.close();
+
+    const again = await createRuntime({ dataDir, durable: false, config: { mcp_servers: { everything: everythingStdio() } }, env: {}, model: { apiKey: "k", baseURL: server.baseURL } });
+    try {
+      const resumed = await again.resumeThread(thread.id);
+      expect(resumed.state.activeTurn).toBeNull();
+      expect(resumed.state.pendingApprovals).toEqual([]);
+      const refused = nextEvent(resumed.events$, "error");
+      await resumed.submit({ type: "resolve_elicitation", server_name: "everything", request_id: request.id, decision: "accept", content: { name: "late" } });
+      expect((await refused).message).toContain("no pending elicitation request");
+    } finally {
+      await again.close();
+    }
+  });
+
   it("declines without asking under approval policy never, as Codex does", async () => {
     const { server, rt, cwd } = await start({ everything: everythingStdio() });
     server.enqueue(toolCallTurn("call_ask", "mcp__everything__trigger_elicitation_request", {}), textTurn("ok"));
@@ -262,7 +285,7 @@ describe("MCP server lifecycle", () => {
 
   it("warns about a server that cannot start and goes on without it", async () => {
     const { server, rt, cwd } = await start({
-      everything: everythingStdio(),
+      everything: everythingStdio({ disabled_tools: ["get-env"] }),
       broken: { command: "/nonexistent/mcp-server" },
       invalid: { url: "http://127.0.0.1:1/mcp", args: ["x"] },
     });
@@ -278,6 +301,7 @@ describe("MCP server lifecycle", () => {
     const names = (server.requests[0]!.body.tools as any[]).map((tool) => tool.name);
     expect(names).toContain("mcp__everything__echo");
     expect(names.some((name) => name.startsWith("mcp__broken__"))).toBe(false);
+    expect(names).not.toContain("mcp__everything__get_env");
   });
 
   it("stops the server's process when the thread closes", async () => {

@@ -3,6 +3,15 @@
  * (`ElicitationRequestManager` in mcp_connection_manager.rs): under `never` the request is
  * declined without asking (or accepted, empty, when it asks for nothing and the sandbox is full
  * access); otherwise it becomes an `elicitation_request` event, answered by `resolve_elicitation`.
+ *
+ * Restarts: the request and its answer are log entries, and while its turn is open the fold lists
+ * the request among the pending approvals. It does not outlive Loom, though. The tool call that
+ * made the server ask was running, and a resumed thread closes such a turn as aborted (Codex's
+ * repair), which withdraws the request; a late answer is then refused. Over stdio the server dies
+ * with Loom anyway (its stdin closes; a server still waiting on a timer of its own may linger until
+ * it fires). Over streamable HTTP the server keeps the session, and the SDK could reattach to it
+ * (session id, then a Last-Event-ID replay from the server's event store) to answer and collect the
+ * call's result; Loom does not, because a resumed turn cannot continue a call that was running.
  */
 import type { ElicitResult } from "@modelcontextprotocol/sdk/types.js";
 import type { AskForApproval, EventMsg, OpOf, SandboxPolicy } from "../../events/index.js";
