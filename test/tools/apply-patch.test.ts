@@ -33,8 +33,8 @@ describe("applyPatchApproval (Codex's assess_patch_safety)", () => {
   const update = "*** Begin Patch\n*** Update File: a.txt\n@@\n one\n-two\n+TWO\n*** End Patch";
   const workspace: SandboxPolicy = { type: "workspace-write" };
 
-  it("asks under on-request with the changes the patch would make", async () => {
-    const need = await applyPatchApproval(context(update, "on-request", workspace));
+  it("asks under on-request with the changes the patch would make, when the sandbox forbids the write", async () => {
+    const need = await applyPatchApproval(context(update, "on-request", { type: "read-only" }));
     expect(need).toEqual({
       type: "ask",
       request: {
@@ -63,10 +63,17 @@ describe("applyPatchApproval (Codex's assess_patch_safety)", () => {
       type: "reject",
       output: "patch rejected: writing is blocked by read-only sandbox; rejected by user approval settings",
     });
-    expect(await applyPatchApproval(context(update, "never", workspace))).toEqual({
+    const outside = "*** Begin Patch\n*** Add File: /usr/loom-outside-the-workspace/x.txt\n+x\n*** End Patch";
+    expect(await applyPatchApproval(context(outside, "never", workspace))).toEqual({
       type: "reject",
       output: "patch rejected: writing outside of the project; rejected by user approval settings",
     });
+  });
+
+  it("runs a patch inside the workspace under a workspace sandbox, as Codex on a sandboxed host", async () => {
+    // Loom writes patches itself after this very check of the writable roots: the confinement holds.
+    expect(await applyPatchApproval(context(update, "on-request", workspace))).toEqual({ type: "run" });
+    expect(await applyPatchApproval(context(update, "never", workspace))).toEqual({ type: "run" });
   });
 
   it("refuses a patch that does not verify with the verification error, never asking", async () => {
@@ -85,7 +92,7 @@ describe("applyPatchApproval (Codex's assess_patch_safety)", () => {
   });
 
   it("reads the JSON function variant's input argument", async () => {
-    const ctx = context("", "on-request", workspace);
+    const ctx = context("", "on-request", { type: "read-only" });
     const call = { ...ctx.call, kind: "function" as const, input: JSON.stringify({ input: update }) };
     expect((await applyPatchApproval({ ...ctx, call })).type).toBe("ask");
     const bad = { ...ctx.call, kind: "function" as const, input: "{}" };
@@ -200,12 +207,18 @@ describe("apply_patch through the runtime", () => {
     expect(output.output).toMatch(/^Exit code: 0\n/);
   });
 
-  it("refuses under never with a workspace sandbox, writing nothing (no platform sandbox in Loom)", async () => {
-    loom.server.enqueue(patchTurn("p1", "*** Begin Patch\n*** Add File: no.txt\n+x\n*** End Patch"), textTurn("refused"));
+  it("under never with a workspace sandbox: applies inside the workspace, refuses outside it, writing nothing there", async () => {
+    const outsideDir = "/usr/loom-outside-the-workspace";
+    loom.server.enqueue(
+      patchTurn("p1", "*** Begin Patch\n*** Add File: yes.txt\n+x\n*** End Patch"),
+      patchTurn("p2", `*** Begin Patch\n*** Add File: ${outsideDir}/no.txt\n+x\n*** End Patch`),
+      textTurn("refused"),
+    );
     const thread = await loom.rt.startThread({ cwd: loom.cwd, approvalPolicy: "never", sandboxPolicy: { type: "workspace-write" } });
     await thread.run("patch");
-    expect(outputOf(loom.server.requests[1], "p1")).toBe("patch rejected: writing outside of the project; rejected by user approval settings");
-    await expect(readFile(join(loom.cwd, "no.txt"), "utf8")).rejects.toThrow();
+    expect(await readFile(join(loom.cwd, "yes.txt"), "utf8")).toBe("x\n");
+    expect(outputOf(loom.server.requests[2], "p2")).toBe("patch rejected: writing outside of the project; rejected by user approval settings");
+    await expect(readFile(join(outsideDir, "no.txt"), "utf8")).rejects.toThrow();
   });
 
   it("asks under on-request: approved applies it (not auto-approved), denied tells the model", async () => {
@@ -214,7 +227,7 @@ describe("apply_patch through the runtime", () => {
       patchTurn("p2", "*** Begin Patch\n*** Add File: no.txt\n+n\n*** End Patch"),
       textTurn("done"),
     );
-    const thread = await loom.rt.startThread({ cwd: loom.cwd, approvalPolicy: "on-request", sandboxPolicy: { type: "workspace-write" } });
+    const thread = await loom.rt.startThread({ cwd: loom.cwd, approvalPolicy: "on-request", sandboxPolicy: { type: "read-only" } });
     const asked1 = nextEvent(thread.events$, "apply_patch_approval_request", (m) => m.call_id === "p1");
     const begin = nextEvent(thread.events$, "patch_apply_begin");
     const run = thread.run("patch twice");

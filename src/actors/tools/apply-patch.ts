@@ -90,6 +90,10 @@ export async function applyPatchApproval(context: ApprovalContext): Promise<Appr
     approvalPolicy,
     sandboxPolicy,
     tmpdir: host?.tmpdir ?? null,
+    // Loom writes a patch itself, after checking every path against the writable roots (that check
+    // is this decision): the confinement Codex gets from its platform sandbox holds here too, so a
+    // patch inside the workspace is decided as on a sandboxed host.
+    platformSandbox: true,
     // The thread remembers files approved for the session by absolute path.
     approvedForSession: new Set(context.approvedForSession.files.map(approvalKeyForPatch)),
   });
