@@ -77,16 +77,17 @@ export function childPids(marker: string): number[] {
 
 /** Resolves with the first entry (already logged or future) of `thread` that matches. */
 export async function entryWhere(thread: Thread, predicate: (entry: LogEntry) => boolean): Promise<LogEntry> {
-  const future = new Promise<LogEntry>((resolve) => {
-    const subscription = thread.entries$.subscribe((entry) => {
-      if (predicate(entry)) {
-        subscription.unsubscribe();
-        resolve(entry);
-      }
-    });
+  // Listen first, then read the log, so an entry landing in between is not missed.
+  let resolveFuture!: (entry: LogEntry) => void;
+  const future = new Promise<LogEntry>((resolve) => (resolveFuture = resolve));
+  const subscription = thread.entries$.subscribe((entry) => {
+    if (predicate(entry)) resolveFuture(entry);
   });
-  const past = (await thread.entries()).find(predicate);
-  return past ?? future;
+  try {
+    return (await thread.entries()).find(predicate) ?? (await future);
+  } finally {
+    subscription.unsubscribe();
+  }
 }
 
 /** The `function_call_output` the model got for `callId`, from a recorded request body. */

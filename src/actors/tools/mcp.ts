@@ -12,6 +12,7 @@ import { mcpPromptAutoApproved } from "../mcp/elicitation.js";
 import { durationOf, errorResult, modelOutputOf, resultOf, type CallToolResult, type McpCallOutcome } from "../mcp/results.js";
 import type { ApprovalContext, ApprovalNeed, ToolContext, ToolHandler } from "./registry.js";
 import { resourceToolHandlers } from "../mcp/resource-tools.js";
+import { InvalidToolSchemaError, toolInputSchema } from "./dynamic.js";
 
 /** What the handlers need from the MCP manager (implemented by `McpManager`). */
 export interface McpToolHost {
@@ -31,14 +32,29 @@ export interface McpToolHost {
 export const MCP_TOOL_APPROVAL_PREFIX = "mcp_tool_call_approval";
 const DECLINED = "user rejected MCP tool call";
 
+/** A tool whose input schema Codex cannot represent is left out, as Codex does. */
 export function mcpToolHandlers(host: McpToolHost): ToolHandler[] {
-  return [...host.tools().map((info) => mcpToolHandler(host, info)), ...resourceToolHandlers(host)];
+  const tools = host.tools().flatMap((info) => {
+    const spec = specOf(info.qualifiedName, info.tool);
+    return spec ? [mcpToolHandler(host, info, spec)] : [];
+  });
+  return [...tools, ...resourceToolHandlers(host)];
 }
 
-/** Codex's `mcp_tool_to_responses_api_tool`: the input schema always has `properties`. */
-function specOf(qualifiedName: string, tool: Tool): unknown {
-  const parameters: Record<string, unknown> = { ...(tool.inputSchema as Record<string, unknown>) };
-  if (parameters.properties === undefined || parameters.properties === null) parameters.properties = {};
+/**
+ * Codex's `mcp_tool_to_responses_api_tool`: the input schema gets `properties` when it has none,
+ * then goes through the same sanitizing as host tools (`parse_tool_input_schema`).
+ */
+function specOf(qualifiedName: string, tool: Tool): unknown | undefined {
+  const schema: Record<string, unknown> = { ...(tool.inputSchema as Record<string, unknown>) };
+  if (schema.properties === undefined || schema.properties === null) schema.properties = {};
+  let parameters: unknown;
+  try {
+    parameters = toolInputSchema(schema);
+  } catch (error) {
+    if (error instanceof InvalidToolSchemaError) return undefined;
+    throw error;
+  }
   return { type: "function", name: qualifiedName, description: tool.description ?? "", strict: false, parameters };
 }
 
@@ -49,11 +65,11 @@ export function requiresMcpToolApproval(annotations: Tool["annotations"]): boole
   return (annotations?.destructiveHint ?? true) || (annotations?.openWorldHint ?? true);
 }
 
-function mcpToolHandler(host: McpToolHost, info: { qualifiedName: string; server: string; tool: Tool }): ToolHandler {
+function mcpToolHandler(host: McpToolHost, info: { qualifiedName: string; server: string; tool: Tool }, spec: unknown): ToolHandler {
   const { server, tool } = info;
   return {
     name: info.qualifiedName,
-    spec: () => specOf(info.qualifiedName, tool),
+    spec: () => spec,
     approval: (context) => approvalNeed(host, server, tool, context),
     deniedOutput: () => modelOutputText(errorResult(DECLINED)),
     async execute(context) {
