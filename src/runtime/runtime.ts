@@ -282,7 +282,7 @@ export class Runtime {
   ): Promise<Thread> {
     const { parts } = this;
     // A resumed or forked thread starts its MCP servers again (they do not outlive a process).
-    const mcp = resume.mcp === undefined && !(resume as { quiet?: boolean }).quiet ? await this.startMcp(settings.cwd) : (resume.mcp ?? undefined);
+    const mcp = resume.mcp === undefined && !resume.quiet ? await this.startMcp(settings.cwd) : (resume.mcp ?? undefined);
     firstEntries = [...firstEntries, ...(mcp?.startupWarnings ?? []).map((message): NewEntry => ({ kind: "event_msg", payload: { type: "warning", message } }))];
     const bus = new ThreadBus(this.log, id, headSeq, parts.clock);
     const controller = new AbortController();
