@@ -25,7 +25,7 @@ export interface ActiveTurn {
 }
 
 /** One model call with Codex's retries: the real sampler, or replay's recorded answers. */
-export type Sampler = (request: RequestSource, options: RetryOptions) => Promise<SampleResult>;
+export type Sampler = (request: RequestSource, options: RetryOptions & { purpose?: "turn" | "compaction" }) => Promise<SampleResult>;
 
 export interface ThreadServices {
   threadId: string;

@@ -2,6 +2,7 @@
  * The IO behind the turn machine's named actors: each records its facts through the bus, in one
  * append per step, so a step stopped half-way (interrupt) never interleaves with what follows it.
  */
+import { createHash } from "node:crypto";
 import { fromCallback, fromPromise } from "xstate";
 import type { EventMsg, NewEntry, ResponseItem, UserInputItem } from "../events/index.js";
 import type {
@@ -22,8 +23,8 @@ import {
   buildResponsesRequest,
   createTextControls,
   ModelError,
+  RecordedModelError,
   reasoningParams,
-  sampleWithRetry,
   toErrorEvent,
   type ResponsesRequest,
 } from "../actors/model/index.js";
@@ -34,6 +35,28 @@ import { userMessageItem, userMessageText } from "./user-input.js";
 
 export const TURN_ABORTED_GUIDANCE =
   "The user interrupted the previous turn on purpose. Any running unified exec processes may still be running in the background. If any tools/commands were aborted, they may have partially executed.";
+
+/**
+ * Entries written with the time a step read once: the payload's times and the entries' `ts` agree,
+ * so replay (which hands back each recorded `ts`) computes the same durations.
+ */
+function stamped(entries: NewEntry[], now: number): NewEntry[] {
+  const ts = new Date(now).toISOString();
+  return entries.map((entry) => ({ ...entry, ts }));
+}
+
+/** Loom's `model_request` record: digests of what was sent, so replay notices a changed prompt. */
+export function modelRequestEvent(turnId: string, request: ResponsesRequest): EventMsg {
+  const { instructions, tools, input, ...params } = request as ResponsesRequest & Record<string, unknown>;
+  const digest = (value: unknown) => createHash("sha256").update(JSON.stringify(value ?? null)).digest("hex").slice(0, 16);
+  return {
+    type: "model_request",
+    turn_id: turnId,
+    model: String(params.model),
+    input_items: Array.isArray(input) ? input.length : 0,
+    digest: { instructions: digest(instructions), tools: digest(tools), input: digest(input), params: digest(params) },
+  };
+}
 
 export function turnAbortedMarker(): ResponseItem {
   return {
@@ -145,7 +168,7 @@ export function beginTurnActor(services: ThreadServices) {
     });
     if (signal.aborted) return { preTurnCompaction: null };
     const entries = preTurnCompaction ? [started] : [started, ...turnInputEntries(services, active, input)];
-    await services.bus.record(entries, input.turnId);
+    await services.bus.record(stamped(entries, active.startedAt), input.turnId);
     return { preTurnCompaction };
   });
 }
@@ -205,12 +228,15 @@ export function sampleActor(services: ThreadServices) {
       if (!active) throw new Error(`turn ${input.turnId} has no settings`);
       const { model } = active;
       // Rebuilt on every attempt from the folded history, as Codex does before a retry.
-      const request = () =>
-        turnRequest(services, active, projectPrompt(services.state().history), {
+      const request = () => {
+        const body = turnRequest(services, active, projectPrompt(services.state().history), {
           specs: active.tools,
           parallel: model.supportsParallelToolCalls,
         });
-      const result = await sampleWithRetry(services.model, request, {
+        void record([event(modelRequestEvent(input.turnId, body))]).catch(() => undefined);
+        return body;
+      };
+      const result = await services.sample(request, {
         ...services.retry,
         signal: controller.signal,
         threadId: services.threadId,
@@ -241,7 +267,7 @@ export function sampleActor(services: ThreadServices) {
       if (controller.signal.aborted) return;
       // Codex marks the window full when the model refuses the prompt as too long, so the next
       // turn compacts before it samples.
-      if (error instanceof ModelError && error.kind === "context_window_exceeded" && active) {
+      if (isContextWindowExceeded(error) && active) {
         const info = fullUsage(services.state().tokenUsage, limitsFor(services, active.model).reportedWindow);
         await record([event({ type: "token_count", info, rate_limits: null })]).catch(() => undefined);
         await pending.catch(() => undefined);
@@ -251,6 +277,11 @@ export function sampleActor(services: ThreadServices) {
     run().catch(fail);
     return () => controller.abort();
   });
+}
+
+function isContextWindowExceeded(error: unknown): boolean {
+  if (error instanceof ModelError) return error.kind === "context_window_exceeded";
+  return error instanceof RecordedModelError && error.event.codex_error_info === "context_window_exceeded";
 }
 
 function modelErrorToTurnError(error: unknown): TurnError {
@@ -282,15 +313,18 @@ export function completeTurnActor(services: ThreadServices) {
     const now = services.clock.now().getTime();
     try {
       await services.bus.record(
-        [
-          event({
-            type: "task_complete",
-            turn_id: input.turnId,
-            last_agent_message: input.lastAgentMessage,
-            completed_at: Math.floor(now / 1000),
-            duration_ms: active ? now - active.startedAt : null,
-          }),
-        ],
+        stamped(
+          [
+            event({
+              type: "task_complete",
+              turn_id: input.turnId,
+              last_agent_message: input.lastAgentMessage,
+              completed_at: Math.floor(now / 1000),
+              duration_ms: active ? now - active.startedAt : null,
+            }),
+          ],
+          now,
+        ),
         input.turnId,
       );
     } finally {
@@ -306,17 +340,20 @@ export function failTurnActor(services: ThreadServices) {
     const now = services.clock.now().getTime();
     try {
       await services.bus.record(
-        [
-          ...input.outputs.map(item),
-          event({ type: "error", message: input.error.message, codex_error_info: input.error.info }),
-          event({
-            type: "task_complete",
-            turn_id: input.turnId,
-            last_agent_message: null,
-            completed_at: Math.floor(now / 1000),
-            duration_ms: active ? now - active.startedAt : null,
-          }),
-        ],
+        stamped(
+          [
+            ...input.outputs.map(item),
+            event({ type: "error", message: input.error.message, codex_error_info: input.error.info }),
+            event({
+              type: "task_complete",
+              turn_id: input.turnId,
+              last_agent_message: null,
+              completed_at: Math.floor(now / 1000),
+              duration_ms: active ? now - active.startedAt : null,
+            }),
+          ],
+          now,
+        ),
         input.turnId,
       );
     } finally {
@@ -331,7 +368,7 @@ export function abortTurnActor(services: ThreadServices) {
     const active = services.turns.get(input.turnId);
     const now = services.clock.now().getTime();
     try {
-      await services.bus.record(abortEntries(input.turnId, input.outputs, now, active?.startedAt), input.turnId);
+      await services.bus.record(stamped(abortEntries(input.turnId, input.outputs, now, active?.startedAt), now), input.turnId);
     } finally {
       services.turns.delete(input.turnId);
     }

@@ -90,6 +90,7 @@ function untilAborted(signal: AbortSignal): Promise<never> {
 export function recordedSampler(cursor: ReplayCursor): Sampler {
   let next = 0;
   return async (request, options) => {
+    if (options.purpose === "compaction") return recordedSummary(cursor);
     const sampling = cursor.recorded.samplings[next++];
     if (!sampling) throw new ReplayMismatch("the model was asked for a response the recording does not have");
     for (let attempt = 0; attempt < sampling.attempts.length; attempt++) {
@@ -116,6 +117,16 @@ export function recordedSampler(cursor: ReplayCursor): Sampler {
         return untilAborted(options.signal);
     }
   };
+}
+
+/** A compaction's summary request: the answer is the summary its `compacted` entry kept. */
+function recordedSummary(cursor: ReplayCursor) {
+  const compacted = cursor.recorded.entries.find((e) => e.seq > cursor.head && e.kind === "compacted");
+  if (!compacted || compacted.kind !== "compacted") throw new ReplayMismatch("the recording has no compaction here");
+  const newline = compacted.payload.message.indexOf("\n");
+  const text = newline >= 0 ? compacted.payload.message.slice(newline + 1) : compacted.payload.message;
+  const item: ResponseItem = { type: "message", role: "assistant", content: [{ type: "output_text", text }] };
+  return { responseId: "replay-summary", items: [item], usage: null, lastAgentMessage: text };
 }
 
 function outputOf(entry: LogEntry) {
