@@ -136,11 +136,14 @@ export class Runtime {
       await mcp?.close();
       throw error;
     });
+    // One clock reading for the metadata and its entry, so a replay (recorded clock) agrees.
+    const timestamp = this.parts.clock.now().toISOString();
     const meta: NewEntry = {
       kind: "session_meta",
+      ts: timestamp,
       payload: {
         id,
-        timestamp: this.parts.clock.now().toISOString(),
+        timestamp,
         cwd: settings.cwd,
         originator: "loom",
         cli_version: VERSION,

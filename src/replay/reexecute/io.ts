@@ -103,6 +103,8 @@ export function recordedSampler(cursor: ReplayCursor): Sampler {
         await options.onEvent(outputOf(output));
       }
     }
+    // The answer ends where it ended in the recording (a tool may have started in between).
+    if (sampling.end.kind !== "cut") await cursor.gate(sampling.endSeq, options.signal);
     switch (sampling.end.kind) {
       case "completed":
         return {
@@ -148,7 +150,10 @@ export function recordedTool(cursor: ReplayCursor, handler: ToolHandler): ToolHa
         await cursor.gate(entry.seq);
         await context.record([{ kind: entry.kind, payload: entry.payload } as never]);
       }
-      if (execution.result) return execution.result;
+      if (execution.result) {
+        await cursor.gate(execution.resultSeq);
+        return execution.result;
+      }
       return untilAborted(context.signal);
     },
   };

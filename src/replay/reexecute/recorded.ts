@@ -81,6 +81,8 @@ export interface RecordedSampling {
   turnId: string;
   attempts: RecordedAttempt[];
   end: { kind: "completed"; usage: unknown; items: ResponseItem[] } | { kind: "failed"; error: EventMsg } | { kind: "cut" };
+  /** Seq of the entry that followed the model's answer (its usage, or the error): when it finished. */
+  endSeq: number;
 }
 
 /** What one tool call did in the recording: its events, then its result. */
@@ -88,6 +90,8 @@ export interface RecordedExecution {
   callId: string;
   events: LogEntry[];
   result: ResponseItem | undefined;
+  /** Seq of the logged result: when the tool finished. */
+  resultSeq: number;
 }
 
 export class RecordedThread {
@@ -125,7 +129,7 @@ export class RecordedThread {
       }
       if (entry.kind === "event_msg" && entry.payload.type === "model_request") {
         if (!sampling) {
-          sampling = { turnId: entry.payload.turn_id, attempts: [], end: { kind: "cut" } };
+          sampling = { turnId: entry.payload.turn_id, attempts: [], end: { kind: "cut" }, endSeq: 0 };
           this.samplings.push(sampling);
         }
         sampling.attempts.push({ requestSeq: entry.seq, outputs: [] });
@@ -145,9 +149,12 @@ export class RecordedThread {
         const outputs = sampling.attempts.at(-1)!.outputs;
         const items = outputs.filter((e) => e.kind === "response_item").map((e) => e.payload as ResponseItem);
         sampling.end = { kind: "completed", usage: msg.info?.last_token_usage ?? null, items };
+        sampling.endSeq = entry.seq;
         sampling = undefined;
       } else if (sampling && msg.type === "error") {
         sampling.end = { kind: "failed", error: msg };
+        // It failed right after its last output; what follows (cancelled calls, the error) is Loom's.
+        sampling.endSeq = (sampling.attempts.at(-1)!.outputs.at(-1)?.seq ?? sampling.attempts.at(-1)!.requestSeq) + 1;
         sampling = undefined;
       } else if (sampling && (msg.type === "turn_aborted" || msg.type === "task_complete")) {
         sampling = undefined;
@@ -159,9 +166,12 @@ export class RecordedThread {
           ? pendingUntagged.find((p) => p.tool === untaggedTool && !this.executions.get(p.callId)?.result)?.callId
           : callIdOf(msg);
         if (!callId) continue;
-        const execution = this.executions.get(callId) ?? { callId, events: [], result: undefined };
+        const execution = this.executions.get(callId) ?? { callId, events: [], result: undefined, resultSeq: 0 };
         this.executions.set(callId, execution);
-        if (msg.type === "raw_response_item") execution.result = msg.item as ResponseItem;
+        if (msg.type === "raw_response_item") {
+          execution.result = msg.item as ResponseItem;
+          execution.resultSeq = entry.seq;
+        }
         else execution.events.push(entry);
       }
     }
