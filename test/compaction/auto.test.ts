@@ -55,10 +55,11 @@ describe("pre-turn compaction", () => {
       "user:Say more.",
     ]);
     const turnId = (await thread.entries()).find((e) => e.kind === "event_msg" && e.payload.type === "user_message" && e.payload.message === "Say more.")!.sub!;
-    expect(kinds(await entriesOf(thread, turnId)).slice(0, 16)).toEqual([
+    expect(kinds(await entriesOf(thread, turnId)).slice(0, 17)).toEqual([
       "submission",
       "task_started",
       "item_started",
+      "model_request",
       "token_count",
       "compacted",
       "token_count",

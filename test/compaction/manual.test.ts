@@ -37,6 +37,7 @@ describe("manual compaction", () => {
       "submission",
       "task_started",
       "item_started",
+      "model_request",
       "token_count",
       "compacted",
       "token_count",

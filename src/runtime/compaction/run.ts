@@ -21,7 +21,7 @@ import {
   type SampleResult,
 } from "../../actors/model/index.js";
 import type { ThreadServices } from "../services.js";
-import { turnInstructions, turnRequest } from "../turn-actors.js";
+import { modelRequestEvent, turnInstructions, turnRequest } from "../turn-actors.js";
 import { lastAssistantText, replacementHistory, userTextMessage, withoutOldest } from "./history.js";
 import { limitsFor } from "./plan.js";
 import { appendUsage, estimatedUsage, estimateHistoryTokens, fullUsage } from "./tokens.js";
@@ -80,8 +80,13 @@ export async function runCompaction(services: ThreadServices, run: CompactionRun
     const input = projectPrompt(items);
     try {
       const request = turnRequest(services, run, input, { specs: [], parallel: false });
-      // One attempt per call: this loop retries the way Codex's compaction does, not the sampler's way.
-      result = await services.sample(() => request, {
+      // One attempt per call: this loop retries the way Codex's compaction does, not the sampler's
+      // way. Each attempt is logged as a `model_request`, like a turn's.
+      const logged = async () => {
+        await record([event(modelRequestEvent(turnId, request))]);
+        return request;
+      };
+      result = await services.sample(logged, {
         maxStreamRetries: 0,
         signal,
         threadId: services.threadId,
