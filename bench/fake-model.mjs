@@ -1,11 +1,20 @@
 // A minimal Responses API server for benchmarks: every request gets a short text answer at once.
 import { createServer } from "node:http";
 
+function completed(id) {
+  const usage = { input_tokens: 100, input_tokens_details: { cached_tokens: 0 }, output_tokens: 2, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 102 };
+  return { type: "response.completed", response: { id, usage } };
+}
+
 function sse(events) {
   return events.map((event) => `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`).join("");
 }
 
-export async function startInstantModel(text = "ok") {
+/**
+ * With `tools: true`, a request whose last input item is the user's message gets a shell call
+ * (`echo`), and the request carrying its output gets the text answer: one tool call per turn.
+ */
+export async function startInstantModel(text = "ok", options = {}) {
   let n = 0;
   const server = createServer((req, res) => {
     const chunks = [];
@@ -13,6 +22,16 @@ export async function startInstantModel(text = "ok") {
     req.on("end", () => {
       n += 1;
       const id = `resp_${n}`;
+      if (options.tools) {
+        const body = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+        const last = body.input?.at(-1);
+        if (last?.type === "message" && last.role === "user") {
+          const call = { type: "function_call", id: `fc_${n}`, call_id: `call_${n}`, name: "shell", arguments: JSON.stringify({ command: ["echo", `step ${n}`] }) };
+          res.writeHead(200, { "content-type": "text/event-stream" });
+          res.end(sse([{ type: "response.created", response: { id } }, { type: "response.output_item.done", item: call }, completed(id)]));
+          return;
+        }
+      }
       const item = { type: "message", role: "assistant", id: `msg_${n}`, content: [{ type: "output_text", text }] };
       res.writeHead(200, { "content-type": "text/event-stream" });
       res.end(
@@ -21,10 +40,7 @@ export async function startInstantModel(text = "ok") {
           { type: "response.output_item.added", item: { ...item, content: [] } },
           { type: "response.output_text.delta", delta: text },
           { type: "response.output_item.done", item },
-          {
-            type: "response.completed",
-            response: { id, usage: { input_tokens: 100, input_tokens_details: { cached_tokens: 0 }, output_tokens: 2, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 102 } },
-          },
+          completed(id),
         ]),
       );
     });
