@@ -134,6 +134,8 @@ export const EventMsgSchemas = {
    */
   model_request: ev("model_request", {
     turn_id: z.string(),
+    /** "compaction" for a summary request; a turn's sampling otherwise. */
+    purpose: z.enum(["turn", "compaction"]).optional(),
     model: z.string(),
     input_items: z.number().int(),
     digest: z.looseObject({ instructions: z.string(), tools: z.string(), input: z.string(), params: z.string() }),

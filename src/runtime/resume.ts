@@ -46,11 +46,14 @@ export async function planOpenTurn(log: EventLog, threadId: string, state: Threa
   const calls = state.unansweredCalls
     .map((item) => toolCallRequestOf(item))
     .filter((call): call is ToolCallRequest => call !== undefined && call.callId !== "");
-  const approvals = new Map(
-    state.pendingApprovals
-      .filter((p) => p.turnId === turnId && (p.kind === "exec" || p.kind === "patch"))
-      .map((p) => [p.request.call_id, p.request as EventMsg] as const),
-  );
+  // Exec and patch approvals, and MCP tool approvals (an elicitation-shaped request naming its call).
+  const approvals = new Map<string, EventMsg>();
+  for (const p of state.pendingApprovals) {
+    if (p.turnId !== turnId) continue;
+    if (p.kind === "exec" || p.kind === "patch") approvals.set(p.request.call_id, p.request);
+    const callId = (p.request as { call_id?: unknown }).call_id;
+    if (p.kind === "elicitation" && typeof callId === "string") approvals.set(callId, p.request);
+  }
   const waitingOnly = calls.every((call) => finished.has(call.callId) || approvals.has(call.callId));
   if (!samplingOpen && approvals.size > 0 && waitingOnly) {
     const results: Record<string, ToolCallResult> = {};

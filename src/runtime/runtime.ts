@@ -13,6 +13,7 @@ import { sessionMachine } from "../machines/session.js";
 import { turnMachine } from "../machines/turn.js";
 import { toolCallMachine } from "../machines/tool-call.js";
 import { createModelClient, sampleWithRetry, type ModelClientOptions } from "../actors/model/index.js";
+import { runShell } from "../actors/shell/index.js";
 import { systemClock, randomIds, type Clock, type IdSource } from "../actors/clock.js";
 import { ThreadBus } from "../bus/index.js";
 import { loadConfig, type LoomConfig } from "../config/index.js";
@@ -73,6 +74,7 @@ export interface RuntimeOptions {
 /** Seams for re-execution: what stands in for the model and the tools. */
 export interface RuntimeIo {
   sampler?: (services: ThreadServices) => Sampler;
+  exec?: (services: ThreadServices) => ThreadServices["exec"];
   wrapTool?: (handler: ToolHandler, services: ThreadServices) => ToolHandler;
   /** Called once a thread's services exist, before anything is recorded. */
   onThread?: (services: ThreadServices) => void;
@@ -305,6 +307,7 @@ export class Runtime {
       settings: () => currentSettings,
       model: createModelClient(modelOptions),
       sample: (request, options) => sampleWithRetry(services.model, request, options),
+      exec: runShell,
       tools: new ToolRegistry([...defaultToolHandlers(dynamicTools), ...(mcp?.toolHandlers() ?? []), ...(parts.tools ?? [])]),
       turns: new Map(),
       modelContextWindow: this.config.model_context_window,
@@ -317,6 +320,7 @@ export class Runtime {
     };
     const io = parts.io;
     if (io?.sampler) services.sample = io.sampler(services);
+    if (io?.exec) services.exec = io.exec(services);
     if (io?.wrapTool) services.tools = services.tools.map((handler) => io.wrapTool!(handler, services));
     io?.onThread?.(services);
     const approvals = parts.approvals ?? codexApprovals;

@@ -11,6 +11,7 @@ import type { ModelInfo } from "../context/index.js";
 import type { ModelClient, RequestSource, RetryOptions, SampleResult } from "../actors/model/index.js";
 import type { SessionSettings } from "./settings.js";
 import type { ToolRegistry } from "../actors/tools/index.js";
+import type { RunShellOptions, ShellResult } from "../actors/shell/index.js";
 
 /** A running turn's frozen settings: what it samples and runs tools with. */
 export interface ActiveTurn {
@@ -36,6 +37,8 @@ export interface ThreadServices {
   settings(): SessionSettings;
   model: ModelClient;
   sample: Sampler;
+  /** Runs a command for the user (`run_user_shell_command`); replay answers from the log. */
+  exec: (options: RunShellOptions) => Promise<ShellResult>;
   tools: ToolRegistry;
   turns: Map<string, ActiveTurn>;
   modelContextWindow?: number;

@@ -46,12 +46,13 @@ function stamped(entries: NewEntry[], now: number): NewEntry[] {
 }
 
 /** Loom's `model_request` record: digests of what was sent, so replay notices a changed prompt. */
-export function modelRequestEvent(turnId: string, request: ResponsesRequest): EventMsg {
+export function modelRequestEvent(turnId: string, request: ResponsesRequest, purpose: "turn" | "compaction" = "turn"): EventMsg {
   const { instructions, tools, input, ...params } = request as ResponsesRequest & Record<string, unknown>;
   const digest = (value: unknown) => createHash("sha256").update(JSON.stringify(value ?? null)).digest("hex").slice(0, 16);
   return {
     type: "model_request",
     turn_id: turnId,
+    ...(purpose === "compaction" ? { purpose } : {}),
     model: String(params.model),
     input_items: Array.isArray(input) ? input.length : 0,
     digest: { instructions: digest(instructions), tools: digest(tools), input: digest(input), params: digest(params) },

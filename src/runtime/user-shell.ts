@@ -8,7 +8,7 @@ import { userInfo } from "node:os";
 import path from "node:path";
 import type { EventMsg, OpOf, ResponseItem, Submission } from "../events/index.js";
 import { modelInfo } from "../context/index.js";
-import { formatExecOutputStr, parseCommandForDisplay, runShell, type ShellResult } from "../actors/shell/index.js";
+import { formatExecOutputStr, parseCommandForDisplay, type ShellResult } from "../actors/shell/index.js";
 import { durationOf } from "../actors/tools/shell.js";
 import type { ThreadServices } from "./services.js";
 
@@ -82,7 +82,7 @@ export async function runUserShellCommand(submission: Submission, services: Thre
   };
   await emit({ type: "exec_command_begin", ...common });
   const deltas: Promise<unknown>[] = [];
-  const ran = await runShell({
+  const ran = await services.exec({
     command: argv,
     cwd: settings.cwd,
     timeoutMs: USER_SHELL_TIMEOUT_MS,

@@ -96,6 +96,25 @@ describe("replaying a recorded thread", () => {
     await expectReplay({ log: loom.rt.log, threadId: thread.id });
   });
 
+  it("replays a manual compaction, a rollback and a user shell command", async () => {
+    loom.server.enqueue(textTurn("one"), textTurn("two"), textTurn("SUMMARY OF THE WORK"), textTurn("three"), textTurn("four"));
+    const thread = await loom.rt.startThread({ cwd: loom.cwd, approvalPolicy: "never" });
+    await thread.run("first");
+    await thread.run("second");
+    const compacted = nextEvent(thread.events$, "context_compacted");
+    await thread.submit({ type: "compact" });
+    await compacted;
+    await thread.whenIdle();
+    await thread.run("third");
+    await thread.rollback(1);
+    const shellDone = nextEvent(thread.events$, "task_complete");
+    await thread.submit({ type: "run_user_shell_command", command: "echo from the user" });
+    await shellDone;
+    await thread.run("fourth");
+    const report = await expectReplay({ log: loom.rt.log, threadId: thread.id });
+    expect(report.replayed).toBe(thread.state.seq);
+  });
+
   it("replays a fixture file through the public loom/testing entry and `loom replay`", async () => {
     const thread = await recordToolSession();
     const path = join(fixtures, "session.jsonl");

@@ -6,9 +6,10 @@
  */
 import type { Clock, IdSource } from "../../actors/clock.js";
 import type { ThreadBus } from "../../bus/index.js";
-import type { ContentItem, LogEntry, ResponseItem, TokenUsage } from "../../events/index.js";
-import { ModelAbortedError, RecordedModelError } from "../../actors/model/index.js";
+import type { ContentItem, EventMsg, LogEntry, ResponseItem, TokenUsage } from "../../events/index.js";
+import { ModelAbortedError, ModelError, RecordedModelError } from "../../actors/model/index.js";
 import type { ToolHandler } from "../../actors/tools/index.js";
+import type { RunShellOptions, ShellResult } from "../../actors/shell/index.js";
 import type { Sampler } from "../../runtime/services.js";
 import type { RecordedThread } from "./recorded.js";
 
@@ -51,12 +52,17 @@ export function recordedClock(cursor: ReplayCursor): Clock {
 /** Ids in the order the recording used them. */
 export function recordedIds(recorded: RecordedThread, threadIds: string[]): IdSource {
   const items = [...recorded.itemIds];
+  const calls = [...recorded.callIds];
   const threads = [...threadIds];
   let submissions = 0;
   return {
     next(kind) {
       if (kind === "item") {
         const id = items.shift();
+        if (id) return id;
+      }
+      if (kind === "call") {
+        const id = calls.shift();
         if (id) return id;
       }
       if (kind === "thread") {
@@ -89,8 +95,18 @@ function untilAborted(signal: AbortSignal): Promise<never> {
 /** The model: each call gets the next recorded response, attempt by attempt. */
 export function recordedSampler(cursor: ReplayCursor): Sampler {
   let next = 0;
+  let compactions = 0;
   return async (request, options) => {
-    if (options.purpose === "compaction") return recordedSummary(cursor);
+    if (options.purpose === "compaction") {
+      const attempt = cursor.recorded.compactions[compactions++];
+      if (!attempt) throw new ReplayMismatch("a compaction was asked for that the recording does not have");
+      await cursor.gate(attempt.requestSeq, options.signal);
+      if (typeof request === "function") await request(0);
+      if (attempt.outcome === "summary") return recordedSummary(cursor);
+      if (attempt.outcome === "context_window_exceeded") throw new ModelError("context_window_exceeded", "replayed: the prompt was too long");
+      if (attempt.outcome === "retry") throw new ModelError("stream", "replayed: the summary request failed and was retried");
+      throw new RecordedModelError(attempt.outcome.error as Extract<EventMsg, { type: "error" }>);
+    }
     const sampling = cursor.recorded.samplings[next++];
     if (!sampling) throw new ReplayMismatch("the model was asked for a response the recording does not have");
     for (let attempt = 0; attempt < sampling.attempts.length; attempt++) {
@@ -156,5 +172,37 @@ export function recordedTool(cursor: ReplayCursor, handler: ToolHandler): ToolHa
       }
       return untilAborted(context.signal);
     },
+  };
+}
+
+/** The user's own commands: the recorded result of each, in order, with its recorded output chunks. */
+export function recordedExec(cursor: ReplayCursor): (options: RunShellOptions) => Promise<ShellResult> {
+  let next = 0;
+  return async (options) => {
+    const callId = cursor.recorded.callIds[next++];
+    const events = cursor.recorded.entries.filter(
+      (e): e is Extract<LogEntry, { kind: "event_msg" }> =>
+        e.kind === "event_msg" && (e.payload as { call_id?: string }).call_id === callId,
+    );
+    const end = events.find((e) => e.payload.type === "exec_command_end")?.payload;
+    if (!callId || !end || end.type !== "exec_command_end") {
+      throw new ReplayMismatch("the recording has no run of this user command");
+    }
+    for (const e of events) {
+      if (e.payload.type === "exec_command_output_delta") {
+        options.onOutput?.({ stream: e.payload.stream, chunk: Buffer.from(e.payload.chunk, "base64") });
+      }
+    }
+    const duration = end.duration as { secs?: number; nanos?: number } | undefined;
+    const durationMs = (duration?.secs ?? 0) * 1000 + (duration?.nanos ?? 0) / 1e6;
+    return {
+      exitCode: end.exit_code,
+      stdout: end.stdout,
+      stderr: end.stderr,
+      aggregatedOutput: end.aggregated_output,
+      durationMs,
+      timedOut: false,
+      aborted: false,
+    };
   };
 }

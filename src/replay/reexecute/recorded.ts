@@ -94,11 +94,21 @@ export interface RecordedExecution {
   resultSeq: number;
 }
 
+/** One summary request of a compaction, and what became of it (a failure is told by what follows). */
+export interface RecordedCompactionAttempt {
+  requestSeq: number;
+  inputItems: number;
+  outcome: "summary" | "context_window_exceeded" | "retry" | { error: EventMsg };
+}
+
 export class RecordedThread {
   readonly bySeq: LogEntry[] = [];
   readonly samplings: RecordedSampling[] = [];
   readonly executions = new Map<string, RecordedExecution>();
+  readonly compactions: RecordedCompactionAttempt[] = [];
+  /** Ids Loom drew from its id source, by kind, in the order the recording used them. */
   readonly itemIds: string[] = [];
+  readonly callIds: string[] = [];
 
   constructor(readonly entries: readonly LogEntry[]) {
     for (const entry of entries) this.bySeq[entry.seq] = entry;
@@ -118,6 +128,8 @@ export class RecordedThread {
     return this.entries.filter((e): e is Extract<LogEntry, { kind: "submission" }> => e.kind === "submission");
   }
 
+  private compactionEnded = true;
+
   private index(): void {
     let sampling: RecordedSampling | undefined;
     const pendingUntagged: { tool: string; callId: string }[] = [];
@@ -127,6 +139,16 @@ export class RecordedThread {
         const item = entry.payload;
         if (item.type === "function_call" || item.type === "custom_tool_call") names.set(item.call_id, item.name);
       }
+      if (entry.kind === "event_msg" && entry.payload.type === "model_request" && entry.payload.purpose === "compaction") {
+        const previous = this.compactions.at(-1);
+        if (previous && previous.outcome === "summary" && !this.compactionEnded) {
+          previous.outcome = entry.payload.input_items < previous.inputItems ? "context_window_exceeded" : "retry";
+        }
+        this.compactions.push({ requestSeq: entry.seq, inputItems: entry.payload.input_items, outcome: "summary" });
+        this.compactionEnded = false;
+        continue;
+      }
+      if (entry.kind === "compacted") this.compactionEnded = true;
       if (entry.kind === "event_msg" && entry.payload.type === "model_request") {
         if (!sampling) {
           sampling = { turnId: entry.payload.turn_id, attempts: [], end: { kind: "cut" }, endSeq: 0 };
@@ -159,7 +181,15 @@ export class RecordedThread {
       } else if (sampling && (msg.type === "turn_aborted" || msg.type === "task_complete")) {
         sampling = undefined;
       }
-      if (msg.type === "item_started" && msg.item.type === "UserMessage") this.itemIds.push(msg.item.id);
+      if (msg.type === "item_started" && (msg.item.type === "UserMessage" || msg.item.type === "ContextCompaction")) {
+        this.itemIds.push(msg.item.id);
+      }
+      if (msg.type === "exec_command_begin" && msg.source === "user_shell") this.callIds.push(msg.call_id);
+      const compaction = this.compactions.at(-1);
+      if (compaction && !this.compactionEnded && msg.type === "error" && compaction.outcome === "summary") {
+        compaction.outcome = { error: msg };
+        this.compactionEnded = true;
+      }
       const untaggedTool = UNTAGGED_TOOL_EVENTS[msg.type];
       if (TOOL_EVENTS.has(msg.type) || msg.type === "raw_response_item" || untaggedTool) {
         const callId = untaggedTool

@@ -11,7 +11,7 @@ import type { ToolHandler } from "../../actors/tools/index.js";
 import { createRuntime, type Runtime } from "../../runtime/runtime.js";
 import type { Thread } from "../../runtime/thread.js";
 import { RecordedThread } from "./recorded.js";
-import { ReplayCursor, recordedClock, recordedIds, recordedSampler, recordedTool } from "./io.js";
+import { ReplayCursor, recordedClock, recordedExec, recordedIds, recordedSampler, recordedTool } from "./io.js";
 import { diffJson, jsonEqual } from "./diff.js";
 
 export interface ReplayOptions {
@@ -102,6 +102,7 @@ export async function replayEntries(entries: readonly LogEntry[], options: Repla
   const cursor = new ReplayCursor(recorded);
   const log = new MemoryEventLog();
   const sampler = recordedSampler(cursor);
+  const exec = recordedExec(cursor);
   let divergence: Divergence | undefined;
   let replayed = 0;
   let stop!: () => void;
@@ -147,6 +148,7 @@ export async function replayEntries(entries: readonly LogEntry[], options: Repla
     tools: options.tools,
     io: {
       sampler: () => sampler,
+      exec: () => exec,
       wrapTool: (handler) => recordedTool(cursor, handler),
       onThread: (services) => {
         cursor.bus = services.bus;

@@ -83,10 +83,11 @@ export async function runCompaction(services: ThreadServices, run: CompactionRun
       // One attempt per call: this loop retries the way Codex's compaction does, not the sampler's
       // way. Each attempt is logged as a `model_request`, like a turn's.
       const logged = async () => {
-        await record([event(modelRequestEvent(turnId, request))]);
+        await record([event(modelRequestEvent(turnId, request, "compaction"))]);
         return request;
       };
       result = await services.sample(logged, {
+        purpose: "compaction",
         maxStreamRetries: 0,
         signal,
         threadId: services.threadId,
