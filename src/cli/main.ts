@@ -5,7 +5,7 @@ import { forkCommand, logCommand, rollbackCommand, stateCommand, threadsCommand,
 import { processIO, type CliIO } from "./io.js";
 import { exportCodexCommand, importCodexCommand } from "./codex-rollout.js";
 import { diffCommand, replayCommand } from "./replay.js";
-import { UserError } from "../runtime/errors.js";
+import { OpRejectedError, TurnAbortedError, TurnFailedError, UserError } from "../runtime/errors.js";
 import { ConfigError } from "../config/index.js";
 import { VERSION } from "../runtime/version.js";
 
@@ -76,6 +76,11 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
     if (error instanceof UserError || error instanceof ConfigError) {
       io.err(`loom ${name}: ${error.message}`);
       return 2;
+    }
+    // The thread refused or ended the work: its own message says why.
+    if (error instanceof OpRejectedError || error instanceof TurnFailedError || error instanceof TurnAbortedError) {
+      io.err(`loom ${name}: ${error.message}`);
+      return 1;
     }
     io.err(`loom ${name}: ${(error as Error)?.stack ?? String(error)}`);
     return 1;

@@ -66,7 +66,7 @@ export function parsePayload(kind: string, payload: unknown): LogEntry["payload"
     case "compacted":
       return parseWith(CompactedItem, payload, "compacted");
     default:
-      throw new UnknownTypeError("entry kind", kind);
+      throw new UnknownTypeError("entry", kind, "entry kind");
   }
 }
 

@@ -6,8 +6,10 @@ export class UnknownTypeError extends Error {
   constructor(
     readonly what: string,
     readonly type: unknown,
+    /** How the message names the tag ("event type", "entry kind"). */
+    label = `${what} type`,
   ) {
-    super(`unknown ${what} type ${JSON.stringify(type)}`);
+    super(`unknown ${label} ${JSON.stringify(type)}`);
   }
 }
 
