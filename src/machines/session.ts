@@ -16,7 +16,7 @@ export interface SessionInput {
 /** `targetId`: for an answer, the call it answers (resolved by the caller from the pending requests). */
 export type SessionEvent = { type: "SUBMIT"; submission: Submission; targetId?: string };
 
-interface SessionContext {
+export interface SessionContext {
   threadId: string;
   queue: Submission[];
   /** Set when `shutdown` arrived while a turn ran: end after it. */

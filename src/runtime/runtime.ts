@@ -9,9 +9,6 @@ import { createActor } from "xstate";
 import type { DynamicToolSpec, EventMsg, LogEntry, NewEntry, Submission } from "../events/index.js";
 import { LevelEventLog, MemoryEventLog, type EventLog, type ThreadMeta } from "../log/index.js";
 import { initialState, evolve, type ThreadState } from "../state/index.js";
-import { sessionMachine } from "../machines/session.js";
-import { turnMachine } from "../machines/turn.js";
-import { toolCallMachine } from "../machines/tool-call.js";
 import { createModelClient, sampleWithRetry, type ModelClientOptions } from "../actors/model/index.js";
 import { runShell } from "../actors/shell/index.js";
 import { systemClock, randomIds, type Clock, type IdSource } from "../actors/clock.js";
@@ -22,16 +19,12 @@ import { Thread } from "./thread.js";
 import type { Sampler, ThreadServices } from "./services.js";
 import { ToolRegistry, defaultToolHandlers, type ToolHandler } from "../actors/tools/index.js";
 import { initialSettings, settingsFromTurnContext, applySubmission, type SessionSettings, type ThreadSettingsOptions } from "./settings.js";
-import * as turnActors from "./turn-actors.js";
-import * as toolActors from "./tool-actors.js";
-import * as sessionActors from "./session-actors.js";
 import { codexApprovals, rememberRequest, type ApprovalPolicyHooks } from "./approvals.js";
 import { planOpenTurn } from "./resume.js";
 import { resolveTurnSettings } from "./turn-actors.js";
 import { modelInfo } from "../context/index.js";
 import type { TurnInput } from "../machines/turn.js";
-import { compactActor, compactTask } from "./compaction/index.js";
-import { runUserShellCommand } from "./user-shell.js";
+import { wireSession, type Task } from "./wiring.js";
 import { UserError } from "./errors.js";
 import { VERSION } from "./version.js";
 import { McpManager } from "../actors/mcp/index.js";
@@ -68,7 +61,7 @@ export interface RuntimeOptions {
   /** Replacements of the outside world (replay answers the model and tools from a recorded log). */
   io?: RuntimeIo;
   /** Non-turn tasks by op type (compact, run_user_shell_command); built-ins are registered by default. */
-  tasks?: Map<string, (submission: import("../events/index.js").Submission, services: ThreadServices) => Promise<void>>;
+  tasks?: Map<string, Task>;
 }
 
 /** Seams for re-execution: what stands in for the model and the tools. */
@@ -296,6 +289,8 @@ export class Runtime {
     bus.entries$.subscribe((entry) => {
       current = evolve(current, entry);
       if (entry.kind === "submission") currentSettings = applySubmission(currentSettings, entry.payload);
+      // Resume and time travel start from the nearest snapshot: keep one every K entries.
+      void this.store.maybeSnapshot(id, current).catch(() => undefined);
     });
     const modelOptions = this.modelOptions(currentSettings.model);
     const services: ThreadServices = {
@@ -324,35 +319,7 @@ export class Runtime {
     if (io?.wrapTool) services.tools = services.tools.map((handler) => io.wrapTool!(handler, services));
     io?.onThread?.(services);
     const approvals = parts.approvals ?? codexApprovals;
-    const deps = { services, log: this.log, mcp, tasks: new Map([["compact", compactTask], ["run_user_shell_command", runUserShellCommand], ...(parts.tasks ?? [])]) };
-    const machine = sessionMachine.provide({
-      actors: {
-        turn: turnMachine.provide({
-          actors: {
-            beginTurn: turnActors.beginTurnActor(services),
-            recordTurnInput: turnActors.recordTurnInputActor(services),
-            compact: compactActor(services),
-            sample: turnActors.sampleActor(services),
-            recordOutputs: turnActors.recordOutputsActor(services),
-            recordPendingInput: turnActors.recordPendingInputActor(services),
-            completeTurn: turnActors.completeTurnActor(services),
-            failTurn: turnActors.failTurnActor(services),
-            abortTurn: turnActors.abortTurnActor(services),
-            toolCall: toolCallMachine.provide({
-              actors: {
-                assessToolCall: toolActors.assessToolCallActor(services, approvals),
-                requestApproval: toolActors.requestApprovalActor(services, approvals),
-                decideApproval: toolActors.decideApprovalActor(services, approvals),
-                executeTool: toolActors.executeToolActor(services),
-              },
-            }),
-          },
-        }),
-        runTask: sessionActors.runTaskActor(deps),
-        handleImmediate: sessionActors.handleImmediateActor(deps),
-        shutdown: sessionActors.shutdownActor(deps),
-      },
-    });
+    const machine = wireSession({ services, log: this.log, mcp: mcp ?? null, approvals, tasks: parts.tasks });
     if (resume.resumeTurn) {
       await this.prepareResumedTurn(services, resume.resumeTurn.turnId);
       for (const { callId, request } of resume.reask ?? []) rememberRequest(services, callId, request);

@@ -78,6 +78,8 @@ export class ThreadStateStore {
     if (state.seq <= 0) return false;
     const last = this.#snapshotted.get(threadId) ?? 0;
     if (state.seq - last < this.snapshotEvery) return false;
+    // Noted before the write: the entries folded meanwhile must not start a second one.
+    this.#noteSnapshot(threadId, state.seq);
     await this.#put(threadId, state);
     return true;
   }

@@ -117,13 +117,16 @@ export class Thread {
         complete: () => reject(new UserError(`thread ${this.id} closed before the turn ended`)),
       });
     });
+    // The turn's usage is what its requests added to the thread's total (a compaction's estimate
+    // replaces the last usage but leaves the total alone, so it is not counted as spent).
+    const usageBefore = this.state.tokenUsage?.total_token_usage ?? null;
     const onAbort = () => void this.interrupt().catch(() => undefined);
     options.signal?.addEventListener("abort", onAbort, { once: true });
     try {
       if (options.signal?.aborted) throw new TurnAbortedError(id, "interrupted");
       await this.submit({ type: "user_input", items }, { id });
       const end = await done;
-      return turnResult(id, end, collected);
+      return turnResult(id, end, collected, usageBefore);
     } finally {
       options.signal?.removeEventListener("abort", onAbort);
     }
@@ -228,8 +231,8 @@ function answerTarget(
   }
 }
 
-function turnResult(turnId: string, end: LogEntry, entries: LogEntry[]): RunResult {
-  let usage: TokenUsage | null = null;
+function turnResult(turnId: string, end: LogEntry, entries: LogEntry[], before: TokenUsage | null): RunResult {
+  let total: TokenUsage | null = null;
   let error: { message: string; info?: unknown } | undefined;
   const items: ResponseItem[] = [];
   for (const entry of entries) {
@@ -238,7 +241,7 @@ function turnResult(turnId: string, end: LogEntry, entries: LogEntry[]): RunResu
       if (role !== "user" && role !== "developer") items.push(entry.payload);
     } else if (entry.kind === "event_msg") {
       const msg = entry.payload;
-      if (msg.type === "token_count" && msg.info) usage = sumUsage(usage, msg.info.last_token_usage);
+      if (msg.type === "token_count" && msg.info) total = msg.info.total_token_usage;
       if (msg.type === "error") error = { message: msg.message, info: msg.codex_error_info };
     }
   }
@@ -247,16 +250,16 @@ function turnResult(turnId: string, end: LogEntry, entries: LogEntry[]): RunResu
   }
   if (error) throw new TurnFailedError(error.message, turnId, error.info);
   const last = end.kind === "event_msg" && end.payload.type === "task_complete" ? end.payload.last_agent_message : null;
-  return { finalResponse: last ?? "", items, usage };
+  return { finalResponse: last ?? "", items, usage: total ? usageSince(before, total) : null };
 }
 
-function sumUsage(a: TokenUsage | null, b: TokenUsage): TokenUsage {
-  if (!a) return { ...b };
+function usageSince(before: TokenUsage | null, after: TokenUsage): TokenUsage {
+  if (!before) return { ...after };
   return {
-    input_tokens: a.input_tokens + b.input_tokens,
-    cached_input_tokens: a.cached_input_tokens + b.cached_input_tokens,
-    output_tokens: a.output_tokens + b.output_tokens,
-    reasoning_output_tokens: a.reasoning_output_tokens + b.reasoning_output_tokens,
-    total_tokens: a.total_tokens + b.total_tokens,
+    input_tokens: after.input_tokens - before.input_tokens,
+    cached_input_tokens: after.cached_input_tokens - before.cached_input_tokens,
+    output_tokens: after.output_tokens - before.output_tokens,
+    reasoning_output_tokens: after.reasoning_output_tokens - before.reasoning_output_tokens,
+    total_tokens: after.total_tokens - before.total_tokens,
   };
 }
