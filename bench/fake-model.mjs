@@ -22,9 +22,22 @@ export async function startInstantModel(text = "ok", options = {}) {
     req.on("end", () => {
       n += 1;
       const id = `resp_${n}`;
+      const body = JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}");
+      const last = body.input?.at(-1);
+      const lastText = JSON.stringify(last ?? "");
+      if (lastText.includes("[hang]")) {
+        // A stream that starts answering and never finishes (interrupt benchmarks).
+        res.writeHead(200, { "content-type": "text/event-stream" });
+        res.write(sse([{ type: "response.created", response: { id } }, { type: "response.output_item.added", item: { type: "message", role: "assistant", id: `msg_${n}`, content: [] } }, { type: "response.output_text.delta", delta: "thinking..." }]));
+        return;
+      }
+      if (lastText.includes("[sleep]") && last?.role === "user") {
+        const call = { type: "function_call", id: `fc_${n}`, call_id: `call_${n}`, name: "shell", arguments: JSON.stringify({ command: ["sleep", "30"] }) };
+        res.writeHead(200, { "content-type": "text/event-stream" });
+        res.end(sse([{ type: "response.created", response: { id } }, { type: "response.output_item.done", item: call }, completed(id)]));
+        return;
+      }
       if (options.tools) {
-        const body = JSON.parse(Buffer.concat(chunks).toString("utf8"));
-        const last = body.input?.at(-1);
         if (last?.type === "message" && last.role === "user") {
           const call = { type: "function_call", id: `fc_${n}`, call_id: `call_${n}`, name: "shell", arguments: JSON.stringify({ command: ["echo", `step ${n}`] }) };
           res.writeHead(200, { "content-type": "text/event-stream" });

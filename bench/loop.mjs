@@ -49,6 +49,39 @@ async function sdkFloor(model) {
   return median(times);
 }
 
+/** Time from `interrupt()` to `turn_aborted` while the model streams and while `sleep 30` runs. */
+async function interruptLatency(model, dataDir) {
+  const rt = await createRuntime({ dataDir, config: {}, env: {}, model: { apiKey: "bench", baseURL: model.baseURL } });
+  const cwd = await mkdtemp(join(tmpdir(), "loom-bench-cwd-"));
+  const thread = await rt.startThread({ cwd, approvalPolicy: "never", sandboxPolicy: { type: "danger-full-access" } });
+  const measure = async (prompt, startedOn) => {
+    const times = [];
+    for (let i = 0; i < 10; i++) {
+      let t0 = 0;
+      const aborted = new Promise((resolve) => {
+        const sub = thread.events$.subscribe((event) => {
+          if (event.msg.type === startedOn && !t0) {
+            t0 = performance.now();
+            void thread.interrupt();
+          }
+          if (event.msg.type === "turn_aborted") {
+            sub.unsubscribe();
+            resolve(performance.now() - t0);
+          }
+        });
+      });
+      await thread.run(`${prompt} ${i}`).catch(() => undefined);
+      times.push(await aborted);
+    }
+    return median(times);
+  };
+  const midStream = await measure("[hang] tell me", "agent_message_delta");
+  const midCommand = await measure("[sleep] wait", "exec_command_begin");
+  await rt.close();
+  await rm(cwd, { recursive: true, force: true });
+  return { midStream, midCommand };
+}
+
 async function concurrent(model, dataDir) {
   const rt = await createRuntime({ dataDir, config: {}, env: {}, model: { apiKey: "bench", baseURL: model.baseURL } });
   const cwd = await mkdtemp(join(tmpdir(), "loom-bench-cwd-"));
@@ -77,11 +110,14 @@ try {
   const durable = await perTurn(model, join(dir, "durable"), true);
   const relaxed = await perTurn(model, join(dir, "relaxed"), false);
   const many = await concurrent(model, join(dir, "many"));
+  const interrupt = await interruptLatency(model, join(dir, "interrupt"));
   console.log(`bench:loop (${TURNS} sequential turns, median; ${THREADS} concurrent threads)`);
   console.log(`  bare openai SDK request to the instant fake model   ${floor.toFixed(2)} ms`);
   console.log(`  one Loom turn, durable log                           ${durable.toFixed(2)} ms  (Loom's own: ${(durable - floor).toFixed(2)} ms)`);
   console.log(`  one Loom turn, relaxed log (no fsync)                ${relaxed.toFixed(2)} ms  (Loom's own: ${(relaxed - floor).toFixed(2)} ms)`);
   console.log(`  ${THREADS} threads, one turn each, concurrently        ${many.turnsPerSecond.toFixed(0)} turns/s`);
+  console.log(`  interrupt -> turn_aborted, mid-stream (median of 10)      ${interrupt.midStream.toFixed(1)} ms`);
+  console.log(`  interrupt -> turn_aborted, during sleep 30 (median of 10)  ${interrupt.midCommand.toFixed(1)} ms`);
   console.log(`  memory per idle thread                               ${many.heapPerThreadKB.toFixed(1)} KB heap, ${many.rssPerThreadKB.toFixed(1)} KB RSS`);
 } finally {
   await model.close();

@@ -70,12 +70,23 @@ export function turnAbortedMarker(): ResponseItem {
 const event = (msg: EventMsg): NewEntry => ({ kind: "event_msg", payload: msg });
 const item = (payload: ResponseItem): NewEntry => ({ kind: "response_item", payload });
 
+// Building an Intl formatter costs more than a turn's log writes: one per time zone, kept.
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+
 function localDate(now: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(now);
+  let format = dateFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" });
+    dateFormats.set(timeZone, format);
+  }
+  return format.format(now);
 }
 
+let hostTimeZone: string | undefined;
+
 function timezone(): string {
-  return Intl.DateTimeFormat().resolvedOptions().timeZone || "Etc/UTC";
+  hostTimeZone ??= Intl.DateTimeFormat().resolvedOptions().timeZone || "Etc/UTC";
+  return hostTimeZone;
 }
 
 /** The settings a new turn runs with: session settings plus what only the outside world knows. */
