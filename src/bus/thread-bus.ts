@@ -44,9 +44,13 @@ export class ThreadBus {
     return this.head;
   }
 
-  /** Records one event message on behalf of submission `sub`. */
-  event(sub: string, msg: EventMsg): Promise<LogEntry[]> {
-    return this.record([{ kind: "event_msg", payload: msg }], sub);
+  /**
+   * Records one event message on behalf of submission `sub`. Pass `at` (ms) when the payload holds
+   * a time read from the clock, so the entry's `ts` is that same reading (replay relies on it).
+   */
+  event(sub: string, msg: EventMsg, at?: number): Promise<LogEntry[]> {
+    const ts = at === undefined ? undefined : new Date(at).toISOString();
+    return this.record([{ kind: "event_msg", payload: msg, ts }], sub);
   }
 
   /**

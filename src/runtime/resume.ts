@@ -77,5 +77,6 @@ export async function planOpenTurn(log: EventLog, threadId: string, state: Threa
         ? { type: "custom_tool_call_output", call_id: call.callId, output: "aborted" }
         : { type: "function_call_output", call_id: call.callId, output: "aborted" }),
   );
-  return { kind: "abort", entries: abortEntries(turnId, outputs, now, startedAt).map((entry) => ({ ...entry, sub: turnId })) };
+  const ts = new Date(now).toISOString();
+  return { kind: "abort", entries: abortEntries(turnId, outputs, now, startedAt).map((entry) => ({ ...entry, sub: turnId, ts })) };
 }

@@ -16,70 +16,20 @@ import { ThreadBus } from "../bus/index.js";
 import { loadConfig, type LoomConfig } from "../config/index.js";
 import { ThreadStateStore } from "./state-store.js";
 import { Thread } from "./thread.js";
-import type { Sampler, ThreadServices } from "./services.js";
-import { ToolRegistry, defaultToolHandlers, type ToolHandler } from "../actors/tools/index.js";
+import type { ThreadServices } from "./services.js";
+import { ToolRegistry, defaultToolHandlers } from "../actors/tools/index.js";
 import { initialSettings, settingsFromTurnContext, applySubmission, type SessionSettings, type ThreadSettingsOptions } from "./settings.js";
-import { codexApprovals, rememberRequest, type ApprovalPolicyHooks } from "./approvals.js";
+import { codexApprovals, rememberRequest } from "./approvals.js";
 import { planOpenTurn } from "./resume.js";
-import { resolveTurnSettings } from "./turn-actors.js";
+import { resolveTurnSettings } from "./turn-settings.js";
 import { modelInfo } from "../context/index.js";
 import type { TurnInput } from "../machines/turn.js";
-import { wireSession, type Task } from "./wiring.js";
+import { wireSession } from "./wiring.js";
 import { UserError } from "./errors.js";
 import { VERSION } from "./version.js";
+import type { ForkOptions, RuntimeOptions, StartThreadOptions } from "./options.js";
+export type { ForkOptions, ModelOptions, RuntimeIo, RuntimeOptions, StartThreadOptions } from "./options.js";
 import { McpManager } from "../actors/mcp/index.js";
-
-export interface ModelOptions {
-  apiKey?: string;
-  baseURL?: string;
-  model?: string;
-}
-
-export interface RuntimeOptions {
-  /** LevelDB data directory (default `$LOOM_HOME`, else `~/.loom`). Ignored when `log` is given. */
-  dataDir?: string;
-  /** Inject a log backend (e.g. `new MemoryEventLog()`). */
-  log?: EventLog;
-  /** fsync every group commit (default true). */
-  durable?: boolean;
-  model?: ModelOptions;
-  /** Configuration; by default read from `<dataDir>/config.toml` plus `configOverrides`. */
-  config?: LoomConfig;
-  configOverrides?: string[];
-  clock?: Clock;
-  ids?: IdSource;
-  /** Entries between state snapshots. */
-  snapshotEvery?: number;
-  /** Environment for OPENAI_API_KEY / OPENAI_BASE_URL (default process.env). */
-  env?: Record<string, string | undefined>;
-  /** Extra tools offered in every thread, beside the built-in ones. */
-  tools?: ToolHandler[];
-  /** The approval policy engine (default: the Codex rules of src/safety). */
-  approvals?: ApprovalPolicyHooks;
-  /** Stream retries: how many, and the first backoff delay (default Codex's: 5, 200 ms doubling). */
-  retry?: { maxStreamRetries?: number; baseDelayMs?: number };
-  /** Replacements of the outside world (replay answers the model and tools from a recorded log). */
-  io?: RuntimeIo;
-  /** Non-turn tasks by op type (compact, run_user_shell_command); built-ins are registered by default. */
-  tasks?: Map<string, Task>;
-}
-
-/** Seams for re-execution: what stands in for the model and the tools. */
-export interface RuntimeIo {
-  sampler?: (services: ThreadServices) => Sampler;
-  exec?: (services: ThreadServices) => ThreadServices["exec"];
-  wrapTool?: (handler: ToolHandler, services: ThreadServices) => ToolHandler;
-  /** Called once a thread's services exist, before anything is recorded. */
-  onThread?: (services: ThreadServices) => void;
-}
-
-export interface StartThreadOptions extends ThreadSettingsOptions {
-  /** Host tools the model may call; calls arrive as `dynamic_tool_call_request` events. */
-  dynamicTools?: DynamicToolSpec[];
-  name?: string;
-}
-
-export type ForkOptions = { atSeq: number } | { beforeUserTurn: number };
 
 export function defaultDataDir(env: Record<string, string | undefined> = process.env): string {
   return env.LOOM_HOME ? resolve(env.LOOM_HOME) : join(homedir(), ".loom");

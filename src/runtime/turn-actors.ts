@@ -10,14 +10,14 @@ import type {
   BeginTurnOutput,
   RecordOutputsInput,
   RecordOutputsOutput,
-  SampleEvent,
   TurnError,
   TurnInput,
 } from "../machines/turn.js";
 import type { PendingInput } from "../machines/types.js";
 import { toolCallRequestOf } from "../machines/types.js";
 import { projectPrompt } from "../state/index.js";
-import { buildContextUpdates, buildInitialContext, loadAgentsMd, modelInfo, modelInstructions, probeSandboxHost, toTurnContextItem } from "../context/index.js";
+import { buildContextUpdates, buildInitialContext, modelInfo, modelInstructions, toTurnContextItem } from "../context/index.js";
+import { resolveTurnSettings } from "./turn-settings.js";
 import type { ModelInfo, TurnSettings } from "../context/index.js";
 import {
   buildResponsesRequest,
@@ -40,7 +40,7 @@ export const TURN_ABORTED_GUIDANCE =
  * Entries written with the time a step read once: the payload's times and the entries' `ts` agree,
  * so replay (which hands back each recorded `ts`) computes the same durations.
  */
-function stamped(entries: NewEntry[], now: number): NewEntry[] {
+export function stamped(entries: NewEntry[], now: number): NewEntry[] {
   const ts = new Date(now).toISOString();
   return entries.map((entry) => ({ ...entry, ts }));
 }
@@ -70,51 +70,6 @@ export function turnAbortedMarker(): ResponseItem {
 const event = (msg: EventMsg): NewEntry => ({ kind: "event_msg", payload: msg });
 const item = (payload: ResponseItem): NewEntry => ({ kind: "response_item", payload });
 
-// Building an Intl formatter costs more than a turn's log writes: one per time zone, kept.
-const dateFormats = new Map<string, Intl.DateTimeFormat>();
-
-function localDate(now: Date, timeZone: string): string {
-  let format = dateFormats.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" });
-    dateFormats.set(timeZone, format);
-  }
-  return format.format(now);
-}
-
-let hostTimeZone: string | undefined;
-
-function timezone(): string {
-  hostTimeZone ??= Intl.DateTimeFormat().resolvedOptions().timeZone || "Etc/UTC";
-  return hostTimeZone;
-}
-
-/** The settings a new turn runs with: session settings plus what only the outside world knows. */
-export async function resolveTurnSettings(services: ThreadServices): Promise<TurnSettings> {
-  const session = services.settings();
-  const now = services.clock.now();
-  const zone = timezone();
-  const [userInstructions, host] = await Promise.all([
-    loadAgentsMd(session.cwd, { signal: services.signal }),
-    probeSandboxHost(session.cwd, session.sandboxPolicy, { signal: services.signal }),
-  ]);
-  return {
-    cwd: session.cwd,
-    approvalPolicy: session.approvalPolicy,
-    sandboxPolicy: session.sandboxPolicy,
-    model: session.model,
-    effort: session.effort,
-    summary: session.summary,
-    developerInstructions: session.developerInstructions,
-    baseInstructions: session.baseInstructions,
-    userInstructions,
-    currentDate: localDate(now, zone),
-    timezone: zone,
-    shell: "bash",
-    personality: services.personality,
-    host,
-  };
-}
 
 function userInputEntries(services: ThreadServices, turnId: string, items: UserInputItem[]): NewEntry[] {
   const message = userMessageItem(items);
@@ -327,13 +282,7 @@ export function completeTurnActor(services: ThreadServices) {
       await services.bus.record(
         stamped(
           [
-            event({
-              type: "task_complete",
-              turn_id: input.turnId,
-              last_agent_message: input.lastAgentMessage,
-              completed_at: Math.floor(now / 1000),
-              duration_ms: active ? now - active.startedAt : null,
-            }),
+            taskComplete(input.turnId, input.lastAgentMessage, now, active?.startedAt),
           ],
           now,
         ),
@@ -342,6 +291,16 @@ export function completeTurnActor(services: ThreadServices) {
     } finally {
       services.turns.delete(input.turnId);
     }
+  });
+}
+
+function taskComplete(turnId: string, lastAgentMessage: string | null, now: number, startedAt?: number): NewEntry {
+  return event({
+    type: "task_complete",
+    turn_id: turnId,
+    last_agent_message: lastAgentMessage,
+    completed_at: Math.floor(now / 1000),
+    duration_ms: startedAt !== undefined ? now - startedAt : null,
   });
 }
 
@@ -356,13 +315,7 @@ export function failTurnActor(services: ThreadServices) {
           [
             ...input.outputs.map(item),
             event({ type: "error", message: input.error.message, codex_error_info: input.error.info }),
-            event({
-              type: "task_complete",
-              turn_id: input.turnId,
-              last_agent_message: null,
-              completed_at: Math.floor(now / 1000),
-              duration_ms: active ? now - active.startedAt : null,
-            }),
+            taskComplete(input.turnId, null, now, active?.startedAt),
           ],
           now,
         ),

@@ -9,7 +9,7 @@ import path from "node:path";
 import type { EventMsg, OpOf, ResponseItem, Submission } from "../events/index.js";
 import { modelInfo } from "../context/index.js";
 import { formatExecOutputStr, parseCommandForDisplay, type ShellResult } from "../actors/shell/index.js";
-import { durationOf } from "../actors/tools/shell.js";
+import { execCommandEnd } from "../actors/tools/shell.js";
 import type { ThreadServices } from "./services.js";
 
 /** Codex's limit on a user shell command: one hour. */
@@ -61,7 +61,7 @@ export async function runUserShellCommand(submission: Submission, services: Thre
   const model = modelInfo(settings.model);
   const startedAt = services.clock.now().getTime();
   const contextWindow = services.modelContextWindow ?? model.contextWindow;
-  const emit = (msg: EventMsg) => services.bus.event(turnId, msg);
+  const emit = (msg: EventMsg, at?: number) => services.bus.event(turnId, msg, at);
 
   await emit({
     type: "task_started",
@@ -69,7 +69,7 @@ export async function runUserShellCommand(submission: Submission, services: Thre
     started_at: Math.floor(startedAt / 1000),
     model_context_window: Math.floor((contextWindow * model.effectiveContextWindowPercent) / 100),
     collaboration_mode_kind: "default",
-  });
+  }, startedAt);
 
   const argv = [userBash(), "-lc", command];
   const common = {
@@ -98,17 +98,7 @@ export async function runUserShellCommand(submission: Submission, services: Thre
 
   const result = ran.aborted ? failure(ABORTED) : ran.spawnError !== undefined ? failure(ran.spawnError) : ran;
   const formatted = formatExecOutputStr(result, model.truncationPolicy);
-  const end: EventMsg = {
-    type: "exec_command_end",
-    ...common,
-    stdout: result.stdout,
-    stderr: result.stderr,
-    aggregated_output: result.aggregatedOutput,
-    exit_code: result.exitCode,
-    duration: durationOf(result.durationMs),
-    formatted_output: formatted,
-    status: result.exitCode === 0 ? "completed" : "failed",
-  };
+  const end: EventMsg = execCommandEnd(common, result, formatted);
   const record = {
     kind: "response_item" as const,
     payload: userShellCommandRecord(command, result.exitCode, result.durationMs, formatted),
@@ -124,5 +114,5 @@ export async function runUserShellCommand(submission: Submission, services: Thre
     last_agent_message: null,
     completed_at: Math.floor(now / 1000),
     duration_ms: now - startedAt,
-  });
+  }, now);
 }

@@ -6,7 +6,7 @@
  */
 import type { EventMsgOf, ReviewDecision } from "../../events/index.js";
 import { checkSandboxPermissionsRequest, execApprovalRequirement } from "../../safety/index.js";
-import { SHELL_TOOL_SPEC, formatExecOutputForModel, formatExecOutputStr, parseShellArguments, resolveWorkdir, runShell } from "../shell/index.js";
+import { SHELL_TOOL_SPEC, formatExecOutputForModel, formatExecOutputStr, parseShellArguments, resolveWorkdir, runShell, type ShellResult } from "../shell/index.js";
 import { parseCommandForDisplay } from "../shell/index.js";
 import type { ApprovalContext, ApprovalNeed, ToolContext, ToolHandler } from "./registry.js";
 import { outputFor } from "./registry.js";
@@ -15,6 +15,25 @@ import { outputFor } from "./registry.js";
 export const EXEC_REJECTED_BY_USER = "exec command rejected by user";
 
 /** A duration as Rust's serde writes `std::time::Duration`. */
+/** Codex's `exec_command_end` for a finished run (the agent's or the user's). */
+export function execCommandEnd(
+  common: { call_id: string; turn_id: string; command: string[]; cwd: string; parsed_cmd: unknown[]; source?: string },
+  result: ShellResult,
+  formattedOutput: string,
+): EventMsgOf<"exec_command_end"> {
+  return {
+    type: "exec_command_end",
+    ...common,
+    stdout: result.stdout,
+    stderr: result.stderr,
+    aggregated_output: result.aggregatedOutput,
+    exit_code: result.exitCode,
+    duration: durationOf(result.durationMs),
+    formatted_output: formattedOutput,
+    status: result.exitCode === 0 && !result.aborted ? "completed" : "failed",
+  };
+}
+
 export function durationOf(ms: number): { secs: number; nanos: number } {
   const secs = Math.floor(ms / 1000);
   return { secs, nanos: Math.round((ms - secs * 1000) * 1e6) };
@@ -52,17 +71,7 @@ export async function runShellCall(context: ToolContext, input: string) {
   });
   await Promise.all(deltas);
   const policy = context.model.truncationPolicy;
-  await context.event({
-    type: "exec_command_end",
-    ...common,
-    stdout: result.stdout,
-    stderr: result.stderr,
-    aggregated_output: result.aggregatedOutput,
-    exit_code: result.exitCode,
-    duration: durationOf(result.durationMs),
-    formatted_output: formatExecOutputStr(result, policy),
-    status: result.exitCode === 0 && !result.aborted ? "completed" : "failed",
-  });
+  await context.event(execCommandEnd(common, result, formatExecOutputStr(result, policy)));
   return outputFor(call, formatExecOutputForModel(result, { truncationPolicy: policy }));
 }
 

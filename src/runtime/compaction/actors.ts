@@ -8,7 +8,8 @@ import { first } from "rxjs";
 import type { EventMsg, LogEntry, NewEntry, Submission } from "../../events/index.js";
 import type { CompactInput, CompactOutput } from "../../machines/turn.js";
 import { modelInfo } from "../../context/index.js";
-import { abortEntries, resolveTurnSettings } from "../turn-actors.js";
+import { abortEntries, stamped } from "../turn-actors.js";
+import { resolveTurnSettings } from "../turn-settings.js";
 import type { ActiveTurn, ThreadServices } from "../services.js";
 import { limitsFor, threadTokens } from "./plan.js";
 import { runCompaction, type CompactionResult } from "./run.js";
@@ -91,17 +92,16 @@ export async function compactTask(submission: Submission, services: ThreadServic
     const model = modelInfo(settings.model);
     const startedAt = services.clock.now().getTime();
     if (signal.aborted) return;
-    await services.bus.record(
-      [
-        event({
-          type: "task_started",
-          turn_id: turnId,
-          started_at: Math.floor(startedAt / 1000),
-          model_context_window: limitsFor(services, model).reportedWindow,
-          collaboration_mode_kind: "default",
-        }),
-      ],
+    await services.bus.event(
       turnId,
+      {
+        type: "task_started",
+        turn_id: turnId,
+        started_at: Math.floor(startedAt / 1000),
+        model_context_window: limitsFor(services, model).reportedWindow,
+        collaboration_mode_kind: "default",
+      },
+      startedAt,
     );
     let result: CompactionResult | undefined;
     try {
@@ -111,20 +111,23 @@ export async function compactTask(submission: Submission, services: ThreadServic
     }
     const now = services.clock.now().getTime();
     if (!result) {
-      if (!services.signal.aborted) await services.bus.record(abortEntries(turnId, [], now, startedAt), turnId);
+      if (!services.signal.aborted) await services.bus.record(stamped(abortEntries(turnId, [], now, startedAt), now), turnId);
       return;
     }
     await services.bus.record(
-      [
-        ...(result.ok ? [] : [event({ type: "error", message: result.error.message, codex_error_info: result.error.info })]),
-        event({
-          type: "task_complete",
-          turn_id: turnId,
-          last_agent_message: null,
-          completed_at: Math.floor(now / 1000),
-          duration_ms: now - startedAt,
-        }),
-      ],
+      stamped(
+        [
+          ...(result.ok ? [] : [event({ type: "error", message: result.error.message, codex_error_info: result.error.info })]),
+          event({
+            type: "task_complete",
+            turn_id: turnId,
+            last_agent_message: null,
+            completed_at: Math.floor(now / 1000),
+            duration_ms: now - startedAt,
+          }),
+        ],
+        now,
+      ),
       turnId,
     );
   } finally {
