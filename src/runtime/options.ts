@@ -1,0 +1,63 @@
+/** The options of the embedding API: the runtime's, a new thread's, a fork's. */
+import type { DynamicToolSpec } from "../events/index.js";
+import type { EventLog } from "../log/index.js";
+import type { LoomConfig } from "../config/index.js";
+import type { Clock, IdSource } from "../actors/clock.js";
+import type { ToolHandler } from "../actors/tools/index.js";
+import type { ApprovalPolicyHooks } from "./approvals.js";
+import type { Sampler, ThreadServices } from "./services.js";
+import type { ThreadSettingsOptions } from "./settings.js";
+import type { Task } from "./wiring.js";
+
+export interface ModelOptions {
+  apiKey?: string;
+  baseURL?: string;
+  model?: string;
+}
+
+export interface RuntimeOptions {
+  /** LevelDB data directory (default `$LOOM_HOME`, else `~/.loom`). Ignored when `log` is given. */
+  dataDir?: string;
+  /** Inject a log backend (e.g. `new MemoryEventLog()`). */
+  log?: EventLog;
+  /** fsync every group commit (default true). */
+  durable?: boolean;
+  model?: ModelOptions;
+  /** Configuration; by default read from `<dataDir>/config.toml` plus `configOverrides`. */
+  config?: LoomConfig;
+  configOverrides?: string[];
+  clock?: Clock;
+  ids?: IdSource;
+  /** Entries between state snapshots. */
+  snapshotEvery?: number;
+  /** Environment for OPENAI_API_KEY / OPENAI_BASE_URL (default process.env). */
+  env?: Record<string, string | undefined>;
+  /** Extra tools offered in every thread, beside the built-in ones. */
+  tools?: ToolHandler[];
+  /** The approval policy engine (default: the Codex rules of src/safety). */
+  approvals?: ApprovalPolicyHooks;
+  /** Stream retries: how many, and the first backoff delay (default Codex's: 5, 200 ms doubling). */
+  retry?: { maxStreamRetries?: number; baseDelayMs?: number };
+  /** Replacements of the outside world (replay answers the model and tools from a recorded log). */
+  io?: RuntimeIo;
+  /** Non-turn tasks by op type (compact, run_user_shell_command); built-ins are registered by default. */
+  tasks?: Map<string, Task>;
+}
+
+/** Seams for re-execution: what stands in for the model and the tools. */
+export interface RuntimeIo {
+  sampler?: (services: ThreadServices) => Sampler;
+  exec?: (services: ThreadServices) => ThreadServices["exec"];
+  wrapTool?: (handler: ToolHandler, services: ThreadServices) => ToolHandler;
+  /** Called once a thread's services exist, before anything is recorded. */
+  onThread?: (services: ThreadServices) => void;
+}
+
+export interface StartThreadOptions extends ThreadSettingsOptions {
+  /** Host tools the model may call; calls arrive as `dynamic_tool_call_request` events. */
+  dynamicTools?: DynamicToolSpec[];
+  name?: string;
+}
+
+export type ForkOptions = { atSeq: number } | { beforeUserTurn: number };
+
