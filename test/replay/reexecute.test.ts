@@ -74,6 +74,24 @@ describe("replaying a recorded thread", () => {
     expect(report.divergence?.diff.join("\n")).toMatch(/output: recorded .*recorded output.*now "something else"/);
   });
 
+  it("re-executes from the turn containing --from, taking earlier entries as recorded", async () => {
+    const thread = await recordToolSession();
+    const entries = await thread.entries();
+    const secondTurnStart = entries.filter((e) => e.kind === "event_msg" && e.payload.type === "task_started")[1]!.seq;
+    const secondSubmission = entries.filter((e) => e.kind === "submission" && e.seq < secondTurnStart).at(-1)!.seq;
+    const report = await expectReplay({ log: loom.rt.log, threadId: thread.id }, { fromSeq: secondTurnStart + 2 });
+    expect(report.fromSeq).toBe(secondSubmission);
+    expect(report.replayed).toBe(entries.length - secondSubmission + 1);
+    // An input only the first turn used (its tool's output) is not re-executed any more.
+    const altered = entries.map((entry) =>
+      entry.kind === "event_msg" && entry.payload.type === "raw_response_item"
+        ? { ...entry, payload: { ...entry.payload, item: { ...entry.payload.item, output: "altered" } } }
+        : entry,
+    );
+    expect((await replayRecording(altered, { fromSeq: secondTurnStart })).divergence).toBeUndefined();
+    expect((await replayRecording(altered)).divergence).toBeDefined();
+  });
+
   it("replays interrupts and steering at their recorded points", async () => {
     const stream = hanging([evCreated("r1"), evMessageAdded("m1"), evOutputTextDelta("partial")]);
     loom.server.enqueue(

@@ -50,9 +50,9 @@ export function recordedClock(cursor: ReplayCursor): Clock {
 }
 
 /** Ids in the order the recording used them. */
-export function recordedIds(recorded: RecordedThread, threadIds: string[]): IdSource {
-  const items = [...recorded.itemIds];
-  const calls = [...recorded.callIds];
+export function recordedIds(recorded: RecordedThread, threadIds: string[], from = 1): IdSource {
+  const items = recorded.itemIds.filter((x) => x.seq >= from).map((x) => x.id);
+  const calls = recorded.callIds.filter((x) => x.seq >= from).map((x) => x.id);
   const threads = [...threadIds];
   let submissions = 0;
   return {
@@ -93,9 +93,12 @@ function untilAborted(signal: AbortSignal): Promise<never> {
 }
 
 /** The model: each call gets the next recorded response, attempt by attempt. */
-export function recordedSampler(cursor: ReplayCursor): Sampler {
-  let next = 0;
-  let compactions = 0;
+export function recordedSampler(cursor: ReplayCursor, from = 1): Sampler {
+  // Re-execution may start mid-recording: what came before `from` was not asked again.
+  let next = cursor.recorded.samplings.findIndex((s) => (s.attempts[0]?.requestSeq ?? 0) >= from);
+  if (next < 0) next = cursor.recorded.samplings.length;
+  let compactions = cursor.recorded.compactions.findIndex((c) => c.requestSeq >= from);
+  if (compactions < 0) compactions = cursor.recorded.compactions.length;
   return async (request, options) => {
     if (options.purpose === "compaction") {
       const attempt = cursor.recorded.compactions[compactions++];
@@ -176,10 +179,11 @@ export function recordedTool(cursor: ReplayCursor, handler: ToolHandler): ToolHa
 }
 
 /** The user's own commands: the recorded result of each, in order, with its recorded output chunks. */
-export function recordedExec(cursor: ReplayCursor): (options: RunShellOptions) => Promise<ShellResult> {
+export function recordedExec(cursor: ReplayCursor, from = 1): (options: RunShellOptions) => Promise<ShellResult> {
+  const callIds = cursor.recorded.callIds.filter((x) => x.seq >= from).map((x) => x.id);
   let next = 0;
   return async (options) => {
-    const callId = cursor.recorded.callIds[next++];
+    const callId = callIds[next++];
     const events = cursor.recorded.entries.filter(
       (e): e is Extract<LogEntry, { kind: "event_msg" }> =>
         e.kind === "event_msg" && (e.payload as { call_id?: string }).call_id === callId,

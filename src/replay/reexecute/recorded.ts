@@ -107,8 +107,8 @@ export class RecordedThread {
   readonly executions = new Map<string, RecordedExecution>();
   readonly compactions: RecordedCompactionAttempt[] = [];
   /** Ids Loom drew from its id source, by kind, in the order the recording used them. */
-  readonly itemIds: string[] = [];
-  readonly callIds: string[] = [];
+  readonly itemIds: { id: string; seq: number }[] = [];
+  readonly callIds: { id: string; seq: number }[] = [];
 
   constructor(readonly entries: readonly LogEntry[]) {
     for (const entry of entries) this.bySeq[entry.seq] = entry;
@@ -182,9 +182,9 @@ export class RecordedThread {
         sampling = undefined;
       }
       if (msg.type === "item_started" && (msg.item.type === "UserMessage" || msg.item.type === "ContextCompaction")) {
-        this.itemIds.push(msg.item.id);
+        this.itemIds.push({ id: msg.item.id, seq: entry.seq });
       }
-      if (msg.type === "exec_command_begin" && msg.source === "user_shell") this.callIds.push(msg.call_id);
+      if (msg.type === "exec_command_begin" && msg.source === "user_shell") this.callIds.push({ id: msg.call_id, seq: entry.seq });
       const compaction = this.compactions.at(-1);
       if (compaction && !this.compactionEnded && msg.type === "error" && compaction.outcome === "summary") {
         compaction.outcome = { error: msg };

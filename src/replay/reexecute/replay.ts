@@ -101,8 +101,8 @@ export async function replayEntries(entries: readonly LogEntry[], options: Repla
   const from = startSeq(recorded, options.fromSeq);
   const cursor = new ReplayCursor(recorded);
   const log = new MemoryEventLog();
-  const sampler = recordedSampler(cursor);
-  const exec = recordedExec(cursor);
+  const sampler = recordedSampler(cursor, from);
+  const exec = recordedExec(cursor, from);
   let divergence: Divergence | undefined;
   let replayed = 0;
   let stop!: () => void;
@@ -144,7 +144,7 @@ export async function replayEntries(entries: readonly LogEntry[], options: Repla
     durable: false,
     model: { apiKey: "replay" },
     clock: recordedClock(cursor),
-    ids: recordedIds(recorded, threadIdsOf(recorded)),
+    ids: recordedIds(recorded, threadIdsOf(recorded), from),
     tools: options.tools,
     io: {
       sampler: () => sampler,
