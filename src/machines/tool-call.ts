@@ -6,6 +6,8 @@
 import { assign, fromCallback, fromPromise, sendTo, setup } from "xstate";
 import type { ResponseItem } from "../events/index.js";
 import type { AnswerEvent, ToolAssessment, ToolCallRequest, ToolCallResult } from "./types.js";
+import { approvalMachine } from "./approval.js";
+export type { ApprovalOutcome } from "./approval.js";
 
 export interface ToolCallInput {
   turnId: string;
@@ -16,7 +18,8 @@ export interface ToolCallInput {
 
 export interface ToolCallContext extends ToolCallInput {
   approvalId?: string;
-  answer?: AnswerEvent;
+  /** The approval request is already in the log (a resumed turn). */
+  requested?: boolean;
   result?: ToolCallResult;
 }
 
@@ -29,11 +32,6 @@ export interface ExecuteToolInput extends ToolCallInput {
   approved: boolean;
 }
 
-export interface ApprovalOutcome {
-  /** Run the tool, or end with this output (denied), or end the turn (abort). */
-  type: "run" | "output" | "abort_turn";
-  output?: ResponseItem;
-}
 
 /** The output item Codex records for a call that never ran. */
 export function abortedOutput(call: ToolCallRequest, text = "aborted"): ResponseItem {
@@ -55,8 +53,7 @@ export const toolCallMachine = setup({
   },
   actors: {
     assessToolCall: fromPromise<ToolAssessment, ToolCallInput>(notProvided("assessToolCall")),
-    requestApproval: fromPromise<void, ToolCallInput & { approvalId: string }>(notProvided("requestApproval")),
-    decideApproval: fromPromise<ApprovalOutcome, ToolCallInput & { answer: AnswerEvent }>(notProvided("decideApproval")),
+    approval: approvalMachine,
     executeTool: fromCallback<{ type: "CANCEL" } | AnswerEvent, ExecuteToolInput>(notProvided("executeTool")),
   },
   actions: {
@@ -80,8 +77,8 @@ export const toolCallMachine = setup({
       always: [
         {
           guard: ({ context }) => context.awaitingApprovalId !== undefined,
-          target: "awaitingApproval",
-          actions: assign({ approvalId: ({ context }) => context.awaitingApprovalId }),
+          target: "approving",
+          actions: assign({ approvalId: ({ context }) => context.awaitingApprovalId, requested: true }),
         },
         { target: "assessing" },
       ],
@@ -93,7 +90,7 @@ export const toolCallMachine = setup({
         onDone: [
           {
             guard: ({ event }) => event.output.type === "needs_approval",
-            target: "requestingApproval",
+            target: "approving",
             actions: assign({
               approvalId: ({ event }) => (event.output.type === "needs_approval" ? event.output.approvalId : undefined),
             }),
@@ -114,45 +111,40 @@ export const toolCallMachine = setup({
       },
       on: { CANCEL: "done" },
     },
-    requestingApproval: {
+    approving: {
       invoke: {
-        src: "requestApproval",
-        input: ({ context }) => ({ turnId: context.turnId, call: context.call, approvalId: context.approvalId! }),
-        onDone: "awaitingApproval",
-        onError: { target: "done", actions: "failWithError" },
-      },
-      on: { CANCEL: "done" },
-    },
-    awaitingApproval: {
-      on: {
-        ANSWER: { target: "deciding", actions: assign({ answer: ({ event }) => event }) },
-        CANCEL: "done",
-      },
-    },
-    deciding: {
-      invoke: {
-        src: "decideApproval",
+        id: "approval",
+        src: "approval",
         input: ({ context }) => ({
           turnId: context.turnId,
           call: context.call,
-          answer: context.answer!,
+          approvalId: context.approvalId!,
+          requested: context.requested ?? false,
         }),
         onDone: [
           { guard: ({ event }) => event.output.type === "run", target: "runningApproved" },
           {
             target: "done",
             actions: assign({
-              result: ({ context, event }) => ({
-                callId: context.call.callId,
-                output: event.output.output ?? abortedOutput(context.call),
-                abortTurn: event.output.type === "abort_turn",
-              }),
+              result: ({ context, event }) => {
+                const outcome = event.output;
+                if (outcome.type === "failed") {
+                  return { callId: context.call.callId, output: abortedOutput(context.call, `tool call failed: ${outcome.error}`) };
+                }
+                return {
+                  callId: context.call.callId,
+                  output: outcome.output ?? abortedOutput(context.call),
+                  abortTurn: outcome.type === "abort_turn",
+                };
+              },
             }),
           },
         ],
-        onError: { target: "done", actions: "failWithError" },
       },
-      on: { CANCEL: "done" },
+      on: {
+        ANSWER: { actions: sendTo("approval", ({ event }) => event) },
+        CANCEL: "done",
+      },
     },
     running: {
       invoke: {

@@ -1,6 +1,7 @@
 /** The IO behind the tool-call machine's named actors: assessment, approvals and execution. */
 import { fromCallback, fromPromise } from "xstate";
-import type { ApprovalOutcome, ExecuteToolInput, ToolCallInput } from "../machines/tool-call.js";
+import type { ExecuteToolInput, ToolCallInput } from "../machines/tool-call.js";
+import type { ApprovalInput, ApprovalOutcome } from "../machines/approval.js";
 import type { AnswerEvent, ToolAssessment } from "../machines/types.js";
 import type { ThreadServices } from "./services.js";
 import { outputFor, unsupportedCall, type ToolContext } from "../actors/tools/index.js";
@@ -11,13 +12,13 @@ export function assessToolCallActor(services: ThreadServices, approvals: Approva
 }
 
 export function requestApprovalActor(services: ThreadServices, approvals: ApprovalPolicyHooks) {
-  return fromPromise<void, ToolCallInput & { approvalId: string }>(async ({ input }) =>
+  return fromPromise<void, ApprovalInput>(async ({ input }) =>
     approvals.request(services, input),
   );
 }
 
 export function decideApprovalActor(services: ThreadServices, approvals: ApprovalPolicyHooks) {
-  return fromPromise<ApprovalOutcome, ToolCallInput & { answer: AnswerEvent }>(async ({ input }) =>
+  return fromPromise<ApprovalOutcome, ApprovalInput & { answer: AnswerEvent }>(async ({ input }) =>
     approvals.decide(services, input),
   );
 }

@@ -6,6 +6,7 @@
 import { sessionMachine } from "../machines/session.js";
 import { turnMachine } from "../machines/turn.js";
 import { toolCallMachine } from "../machines/tool-call.js";
+import { approvalMachine } from "../machines/approval.js";
 import type { Submission } from "../events/index.js";
 import type { EventLog } from "../log/index.js";
 import type { McpManager } from "../actors/mcp/index.js";
@@ -52,8 +53,12 @@ export function wireSession({ services, log, mcp, approvals, tasks = [] }: Wirin
           toolCall: toolCallMachine.provide({
             actors: {
               assessToolCall: toolActors.assessToolCallActor(services, approvals),
-              requestApproval: toolActors.requestApprovalActor(services, approvals),
-              decideApproval: toolActors.decideApprovalActor(services, approvals),
+              approval: approvalMachine.provide({
+                actors: {
+                  requestApproval: toolActors.requestApprovalActor(services, approvals),
+                  decideApproval: toolActors.decideApprovalActor(services, approvals),
+                },
+              }),
               executeTool: toolActors.executeToolActor(services),
             },
           }),
