@@ -3,7 +3,7 @@
  * session queues them, runs at most one turn (or one other task) at a time, routes steering input,
  * interrupts and answers to the active turn, and ends with `shutdown`.
  */
-import { assign, enqueueActions, fromPromise, setup } from "xstate";
+import { assign, enqueueActions, fromCallback, fromPromise, sendTo, setup } from "xstate";
 import type { ReviewDecision, Submission, UserInputItem } from "../events/index.js";
 import { turnMachine, type TurnInput, type TurnOutput } from "./turn.js";
 
@@ -14,7 +14,8 @@ export interface SessionInput {
 }
 
 /** `targetId`: for an answer, the call it answers (resolved by the caller from the pending requests). */
-export type SessionEvent = { type: "SUBMIT"; submission: Submission; targetId?: string };
+export type SubmitEvent = { type: "SUBMIT"; submission: Submission; targetId?: string };
+export type SessionEvent = SubmitEvent | { type: "TASK_DONE" };
 
 export interface SessionContext {
   threadId: string;
@@ -66,14 +67,15 @@ export const sessionMachine = setup({
   actors: {
     turn: turnMachine,
     /** A queued task that is not a model turn: compact, rollback, a user shell command, ... */
-    runTask: fromPromise<void, { submission: Submission }>(notProvided("runTask")),
+    /** Receives INTERRUPT (a task is interruptible like a turn); sends TASK_DONE when it has ended. */
+    runTask: fromCallback<{ type: "INTERRUPT" }, { submission: Submission }>(notProvided("runTask")),
     /** An op handled alongside whatever runs; `busy` says whether a turn or task is active. */
     handleImmediate: fromPromise<void, { submission: Submission; busy: boolean }>(notProvided("handleImmediate")),
     /** Records `shutdown_complete` and releases the thread's resources. */
     shutdown: fromPromise<void, { submission: Submission }>(notProvided("shutdown")),
   },
   actions: {
-    enqueue: assign(({ context, event }) => ({ queue: [...context.queue, event.submission] })),
+    enqueue: assign(({ context, event }) => ({ queue: [...context.queue, (event as SubmitEvent).submission] })),
     dequeue: assign(({ context }) => ({ queue: context.queue.slice(1) })),
     takeTurn: assign(({ context }) => ({
       currentTurn: { turnId: context.queue[0]!.id, items: userItemsOf(context.queue[0]!) },
@@ -83,11 +85,11 @@ export const sessionMachine = setup({
       enqueue.assign({ immediateCount: context.immediateCount + 1 });
       enqueue.spawnChild("handleImmediate", {
         id: `immediate:${context.immediateCount + 1}`,
-        input: { submission: event.submission, busy: params.busy },
+        input: { submission: (event as SubmitEvent).submission, busy: params.busy },
       });
     }),
     routeToTurn: enqueueActions(({ event, enqueue }) => {
-      const { submission } = event;
+      const { submission } = event as SubmitEvent;
       const type = submission.op.type;
       if (TURN_OPS.has(type)) {
         enqueue.sendTo("turn", { type: "STEER", input: { subId: submission.id, items: userItemsOf(submission) } });
@@ -96,25 +98,25 @@ export const sessionMachine = setup({
       } else if (ANSWER_OPS.has(type)) {
         enqueue.sendTo("turn", {
           type: "ANSWER",
-          targetId: event.targetId ?? answerTargetId(submission),
+          targetId: (event as SubmitEvent).targetId ?? answerTargetId(submission),
           submission,
           decision: (submission.op as { decision?: ReviewDecision }).decision,
         });
       }
     }),
     requestShutdown: enqueueActions(({ event, enqueue }) => {
-      enqueue.assign({ shutdownRequested: event.submission });
+      enqueue.assign({ shutdownRequested: (event as SubmitEvent).submission });
       enqueue.sendTo("turn", { type: "INTERRUPT" });
     }),
   },
   guards: {
-    isImmediate: ({ event }) => IMMEDIATE_OPS.has(event.submission.op.type),
+    isImmediate: ({ event }) => IMMEDIATE_OPS.has((event as SubmitEvent).submission.op.type),
     isTurnRouted: ({ event }) =>
-      TURN_OPS.has(event.submission.op.type) ||
-      ANSWER_OPS.has(event.submission.op.type) ||
-      event.submission.op.type === "interrupt",
-    isShutdown: ({ event }) => event.submission.op.type === "shutdown",
-    isRollback: ({ event }) => event.submission.op.type === "thread_rollback",
+      TURN_OPS.has((event as SubmitEvent).submission.op.type) ||
+      ANSWER_OPS.has((event as SubmitEvent).submission.op.type) ||
+      (event as SubmitEvent).submission.op.type === "interrupt",
+    isShutdown: ({ event }) => (event as SubmitEvent).submission.op.type === "shutdown",
+    isRollback: ({ event }) => (event as SubmitEvent).submission.op.type === "thread_rollback",
     queueEmpty: ({ context }) => context.queue.length === 0,
     hasCurrentTurn: ({ context }) => context.currentTurn !== null,
     nextIsTurn: ({ context }) => TURN_OPS.has(context.queue[0]!.op.type),
@@ -149,7 +151,7 @@ export const sessionMachine = setup({
           { guard: "isImmediate", actions: { type: "spawnImmediate", params: { busy: false } } },
           // Nothing runs: answers and interrupts find no one; the immediate handler reports it.
           {
-            guard: ({ event }) => event.submission.op.type === "interrupt" || ANSWER_OPS.has(event.submission.op.type),
+            guard: ({ event }) => (event as SubmitEvent).submission.op.type === "interrupt" || ANSWER_OPS.has((event as SubmitEvent).submission.op.type),
             actions: { type: "spawnImmediate", params: { busy: false } },
           },
           { target: "dispatching", actions: "enqueue" },
@@ -180,13 +182,14 @@ export const sessionMachine = setup({
     },
     task: {
       invoke: {
+        id: "task",
         src: "runTask",
         input: ({ context }) => ({ submission: context.queue[0]! }),
-        onDone: { target: "dispatching", actions: "dequeue" },
-        onError: { target: "dispatching", actions: "dequeue" },
       },
       on: {
+        TASK_DONE: { target: "dispatching", actions: "dequeue" },
         SUBMIT: [
+          { guard: ({ event }) => (event as SubmitEvent).submission.op.type === "interrupt", actions: sendTo("task", { type: "INTERRUPT" }) },
           { guard: "isImmediate", actions: { type: "spawnImmediate", params: { busy: true } } },
           { guard: "isRollback", actions: { type: "spawnImmediate", params: { busy: true } } },
           { actions: "enqueue" },

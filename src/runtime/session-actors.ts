@@ -1,5 +1,5 @@
 /** The IO behind the session machine's named actors: queued tasks, immediate ops and shutdown. */
-import { fromPromise } from "xstate";
+import { fromCallback, fromPromise } from "xstate";
 import type { EventMsg, Submission } from "../events/index.js";
 import type { EventLog } from "../log/index.js";
 import type { ThreadServices } from "./services.js";
@@ -11,7 +11,7 @@ export interface SessionActorDeps {
   services: ThreadServices;
   log: EventLog;
   /** Non-turn tasks implemented elsewhere (compact, user shell commands), by op type. */
-  tasks: Map<string, (submission: Submission, services: ThreadServices) => Promise<void>>;
+  tasks: Map<string, (submission: Submission, services: ThreadServices, signal: AbortSignal) => Promise<void>>;
   /** The thread's MCP servers, when it has any (`list_mcp_tools` lists them). */
   mcp?: McpManager;
 }
@@ -30,14 +30,26 @@ async function rollback(services: ThreadServices, submission: Submission): Promi
   await services.bus.event(submission.id, { type: "thread_rolled_back", num_turns: op.num_turns });
 }
 
+/** A queued task; an INTERRUPT aborts the signal the task was given, and it ends with its trail. */
 export function runTaskActor(deps: SessionActorDeps) {
-  return fromPromise<void, { submission: Submission }>(async ({ input }) => {
+  return fromCallback<{ type: "INTERRUPT" }, { submission: Submission }>(({ input, receive, sendBack }) => {
     const { submission } = input;
     const { services } = deps;
-    if (submission.op.type === "thread_rollback") return rollback(services, submission);
-    const task = deps.tasks.get(submission.op.type);
-    if (task) return task(submission, services);
-    await services.bus.event(submission.id, errorEvent(`unsupported op "${submission.op.type}"`));
+    const interrupted = new AbortController();
+    receive((event) => {
+      if (event.type === "INTERRUPT") interrupted.abort();
+    });
+    const signal = AbortSignal.any([interrupted.signal, services.signal]);
+    const run = async () => {
+      if (submission.op.type === "thread_rollback") return rollback(services, submission);
+      const task = deps.tasks.get(submission.op.type);
+      if (task) return task(submission, services, signal);
+      await services.bus.event(submission.id, errorEvent(`unsupported op "${submission.op.type}"`));
+    };
+    run()
+      .catch(() => undefined)
+      .finally(() => sendBack({ type: "TASK_DONE" }));
+    return () => interrupted.abort();
   });
 }
 

@@ -11,11 +11,14 @@ import { modelInfo } from "../context/index.js";
 import { formatExecOutputStr, parseCommandForDisplay, type ShellResult } from "../actors/shell/index.js";
 import { execCommandEnd } from "../actors/tools/shell.js";
 import type { ThreadServices } from "./services.js";
+import { abortEntries, stamped } from "./turn-actors.js";
 
 /** Codex's limit on a user shell command: one hour. */
 export const USER_SHELL_TIMEOUT_MS = 60 * 60 * 1000;
 
-const ABORTED = "command aborted by user";
+/** What Codex reports for a user command cut short by an interrupt. */
+export const USER_COMMAND_ABORTED = "command aborted by user";
+const ABORTED = USER_COMMAND_ABORTED;
 
 /**
  * The bash Codex would pick for a user whose turn context says "bash" (Loom always does): the
@@ -54,7 +57,11 @@ function failure(message: string): ShellResult {
  * exec_command_begin (source "user_shell"), live output, exec_command_end, the history record,
  * task_complete. The command stops when the thread closes.
  */
-export async function runUserShellCommand(submission: Submission, services: ThreadServices): Promise<void> {
+export async function runUserShellCommand(
+  submission: Submission,
+  services: ThreadServices,
+  signal: AbortSignal = services.signal,
+): Promise<void> {
   const { command } = submission.op as OpOf<"run_user_shell_command">;
   const turnId = submission.id;
   const settings = services.settings();
@@ -86,7 +93,7 @@ export async function runUserShellCommand(submission: Submission, services: Thre
     command: argv,
     cwd: settings.cwd,
     timeoutMs: USER_SHELL_TIMEOUT_MS,
-    signal: services.signal,
+    signal,
     onOutput: (chunk) => {
       deltas.push(
         emit({ type: "exec_command_output_delta", call_id: common.call_id, stream: chunk.stream, chunk: chunk.chunk.toString("base64") })
@@ -103,11 +110,18 @@ export async function runUserShellCommand(submission: Submission, services: Thre
     kind: "response_item" as const,
     payload: userShellCommandRecord(command, result.exitCode, result.durationMs, formatted),
   };
+  // The thread is closing: like a crash, nothing more is written (resume closes the turn).
+  if (services.signal.aborted) return;
   // Codex records an aborted command before announcing its end, and a finished one after.
   if (ran.aborted) await services.bus.record([record, { kind: "event_msg", payload: end }], turnId);
   else await services.bus.record([{ kind: "event_msg", payload: end }, record], turnId);
 
   const now = services.clock.now().getTime();
+  if (signal.aborted) {
+    // Interrupted: Codex's abort trail (the marker and turn_aborted), not task_complete.
+    await services.bus.record(stamped(abortEntries(turnId, [], now, startedAt), now), turnId);
+    return;
+  }
   await emit({
     type: "task_complete",
     turn_id: turnId,

@@ -18,7 +18,8 @@ import * as turnActors from "./turn-actors.js";
 import * as toolActors from "./tool-actors.js";
 import * as sessionActors from "./session-actors.js";
 
-export type Task = (submission: Submission, services: ThreadServices) => Promise<void>;
+/** A non-turn task; `signal` aborts when the task is interrupted or the thread closes. */
+export type Task = (submission: Submission, services: ThreadServices, signal: AbortSignal) => Promise<void>;
 
 /** The non-turn tasks every thread knows, by op type. */
 export const BUILTIN_TASKS: ReadonlyArray<[string, Task]> = [

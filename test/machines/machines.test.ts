@@ -1,11 +1,13 @@
 // The machines alone, with plain-data actors: no network, no disk, no clock.
 import { describe, expect, it } from "vitest";
 import { createActor, fromCallback, fromPromise, toPromise } from "xstate";
-import { approvalMachine, type ApprovalOutcome } from "../../src/machines/approval.js";
+import { approvalMachine, type ApprovalInput, type ApprovalOutcome } from "../../src/machines/approval.js";
 import { toolCallMachine } from "../../src/machines/tool-call.js";
 import { turnMachine, type SampleEvent } from "../../src/machines/turn.js";
 import type { ResponseItem } from "../../src/events/index.js";
-import type { ToolAssessment, ToolCallRequest } from "../../src/machines/types.js";
+import type { AnswerEvent, PendingInput, ToolAssessment, ToolCallRequest } from "../../src/machines/types.js";
+import type { ExecuteToolInput } from "../../src/machines/tool-call.js";
+import type { AbortTurnInput, BeginTurnOutput, RecordOutputsInput, RecordOutputsOutput, TurnError, TurnInput } from "../../src/machines/turn.js";
 
 const call: ToolCallRequest = { callId: "c1", name: "shell", kind: "function", input: "{}" };
 const answer = (decision: string) => ({
@@ -20,8 +22,10 @@ describe("approval", () => {
   const machine = (log: string[]) =>
     approvalMachine.provide({
       actors: {
-        requestApproval: fromPromise(async () => void log.push("requested")),
-        decideApproval: fromPromise<ApprovalOutcome, { answer: { decision?: unknown } }>(async ({ input }) =>
+        requestApproval: fromPromise<void, ApprovalInput>(async () => {
+          log.push("requested");
+        }),
+        decideApproval: fromPromise<ApprovalOutcome, ApprovalInput & { answer: AnswerEvent }>(async ({ input }) =>
           input.answer.decision === "approved" ? { type: "run" } : { type: "output", output: output("denied") },
         ),
       },
@@ -53,12 +57,17 @@ describe("tool call", () => {
         assessToolCall: fromPromise(async () => assessment),
         approval: approvalMachine.provide({
           actors: {
-            requestApproval: fromPromise(async () => undefined),
-            decideApproval: fromPromise<ApprovalOutcome>(async () => ({ type: "abort_turn", output: output("aborted") })),
+            requestApproval: fromPromise<void, ApprovalInput>(async () => {}),
+            decideApproval: fromPromise<ApprovalOutcome, ApprovalInput & { answer: AnswerEvent }>(async () => ({
+              type: "abort_turn",
+              output: output("aborted"),
+            })),
           },
         }),
-        executeTool: fromCallback(({ sendBack, receive }) => {
-          receive((event) => event.type === "CANCEL" && sendBack({ type: "TOOL_RESULT", output: output("cancelled") }));
+        executeTool: fromCallback<{ type: "CANCEL" } | AnswerEvent, ExecuteToolInput>(({ sendBack, receive }) => {
+          receive((event) => {
+            if (event.type === "CANCEL") sendBack({ type: "TOOL_RESULT", output: output("cancelled") });
+          });
         }),
       },
     });
@@ -84,29 +93,33 @@ describe("tool call", () => {
 });
 
 describe("turn", () => {
-  const noop = fromPromise(async () => undefined);
+  const noop = <I>() => fromPromise<void, I>(async () => {});
   const machine = (rounds: SampleEvent[][], log: string[]) => {
     let round = 0;
     return turnMachine.provide({
       actors: {
-        beginTurn: fromPromise(async () => ({ preTurnCompaction: null })),
-        recordTurnInput: noop,
+        beginTurn: fromPromise<BeginTurnOutput, TurnInput>(async () => ({ preTurnCompaction: null })),
+        recordTurnInput: noop<TurnInput>(),
         sample: fromCallback(({ sendBack }) => {
           for (const event of rounds[round++] ?? []) sendBack(event);
           return () => log.push("sample stopped");
         }),
-        recordOutputs: fromPromise(async ({ input }: { input: { outputs: ResponseItem[] } }) => {
+        recordOutputs: fromPromise<RecordOutputsOutput, RecordOutputsInput>(async ({ input }) => {
           log.push(`outputs ${input.outputs.length}`);
           return { tokenLimitReached: false };
         }),
-        recordPendingInput: noop,
-        completeTurn: fromPromise(async () => void log.push("complete")),
-        failTurn: noop,
-        abortTurn: fromPromise(async ({ input }: { input: { outputs: ResponseItem[] } }) => void log.push(`abort ${input.outputs.length}`)),
+        recordPendingInput: noop<{ turnId: string; inputs: PendingInput[] }>(),
+        completeTurn: fromPromise<void, { turnId: string; lastAgentMessage: string | null }>(async () => {
+          log.push("complete");
+        }),
+        failTurn: noop<{ turnId: string; error: TurnError; outputs: ResponseItem[] }>(),
+        abortTurn: fromPromise<void, AbortTurnInput>(async ({ input }) => {
+          log.push(`abort ${input.outputs.length}`);
+        }),
         toolCall: toolCallMachine.provide({
           actors: {
             assessToolCall: fromPromise(async () => ({ type: "run" }) as ToolAssessment),
-            executeTool: fromCallback(({ sendBack, input }: { sendBack: (e: unknown) => void; input: { call: ToolCallRequest } }) => {
+            executeTool: fromCallback<{ type: "CANCEL" } | AnswerEvent, ExecuteToolInput>(({ sendBack, input }) => {
               sendBack({ type: "TOOL_RESULT", output: { type: "function_call_output", call_id: input.call.callId, output: "ok" } });
             }),
           },

@@ -114,7 +114,7 @@ describe("replaying a recorded thread", () => {
     await expectReplay({ log: loom.rt.log, threadId: thread.id });
   });
 
-  it("replays a manual compaction, a rollback and a user shell command", async () => {
+  it("replays a manual compaction, a rollback and user shell commands (one interrupted)", async () => {
     loom.server.enqueue(textTurn("one"), textTurn("two"), textTurn("SUMMARY OF THE WORK"), textTurn("three"), textTurn("four"));
     const thread = await loom.rt.startThread({ cwd: loom.cwd, approvalPolicy: "never" });
     await thread.run("first");
@@ -129,6 +129,12 @@ describe("replaying a recorded thread", () => {
     await thread.submit({ type: "run_user_shell_command", command: "echo from the user" });
     await shellDone;
     await thread.run("fourth");
+    const began = nextEvent(thread.events$, "exec_command_begin");
+    const aborted = nextEvent(thread.events$, "turn_aborted");
+    await thread.submit({ type: "run_user_shell_command", command: "sleep 30" });
+    await began;
+    await thread.interrupt();
+    await aborted;
     const report = await expectReplay({ log: loom.rt.log, threadId: thread.id });
     expect(report.replayed).toBe(thread.state.seq);
   });

@@ -1,6 +1,6 @@
 // run_user_shell_command: the user's own command as a turn of its own, recorded for the model.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { collectUntil, startLoom, type LoomHarness } from "../support/loom.js";
+import { collectUntil, nextEvent, startLoom, type LoomHarness } from "../support/loom.js";
 import { messageTexts, textTurn } from "../support/fake-responses.js";
 import { userShellCommandRecord } from "../../src/runtime/user-shell.js";
 
@@ -66,5 +66,18 @@ describe("run_user_shell_command through the runtime", () => {
     expect(end).toMatchObject({ exit_code: 3, status: "failed", formatted_output: "nope\n" });
     const record = thread.state.history.toArray().find((item: any) => item.type === "message" && item.content?.[0]?.text?.startsWith("<user_shell_command>"));
     expect((record as any).content[0].text).toContain("\nExit code: 3\n");
+  });
+
+  it("is interrupted like a turn: the command's group is killed and the task ends with turn_aborted", async () => {
+    const thread = await loom.rt.startThread({ cwd: loom.cwd });
+    const begin = nextEvent(thread.events$, "exec_command_begin");
+    const aborted = nextEvent(thread.events$, "turn_aborted");
+    const end = nextEvent(thread.events$, "exec_command_end");
+    const id = await thread.submit({ type: "run_user_shell_command", command: "sleep 30; echo never" });
+    await begin;
+    await thread.interrupt();
+    expect((await aborted).turn_id).toBe(id);
+    expect(await end).toMatchObject({ exit_code: -1, status: "failed", aggregated_output: "command aborted by user" });
+    expect(thread.state.activeTurn).toBeNull();
   });
 });

@@ -10,6 +10,7 @@ import type { ContentItem, EventMsg, LogEntry, ResponseItem, TokenUsage } from "
 import { ModelAbortedError, ModelError, RecordedModelError } from "../../actors/model/index.js";
 import type { ToolHandler } from "../../actors/tools/index.js";
 import type { RunShellOptions, ShellResult } from "../../actors/shell/index.js";
+import { USER_COMMAND_ABORTED } from "../../runtime/user-shell.js";
 import type { Sampler } from "../../runtime/services.js";
 import type { RecordedThread } from "./recorded.js";
 
@@ -196,6 +197,14 @@ export function recordedExec(cursor: ReplayCursor, from = 1): (options: RunShell
       if (e.payload.type === "exec_command_output_delta") {
         options.onOutput?.({ stream: e.payload.stream, chunk: Buffer.from(e.payload.chunk, "base64") });
       }
+    }
+    if (end.stderr === USER_COMMAND_ABORTED) {
+      // It was interrupted in the recording: the interrupt is replayed too, so wait for it.
+      await new Promise<void>((resolve) => {
+        if (options.signal?.aborted) resolve();
+        options.signal?.addEventListener("abort", () => resolve(), { once: true });
+      });
+      return { exitCode: -1, stdout: "", stderr: "", aggregatedOutput: "", durationMs: 0, timedOut: false, aborted: true };
     }
     const duration = end.duration as { secs?: number; nanos?: number } | undefined;
     const durationMs = (duration?.secs ?? 0) * 1000 + (duration?.nanos ?? 0) / 1e6;

@@ -4,8 +4,7 @@
  * `CompactTask`, which is a turn without user input: `task_started` ... `task_complete`).
  */
 import { fromPromise } from "xstate";
-import { first } from "rxjs";
-import type { EventMsg, LogEntry, NewEntry, Submission } from "../../events/index.js";
+import type { EventMsg, NewEntry, Submission } from "../../events/index.js";
 import type { CompactInput, CompactOutput } from "../../machines/turn.js";
 import { modelInfo } from "../../context/index.js";
 import { abortEntries, stamped } from "../turn-actors.js";
@@ -63,31 +62,14 @@ export function compactActor(services: ThreadServices) {
  * arrive while a task runs, so the task watches the log for the interrupt itself (the session
  * drops the queued interrupt afterwards, as it does for any interrupt with nothing to stop).
  */
-function interruptSignal(services: ThreadServices): { signal: AbortSignal; dispose(): void } {
-  const controller = new AbortController();
-  const onClose = () => controller.abort();
-  services.signal.addEventListener("abort", onClose, { once: true });
-  const subscription = services.bus.entries$
-    .pipe(first((entry: LogEntry) => entry.kind === "submission" && entry.payload.op.type === "interrupt"))
-    .subscribe({ next: () => controller.abort(), error: () => undefined });
-  return {
-    signal: controller.signal,
-    dispose() {
-      subscription.unsubscribe();
-      services.signal.removeEventListener("abort", onClose);
-    },
-  };
-}
-
 /**
  * The `compact` op (Codex `run_compact_task`): a turn of its own that summarizes the history and
  * leaves the context to the next turn. An error is reported and the task still completes, so the
  * thread stays usable; an interrupt ends it with Codex's abort trail.
  */
-export async function compactTask(submission: Submission, services: ThreadServices): Promise<void> {
+export async function compactTask(submission: Submission, services: ThreadServices, signal: AbortSignal): Promise<void> {
   const turnId = submission.id;
-  const { signal, dispose } = interruptSignal(services);
-  try {
+  {
     const settings = await resolveTurnSettings(services);
     const model = modelInfo(settings.model);
     const startedAt = services.clock.now().getTime();
@@ -130,7 +112,5 @@ export async function compactTask(submission: Submission, services: ThreadServic
       ),
       turnId,
     );
-  } finally {
-    dispose();
   }
 }
