@@ -8,6 +8,7 @@ import type { Event } from "../events/index.js";
 import { parse } from "./args.js";
 import { openRuntime } from "./context.js";
 import type { CliIO } from "./io.js";
+import type { Thread } from "../runtime/thread.js";
 import { parseApprovalPolicy } from "../runtime/settings.js";
 
 const OPTIONS = {
@@ -17,6 +18,22 @@ const OPTIONS = {
   "approval-policy": { type: "string" },
   sandbox: { type: "string" },
 } as const;
+
+/** Resolves true as soon as the thread waits on an approval or a question (now or later). */
+function waitForRequest(thread: Thread): Promise<boolean> {
+  if (thread.state.pendingApprovals.length > 0) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const subscription = thread.entries$.subscribe({
+      next: () => {
+        if (thread.state.pendingApprovals.length > 0) {
+          subscription.unsubscribe();
+          resolve(true);
+        }
+      },
+      complete: () => resolve(false),
+    });
+  });
+}
 
 export async function protoCommand(argv: string[], io: CliIO): Promise<number> {
   const { values } = parse(argv, OPTIONS);
@@ -61,7 +78,10 @@ export async function protoCommand(argv: string[], io: CliIO): Promise<number> {
       if (thread.closed) break;
     }
     if (!thread.closed) {
-      await thread.whenIdle();
+      // Nobody is left to answer a request the turn waits on: stop here, leaving it pending in the
+      // log, so `loom proto --thread ID` asks it again. Otherwise let the running turn finish.
+      const waitingOnPerson = await Promise.race([thread.whenIdle().then(() => false), waitForRequest(thread)]);
+      if (waitingOnPerson) return 0;
       if (!thread.closed) await thread.submit({ type: "shutdown" }).catch(() => undefined);
     }
     await ended;

@@ -162,13 +162,30 @@ export class Thread {
   }
 
   /** Resolves when no turn is running. */
+  /**
+   * Resolves when the session has nothing to do: no turn or task running or queued (a submission
+   * already handed to the session counts, even before its turn has written anything).
+   */
   async whenIdle(): Promise<void> {
-    while (this.state.activeTurn) {
-      await firstValueFrom(
-        this.events$.pipe(filter((event) => TURN_END.has(event.msg.type))),
-        { defaultValue: undefined },
-      );
-    }
+    const { actor } = this.parts;
+    const idle = () => {
+      const snapshot = actor.getSnapshot();
+      return snapshot.status !== "active" || snapshot.matches("idle");
+    };
+    if (idle()) return;
+    await new Promise<void>((resolve) => {
+      const subscription = actor.subscribe({
+        next: () => {
+          if (!idle()) return;
+          subscription.unsubscribe();
+          resolve();
+        },
+        error: () => resolve(),
+        complete: () => resolve(),
+      });
+    });
+    // What the turn wrote last is published once durable: let it reach the log first.
+    await this.parts.services.bus.flush();
   }
 
   /**

@@ -91,3 +91,22 @@ it("a request pending when the process is killed is asked again by `proto --thre
   second.child.stdin.end();
   expect((await second.exited).code).toBe(0);
 });
+
+it("at the end of input, a turn waiting on a person is left pending in the log for `proto --thread`", async () => {
+  server.enqueue(touch("c1"));
+  const first = proto();
+  const configured = await first.waitFor((e) => e.msg?.type === "session_configured");
+  await turn(first, "t1", "make a file");
+  first.child.stdin.end();
+  await first.waitFor((e) => e.msg?.type === "exec_approval_request");
+  expect((await first.exited).code).toBe(0);
+
+  server.enqueue(textTurn("made"));
+  const second = proto(["--thread", configured.msg.session_id]);
+  await second.waitFor((e) => e.msg?.type === "exec_approval_request" && e.msg.call_id === "c1");
+  second.send({ id: "a1", op: { type: "exec_approval", id: "c1", decision: "approved" } });
+  await second.waitFor((e) => e.msg?.type === "task_complete");
+  second.child.stdin.end();
+  expect((await second.exited).code).toBe(0);
+  expect(await exists(join(cwd, "made.txt"))).toBe(true);
+});
