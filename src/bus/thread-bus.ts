@@ -22,6 +22,7 @@ export class ThreadBus {
   private readonly early = new Map<number, LogEntry[]>();
   private failure: Error | undefined;
   private closed = false;
+  private sealed = false;
   private readonly inFlight = new Set<Promise<unknown>>();
   private headWaiters: { seq: number; resolve: () => void }[] = [];
 
@@ -58,7 +59,7 @@ export class ThreadBus {
    * before the head moves, so a bad entry never disturbs appends already in flight.
    */
   record(entries: readonly NewEntry[], sub?: string): Promise<LogEntry[]> {
-    if (this.closed) return Promise.reject(new BusClosedError(`thread ${this.threadId} is closed`));
+    if (this.closed || this.sealed) return Promise.reject(new BusClosedError(`thread ${this.threadId} is closed`));
     if (this.failure) return Promise.reject(this.failure);
     if (entries.length === 0) return Promise.resolve([]);
     const ts = this.clock.now().toISOString();
@@ -117,6 +118,11 @@ export class ThreadBus {
       }
       next = this.early.get(this.published + 1);
     }
+  }
+
+  /** Refuses new records (appends already issued still complete): the thread is stopping. */
+  seal(): void {
+    this.sealed = true;
   }
 
   close(): void {

@@ -5,6 +5,7 @@
  */
 import type { Event } from "../events/index.js";
 import { parseApprovalPolicy } from "../runtime/settings.js";
+import type { LoomConfig } from "../config/index.js";
 import { TurnAbortedError, TurnFailedError, UserError } from "../runtime/errors.js";
 import type { Thread } from "../runtime/thread.js";
 import { parse } from "./args.js";
@@ -44,14 +45,29 @@ export async function execCommand(argv: string[], io: CliIO, env: Record<string,
       return 2;
     }
     const thread: Thread = resumeId
-      ? await rt.resumeThread(resumeId, threadOptions(values))
-      : await rt.startThread({ ...threadOptions(values), cwd: values.cwd ?? process.cwd() });
+      ? await rt.resumeThread(resumeId, threadOptions(values, rt.config))
+      : await rt.startThread({ ...threadOptions(values, rt.config), cwd: values.cwd ?? process.cwd() });
     const print = (event: Event) => {
       if (values.json) io.out(JSON.stringify(event));
       else if (!QUIET.has(event.msg.type)) io.err(describeMsg(event.msg));
     };
-    if (!values.json) io.err(`thread ${thread.id}`);
-    const subscription = thread.events$.subscribe(print);
+    if (values.json) for (const event of thread.opening) print(event);
+    else io.err(`thread ${thread.id}`);
+    const subscription = thread.events$.subscribe((event) => {
+      print(event);
+      // Nobody can answer here: a request is refused at once (the model is told), rather than
+      // leaving the turn waiting forever.
+      const refusal = refusalFor(event);
+      if (refusal) {
+        io.err(`loom exec: refused ${refusal.what}: exec cannot ask for approval (use loom proto, or --approval-policy never)`);
+        void thread.submit(refusal.op).catch(() => undefined);
+      }
+    });
+    // Ctrl-C / SIGTERM interrupt the turn as Codex does: its processes are killed and the log
+    // records the interrupted turn before Loom exits.
+    const onSignal = () => void thread.interrupt().catch(() => undefined);
+    process.once("SIGINT", onSignal);
+    process.once("SIGTERM", onSignal);
     try {
       const result = await thread.run(prompt);
       if (!values.json) io.out(result.finalResponse);
@@ -63,6 +79,8 @@ export async function execCommand(argv: string[], io: CliIO, env: Record<string,
       }
       throw error;
     } finally {
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
       subscription.unsubscribe();
     }
   } finally {
@@ -70,11 +88,25 @@ export async function execCommand(argv: string[], io: CliIO, env: Record<string,
   }
 }
 
-function threadOptions(values: { model?: string; "approval-policy"?: string; sandbox?: string }) {
+function refusalFor(event: Event): { what: string; op: Record<string, unknown> } | undefined {
+  const msg = event.msg;
+  switch (msg.type) {
+    case "exec_approval_request":
+      return { what: msg.command.join(" "), op: { type: "exec_approval", id: msg.approval_id ?? msg.call_id, decision: "denied" } };
+    case "apply_patch_approval_request":
+      return { what: "a patch", op: { type: "patch_approval", id: msg.call_id, decision: "denied" } };
+    case "request_user_input":
+      return { what: "a question", op: { type: "user_input_answer", id: msg.call_id, response: { answers: {} } } };
+    default:
+      return undefined;
+  }
+}
+
+function threadOptions(values: { model?: string; "approval-policy"?: string; sandbox?: string }, config: LoomConfig) {
   return {
     model: values.model,
-    // Like `codex exec`, a non-interactive run never stops to ask unless told to.
-    approvalPolicy: parseApprovalPolicy(values["approval-policy"] ?? "never"),
+    // Like `codex exec`, a non-interactive run never stops to ask unless configured or told to.
+    approvalPolicy: parseApprovalPolicy(values["approval-policy"] ?? config.approval_policy ?? "never"),
     sandboxMode: values.sandbox,
   };
 }

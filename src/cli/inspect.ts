@@ -60,7 +60,7 @@ export async function turnsCommand(argv: string[], io: CliIO): Promise<number> {
       if (values.json) io.out(JSON.stringify({ index, ...turn }));
       else {
         const message = turn.userMessage ? `  ${JSON.stringify(turn.userMessage.slice(0, 60))}` : "";
-        io.out(`${String(index).padStart(3)}  ${turn.id}  seq ${turn.firstSeq}-${turn.lastSeq}  ${turn.status}${message}`);
+        io.out(`${String(index).padStart(3)}  ${turn.id}  seq ${turn.firstSeq}-${turn.lastSeq ?? "…"}  ${turn.status}${message}`);
       }
     });
     return 0;

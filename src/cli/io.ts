@@ -5,6 +5,14 @@ export interface CliIO {
   stdin: NodeJS.ReadableStream;
 }
 
+// A reader that stops early (`loom log ID | head`) closes the pipe: that is the end, not an error.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(0);
+    throw error;
+  });
+}
+
 export const processIO: CliIO = {
   out: (line) => void process.stdout.write(`${line}\n`),
   err: (line) => void process.stderr.write(`${line}\n`),

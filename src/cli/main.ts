@@ -77,9 +77,16 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
       io.err(`loom ${name}: ${error.message}`);
       return 2;
     }
-    // The thread refused or ended the work: its own message says why.
-    if (error instanceof OpRejectedError || error instanceof TurnFailedError || error instanceof TurnAbortedError) {
-      io.err(`loom ${name}: ${error.message}`);
+    // The thread refused or ended the work, or the data dir is in use: the message says why.
+    const expected = ["LogLockedError", "ReplayError", "McpStartupError", "ThreadNotFoundError", "EmptyRolloutError"];
+    if (
+      error instanceof OpRejectedError ||
+      error instanceof TurnFailedError ||
+      error instanceof TurnAbortedError ||
+      expected.includes((error as Error)?.name) ||
+      ["EEXIST", "ENOTDIR", "EACCES"].includes((error as NodeJS.ErrnoException)?.code ?? "")
+    ) {
+      io.err(`loom ${name}: ${(error as Error).message}`);
       return 1;
     }
     io.err(`loom ${name}: ${(error as Error)?.stack ?? String(error)}`);

@@ -98,6 +98,25 @@ export function applyOverrides(config: LoomConfig, overrides: readonly string[])
   return result as LoomConfig;
 }
 
+/** Keys that must be positive integers (a bad one would silently change token accounting). */
+const POSITIVE_INTEGER_KEYS = ["model_context_window", "model_auto_compact_token_limit"] as const;
+
+/** Checks the values Loom reads; an error names the key and the value. */
+export function validateConfig(config: LoomConfig): LoomConfig {
+  for (const key of POSITIVE_INTEGER_KEYS) {
+    const value = config[key];
+    if (value === undefined) continue;
+    if (typeof value !== "number" || !Number.isInteger(value) || value <= 0) {
+      throw new ConfigError(`${key} must be a positive integer, got ${JSON.stringify(value)}`);
+    }
+  }
+  for (const key of ["model", "approval_policy", "sandbox_mode", "model_provider"] as const) {
+    const value = config[key];
+    if (value !== undefined && typeof value !== "string") throw new ConfigError(`${key} must be a string, got ${JSON.stringify(value)}`);
+  }
+  return config;
+}
+
 export async function loadConfig(dataDir: string, overrides: readonly string[] = []): Promise<LoomConfig> {
-  return applyOverrides(await readConfigFile(dataDir), overrides);
+  return validateConfig(applyOverrides(await readConfigFile(dataDir), overrides));
 }

@@ -13,7 +13,7 @@ import { createModelClient, sampleWithRetry, type ModelClientOptions } from "../
 import { runShell } from "../actors/shell/index.js";
 import { systemClock, randomIds, type Clock, type IdSource } from "../actors/clock.js";
 import { ThreadBus } from "../bus/index.js";
-import { loadConfig, type LoomConfig } from "../config/index.js";
+import { loadConfig, validateConfig, type LoomConfig } from "../config/index.js";
 import { ThreadStateStore } from "./state-store.js";
 import { Thread } from "./thread.js";
 import type { ThreadServices } from "./services.js";
@@ -39,13 +39,13 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   const env = options.env ?? process.env;
   const clock = options.clock ?? systemClock;
   let log = options.log;
-  let dataDir: string | undefined;
+  const dataDir = log ? undefined : resolve(options.dataDir ?? defaultDataDir(env));
+  // Configuration first: a bad value is reported before anything is opened or created.
+  const config = validateConfig(options.config ?? (dataDir ? await loadConfig(dataDir, options.configOverrides ?? []) : {}));
   if (!log) {
-    dataDir = resolve(options.dataDir ?? defaultDataDir(env));
-    await mkdir(dataDir, { recursive: true });
-    log = await LevelEventLog.open(join(dataDir, "log"), { durable: options.durable ?? true, clock: () => clock.now() });
+    await mkdir(dataDir!, { recursive: true });
+    log = await LevelEventLog.open(join(dataDir!, "log"), { durable: options.durable ?? true, clock: () => clock.now() });
   }
-  const config = options.config ?? (dataDir ? await loadConfig(dataDir, options.configOverrides ?? []) : {});
   return new Runtime({ ...options, env, clock, log, config, ownsLog: !options.log });
 }
 
@@ -158,8 +158,8 @@ export class Runtime {
     const source = await this.log.getThread(id);
     if (!source) throw new UserError(`unknown thread ${JSON.stringify(id)}`);
     const atSeq = "atSeq" in options ? options.atSeq : await this.seqBeforeUserTurn(id, source, options.beforeUserTurn);
-    if (!Number.isInteger(atSeq) || atSeq < 0 || atSeq > source.headSeq) {
-      throw new UserError(`cannot fork thread ${id} at seq ${atSeq}: it has ${source.headSeq} entries`);
+    if (!Number.isInteger(atSeq) || atSeq < 1 || atSeq > source.headSeq) {
+      throw new UserError(`cannot fork thread ${id} at seq ${atSeq}: a fork keeps seq 1 to ${source.headSeq} (its first entry is the thread's metadata)`);
     }
     const forkId = this.ids.next("thread");
     await this.log.fork(id, atSeq, { id: forkId });
@@ -290,6 +290,9 @@ export class Runtime {
     });
     const configured: NewEntry = {
       kind: "event_msg",
+      // The repairs that follow were stamped with one clock reading: session_configured shares it,
+      // so the log's times never run backwards (and replay's recorded clock reads the same value).
+      ts: firstEntries.find((entry) => entry.kind !== "session_meta" && entry.ts !== undefined)?.ts,
       payload: {
         type: "session_configured",
         session_id: id,

@@ -23,6 +23,8 @@ export interface ActiveTurn {
   startedAt: number;
   /** Usage summed over this turn's model requests (for `thread.run`). */
   items: ResponseItem[];
+  /** Compactions this turn ran between its sampling rounds (bounded: see MAX_MID_TURN_COMPACTIONS). */
+  midTurnCompactions?: number;
 }
 
 /** One model call with Codex's retries: the real sampler, or replay's recorded answers. */

@@ -48,6 +48,8 @@ export class Thread {
   /** Every event the thread opened with: session_configured, then a resume's repairs and re-asked requests. */
   opening: Event[] = [];
   private closing: Promise<void> | undefined;
+  /** `run` calls are served in order: each waits for the previous one's turn to end. */
+  private runQueue: Promise<void> = Promise.resolve();
   /** Requests answered through this object (kind:id), so a second answer is refused at once. */
   private readonly answered = new Set<string>();
 
@@ -98,12 +100,27 @@ export class Thread {
     return id;
   }
 
-  /** Runs one turn to its end. Waits for a running turn to finish first, so this never steers. */
-  async run(input: string | UserInputItem[], options: RunOptions = {}): Promise<RunResult> {
+  /**
+   * Runs one turn to its end. Calls are served one after another (a second `run` waits for the
+   * first turn to end), so `run` never steers; use `submit` to steer a running turn.
+   */
+  run(input: string | UserInputItem[], options: RunOptions = {}): Promise<RunResult> {
+    const turn = this.runQueue.then(() => this.runNow(input, options));
+    this.runQueue = turn.then(
+      () => undefined,
+      () => undefined,
+    );
+    return turn;
+  }
+
+  private async runNow(input: string | UserInputItem[], options: RunOptions): Promise<RunResult> {
     const items: UserInputItem[] = typeof input === "string" ? [{ type: "text", text: input }] : input;
+    if (this.closing) throw new UserError(`thread ${this.id} is closed`);
     await this.whenIdle();
     const id = this.parts.services.ids.next("submission");
+    if (options.signal?.aborted) throw new TurnAbortedError(id, "interrupted");
     const collected: LogEntry[] = [];
+    let stopWatching = () => {};
     const done = new Promise<LogEntry>((resolve, reject) => {
       const subscription = this.entries$.subscribe({
         next: (entry) => {
@@ -116,18 +133,21 @@ export class Thread {
         },
         complete: () => reject(new UserError(`thread ${this.id} closed before the turn ended`)),
       });
+      stopWatching = () => subscription.unsubscribe();
     });
+    // Whatever happens below, this promise is awaited or its watch is dropped: never left to reject.
+    done.catch(() => undefined);
     // The turn's usage is what its requests added to the thread's total (a compaction's estimate
     // replaces the last usage but leaves the total alone, so it is not counted as spent).
     const usageBefore = this.state.tokenUsage?.total_token_usage ?? null;
     const onAbort = () => void this.interrupt().catch(() => undefined);
     options.signal?.addEventListener("abort", onAbort, { once: true });
     try {
-      if (options.signal?.aborted) throw new TurnAbortedError(id, "interrupted");
       await this.submit({ type: "user_input", items }, { id });
       const end = await done;
       return turnResult(id, end, collected, usageBefore);
     } finally {
+      stopWatching();
       options.signal?.removeEventListener("abort", onAbort);
     }
   }
@@ -145,6 +165,8 @@ export class Thread {
         take(1),
       ),
     );
+    // If submit throws, nobody awaits `answer`: it must not reject unobserved when the thread closes.
+    answer.catch(() => undefined);
     await this.submit({ type: "thread_rollback", num_turns: numTurns }, { id });
     const event = await answer;
     if (event.msg.type === "error") throw new OpRejectedError(event.msg.message, id, event.msg.codex_error_info);
@@ -195,6 +217,8 @@ export class Thread {
   close(): Promise<void> {
     this.closing ??= (async () => {
       const { services, actor } = this.parts;
+      // Like a crash: from here on nothing more is written, whatever the stopping actors still do.
+      services.bus.seal();
       actor.stop();
       services.abort();
       await this.parts.mcp?.close();

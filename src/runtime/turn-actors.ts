@@ -256,12 +256,28 @@ function modelErrorToTurnError(error: unknown): TurnError {
   return { message: msg.message, info: msg.codex_error_info };
 }
 
+/** Mid-turn compactions one turn may run before it stops compacting (Codex runs as many as needed). */
+export const MAX_MID_TURN_COMPACTIONS = 8;
+
 /** Records the round's outputs, then checks the limit: Codex counts the outputs before deciding. */
 export function recordOutputsActor(services: ThreadServices) {
   return fromPromise<RecordOutputsOutput, RecordOutputsInput>(async ({ input }) => {
     await services.bus.record(input.outputs.map(item), input.turnId);
     const active = services.turns.get(input.turnId);
-    return { tokenLimitReached: active ? tokenLimitReached(services, active.model) : false };
+    if (!active || !tokenLimitReached(services, active.model)) return { tokenLimitReached: false };
+    // A limit no summary can get under (set below the context a request always carries) would
+    // compact between every round for ever: past a bound, the turn goes on and says so.
+    if ((active.midTurnCompactions ?? 0) >= MAX_MID_TURN_COMPACTIONS) {
+      if (active.midTurnCompactions === MAX_MID_TURN_COMPACTIONS) {
+        active.midTurnCompactions += 1;
+        await services.bus.event(input.turnId, {
+          type: "warning",
+          message: `stopped compacting this turn after ${MAX_MID_TURN_COMPACTIONS} compactions: the thread stays over model_auto_compact_token_limit; raise the limit`,
+        });
+      }
+      return { tokenLimitReached: false };
+    }
+    return { tokenLimitReached: true };
   });
 }
 

@@ -47,21 +47,18 @@ export function compactActor(services: ThreadServices) {
   return fromPromise<CompactOutput, CompactInput>(async ({ input, signal }) => {
     const active = activeTurn(services, input.turnId);
     if (input.phase === "pre_turn") return compactBeforeTurn(services, active, input.plan.previousModel, signal);
-    return runCompaction(services, {
+    const result = await runCompaction(services, {
       turnId: input.turnId,
       settings: active.settings,
       model: active.model,
       reinjectContext: true,
       signal,
     });
+    active.midTurnCompactions = (active.midTurnCompactions ?? 0) + 1;
+    return result;
   });
 }
 
-/**
- * Aborts when an `interrupt` submission reaches the log. The session machine queues ops that
- * arrive while a task runs, so the task watches the log for the interrupt itself (the session
- * drops the queued interrupt afterwards, as it does for any interrupt with nothing to stop).
- */
 /**
  * The `compact` op (Codex `run_compact_task`): a turn of its own that summarizes the history and
  * leaves the context to the next turn. An error is reported and the task still completes, so the
