@@ -2,6 +2,8 @@
  * `Thread`: the embedding API of one thread. Every call becomes a logged submission handed to the
  * session actor; results are read back from the events the log publishes.
  */
+import { statSync } from "node:fs";
+import { isAbsolute } from "node:path";
 import { Observable, filter, firstValueFrom, take } from "rxjs";
 import type { Actor } from "xstate";
 import type { Event, LogEntry, Op, ResponseItem, TokenUsage, UserInputItem } from "../events/index.js";
@@ -76,6 +78,10 @@ export class Thread {
       parsed = parseOp(op);
     } catch (error) {
       throw new UserError((error as Error).message, { cause: error });
+    }
+    const cwd = (parsed as { cwd?: unknown }).cwd;
+    if (typeof cwd === "string" && !isUsableDir(cwd)) {
+      throw new UserError(`${parsed.type}: cwd must be an absolute path to an existing directory, got ${JSON.stringify(cwd)}`);
     }
     const { services } = this.parts;
     const id = options.id ?? services.ids.next("submission");
@@ -228,6 +234,15 @@ export class Thread {
       this.parts.onClose();
     })();
     return this.closing;
+  }
+}
+
+function isUsableDir(path: string): boolean {
+  if (!isAbsolute(path)) return false;
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
   }
 }
 

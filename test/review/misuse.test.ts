@@ -34,6 +34,15 @@ describe("the embedding API", () => {
     expect(thread.state.turns.map((t) => t.userMessage)).toEqual(["question A", "question B"]);
   });
 
+  it("refuses a cwd that is not an absolute path to a directory", async () => {
+    const thread = await loom.rt.startThread({ cwd: loom.cwd });
+    await expect(thread.submit({ type: "override_turn_context", cwd: "relative/dir" })).rejects.toThrow(
+      'override_turn_context: cwd must be an absolute path to an existing directory, got "relative/dir"',
+    );
+    await expect(thread.submit({ type: "override_turn_context", cwd: "/no/such/dir/anywhere" })).rejects.toThrow(UserError);
+    expect(await thread.submit({ type: "override_turn_context", cwd: loom.cwd })).toBeTruthy();
+  });
+
   it("refuses a rollback of zero turns with Codex's error", async () => {
     const thread = await loom.rt.startThread({ cwd: loom.cwd });
     await expect(thread.rollback(0)).rejects.toBeInstanceOf(OpRejectedError);
