@@ -8,17 +8,13 @@ import { AskForApproval as AskForApprovalSchema, SandboxMode } from "../events/i
 import type { TurnContextItem } from "../events/index.js";
 import type { LoomConfig } from "../config/index.js";
 import { UserError } from "./errors.js";
+import type { TurnSettings } from "../context/index.js";
 
-export interface SessionSettings {
-  cwd: string;
-  approvalPolicy: AskForApproval;
-  sandboxPolicy: SandboxPolicy;
-  model: string;
-  effort?: ReasoningEffort;
-  summary?: ReasoningSummary;
-  developerInstructions?: string;
-  baseInstructions?: string;
-}
+/** The part of a turn's settings the session carries between turns (the rest is read per turn). */
+export type SessionSettings = Pick<
+  TurnSettings,
+  "cwd" | "approvalPolicy" | "sandboxPolicy" | "model" | "effort" | "summary" | "developerInstructions" | "baseInstructions"
+>;
 
 export const DEFAULT_MODEL = "gpt-5.5";
 

@@ -4,7 +4,7 @@
  * `…N tokens truncated…` marker. Budgets are in UTF-8 bytes, as in Codex, not UTF-16 units.
  */
 
-const BYTES_PER_TOKEN = 4;
+export const BYTES_PER_TOKEN = 4;
 
 export function utf8Length(text: string): number {
   return Buffer.byteLength(text, "utf8");

@@ -11,11 +11,9 @@ export type TruncationPolicy = NonNullable<TurnContextItem["truncation_policy"]>
 /** What Codex's bundled model list gives the gpt-5 family. */
 export const DEFAULT_TRUNCATION_POLICY: TruncationPolicy = { mode: "tokens", limit: 10_000 };
 
-const APPROX_BYTES_PER_TOKEN = 4;
-
-export function approxTokenCount(text: string): number {
-  return Math.ceil(Buffer.byteLength(text, "utf8") / APPROX_BYTES_PER_TOKEN);
-}
+// Codex's one token estimate (bytes / 4), shared with the state fold's compaction budget.
+export { approxTokenCount } from "../../state/truncate.js";
+import { BYTES_PER_TOKEN as APPROX_BYTES_PER_TOKEN, approxTokenCount, approxTokensFromByteCount } from "../../state/truncate.js";
 
 export function byteBudget(policy: TruncationPolicy): number {
   return policy.mode === "bytes" ? policy.limit : policy.limit * APPROX_BYTES_PER_TOKEN;
@@ -109,7 +107,7 @@ function countChars(text: string): number {
 }
 
 function tokensFor(bytes: number): number {
-  return Math.ceil(bytes / APPROX_BYTES_PER_TOKEN);
+  return approxTokensFromByteCount(bytes);
 }
 
 function marker(useTokens: boolean, removed: number): string {
