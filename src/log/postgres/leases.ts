@@ -26,6 +26,8 @@ interface Held {
 
 export class Leases {
   readonly #held = new Map<string, Held>();
+  /** Leases this process lost, until it takes the thread again: its appends there are refused at once. */
+  readonly #lost = new Map<string, LeaseLostError>();
   #timer: NodeJS.Timeout | undefined;
   #renewing: Promise<void> | undefined;
 
@@ -39,6 +41,11 @@ export class Leases {
   /** The token appends to `threadId` must carry, while this process holds its lease. */
   tokenFor(threadId: string): number | undefined {
     return this.#held.get(threadId)?.token;
+  }
+
+  /** Why appends to `threadId` are refused here: this process lost its lease on it. */
+  lostLease(threadId: string): LeaseLostError | undefined {
+    return this.#lost.get(threadId);
   }
 
   async acquire(threadId: string): Promise<ThreadLease> {
@@ -58,6 +65,7 @@ export class Leases {
       throw new ThreadBusyError(threadId, row.lease_owner ?? "?", row.lease_expires_at ?? new Date());
     }
     const token = rows[0].lease_token;
+    this.#lost.delete(threadId);
     const controller = new AbortController();
     this.#held.set(threadId, { token, controller });
     this.#startRenewing();
@@ -76,6 +84,7 @@ export class Leases {
     const held = this.#held.get(threadId);
     if (held?.token === token) {
       this.#held.delete(threadId);
+      this.#lost.set(threadId, error);
       held.controller.abort(error);
     }
     return error;

@@ -363,6 +363,8 @@ export class PostgresEventLog implements LeasingEventLog {
   }
 
   #appendNow(writer: Writer, entries: readonly NewEntry[], options: AppendOptions): Promise<LogEntry[]> {
+    const lost = this.#leases.lostLease(writer.id);
+    if (lost) return Promise.reject(lost);
     const { expectedSeq } = options;
     if (expectedSeq !== undefined && expectedSeq !== writer.assigned) {
       return Promise.reject(new ConcurrencyError(writer.id, expectedSeq, writer.assigned));

@@ -60,14 +60,19 @@ export function statements(s: string): Statements {
         ON CONFLICT (thread_id, seq) DO UPDATE SET data = EXCLUDED.data
       ), notified AS (
         SELECT count(pg_notify($13, m.head_seq || ':' || m.id)) AS n FROM moved m
+      ), refused AS (
+        -- Locking reads the row as a concurrent writer left it (the statement's snapshot may predate
+        -- the commit that moved the head), so the refusal reports the head that is really there.
+        SELECT t.id, t.head_seq, t.lease_owner, t.lease_token, t.lease_expires_at
+        FROM ${s}.threads t JOIN input i ON i.id = t.id
+        WHERE NOT EXISTS (SELECT 1 FROM moved m WHERE m.id = t.id)
+        FOR SHARE OF t
       )
       SELECT m.id, true AS moved, m.head_seq, NULL::text AS lease_owner, NULL::bigint AS lease_token,
              NULL::timestamptz AS lease_expires_at, now() AS now
       FROM moved m CROSS JOIN notified
       UNION ALL
-      SELECT t.id, false, t.head_seq, t.lease_owner, t.lease_token, t.lease_expires_at, now()
-      FROM ${s}.threads t JOIN input i ON i.id = t.id
-      WHERE t.id NOT IN (SELECT id FROM moved)`,
+      SELECT r.id, false, r.head_seq, r.lease_owner, r.lease_token, r.lease_expires_at, now() FROM refused r`,
 
     createThread: `INSERT INTO ${s}.threads (id, head_seq, name, created_at) VALUES ($1, 0, $2, $3)`,
     // The fork point is checked against the committed head in the same statement.
