@@ -19,6 +19,8 @@ export interface SharedFollowable {
   closed(): boolean;
   /** Registers the subscription's `end`, called when the log closes; returns the unregistration. */
   track(end: () => void): () => void;
+  /** True for a failed read worth trying again later (the database is unreachable for now). */
+  retryable(error: unknown): boolean;
 }
 
 /** What arrived since the subscriber last looked. */
@@ -92,7 +94,11 @@ export async function* followShared(source: SharedFollowable, fromSeq: number, s
           }
         } catch (error) {
           if (inbox.ended || source.closed()) return;
-          throw error;
+          if (!source.retryable(error)) throw error;
+          // An outage: the subscription waits it out and reads on from where it stands.
+          await inbox.wait(source.pollIntervalMs);
+          mustRead = true;
+          continue;
         }
       }
       let chunk: readonly LogEntry[] | undefined;

@@ -6,6 +6,8 @@
  * appends get consecutive seqs without a round trip each; the group commit then checks each
  * thread's expected head in the database (sql.ts), which alone decides.
  *
+ * Subscriptions outlive a database outage: they wait and read on from the last delivered seq.
+ *
  * Writing is one process per thread: a worker takes the thread's lease (`acquireLease`), and each
  * of its appends carries the lease's fencing token. Appends from a process holding no lease are
  * accepted only while nobody holds a live one.
@@ -214,6 +216,7 @@ export class PostgresEventLog implements LeasingEventLog {
             log.#subscriptions.add(end);
             return () => log.#subscriptions.delete(end);
           },
+          retryable: isUnavailable,
         },
         fromSeq,
         options.signal,
