@@ -59,3 +59,16 @@ it("replays a thread whose process died after the model's call, before the tool 
   const id = await crashAt((entry) => entry.kind === "response_item" && entry.payload.type === "function_call" && entry.payload.call_id === "call_2");
   await resumeAndFinish(id);
 });
+
+it("starts a thread whose creator died before its first entry when it is resumed, and replays it", async () => {
+  // What a process leaves when it dies between creating the thread and writing its metadata.
+  const { id } = await loom.rt.log.createThread({ id: "created-then-died" });
+  const thread = await loom.rt.resumeThread(id, { cwd: loom.cwd, approvalPolicy: "never" });
+  expect(thread.state.sessionMeta?.cwd).toBe(loom.cwd);
+  loom.server.enqueue(textTurn("started late"));
+  expect((await thread.run("hello")).finalResponse).toBe("started late");
+  const entries = await thread.entries();
+  expect(entries.slice(0, 2).map((e) => (e.kind === "event_msg" ? e.payload.type : e.kind))).toEqual(["session_meta", "session_configured"]);
+  const report = await replayThread(loom.rt.log, id);
+  expect(report.divergence && formatDivergence(report.divergence)).toBeUndefined();
+});
