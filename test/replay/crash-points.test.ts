@@ -3,7 +3,7 @@
 // after the restart (the next turn's model answer, the repair's "aborted" output) may be handed to
 // the process that died.
 import { afterEach, beforeEach, expect, it } from "vitest";
-import { createRuntime } from "../../src/runtime/runtime.js";
+import { createRuntime, type Runtime } from "../../src/runtime/runtime.js";
 import { formatDivergence, replayThread } from "../../src/replay/reexecute/index.js";
 import type { LogEntry } from "../../src/events/index.js";
 import { startLoom, type LoomHarness } from "../support/loom.js";
@@ -37,10 +37,10 @@ async function crashAt(dies: (entry: LogEntry) => boolean): Promise<string> {
   return thread.id;
 }
 
-async function resumeAndFinish(threadId: string): Promise<void> {
+async function resumeAndFinish(threadId: string, options: Parameters<Runtime["resumeThread"]>[1] = {}): Promise<void> {
   const rt = await createRuntime({ dataDir: loom.dataDir, config: {}, env: {}, durable: false, model: { apiKey: "t", baseURL: loom.server.baseURL } });
   try {
-    const thread = await rt.resumeThread(threadId);
+    const thread = await rt.resumeThread(threadId, options);
     loom.server.enqueue(textTurn("finished after the restart"));
     await thread.run("again");
     const report = await replayThread(rt.log, threadId);
@@ -58,6 +58,16 @@ it("replays a thread whose process died after a tool's output, before the next m
 it("replays a thread whose process died after the model's call, before the tool started", async () => {
   const id = await crashAt((entry) => entry.kind === "response_item" && entry.payload.type === "function_call" && entry.payload.call_id === "call_2");
   await resumeAndFinish(id);
+});
+
+it("replays a thread whose process died after a tool's result was durable, before the turn took it", async () => {
+  const id = await crashAt((entry) => entry.kind === "event_msg" && entry.payload.type === "raw_response_item");
+  await resumeAndFinish(id);
+});
+
+it("replays a thread resumed with other settings than it had", async () => {
+  const id = await crashAt((entry) => entry.kind === "event_msg" && entry.payload.type === "exec_command_begin");
+  await resumeAndFinish(id, { approvalPolicy: "on-failure", sandboxMode: "danger-full-access" });
 });
 
 it("starts a thread whose creator died before its first entry when it is resumed, and replays it", async () => {
