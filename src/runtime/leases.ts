@@ -25,7 +25,7 @@ export class RuntimeLeases {
   watch(threadId: string, thread: { close(): Promise<void> }): void {
     const lease = this.#held.get(threadId);
     if (!lease) return;
-    const onLost = () => { if (process.env.LOOM_DEBUG_LEASE) console.error("LEASE LOST", threadId, String(lease.signal.reason)); void thread.close().catch(() => undefined); };
+    const onLost = () => void thread.close().catch(() => undefined);
     if (lease.signal.aborted) onLost();
     else lease.signal.addEventListener("abort", onLost, { once: true });
   }
