@@ -178,7 +178,7 @@ describe("PostgreSQL shared by many processes", () => {
         while (!taken) {
           taken = await b.acquireLease(id).catch((error: unknown) => {
             if (!(error instanceof ThreadBusyError)) throw error;
-            return new Promise<undefined>((resolve) => setTimeout(resolve, 100));
+            return new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 100));
           });
         }
         await b.append(id, [agentDelta("the new owner")], { expectedSeq: 1 });

@@ -27,7 +27,11 @@ export type Write =
   | ({ type: "append"; writer: Writer; entries: LogEntry[]; encoded: string[] } & Settle<LogEntry[]>)
   | ({ type: "snapshot"; writer: Writer; seq: number; json: string } & Settle<void>);
 
-export type Outcome = { ok: true; head: number } | { ok: false; head: number; error: Error };
+/**
+ * `retry`: refused only because the lease was being renewed right as it expired (the row now shows
+ * this writer's live lease at the expected head): writing again is safe.
+ */
+export type Outcome = { ok: true; head: number } | { ok: false; head: number; error: Error; retry?: boolean };
 
 interface ResultRow {
   id: string;
@@ -35,8 +39,8 @@ interface ResultRow {
   head_seq: number;
   lease_owner: string | null;
   lease_token: number | null;
+  lease_live: boolean | null;
   lease_expires_at: Date | null;
-  now: Date;
 }
 
 /** Runs the group's statement; resolves with each touched thread's outcome (throws if the statement failed). */
@@ -99,7 +103,9 @@ export async function writeGroup(
     } else if (row.moved) {
       outcomes.set(writer, { ok: true, head: row.head_seq });
     } else {
-      outcomes.set(writer, { ok: false, head: row.head_seq, error: refusal(leases, writer, span.old, row) });
+      const token = leases.tokenFor(writer.id);
+      const retry = token !== undefined && row.lease_token === token && row.lease_owner === leases.owner && row.lease_live === true && row.head_seq === span.old;
+      outcomes.set(writer, { ok: false, head: row.head_seq, retry, error: retry ? new Error("retry") : refusal(leases, writer, span.old, row) });
     }
   }
   return outcomes;
@@ -108,7 +114,7 @@ export async function writeGroup(
 /** Why the database did not move a thread's head: the lease, or another writer moved it first. */
 function refusal(leases: Leases, writer: Writer, expected: number, row: ResultRow): Error {
   const token = leases.tokenFor(writer.id);
-  const live = row.lease_owner !== null && row.lease_expires_at !== null && row.lease_expires_at > row.now;
+  const live = row.lease_owner !== null && row.lease_live === true;
   if (token !== undefined) {
     if (row.lease_token !== token || row.lease_owner !== leases.owner) {
       return leases.lost(writer.id, token, `worker ${JSON.stringify(row.lease_owner)} took the thread over (token ${row.lease_token})`);

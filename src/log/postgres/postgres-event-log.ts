@@ -48,6 +48,8 @@ import { describeDatabase, isUnavailable, unavailable } from "./connection.js";
 import { migrate, assertSchemaName } from "./schema.js";
 import { statements, type Statements } from "./sql.js";
 
+const MAX_RETRIES = 3;
+
 export interface PostgresEventLogOptions extends EventLogOptions {
   /** The PostgreSQL schema holding Loom's tables (default `loom`); created and migrated on open. */
   schema?: string;
@@ -87,6 +89,8 @@ export class PostgresEventLog implements LeasingEventLog {
   readonly #subscriptions = new Set<() => void>();
   readonly #commits = new GroupCommit<Write>((group) => this.#writeGroup(group));
   readonly #stats: EventLogStats = { commits: 0, entries: 0 };
+  /** Writers whose last batch is being written again (see `Outcome.retry`), and how often. */
+  readonly #retries = new Map<Writer, number>();
   #closing: Promise<void> | undefined;
 
   private constructor(pool: pg.Pool, config: pg.PoolConfig, schema: string, options: PostgresEventLogOptions) {
@@ -117,7 +121,7 @@ export class PostgresEventLog implements LeasingEventLog {
     pool.on("error", () => undefined);
     try {
       const client = await pool.connect().catch((error: unknown) => {
-        throw unavailable(describeDatabase(config), "connect to", error);
+        throw unavailable(describeDatabase(config), "open the event log", error);
       });
       try {
         await migrate(client, schema);
@@ -426,9 +430,13 @@ export class PostgresEventLog implements LeasingEventLog {
       return;
     }
     const failed = new Map<Writer, Error>();
+    const retried = new Set<Writer>();
     for (const [writer, outcome] of outcomes) {
       if (outcome.ok) writer.committed = outcome.head;
-      else {
+      else if (outcome.retry && (this.#retries.get(writer) ?? 0) < MAX_RETRIES) {
+        this.#retries.set(writer, (this.#retries.get(writer) ?? 0) + 1);
+        retried.add(writer);
+      } else {
         failed.set(writer, outcome.error);
         // The database's head is the truth now; later appends are numbered after it.
         writer.committed = writer.assigned = outcome.head;
@@ -436,8 +444,15 @@ export class PostgresEventLog implements LeasingEventLog {
     }
     // Queued writes to a refused thread assumed the refused seqs: they are refused too.
     for (const write of this.#commits.take((w) => failed.has(w.writer))) write.reject(failed.get(write.writer));
+    if (retried.size > 0) {
+      // Written again in the next batch, ahead of the writes queued behind them.
+      const followers = this.#commits.take((w) => retried.has(w.writer));
+      for (const write of [...group.filter((w) => retried.has(w.writer)), ...followers]) this.#commits.enqueue(write);
+    }
     this.#stats.commits++;
     for (const write of group) {
+      if (retried.has(write.writer)) continue;
+      this.#retries.delete(write.writer);
       const error = failed.get(write.writer);
       if (error) {
         write.reject(error);

@@ -63,16 +63,16 @@ export function statements(s: string): Statements {
       ), refused AS (
         -- Locking reads the row as a concurrent writer left it (the statement's snapshot may predate
         -- the commit that moved the head), so the refusal reports the head that is really there.
-        SELECT t.id, t.head_seq, t.lease_owner, t.lease_token, t.lease_expires_at
+        SELECT t.id, t.head_seq, t.lease_owner, t.lease_token, t.lease_expires_at, t.lease_expires_at > now() AS lease_live
         FROM ${s}.threads t JOIN input i ON i.id = t.id
         WHERE NOT EXISTS (SELECT 1 FROM moved m WHERE m.id = t.id)
         FOR SHARE OF t
       )
       SELECT m.id, true AS moved, m.head_seq, NULL::text AS lease_owner, NULL::bigint AS lease_token,
-             NULL::timestamptz AS lease_expires_at, now() AS now
+             NULL::boolean AS lease_live, NULL::timestamptz AS lease_expires_at
       FROM moved m CROSS JOIN notified
       UNION ALL
-      SELECT r.id, false, r.head_seq, r.lease_owner, r.lease_token, r.lease_expires_at, now() FROM refused r`,
+      SELECT r.id, false, r.head_seq, r.lease_owner, r.lease_token, r.lease_live, r.lease_expires_at FROM refused r`,
 
     createThread: `INSERT INTO ${s}.threads (id, head_seq, name, created_at) VALUES ($1, 0, $2, $3)`,
     // The fork point is checked against the committed head in the same statement.
