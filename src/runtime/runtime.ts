@@ -295,9 +295,9 @@ export class Runtime {
       for (const { callId, request } of resume.reask ?? []) rememberRequest(services, callId, request);
     }
     const actor = createActor(machine, { input: { threadId: id, resumeTurn: resume.resumeTurn } });
-    const onClose = () => {
+    const onClose = async () => {
       this.threads.delete(id);
-      void this.leases.release(id).catch(() => undefined);
+      await this.leases.release(id).catch(() => undefined);
     };
     const thread = new Thread({ services, log: this.log, store: this.store, actor, mcp, onClose });
     this.threads.set(id, thread);
