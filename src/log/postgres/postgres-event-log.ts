@@ -2,9 +2,7 @@
  * `PostgresEventLog`: the event log on PostgreSQL, shared by any number of processes on any number
  * of machines. The database is the only source of truth for heads and thread records: reads,
  * `head`, `getThread` and `listThreads` always ask it, so readers anywhere see every worker's
- * writes. For the threads it writes, a process keeps the seqs it has handed out, so pipelined
- * appends get consecutive seqs without a round trip each; the group commit then checks each
- * thread's expected head in the database (sql.ts), which alone decides.
+ * writes. Writing (seq assignment, group commit, the database's checks) is in writers.ts.
  *
  * Subscriptions outlive a database outage: they wait and read on from the last delivered seq.
  *
@@ -17,17 +15,9 @@ import { hostname } from "node:os";
 import pg from "pg";
 import type { LogEntry, NewEntry } from "../../events/index.js";
 import { flatten } from "../chunks.js";
-import {
-  ConcurrencyError,
-  LogClosedError,
-  LogWriteError,
-  SeqOutOfRangeError,
-  ThreadExistsError,
-  ThreadNotFoundError,
-} from "../errors.js";
-import { GroupCommit } from "../group-commit.js";
+import { LogClosedError, SeqOutOfRangeError, ThreadExistsError, ThreadNotFoundError } from "../errors.js";
 import { assertThreadId } from "../keys.js";
-import { buildEntries, isoClock } from "../new-entries.js";
+import { isoClock } from "../new-entries.js";
 import type { EventLogOptions, EventLogStats } from "../store-event-log.js";
 import type {
   AppendOptions,
@@ -40,13 +30,13 @@ import type {
   ThreadMeta,
 } from "../types.js";
 import { followShared } from "./follow.js";
-import { writeGroup, type Outcome, type Write, type Writer } from "./group-write.js";
 import { Leases, type LeaseInfo } from "./leases.js";
 import { CommitNotifications } from "./notifications.js";
 import { readLineage, readOwn, toMeta, type ThreadRow } from "./reads.js";
 import { describeDatabase, isUnavailable, unavailable } from "./connection.js";
 import { migrate, assertSchemaName } from "./schema.js";
 import { statements, type Statements } from "./sql.js";
+import { ThreadWriters } from "./writers.js";
 
 const MAX_RETRIES = 3;
 
@@ -76,21 +66,12 @@ export class PostgresEventLog implements LeasingEventLog {
   readonly #sql: Statements;
   readonly #where: string;
   readonly #clock: () => Date;
-  readonly #now: () => string;
   readonly #newId: () => string;
   readonly #leases: Leases;
   readonly #notifications: CommitNotifications;
   readonly #pollIntervalMs: number;
-  /** Threads this process writes, by id; a thread is added when first written, with its head read once. */
-  readonly #writers = new Map<string, Writer>();
-  /** Writes waiting for a thread's head to be read, in call order. */
-  readonly #waiting = new Map<string, Array<(writer: Writer | Error) => void>>();
-  readonly #loads = new Set<Promise<void>>();
+  readonly #writers: ThreadWriters;
   readonly #subscriptions = new Set<() => void>();
-  readonly #commits = new GroupCommit<Write>((group) => this.#writeGroup(group));
-  readonly #stats: EventLogStats = { commits: 0, entries: 0 };
-  /** Writers whose last batch is being written again (see `Outcome.retry`), and how often. */
-  readonly #retries = new Map<Writer, number>();
   #closing: Promise<void> | undefined;
 
   private constructor(pool: pg.Pool, config: pg.PoolConfig, schema: string, options: PostgresEventLogOptions) {
@@ -98,12 +79,13 @@ export class PostgresEventLog implements LeasingEventLog {
     this.#sql = statements(schema);
     this.#where = describeDatabase(config);
     this.#clock = options.clock ?? (() => new Date());
-    this.#now = isoClock(options.clock);
     this.#newId = options.newId ?? randomUUID;
     this.#pollIntervalMs = options.pollIntervalMs ?? 2_000;
     const owner = options.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
     this.#leases = new Leases(pool, this.#sql, owner, options.leaseTtlMs ?? 15_000);
     this.#notifications = new CommitNotifications({ ...config, types: TYPES }, this.#sql.channel);
+    const query = <R extends pg.QueryResultRow>(text: string, values: unknown[], action: string) => this.#query<R>(text, values, action);
+    this.#writers = new ThreadWriters(pool, this.#sql, this.#leases, this.#notifications, query, this.#where, isoClock(options.clock));
   }
 
   /** Connects, creates or migrates the schema, and returns the log. `url`: `postgres://user:pass@host:port/db`. */
@@ -136,7 +118,7 @@ export class PostgresEventLog implements LeasingEventLog {
   }
 
   get stats(): EventLogStats {
-    return { ...this.#stats };
+    return { ...this.#writers.stats };
   }
 
   /** The name this worker holds leases under. */
@@ -151,7 +133,7 @@ export class PostgresEventLog implements LeasingEventLog {
     await this.#query(this.#sql.createThread, [id, name ?? null, createdAt], "create a thread").catch((error: unknown) => {
       throw (error as { code?: string }).code === "23505" ? new ThreadExistsError(id) : error;
     });
-    this.#writers.set(id, { id, assigned: 0, committed: 0 });
+    this.#writers.register(id, 0);
     return { id, headSeq: 0, createdAt, ...(name === undefined ? {} : { name }) };
   }
 
@@ -182,12 +164,10 @@ export class PostgresEventLog implements LeasingEventLog {
   append(threadId: string, entries: readonly NewEntry[], options: AppendOptions = {}): Promise<LogEntry[]> {
     try {
       this.#assertOpen("append");
-      const writer = this.#writers.get(threadId);
-      if (writer && !this.#waiting.has(threadId)) return this.#appendNow(writer, entries, options);
     } catch (err) {
       return Promise.reject(err);
     }
-    return this.#whenWriter(threadId, "append to", (writer) => this.#appendNow(writer, entries, options));
+    return this.#writers.append(threadId, entries, options);
   }
 
   async head(threadId: string): Promise<number> {
@@ -246,7 +226,7 @@ export class PostgresEventLog implements LeasingEventLog {
       if (!rows[0]) throw new ThreadNotFoundError(sourceThreadId, "fork");
       throw new SeqOutOfRangeError(sourceThreadId, atSeq, rows[0].head_seq, "fork");
     }
-    this.#writers.set(id, { id, assigned: atSeq, committed: atSeq });
+    this.#writers.register(id, atSeq);
     return { id, parentId: sourceThreadId, forkSeq: atSeq, headSeq: atSeq, createdAt, ...(name === undefined ? {} : { name }) };
   }
 
@@ -256,15 +236,7 @@ export class PostgresEventLog implements LeasingEventLog {
     } catch (err) {
       return Promise.reject(err);
     }
-    return this.#whenWriter(threadId, "put a snapshot on", (writer) => {
-      // Up to the assigned head: a writer may snapshot the state its own queued appends produce.
-      if (!Number.isInteger(seq) || seq < 1 || seq > writer.assigned) {
-        throw new SeqOutOfRangeError(threadId, seq, writer.assigned, "put a snapshot on");
-      }
-      const json = JSON.stringify(data);
-      if (json === undefined) throw new TypeError(`snapshot of thread ${threadId} at seq ${seq} is not JSON data`);
-      return new Promise<void>((resolve, reject) => this.#commits.enqueue({ type: "snapshot", writer, seq, json, resolve, reject }));
-    });
+    return this.#writers.putSnapshot(threadId, seq, data);
   }
 
   async getSnapshot<T = unknown>(threadId: string, atOrBeforeSeq: number): Promise<Snapshot<T> | undefined> {
@@ -286,8 +258,7 @@ export class PostgresEventLog implements LeasingEventLog {
       throw isUnavailable(error) ? unavailable(this.#where, "take a lease on", error) : error;
     });
     // Another worker may have written since this process last did: read the head again.
-    const writer = this.#writers.get(threadId);
-    if (writer && writer.assigned === writer.committed) this.#writers.delete(threadId);
+    this.#writers.refresh(threadId);
     return lease;
   }
 
@@ -302,8 +273,7 @@ export class PostgresEventLog implements LeasingEventLog {
     for (const end of this.#subscriptions) end();
     this.#closing = (async () => {
       // Appends already accepted are written before the pool closes: their callers were promised that.
-      while (this.#loads.size > 0) await Promise.allSettled([...this.#loads]);
-      await this.#commits.drained();
+      await this.#writers.drained();
       await this.#leases.close();
       await this.#notifications.close();
       await this.#pool.end();
@@ -320,73 +290,6 @@ export class PostgresEventLog implements LeasingEventLog {
     assertThreadId(id);
     if (options.name !== undefined && typeof options.name !== "string") throw new TypeError("thread name must be a string");
     return { id, name: options.name };
-  }
-
-  /** Runs `act` with the thread's writer, reading its head first if this process has not written it yet. */
-  #whenWriter<T>(threadId: string, action: string, act: (writer: Writer) => Promise<T>): Promise<T> {
-    const known = this.#writers.get(threadId);
-    if (known && !this.#waiting.has(threadId)) {
-      try {
-        return act(known);
-      } catch (err) {
-        return Promise.reject(err);
-      }
-    }
-    return new Promise<T>((resolve, reject) => {
-      let queue = this.#waiting.get(threadId);
-      if (!queue) {
-        this.#waiting.set(threadId, (queue = []));
-        this.#loadWriter(threadId, action);
-      }
-      queue.push((writer) => {
-        if (writer instanceof Error) return reject(writer);
-        try {
-          act(writer).then(resolve, reject);
-        } catch (err) {
-          reject(err);
-        }
-      });
-    });
-  }
-
-  #loadWriter(threadId: string, action: string): void {
-    const load = (async () => {
-      let result: Writer | Error;
-      try {
-        const { rows } = await this.#query<{ head_seq: number }>(this.#sql.head, [threadId], action);
-        if (rows[0]) {
-          result = { id: threadId, assigned: rows[0].head_seq, committed: rows[0].head_seq };
-          this.#writers.set(threadId, result);
-        } else result = new ThreadNotFoundError(threadId, action);
-      } catch (error) {
-        result = error as Error;
-      }
-      const queue = this.#waiting.get(threadId) ?? [];
-      this.#waiting.delete(threadId);
-      for (const run of queue) run(result); // in call order: each assigns its seqs synchronously
-    })();
-    this.#loads.add(load);
-    void load.finally(() => this.#loads.delete(load));
-  }
-
-  #appendNow(writer: Writer, entries: readonly NewEntry[], options: AppendOptions): Promise<LogEntry[]> {
-    const lost = this.#leases.lostLease(writer.id);
-    if (lost) return Promise.reject(lost);
-    const { expectedSeq } = options;
-    if (expectedSeq !== undefined && expectedSeq !== writer.assigned) {
-      return Promise.reject(new ConcurrencyError(writer.id, expectedSeq, writer.assigned));
-    }
-    let built;
-    try {
-      built = buildEntries(writer.id, writer.assigned + 1, entries, this.#now);
-    } catch (err) {
-      return Promise.reject(err);
-    }
-    if (built.entries.length === 0) return Promise.resolve([]);
-    writer.assigned += built.entries.length;
-    return new Promise<LogEntry[]>((resolve, reject) =>
-      this.#commits.enqueue({ type: "append", writer, entries: built.entries, encoded: built.encoded, resolve, reject }),
-    );
   }
 
   async *#readChunks(threadId: string, range: ReadRange): AsyncGenerator<readonly LogEntry[]> {
@@ -421,63 +324,6 @@ export class PostgresEventLog implements LeasingEventLog {
     }
   }
 
-  async #writeGroup(group: Write[]): Promise<void> {
-    let outcomes: Map<Writer, Outcome>;
-    try {
-      outcomes = await writeGroup(this.#pool, this.#sql, this.#leases, group);
-    } catch (cause) {
-      this.#failGroup(group, cause);
-      return;
-    }
-    const failed = new Map<Writer, Error>();
-    const retried = new Set<Writer>();
-    for (const [writer, outcome] of outcomes) {
-      if (outcome.ok) writer.committed = outcome.head;
-      else if (outcome.retry && (this.#retries.get(writer) ?? 0) < MAX_RETRIES) {
-        this.#retries.set(writer, (this.#retries.get(writer) ?? 0) + 1);
-        retried.add(writer);
-      } else {
-        failed.set(writer, outcome.error);
-        // The database's head is the truth now; later appends are numbered after it.
-        writer.committed = writer.assigned = outcome.head;
-      }
-    }
-    // Queued writes to a refused thread assumed the refused seqs: they are refused too.
-    for (const write of this.#commits.take((w) => failed.has(w.writer))) write.reject(failed.get(write.writer));
-    if (retried.size > 0) {
-      // Written again in the next batch, ahead of the writes queued behind them.
-      const followers = this.#commits.take((w) => retried.has(w.writer));
-      for (const write of [...group.filter((w) => retried.has(w.writer)), ...followers]) this.#commits.enqueue(write);
-    }
-    this.#stats.commits++;
-    for (const write of group) {
-      if (retried.has(write.writer)) continue;
-      this.#retries.delete(write.writer);
-      const error = failed.get(write.writer);
-      if (error) {
-        write.reject(error);
-      } else if (write.type === "append") {
-        this.#stats.entries += write.entries.length;
-        this.#notifications.dispatch(write.writer.id, write.entries, write.entries[write.entries.length - 1].seq);
-        write.resolve(write.entries);
-      } else {
-        write.resolve();
-      }
-    }
-  }
-
-  /** The statement failed as a whole: nothing of the group was written (or, if the connection broke, maybe all of it). */
-  #failGroup(group: Write[], cause: unknown): void {
-    const reason = cause instanceof Error ? cause.message : String(cause);
-    const error = isUnavailable(cause)
-      ? unavailable(this.#where, `write a batch of ${group.length} writes (they may or may not have been written)`, cause)
-      : new LogWriteError(`the event log could not write a batch of ${group.length} writes: ${reason}`, { cause });
-    const writers = new Set(group.map((write) => write.writer));
-    const followers = this.#commits.take((write) => writers.has(write.writer));
-    // Whether a broken connection committed is unknown: forget these heads, read them again next time.
-    for (const writer of writers) if (this.#writers.get(writer.id) === writer) this.#writers.delete(writer.id);
-    for (const write of [...group, ...followers]) write.reject(error);
-  }
 }
 
 function isSeqBound(value: number | undefined): boolean {
