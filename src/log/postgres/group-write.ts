@@ -7,7 +7,7 @@
  */
 import type pg from "pg";
 import type { LogEntry } from "../../events/index.js";
-import { ConcurrencyError, ThreadBusyError } from "../errors.js";
+import { ConcurrencyError, LogWriteError, ThreadBusyError } from "../errors.js";
 import type { Leases } from "./leases.js";
 import type { Statements } from "./sql.js";
 
@@ -33,9 +33,8 @@ export type Write =
  */
 export type Outcome = { ok: true; head: number } | { ok: false; head: number; error: Error; retry?: boolean };
 
-interface ResultRow {
+interface RefusedRow {
   id: string;
-  moved: boolean;
   head_seq: number;
   lease_owner: string | null;
   lease_token: number | null;
@@ -75,7 +74,7 @@ export async function writeGroup(
   }
   const heads = [...threads];
   const snaps = [...snapshots.values()];
-  const { rows } = await pool.query<ResultRow>({
+  const { rows } = await pool.query<{ id: string; head_seq: number }>({
     name: `${sql.channel}_group_commit`,
     text: sql.groupCommit,
     values: [
@@ -94,14 +93,27 @@ export async function writeGroup(
       sql.channel,
     ],
   });
-  const byId = new Map(rows.map((row) => [row.id, row]));
+  const moved = new Map(rows.map((row) => [row.id, row.head_seq]));
   const outcomes = new Map<Writer, Outcome>();
+  const refusedIds = heads.filter(([writer]) => !moved.has(writer.id)).map(([writer]) => writer.id);
+  const refused = new Map<string, RefusedRow>();
+  let unknown: unknown;
+  if (refusedIds.length > 0) {
+    // The group is committed: if asking why fails, only the refused threads are failed for it.
+    try {
+      for (const row of (await pool.query<RefusedRow>(sql.refused, [refusedIds])).rows) refused.set(row.id, row);
+    } catch (error) {
+      unknown = error;
+    }
+  }
   for (const [writer, span] of heads) {
-    const row = byId.get(writer.id);
-    if (!row) {
-      outcomes.set(writer, { ok: false, head: writer.committed, error: new Error(`thread ${writer.id} is gone from the database`) });
-    } else if (row.moved) {
-      outcomes.set(writer, { ok: true, head: row.head_seq });
+    const head = moved.get(writer.id);
+    const row = refused.get(writer.id);
+    if (head !== undefined) {
+      outcomes.set(writer, { ok: true, head });
+    } else if (!row) {
+      const reason = unknown === undefined ? "it is gone from the database" : `the database could not say why: ${String(unknown)}`;
+      outcomes.set(writer, { ok: false, head: writer.committed, error: new LogWriteError(`thread ${writer.id}: the append was refused and ${reason}`, { cause: unknown }) });
     } else {
       const token = leases.tokenFor(writer.id);
       const retry = token !== undefined && row.lease_token === token && row.lease_owner === leases.owner && row.lease_live === true && row.head_seq === span.old;
@@ -112,7 +124,7 @@ export async function writeGroup(
 }
 
 /** Why the database did not move a thread's head: the lease, or another writer moved it first. */
-function refusal(leases: Leases, writer: Writer, expected: number, row: ResultRow): Error {
+function refusal(leases: Leases, writer: Writer, expected: number, row: RefusedRow): Error {
   const token = leases.tokenFor(writer.id);
   const live = row.lease_owner !== null && row.lease_live === true;
   if (token !== undefined) {

@@ -9,6 +9,7 @@
 export interface Statements {
   channel: string;
   groupCommit: string;
+  refused: string;
   createThread: string;
   fork: string;
   thread: string;
@@ -60,19 +61,13 @@ export function statements(s: string): Statements {
         ON CONFLICT (thread_id, seq) DO UPDATE SET data = EXCLUDED.data
       ), notified AS (
         SELECT count(pg_notify($13, m.head_seq || ':' || m.id)) AS n FROM moved m
-      ), refused AS (
-        -- Locking reads the row as a concurrent writer left it (the statement's snapshot may predate
-        -- the commit that moved the head), so the refusal reports the head that is really there.
-        SELECT t.id, t.head_seq, t.lease_owner, t.lease_token, t.lease_expires_at, t.lease_expires_at > now() AS lease_live
-        FROM ${s}.threads t JOIN input i ON i.id = t.id
-        WHERE NOT EXISTS (SELECT 1 FROM moved m WHERE m.id = t.id)
-        FOR SHARE OF t
       )
-      SELECT m.id, true AS moved, m.head_seq, NULL::text AS lease_owner, NULL::bigint AS lease_token,
-             NULL::boolean AS lease_live, NULL::timestamptz AS lease_expires_at
-      FROM moved m CROSS JOIN notified
-      UNION ALL
-      SELECT r.id, false, r.head_seq, r.lease_owner, r.lease_token, r.lease_live, r.lease_expires_at FROM refused r`,
+      SELECT m.id, m.head_seq FROM moved m CROSS JOIN notified`,
+    // Why the threads of a group commit that did not move were refused, read after it committed (so
+    // a head another writer moved concurrently is seen as it really is).
+    refused: `
+      SELECT id, head_seq, lease_owner, lease_token, lease_expires_at, lease_expires_at > now() AS lease_live
+      FROM ${s}.threads WHERE id = ANY($1::text[])`,
 
     createThread: `INSERT INTO ${s}.threads (id, head_seq, name, created_at) VALUES ($1, 0, $2, $3)`,
     // The fork point is checked against the committed head in the same statement.
