@@ -11,6 +11,7 @@ import type { Thread } from "../runtime/thread.js";
 import { parse } from "./args.js";
 import { openRuntime } from "./context.js";
 import { describeMsg } from "./format.js";
+import { describeSandbox } from "../sandbox/index.js";
 import type { CliIO } from "./io.js";
 
 const OPTIONS = {
@@ -52,7 +53,12 @@ export async function execCommand(argv: string[], io: CliIO, env: Record<string,
       else if (!QUIET.has(event.msg.type)) io.err(describeMsg(event.msg));
     };
     if (values.json) for (const event of thread.opening) print(event);
-    else io.err(`thread ${thread.id}`);
+    else {
+      io.err(`thread ${thread.id}`);
+      const configured = thread.configured.msg;
+      // Which sandbox holds the commands comes first: a person reads it before anything runs.
+      if (configured.type === "session_configured" && configured.sandbox) io.err(describeSandbox(configured.sandbox_policy, configured.sandbox));
+    }
     const subscription = thread.events$.subscribe((event) => {
       print(event);
       // Nobody can answer here: a request is refused at once (the model is told), rather than
