@@ -7,6 +7,11 @@
  * The network namespace alone already cuts the host's network; the filter is what makes the failure
  * say "Operation not permitted" (so a denial is recognised), and what also closes Unix sockets
  * reachable through the filesystem (a Docker or database socket), as Codex does.
+ *
+ * One departure from Codex's list: `getsockname`, `getpeername` and `getsockopt` stay allowed.
+ * Node gives a child socketpairs, not pipes, for its stdout and stderr, and programs that look at
+ * their stdout (Node itself) print nothing when those queries fail. They only describe sockets a
+ * process already has; every way to open or reach a new one stays closed.
  */
 import { createHash } from "node:crypto";
 import { mkdirSync, openSync, closeSync, writeSync, readFileSync, renameSync, lstatSync, chmodSync } from "node:fs";
@@ -28,14 +33,14 @@ const ARCHES: Record<string, Arch> = {
   x64: {
     audit: 0xc000003e,
     // ptrace, io_uring_{setup,enter,register}, connect, accept, accept4, bind, listen,
-    // getpeername, getsockname, shutdown, sendto, sendmmsg, recvmmsg, getsockopt, setsockopt.
-    deny: [101, 425, 426, 427, 42, 43, 288, 49, 50, 52, 51, 48, 44, 307, 299, 55, 54],
+    // shutdown, sendto, sendmmsg, recvmmsg, setsockopt.
+    deny: [101, 425, 426, 427, 42, 43, 288, 49, 50, 48, 44, 307, 299, 54],
     unixOnly: [41, 53], // socket, socketpair
     x32Bit: 0x40000000,
   },
   arm64: {
     audit: 0xc00000b7,
-    deny: [117, 425, 426, 427, 203, 202, 242, 200, 201, 205, 204, 210, 206, 269, 243, 209, 208],
+    deny: [117, 425, 426, 427, 203, 202, 242, 200, 201, 210, 206, 269, 243, 208],
     unixOnly: [198, 199],
   },
 };
