@@ -9,13 +9,14 @@ export function sleepMarker(seconds = 30): string {
   return `${seconds}.${String(Math.floor(Math.random() * 1e9)).padStart(9, "0")}`;
 }
 
-/** Pids of live (non-zombie) processes whose command line contains `marker`. */
+/** Pids of live (non-zombie) `sleep MARKER` processes. */
 export async function pidsWithMarker(marker: string): Promise<number[]> {
   const pids: number[] = [];
   for (const name of await readdir("/proc")) {
     if (!/^\d+$/.test(name)) continue;
     const cmdline = await readFile(`/proc/${name}/cmdline`, "utf8").catch(() => "");
-    if (!cmdline.split("\0").includes(marker) && !cmdline.includes(` ${marker}`)) continue;
+    const argv = cmdline.split("\0");
+    if (!argv[0]?.endsWith("sleep") || argv[1] !== marker) continue;
     const stat = await readFile(`/proc/${name}/stat`, "utf8").catch(() => "");
     const state = stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
     if (stat !== "" && state !== "Z") pids.push(Number(name));
@@ -33,12 +34,12 @@ export async function survivorsAfter(marker: string, withinMs: number): Promise<
   }
 }
 
-/** Resolves once some process carries `marker` (bounded). */
-export async function waitForMarker(marker: string, withinMs = 10_000): Promise<number[]> {
+/** Resolves once `count` processes carry `marker` (bounded). */
+export async function waitForMarker(marker: string, count = 1, withinMs = 10_000): Promise<number[]> {
   const deadline = Date.now() + withinMs;
   for (;;) {
     const pids = await pidsWithMarker(marker);
-    if (pids.length > 0) return pids;
+    if (pids.length >= count) return pids;
     if (Date.now() >= deadline) throw new Error(`no process with ${marker} appeared within ${withinMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
