@@ -41,13 +41,6 @@ export function describeMsg(msg: Event["msg"]): string {
   if (msg.type === "exec_command_begin") return `exec_command_begin: ${clip(msg.command.join(" "))} (in ${msg.cwd})`;
   if (msg.type === "exec_command_end") return `exec_command_end: exit ${msg.exit_code}: ${clip(msg.aggregated_output, 80)}`;
   if (msg.type === "exec_approval_request") return `exec_approval_request ${msg.call_id}: ${clip(msg.command.join(" "))}`;
-  if (msg.type === "raw_response_item") {
-    // A tool's result: a refusal says why here (e.g. no sandbox and nobody to ask).
-    const item = msg.item as { call_id?: string; output?: unknown };
-    if (item.call_id !== undefined && item.output !== undefined) {
-      return `tool output (${item.call_id}): ${clip(typeof item.output === "string" ? item.output : JSON.stringify(item.output), 160)}`;
-    }
-  }
   const fields = msg as Record<string, unknown>;
   const text = (fields.message ?? fields.delta ?? fields.text ?? fields.last_agent_message) as string | undefined;
   return text !== undefined && text !== null ? `${msg.type}: ${clip(String(text))}` : msg.type;
