@@ -101,6 +101,8 @@ export async function wrapCommand(options: WrapOptions): Promise<Launch> {
   };
 }
 
+const PDEATH_SHELL = 'trap "kill -KILL 0" TERM; exec 3<&0; "$@" <&3 3<&- & wait $! 2>/dev/null';
+
 /** The unconfined command under the host's lifetime launcher. */
 export function lifetimeArgv(lifetime: Lifetime, command: readonly string[]): string[] {
   switch (lifetime.type) {
@@ -109,7 +111,11 @@ export function lifetimeArgv(lifetime: Lifetime, command: readonly string[]): st
       // (Loom died, or the group was killed) the kernel ends every process of the namespace.
       return [lifetime.bwrap, "--dev-bind", "/", "/", "--unshare-pid", ...(lifetime.mountProc ? ["--proc", "/proc"] : []), "--die-with-parent", "--", ...command];
     case "parent-death-signal":
-      return [lifetime.setpriv, "--pdeathsig", "KILL", "--", ...command];
+      // The kernel signals only the direct child when Loom dies: a shell in between turns that
+      // signal into a kill of the whole process group, so backgrounded children go too (all but
+      // those that left the group). stdin is handed on explicitly (`&` would replace it), and the
+      // shell's own "Killed" report is silenced.
+      return [lifetime.setpriv, "--pdeathsig", "TERM", "--", "/bin/sh", "-c", PDEATH_SHELL, "sh", ...command];
     case "process-group":
       return [...command];
   }

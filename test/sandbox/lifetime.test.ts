@@ -1,13 +1,15 @@
 // No command outlives what started it: a SIGKILLed Loom process, a closed runtime, an ended turn.
 // Real Loom processes, real children (and backgrounded grandchildren), found by a marker in /proc.
+import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startFakeResponses, textTurn, toolCallTurn, type FakeResponses } from "../support/fake-responses.js";
 import { spawnLoom } from "../support/cli.js";
 import { startLoom } from "../support/loom.js";
-import { sleepMarker, survivorsAfter, waitForMarker } from "../support/processes.js";
+import { pidsWithMarker, sleepMarker, survivorsAfter, waitForMarker } from "../support/processes.js";
 import { probeHostSandbox } from "../../src/sandbox/index.js";
 
 let server: FakeResponses;
@@ -44,6 +46,7 @@ async function killLoomDuring(sandbox: string, submission: (marker: string) => u
     return await survivorsAfter(marker, 1_000);
   } finally {
     loom.child.kill("SIGKILL");
+    for (const pid of await pidsWithMarker(marker)) process.kill(pid, "SIGKILL");
   }
 }
 
@@ -70,6 +73,25 @@ describe("a SIGKILLed Loom takes its commands with it", () => {
       op: { type: "run_user_shell_command", command: `sleep ${marker} & setsid sleep ${marker} & sleep ${marker}` },
     }));
     expect(userSurvivors.length).toBe(host.lifetime.type === "pid-namespace" ? 0 : 1);
+  });
+});
+
+describe("without a pid namespace (the launcher a non-root Loom gets)", () => {
+  it("the parent-death signal takes the command's whole process group when Loom is SIGKILLed", async () => {
+    const marker = sleepMarker();
+    const child = spawn(process.execPath, [fileURLToPath(new URL("./lifetime-child.mjs", import.meta.url)), "parent-death-signal", marker], {
+      cwd,
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    try {
+      await waitForMarker(marker, 3);
+      child.kill("SIGKILL");
+      // Only the child that left the group in its own session is beyond reach.
+      expect((await survivorsAfter(marker, 1_000)).length).toBe(1);
+    } finally {
+      child.kill("SIGKILL");
+      for (const pid of await pidsWithMarker(marker)) process.kill(pid, "SIGKILL");
+    }
   });
 });
 
