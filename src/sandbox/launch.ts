@@ -78,7 +78,9 @@ export async function wrapCommand(options: WrapOptions): Promise<Launch> {
     readableRoots: readableRoots(policy, policyCwd),
     network: !networkRestricted,
     mountProc: sandbox.mountProc,
-    protectedDirs: filter ? [seccompDir()] : [],
+    // Always, not only when this launch uses the filter: a sandbox with the network on must not
+    // be able to swap the file for the next one without.
+    protectedDirs: sandbox.seccomp ? [seccompDir()] : [],
   });
   // A protected path that exists only as another launch's placeholder is that launch's too.
   for (const root of roots) for (const sub of root.readOnlySubpaths) if (livePlaceholders.has(sub) && !placeholders.includes(sub)) placeholders.push(sub);

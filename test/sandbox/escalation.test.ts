@@ -10,6 +10,7 @@ import { collectUntil, nextEvent, startLoom, type LoomHarness } from "../support
 import { inputItems, textTurn, toolCallTurn } from "../support/fake-responses.js";
 import { expectReplay } from "../../src/testing/index.js";
 import { TurnAbortedError } from "../../src/runtime/errors.js";
+import { createRuntime } from "../../src/runtime/runtime.js";
 import type { AskForApproval } from "../../src/events/index.js";
 import { RETRY_WITHOUT_SANDBOX_REASON } from "../../src/actors/tools/index.js";
 import { outsideDir } from "./support.js";
@@ -135,5 +136,32 @@ describe("a write outside the workspace, denied by the sandbox", () => {
     await run;
     expect(existsSync(target)).toBe(true);
     await expectReplay({ log: loom.rt.log, threadId: thread.id });
+  });
+});
+
+describe("a retry request pending when the runtime goes away", () => {
+  it("is asked again on resume, and approving it runs the command outside the sandbox in the same turn", async () => {
+    const target = join(outside, "made");
+    loom.server.enqueue(toolCallTurn("c1", "shell", { command: ["touch", target] }));
+    const thread = await startThread("on-failure");
+    const asked = nextEvent(thread.events$, "exec_approval_request");
+    void thread.run("make the file").catch(() => undefined);
+    await asked;
+    const turnId = thread.state.activeTurn;
+    // The runtime goes away with the question open: to the log this is a crash.
+    await loom.rt.close();
+
+    const rt = await createRuntime({ dataDir: loom.dataDir, config: {}, env: {}, durable: false, model: { apiKey: "test", baseURL: loom.server.baseURL } });
+    try {
+      const resumed = await rt.resumeThread(thread.id);
+      expect(resumed.state.pendingApprovals.map((p) => p.id)).toEqual(["c1"]);
+      loom.server.enqueue(textTurn("done"));
+      const complete = nextEvent(resumed.events$, "task_complete");
+      await resumed.submit({ type: "exec_approval", id: "c1", decision: "approved" });
+      expect((await complete).turn_id).toBe(turnId);
+      expect(existsSync(target)).toBe(true);
+    } finally {
+      await rt.close();
+    }
   });
 });
