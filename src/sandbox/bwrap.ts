@@ -86,8 +86,9 @@ export function bwrapArgs(input: BwrapInput): BwrapArgs {
     if (existsSync(dir) && isWithinAny(dir, allowedWritePaths)) args.push("--ro-bind", dir, dir);
   }
 
-  // Ask for a user namespace explicitly: bubblewrap skips it on its own when run as root.
-  args.push("--unshare-user", "--unshare-pid");
+  // Ask for a user namespace explicitly: bubblewrap skips it on its own when run as root. And when
+  // Loom runs as root, the command would keep root's capabilities inside it: drop them all.
+  args.push("--unshare-user", "--unshare-pid", "--cap-drop", "ALL");
   if (!input.network) args.push("--unshare-net");
   if (input.mountProc) args.push("--proc", "/proc");
   const canonicalCwd = realpathOr(input.commandCwd);

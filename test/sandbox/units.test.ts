@@ -43,7 +43,7 @@ describe("bwrapArgs", () => {
       "--ro-bind", join(ws, ".git"), join(ws, ".git"),
       // .codex does not exist: /dev/null on it keeps the command from creating it.
       "--ro-bind", "/dev/null", join(ws, ".codex"),
-      "--unshare-user", "--unshare-pid", "--unshare-net", "--proc", "/proc",
+      "--unshare-user", "--unshare-pid", "--cap-drop", "ALL", "--unshare-net", "--proc", "/proc",
       "--", "touch", "x",
     ]);
     expect(placeholders).toEqual([join(ws, ".codex")]);
