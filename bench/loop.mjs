@@ -2,6 +2,7 @@
 // Prints: per-turn time through Loom vs the bare SDK request to the same server (the floor), and
 // for 1,000 threads in one process: turns per second and memory per idle thread; and what the
 // sandbox costs one command (`true`) and one turn with a shell call, next to an unconfined run.
+import { readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -85,7 +86,19 @@ async function interruptLatency(model, dataDir) {
   return { midStream, midCommand };
 }
 
-/** One `true` through runShell: bare (no launcher), unconfined (the lifetime launcher), sandboxed. */
+/** CPU seconds the children this process has reaped used (user + system), from /proc/self/stat. */
+function childrenCpuMs() {
+  const stat = readFileSync("/proc/self/stat", "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  // cutime and cstime, fields 16 and 17 of stat(5), in clock ticks (100 per second on Linux).
+  return ((Number(fields[13]) + Number(fields[14])) / 100) * 1000;
+}
+
+/**
+ * One `true` through runShell: bare (no launcher), unconfined (the lifetime launcher), sandboxed.
+ * Wall time (median) depends on how busy the machine is; the CPU the launcher and command use
+ * (mean) much less.
+ */
 async function commandCost() {
   const host = await probeHostSandbox();
   const cwd = await mkdtemp(join(tmpdir(), "loom-bench-cmd-"));
@@ -101,12 +114,13 @@ async function commandCost() {
     if (options.sandbox?.confine && host.sandbox.type !== "bubblewrap") continue;
     for (let i = 0; i < 5; i++) await runShell({ command: ["true"], cwd, ...options });
     const times = [];
+    const cpuBefore = childrenCpuMs();
     for (let i = 0; i < COMMANDS; i++) {
       const result = await runShell({ command: ["true"], cwd, ...options });
       if (result.exitCode !== 0) throw new Error(`${name}: ${result.aggregatedOutput}`);
       times.push(result.durationMs);
     }
-    results[name] = median(times);
+    results[name] = { wall: median(times), cpu: (childrenCpuMs() - cpuBefore) / COMMANDS };
   }
   await rm(cwd, { recursive: true, force: true });
   return { host, results };
@@ -173,11 +187,12 @@ try {
   console.log(`  memory per idle thread                               ${many.heapPerThreadKB.toFixed(1)} KB heap, ${many.rssPerThreadKB.toFixed(1)} KB RSS`);
   const c = commands.results;
   const ms = (v) => (v === undefined ? "n/a" : `${v.toFixed(2)} ms`);
-  console.log(`sandbox (sandbox: ${commands.host.sandbox.type}; unconfined commands: ${commands.host.lifetime.type}; ${COMMANDS} runs of \`true\`, median)`);
-  console.log(`  bare spawn, no launcher                              ${ms(c.bare)}`);
-  console.log(`  unconfined (danger-full-access, dies with Loom)      ${ms(c.unconfined)}`);
-  console.log(`  workspace-write sandbox, network off                 ${ms(c.workspaceWrite)}`);
-  console.log(`  workspace-write sandbox, network on                  ${ms(c.workspaceWriteNetwork)}`);
+  const row = (v) => (v === undefined ? "n/a" : `${ms(v.wall)} wall (median), ${ms(v.cpu)} CPU (mean)`);
+  console.log(`sandbox (sandbox: ${commands.host.sandbox.type}; unconfined commands: ${commands.host.lifetime.type}; ${COMMANDS} runs of \`true\`)`);
+  console.log(`  bare spawn, no launcher                              ${row(c.bare)}`);
+  console.log(`  unconfined (danger-full-access, dies with Loom)      ${row(c.unconfined)}`);
+  console.log(`  workspace-write sandbox, network off                 ${row(c.workspaceWrite)}`);
+  console.log(`  workspace-write sandbox, network on                  ${row(c.workspaceWriteNetwork)}`);
   console.log(`  one turn with a shell call: workspace-write / full access   ${ms(sandboxedTurn)} / ${ms(unconfinedTurn)}`);
 } finally {
   await model.close();
