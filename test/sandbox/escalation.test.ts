@@ -105,6 +105,7 @@ describe("a write outside the workspace, denied by the sandbox", () => {
     await run;
     expect((await events).filter((e) => e.msg.type === "exec_approval_request")).toHaveLength(1);
     expect(existsSync(target)).toBe(true);
+    await expectReplay({ log: loom.rt.log, threadId: thread.id });
   });
 
   it("never: the denial goes back to the model and nobody is asked", async () => {
@@ -116,6 +117,7 @@ describe("a write outside the workspace, denied by the sandbox", () => {
     expect((await events).some((e) => e.msg.type === "exec_approval_request")).toBe(false);
     expect(existsSync(target)).toBe(false);
     expect(outputOf(1, "c1")).toMatch(/^Exit code: 1\n[\s\S]*Read-only file system/);
+    await expectReplay({ log: loom.rt.log, threadId: thread.id });
   });
 
   it("on-request: the model reads the denial, asks to escalate with a justification, and runs outside once approved", async () => {
@@ -140,26 +142,26 @@ describe("a write outside the workspace, denied by the sandbox", () => {
 });
 
 describe("a retry request pending when the runtime goes away", () => {
-  it("is asked again on resume, and approving it runs the command outside the sandbox in the same turn", async () => {
+  it("closes the call as interrupted on resume (it had already run once), and the thread replays", async () => {
     const target = join(outside, "made");
     loom.server.enqueue(toolCallTurn("c1", "shell", { command: ["touch", target] }));
     const thread = await startThread("on-failure");
     const asked = nextEvent(thread.events$, "exec_approval_request");
     void thread.run("make the file").catch(() => undefined);
     await asked;
-    const turnId = thread.state.activeTurn;
     // The runtime goes away with the question open: to the log this is a crash.
     await loom.rt.close();
 
     const rt = await createRuntime({ dataDir: loom.dataDir, config: {}, env: {}, durable: false, model: { apiKey: "test", baseURL: loom.server.baseURL } });
     try {
       const resumed = await rt.resumeThread(thread.id);
-      expect(resumed.state.pendingApprovals.map((p) => p.id)).toEqual(["c1"]);
-      loom.server.enqueue(textTurn("done"));
-      const complete = nextEvent(resumed.events$, "task_complete");
-      await resumed.submit({ type: "exec_approval", id: "c1", decision: "approved" });
-      expect((await complete).turn_id).toBe(turnId);
-      expect(existsSync(target)).toBe(true);
+      // Codex's repair of a call that was running: the turn ends, nothing is pending.
+      expect(resumed.state.activeTurn).toBeNull();
+      expect(resumed.state.pendingApprovals).toEqual([]);
+      const entries = await resumed.entries();
+      expect(entries.some((e) => e.kind === "event_msg" && e.payload.type === "turn_aborted")).toBe(true);
+      expect(existsSync(target)).toBe(false);
+      await expectReplay({ log: rt.log, threadId: thread.id });
     } finally {
       await rt.close();
     }
