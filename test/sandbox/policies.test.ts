@@ -11,6 +11,7 @@ import { runShell, type ShellResult } from "../../src/actors/shell/index.js";
 import type { SandboxPolicy } from "../../src/events/index.js";
 import { isLikelySandboxDenied, probeHostSandbox } from "../../src/sandbox/index.js";
 import { outsideDir, scratchDir, startLoopbackServer } from "./support.js";
+import { sleepMarker, survivorsAfter } from "../support/processes.js";
 
 type Outcome = "ran" | "denied";
 type PolicyName = "read-only" | "workspace-write" | "workspace-write+network" | "danger-full-access";
@@ -154,6 +155,19 @@ describe("hostile commands under each policy (real bubblewrap)", () => {
     const listed = await run("read-only", "ps -e -o pid= | wc -l");
     // Only the sandbox's own processes: its init, the shell, ps and wc.
     expect(Number(listed.stdout.trim())).toBeLessThan(8);
+  });
+
+  it("a timeout takes the whole sandbox down, backgrounded children included", async () => {
+    await setUp();
+    const marker = sleepMarker();
+    const timedOut = await runShell({
+      command: ["bash", "-c", `sleep ${marker} & setsid sleep ${marker} & sleep ${marker}`],
+      cwd,
+      timeoutMs: 500,
+      sandbox: { policy: POLICIES["workspace-write"], policyCwd: cwd, confine: true },
+    });
+    expect(timedOut).toMatchObject({ timedOut: true, exitCode: 124 });
+    expect(await survivorsAfter(marker, 2_000)).toEqual([]);
   });
 
   it("tells commands their network is off, as Codex does", async () => {
