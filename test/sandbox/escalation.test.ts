@@ -60,8 +60,12 @@ describe("a write outside the workspace, denied by the sandbox", () => {
       "exec_command_end",
     ]);
     // The log holds the first attempt's denial as output, before the request.
-    const denial = entries.find((e) => e.kind === "event_msg" && e.payload.type === "exec_command_output_delta");
-    expect(Buffer.from((denial as any).payload.chunk, "base64").toString()).toContain("Read-only file system");
+    const requestSeq = entries.find((e) => e.kind === "event_msg" && e.payload.type === "exec_approval_request")!.seq;
+    const firstAttempt = entries
+      .filter((e) => e.seq < requestSeq && e.kind === "event_msg" && e.payload.type === "exec_command_output_delta")
+      .map((e) => Buffer.from((e as any).payload.chunk, "base64").toString())
+      .join("");
+    expect(firstAttempt).toContain("Read-only file system");
     await expectReplay({ log: loom.rt.log, threadId: thread.id });
   });
 
