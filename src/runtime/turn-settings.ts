@@ -3,6 +3,7 @@
  * date and time zone, AGENTS.md, the sandbox facts of the host), read once per turn as Codex does.
  */
 import { loadAgentsMd, probeSandboxHost, type TurnSettings } from "../context/index.js";
+import { platformSandboxOf, probeHostSandbox } from "../sandbox/index.js";
 import type { ThreadServices } from "./services.js";
 
 // Building an Intl formatter costs more than a turn's log writes: one per time zone, kept.
@@ -29,9 +30,10 @@ export async function resolveTurnSettings(services: ThreadServices): Promise<Tur
   const session = services.settings();
   const now = services.clock.now();
   const zone = timezone();
-  const [userInstructions, host] = await Promise.all([
+  const [userInstructions, host, platform] = await Promise.all([
     loadAgentsMd(session.cwd, { signal: services.signal }),
     probeSandboxHost(session.cwd, session.sandboxPolicy, { signal: services.signal }),
+    probeHostSandbox(),
   ]);
   return {
     cwd: session.cwd,
@@ -48,5 +50,6 @@ export async function resolveTurnSettings(services: ThreadServices): Promise<Tur
     shell: "bash",
     personality: services.personality,
     host,
+    platformSandbox: platformSandboxOf(platform.sandbox),
   };
 }
