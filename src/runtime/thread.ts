@@ -221,7 +221,14 @@ export class Thread {
    * like a crash, a later resume closes any turn left open.
    */
   close(): Promise<void> {
-    this.closing ??= (async () => {
+    if (this.closing) return this.closing;
+    // Stopping the actors can call close() again synchronously (the bus completing): the promise
+    // is in place before any of that runs, so every caller waits for the one whole shutdown,
+    // the lease's release included.
+    let finish!: () => void;
+    let fail!: (error: unknown) => void;
+    this.closing = new Promise<void>((resolve, reject) => ((finish = resolve), (fail = reject)));
+    (async () => {
       const { services, actor } = this.parts;
       // Like a crash: from here on nothing more is written, whatever the stopping actors still do.
       services.bus.seal();
@@ -232,7 +239,7 @@ export class Thread {
       await this.parts.store.maybeSnapshot(this.id, services.state()).catch(() => undefined);
       services.bus.close();
       await this.parts.onClose();
-    })();
+    })().then(finish, fail);
     return this.closing;
   }
 }
