@@ -5,6 +5,7 @@ import { forkCommand, logCommand, rollbackCommand, stateCommand, threadsCommand,
 import { processIO, type CliIO } from "./io.js";
 import { exportCodexCommand, importCodexCommand } from "./codex-rollout.js";
 import { diffCommand, replayCommand } from "./replay.js";
+import { serveCommand } from "./serve.js";
 import { OpRejectedError, TurnAbortedError, TurnFailedError, UserError } from "../runtime/errors.js";
 import { ConfigError } from "../config/index.js";
 import { VERSION } from "../runtime/version.js";
@@ -24,6 +25,7 @@ const COMMANDS: Record<string, Command> = {
   "export-codex": exportCodexCommand,
   replay: replayCommand,
   diff: diffCommand,
+  serve: (argv, io) => serveCommand(argv, io),
 };
 
 export const HELP = `loom ${VERSION}: an embeddable, event-sourced runtime for coding agents
@@ -42,6 +44,7 @@ Usage:
   loom replay THREAD_ID|FIXTURE [--from SEQ]
   loom import-codex ROLLOUT.jsonl
   loom export-codex THREAD_ID
+  loom serve [--host 127.0.0.1] [--port 7878]   HTTP API and the inspector (token: LOOM_SERVE_TOKEN)
 
 Every command takes --data-dir D (default $LOOM_HOME, else ~/.loom) and repeatable
 -c key=value overrides of config.toml keys (model, approval_policy, sandbox_mode, ...).
