@@ -72,7 +72,7 @@ async function listThreads({ hub, res, query }: ApiContext): Promise<void> {
 async function startThread({ hub, req, res, query }: ApiContext): Promise<void> {
   onlyParams(query, []);
   const body = await readJson(req, StartThreadBody, "start a thread");
-  const thread = hub.adopt(await hub.runtime.startThread(body));
+  const thread = await hub.runtime.startThread(body);
   sendJson(res, 201, { thread: await hub.summary(await hub.meta(thread.id)), configured: thread.configured });
 }
 
@@ -179,7 +179,7 @@ async function fork({ hub, req, res, query, params }: ApiContext): Promise<void>
   const body = await readJson(req, ForkBody, "fork");
   await hub.meta(params[0]);
   const options = "atSeq" in body ? { atSeq: body.atSeq } : { beforeUserTurn: body.beforeTurn };
-  const thread = hub.adopt(await hub.runtime.forkThread(params[0], options));
+  const thread = await hub.runtime.forkThread(params[0], options);
   sendJson(res, 201, { thread: await hub.summary(await hub.meta(thread.id)) });
 }
 

@@ -1,5 +1,5 @@
 /**
- * The server's view of the runtime's threads: which are open here (live), opening one at most once
+ * The server's view of the runtime's threads: which are open (live), opening one at most once
  * however many requests race for it, and the thread list with its forks and sub-agent links.
  */
 import type { Runtime } from "../runtime/runtime.js";
@@ -24,7 +24,6 @@ interface Origin {
 }
 
 export class ThreadHub {
-  readonly #live = new Map<string, Thread>();
   readonly #opening = new Map<string, Promise<Thread>>();
   /** Seq 1 never changes: what each thread's session_meta says, read once. */
   readonly #origins = new Map<string, Origin>();
@@ -40,12 +39,8 @@ export class ThreadHub {
 
   /** The thread open here, if it is. */
   live(id: string): Thread | undefined {
-    const thread = this.#live.get(id);
-    if (thread?.closed) {
-      this.#live.delete(id);
-      return undefined;
-    }
-    return thread;
+    const thread = this.runtime.openThread(id);
+    return thread?.closed ? undefined : thread;
   }
 
   /** The live thread, opening it (resume: a turn a crash left open is repaired or continued) if needed. */
@@ -58,13 +53,7 @@ export class ThreadHub {
       opening = this.runtime.resumeThread(id).finally(() => this.#opening.delete(id));
       this.#opening.set(id, opening);
     }
-    return this.adopt(await opening);
-  }
-
-  /** Records a thread this server started or forked. */
-  adopt(thread: Thread): Thread {
-    this.#live.set(thread.id, thread);
-    return thread;
+    return opening;
   }
 
   async list(): Promise<ThreadSummary[]> {
@@ -98,11 +87,6 @@ export class ThreadHub {
     }
     this.#origins.set(meta.id, origin);
     return origin;
-  }
-
-  /** Closes nothing: the runtime owns the threads and stops them on close. */
-  forget(id: string): void {
-    this.#live.delete(id);
   }
 }
 
