@@ -46,7 +46,15 @@ export function App() {
   }, [token, load]);
 
   useEffect(() => {
-    const onHash = () => setRoute(parseRoute());
+    const onHash = () => {
+      // An address with a new #token= pasted into this tab: take it, as a fresh load would.
+      if (/(?:^#|&)token=/.test(location.hash)) {
+        const t = initialToken();
+        setToken(t);
+        setTokenState(t);
+      }
+      setRoute(parseRoute());
+    };
     addEventListener("hashchange", onHash);
     return () => removeEventListener("hashchange", onHash);
   }, []);

@@ -128,6 +128,8 @@ export function ThreadView(props: ThreadViewProps) {
 
   const turnHere = turnAt(turns, cursor);
   const jumpTurn = (delta: 1 | -1) => {
+    // Back from inside a turn goes to its start first, as "previous paragraph" does in an editor.
+    if (delta < 0 && turnHere && cursor > turnHere.firstSeq) return move(turnHere.firstSeq);
     const index = turnHere ? turnHere.index + delta : delta > 0 ? turns.findIndex((x) => x.firstSeq > cursor) : turns.findLastIndex((x) => x.firstSeq < cursor);
     const turn = turns[index];
     if (turn) move(turn.firstSeq);

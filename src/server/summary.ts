@@ -183,6 +183,15 @@ function describeEvent(msg: Record<string, any>): string {
       return `${str(msg.num_turns)} turn(s)`;
     case "thread_name_updated":
       return str(msg.thread_name);
+    case "item_started":
+    case "item_completed":
+      return `${str(msg.item?.type)} ${str(msg.item?.id)}`;
+    case "raw_response_item":
+      return str(msg.item?.type);
+    case "model_request":
+      return `${str(msg.purpose ?? "turn")} request to ${str(msg.model)}, ${str(msg.input_items)} input items`;
+    case "agent_message_content_delta":
+      return str(msg.delta);
     case "mcp_tool_call_begin":
     case "mcp_tool_call_end":
       return `${str(msg.invocation?.server)}.${str(msg.invocation?.tool)}`;
