@@ -38,12 +38,17 @@ export function ThreadView(props: ThreadViewProps) {
   const search = useRef<HTMLInputElement>(null);
   const root = useRef<HTMLDivElement>(null);
 
-  // The state at the cursor; the head's state again whenever the live stream moved it.
+  // The state at the cursor; the head's state again whenever the live stream moved it. A single
+  // move asks at once; while the cursor races (a held key, a dragged scrubber) asks at most every
+  // 30 ms, and a newer answer always replaces an older one.
+  const lastAsk = useRef(0);
   useEffect(() => {
     if (cursor < 1) return;
     const controller = new AbortController();
     setStateLoading(true);
+    const wait = Math.max(0, lastAsk.current + 30 - performance.now());
     const timer = setTimeout(() => {
+      lastAsk.current = performance.now();
       Api.state(threadId, cursor, controller.signal).then(
         (r) => {
           setState(r.state);
@@ -55,7 +60,7 @@ export function ThreadView(props: ThreadViewProps) {
           setNotice({ text: error.message, kind: "error" });
         },
       );
-    }, 25);
+    }, wait);
     return () => {
       clearTimeout(timer);
       controller.abort();

@@ -72,9 +72,13 @@ export function useThread(threadId: string, initialSeq: number | undefined) {
       (error: Error) => !stopped && setLoadError(error.message),
     );
     refreshTurns();
-    Api.find(threadId, { types: "error,stream_error", limit: 1000 }).then((r) => !stopped && setErrorSeqs(r.entries.map((e) => e.seq)), () => undefined);
+    // Which turns logged errors takes a scan of the whole log: not before the first rows are shown.
+    const scan = setTimeout(() => {
+      Api.find(threadId, { types: "error,stream_error", limit: 1000 }).then((r) => !stopped && setErrorSeqs((seen) => [...new Set([...r.entries.map((e) => e.seq), ...seen])]), () => undefined);
+    }, 1000);
     return () => {
       stopped = true;
+      clearTimeout(scan);
       stop();
       setLink("off");
     };
