@@ -119,13 +119,13 @@ export function ThreadList({ threads, selected, onOpen, onChanged }: ThreadListP
               title={thread.id}
             >
               <span className="thread-name">
-                {relation === "fork" ? "⑂ " : relation === "sub-agent" ? "↳ " : ""}
+                {relation ? "↳ " : ""}
                 {thread.name ?? shortId(thread.id)}
               </span>
               <span className="thread-meta">
                 {thread.headSeq.toLocaleString("en-US")} entries
-                {relation === "fork" ? ` · @${thread.forkSeq}` : ""}
-                {relation === "sub-agent" && thread.spawnedBy?.nickname ? ` · ${thread.spawnedBy.nickname}` : ""}
+                {relation === "fork" ? ` · fork @${thread.forkSeq}` : ""}
+                {relation === "sub-agent" ? ` · sub-agent${thread.spawnedBy?.nickname ? ` ${thread.spawnedBy.nickname}` : ""}` : ""}
                 {thread.live ? " · live" : ""}
                 {thread.activeTurn ? " · running" : ""}
                 {thread.pendingApprovals ? ` · ${thread.pendingApprovals} pending` : ""}

@@ -2,6 +2,7 @@
 // scrub to a seq and check the state shown, diff, fork and continue the fork, answer an approval
 // of a running thread while its events arrive, replay and see a divergence in place.
 // With LOOM_SCREENSHOTS=DIR (npm run screenshots) it also saves the README's screenshots there.
+// The page's CSP forbids eval: predicates are functions, never strings.
 import { access, mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -117,16 +118,19 @@ describe("the inspector", () => {
     await page.keyboard.press("k");
     expect(await page.locator(".row.selected").getAttribute("data-seq")).toBe(String(second.firstSeq - 1));
     await page.keyboard.press("f");
-    await page.waitForFunction(`location.hash.startsWith("#/t/") && !location.hash.includes(${JSON.stringify(threadId)})`);
+    await page.waitForFunction((id) => {
+      const hash: string = (globalThis as any).location.hash;
+      return hash.startsWith("#/t/") && !hash.includes(id);
+    }, threadId);
     await page.waitForSelector("text=fork of");
     const forkId = decodeURIComponent(((await page.evaluate("location.hash")) as string).split("/")[2]);
-    await page.waitForSelector(`.thread-item >> text=⑂`);
+    await page.waitForSelector(`.thread-item >> text=fork @`);
     h.loom.server.enqueue(textTurn("a different second answer"));
     await page.fill(".composer textarea", "try it another way");
     await page.click(".composer button[type=submit]");
     // The live stream brings the new turn's rows; the state at the head shows the new answer.
     await page.waitForSelector(`.row .text >> text=a different second answer`);
-    await page.waitForFunction(`document.querySelector(".prompt")?.textContent?.includes("a different second answer")`);
+    await page.waitForFunction(() => (globalThis as any).document.querySelector(".prompt")?.textContent?.includes("a different second answer"));
     await shot("fork.png");
     expect((await turns(forkId)).map((t) => t.userMessage)).toEqual(["first question", "try it another way"]);
     expect((await turns(threadId)).map((t) => t.userMessage)).toEqual(["first question", "second question"]);
@@ -145,7 +149,7 @@ describe("the inspector", () => {
     await shot("approval.png");
     await page.click('.pending[data-pending="c1"] button:has-text("Approve")');
     await page.waitForSelector(`.row .text >> text=made it`);
-    await page.waitForFunction(`!document.querySelector(".pending")`);
+    await page.waitForFunction(() => !(globalThis as any).document.querySelector(".pending"));
     await access(join(h.loom.cwd, "made.txt"));
   });
 
