@@ -64,6 +64,16 @@ describe("reading", () => {
     expect(wrongMethod.headers.get("allow")).toBe("GET");
   });
 
+  it("shows a sub-agent's thread with the thread that spawned it (Codex's SessionSource::SubAgent)", async () => {
+    const log = h.loom.rt.log;
+    const child = await log.createThread({ name: "scout" });
+    const source = { subagent: { thread_spawn: { parent_thread_id: threadId, depth: 1, agent_nickname: "scout", agent_role: "explorer" } } };
+    await log.append(child.id, [{ kind: "session_meta", payload: { id: child.id, timestamp: "2026-01-01T00:00:00Z", cwd: "/repo", originator: "codex", cli_version: "0.125.0", source } }]);
+    const threads = (await h.api("/api/threads")).body.threads;
+    expect(threads.find((t: any) => t.id === child.id)).toMatchObject({ spawnedBy: { threadId, depth: 1, nickname: "scout", role: "explorer" }, cwd: "/repo", live: false });
+    expect(threads.find((t: any) => t.id === threadId).spawnedBy).toBeUndefined();
+  });
+
   it("pages entries gaplessly, in summary or full, forwards and backwards", async () => {
     const head = (await h.api(`/api/threads/${threadId}`)).body.thread.headSeq;
     const seqs: number[] = [];
