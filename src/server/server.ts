@@ -92,6 +92,8 @@ export async function startServer(options: ServeOptions): Promise<LoomServer> {
 
   const server: Server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
+      // The client went away mid-request: nobody is left to answer.
+      if (req.socket.destroyed || (error as NodeJS.ErrnoException)?.code === "ECONNRESET") return void res.destroy();
       const apiError = toApiError(error);
       if (apiError) return sendError(res, apiError);
       onError(error, req);
