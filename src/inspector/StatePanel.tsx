@@ -52,14 +52,33 @@ export function StatePanel({ state, loading, atHead, onAnswer }: StatePanelProps
       {state.pendingApprovals.map((pending) => (
         <PendingCard key={`${pending.kind}:${pending.id}`} pending={pending} answerable={atHead} onAnswer={onAnswer} />
       ))}
-      <h4>What the model sees ({state.prompt.length} items)</h4>
-      <ol className="prompt">
-        {state.prompt.map((item, index) => {
+      <Prompt items={state.prompt} />
+    </div>
+  );
+}
+
+/** The newest items first come into view; a long history shows its end until asked for all of it. */
+const RECENT = 60;
+
+function Prompt({ items }: { items: StateView["prompt"] }) {
+  const [all, setAll] = useState(false);
+  const shown = all ? items : items.slice(-RECENT);
+  const hidden = items.length - shown.length;
+  return (
+    <>
+      <h4>What the model sees ({items.length} items)</h4>
+      {hidden > 0 && (
+        <button type="button" className="link" onClick={() => setAll(true)}>
+          show the {hidden} earlier items
+        </button>
+      )}
+      <ol className="prompt" start={hidden + 1}>
+        {shown.map((item, index) => {
           const view = itemView(item);
-          return <PromptItem key={index} role={view.role} text={view.text} />;
+          return <PromptItem key={hidden + index} role={view.role} text={view.text} />;
         })}
       </ol>
-    </div>
+    </>
   );
 }
 

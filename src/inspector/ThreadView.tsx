@@ -3,7 +3,7 @@
  * the composer. Owns the cursor (the seq being looked at) and the keyboard.
  */
 import { useCallback, useEffect, useRef, useState } from "react";
-import { Api, type Pending, type StateView } from "./api.js";
+import { Api, type Pending, type StateView, type TurnView } from "./api.js";
 import { shortId, turnAt } from "./format.js";
 import { DiffPanel, EntryPanel, ReplayPanel, type ReplayResult } from "./Panels.js";
 import { StatePanel } from "./StatePanel.js";
@@ -14,6 +14,9 @@ import { useThread } from "./useThread.js";
 import { HELP, isTyping } from "./keys.js";
 
 type Tab = "state" | "entry" | "diff" | "replay";
+
+/** The time-to-first-render figure of `npm run bench:inspector` reads this mark. */
+const markReady = () => performance.mark("loom:timeline-ready");
 
 export interface ThreadViewProps {
   threadId: string;
@@ -72,14 +75,20 @@ export function ThreadView(props: ThreadViewProps) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [cursor]);
 
+  // Stable across renders (the head is read through a ref), so the memoised timeline and turn rail
+  // do not re-render when only the state panel changed.
+  const headRef = useRef(head);
+  headRef.current = head;
+  const { setFollowing } = t;
   const move = useCallback(
     (seq: number) => {
-      const next = Math.max(1, Math.min(head, seq));
+      const next = Math.max(1, Math.min(headRef.current, seq));
       setCursor(next);
-      t.setFollowing(next === head);
+      setFollowing(next === headRef.current);
     },
-    [head, setCursor, t],
+    [setCursor, setFollowing],
   );
+  const selectTurn = useCallback((turn: TurnView) => move(turn.firstSeq), [move]);
 
   const say = (text: string, kind: "ok" | "error" = "ok") => setNotice({ text, kind });
 
@@ -244,7 +253,7 @@ export function ThreadView(props: ThreadViewProps) {
         </div>
       )}
       <div className="thread-body">
-        <TurnRail turns={turns} current={turnHere} failed={t.failed} onSelect={(turn) => move(turn.firstSeq)} />
+        <TurnRail turns={turns} current={turnHere} failed={t.failed} onSelect={selectTurn} />
         <div className="center">
           <div className="scrubber">
             <label>
@@ -277,7 +286,7 @@ export function ThreadView(props: ThreadViewProps) {
               anchor={anchor}
               divergenceSeq={replay?.divergence?.seq ?? null}
               onSelect={move}
-              onReady={() => performance.mark("loom:timeline-ready")}
+              onReady={markReady}
             />
           )}
           <Composer threadId={threadId} running={Boolean(state?.activeTurn && atHead)} onSent={() => t.setFollowing(true)} onError={(m) => say(m, "error")} />

@@ -3,13 +3,15 @@
  * only their pages are fetched), the cursor's row highlighted, turn boundaries banded, the diff
  * anchor and a replay's divergence marked in place.
  */
-import { useEffect, useRef } from "react";
+import { memo, useEffect, useRef } from "react";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import type { TurnView } from "./api.js";
 import { shortId, time, turnAt } from "./format.js";
 import type { RowCache } from "./rows.js";
 
 export const ROW_HEIGHT = 24;
+/** One function for the virtualizer's life: a new one each render makes it re-measure every row. */
+const rowSize = () => ROW_HEIGHT;
 
 export interface TimelineProps {
   cache: RowCache;
@@ -24,15 +26,16 @@ export interface TimelineProps {
   onReady?(): void;
 }
 
-export function Timeline(props: TimelineProps) {
+export const Timeline = memo(function Timeline(props: TimelineProps) {
   const { cache, head, cursor, turns } = props;
   const scroller = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
     count: head,
     getScrollElement: () => scroller.current,
-    estimateSize: () => ROW_HEIGHT,
+    estimateSize: rowSize,
     overscan: 30,
-    initialOffset: Math.max(0, (cursor - 10) * ROW_HEIGHT),
+    // Start near the cursor (no fetch of page 1 for a thread opened at its head), never past the end.
+    initialOffset: Math.max(0, Math.min((cursor - 10) * ROW_HEIGHT, head * ROW_HEIGHT - 600)),
     initialRect: { width: 800, height: 600 },
   });
   const items = virtualizer.getVirtualItems();
@@ -109,4 +112,4 @@ export function Timeline(props: TimelineProps) {
       </div>
     </div>
   );
-}
+});

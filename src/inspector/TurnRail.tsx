@@ -2,7 +2,7 @@
  * The thread's turns, newest last: status, first user message, seq range. Virtualised too (a long
  * thread has thousands); turns with errors are flagged, so the one that went wrong is easy to find.
  */
-import { useEffect, useRef } from "react";
+import { memo, useEffect, useRef } from "react";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import type { TurnView } from "./api.js";
 
@@ -15,10 +15,11 @@ export interface TurnRailProps {
 }
 
 const HEIGHT = 44;
+const turnSize = () => HEIGHT;
 
-export function TurnRail({ turns, current, failed, onSelect }: TurnRailProps) {
+export const TurnRail = memo(function TurnRail({ turns, current, failed, onSelect }: TurnRailProps) {
   const scroller = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({ count: turns.length, getScrollElement: () => scroller.current, estimateSize: () => HEIGHT, overscan: 10 });
+  const virtualizer = useVirtualizer({ count: turns.length, getScrollElement: () => scroller.current, estimateSize: turnSize, overscan: 10 });
   useEffect(() => {
     if (current) virtualizer.scrollToIndex(current.index, { align: "auto" });
   }, [current, virtualizer]);
@@ -49,4 +50,4 @@ export function TurnRail({ turns, current, failed, onSelect }: TurnRailProps) {
       </div>
     </div>
   );
-}
+});

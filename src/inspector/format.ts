@@ -5,9 +5,12 @@ export function shortId(id: string): string {
   return id.length > 12 ? `${id.slice(0, 8)}…` : id;
 }
 
+// One formatter for every row: toLocaleTimeString builds a new one per call, which a page of rows feels.
+const CLOCK = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false });
+
 export function time(ts: string): string {
   const date = new Date(ts);
-  return Number.isNaN(date.getTime()) ? ts : date.toLocaleTimeString([], { hour12: false });
+  return Number.isNaN(date.getTime()) ? ts : CLOCK.format(date);
 }
 
 export function number(n: number | undefined | null): string {

@@ -2,7 +2,7 @@
  * Everything the thread view loads and follows: the head and the rows at the end (one request),
  * the turns, the turns that logged errors, and the live stream that extends all of them.
  */
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { Api, type ThreadSummary, type TurnView } from "./api.js";
 import { turnAt } from "./format.js";
 import { follow } from "./live.js";
@@ -86,11 +86,14 @@ export function useThread(threadId: string, initialSeq: number | undefined) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [threadId, cache]);
 
-  const failed = new Set<string>();
-  for (const seq of errorSeqs) {
-    const turn = turnAt(turns, seq);
-    if (turn) failed.add(turn.id);
-  }
+  const failed = useMemo(() => {
+    const ids = new Set<string>();
+    for (const seq of errorSeqs) {
+      const turn = turnAt(turns, seq);
+      if (turn) ids.add(turn.id);
+    }
+    return ids;
+  }, [errorSeqs, turns]);
 
   return { cache, version, thread, head, cursor, setCursor, following, setFollowing, turns, failed, errorSeqs, link, loadError, headVersion, refreshThread, refreshTurns };
 }

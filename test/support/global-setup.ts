@@ -9,8 +9,10 @@ export default function setup(): void {
     cwd: root,
     stdio: "inherit",
   });
+  // vitest sets NODE_ENV=test, which would make vite build React's development bundle.
   execFileSync(process.execPath, ["node_modules/vite/bin/vite.js", "build", "--config", "src/inspector/vite.config.ts"], {
     cwd: root,
     stdio: "inherit",
+    env: { ...process.env, NODE_ENV: "production" },
   });
 }
