@@ -26,7 +26,7 @@ export function StatePanel({ state, loading, atHead, onAnswer }: StatePanelProps
       </h3>
       <dl className="facts">
         <dt>turns</dt>
-        <dd>{state.turns.length}</dd>
+        <dd>{state.turnCount}</dd>
         <dt>history</dt>
         <dd>{state.historyLength} items</dd>
         <dt>tokens</dt>

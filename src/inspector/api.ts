@@ -81,7 +81,8 @@ export interface StateView {
   seq: number;
   cwd: string | null;
   activeTurn: string | null;
-  turns: TurnView[];
+  turnCount: number;
+  lastTurn: TurnView | null;
   tokenUsage: {
     total_token_usage: Record<string, number>;
     last_token_usage: Record<string, number>;

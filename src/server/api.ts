@@ -146,9 +146,9 @@ async function stateAt(hub: ThreadHub, id: string, seq: number | undefined) {
 }
 
 async function getState({ hub, res, query, params }: ApiContext): Promise<void> {
-  onlyParams(query, ["at", "history"]);
+  onlyParams(query, ["at", "history", "turns"]);
   const state = await stateAt(hub, params[0], intParam(query, "at"));
-  sendJson(res, 200, { state: stateView(state, { history: query.get("history") === "1" }) });
+  sendJson(res, 200, { state: stateView(state, { history: query.get("history") === "1", turns: query.get("turns") === "1" }) });
 }
 
 async function getDiff({ hub, res, query, params }: ApiContext): Promise<void> {

@@ -14,14 +14,21 @@ export function turnViews(state: ThreadState): TurnView[] {
   return state.turns.map((turn, index) => ({ index, ...turn }));
 }
 
-export function stateView(state: ThreadState, options: { history?: boolean } = {}): Record<string, unknown> {
+/**
+ * The state at a point. The turn list of a long thread runs to thousands (and `/turns` serves it),
+ * so only its length and the last turn come unless `turns` is asked for.
+ */
+export function stateView(state: ThreadState, options: { history?: boolean; turns?: boolean } = {}): Record<string, unknown> {
+  const last = state.turns.length - 1;
   return {
     threadId: state.threadId,
     name: state.name,
     seq: state.seq,
     cwd: state.sessionMeta?.cwd ?? null,
     activeTurn: state.activeTurn,
-    turns: turnViews(state),
+    turnCount: state.turns.length,
+    lastTurn: last >= 0 ? { index: last, ...state.turns[last] } : null,
+    ...(options.turns ? { turns: turnViews(state) } : {}),
     tokenUsage: state.tokenUsage,
     pendingApprovals: state.pendingApprovals,
     unansweredCalls: state.unansweredCalls,
