@@ -12,7 +12,8 @@
  *            page (from another thread); state at a random seq: the seq typed in,
  *            to the state panel showing that seq.
  * Goals: first render under 200 ms, state at a random seq under 50 ms.
- * Options: --entries N (default 100000), --runs N (default 7).
+ * Options: --entries N (default 100000), --runs N (default 7); KEEP=1 keeps the data dir (its path
+ * is printed) to look at it with `loom serve --data-dir`.
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
