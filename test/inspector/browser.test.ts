@@ -7,7 +7,7 @@ import { access, mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { textTurn, toolCallTurn } from "../support/fake-responses.js";
+import { httpError, textTurn, toolCallTurn } from "../support/fake-responses.js";
 import { startServe, TOKEN, type ServeHarness } from "../support/serve.js";
 import { chromiumAvailable, CHROMIUM, launchChromium } from "../support/browser.js";
 
@@ -134,6 +134,26 @@ describe("the inspector", () => {
     await shot("fork.png");
     expect((await turns(forkId)).map((t) => t.userMessage)).toEqual(["first question", "try it another way"]);
     expect((await turns(threadId)).map((t) => t.userMessage)).toEqual(["first question", "second question"]);
+  });
+
+  it("finds the turn that went wrong: flagged in the turn list, e jumps to its error", async () => {
+    const thread = await h.loom.rt.resumeThread(threadId);
+    h.loom.server.enqueue(httpError(400, { message: "the request was refused", type: "invalid_request_error" }));
+    await thread.run("third question").catch(() => undefined);
+    const all = await turns(threadId);
+    expect(all).toHaveLength(3);
+    await openThread(threadId);
+    await page.waitForSelector(".turn-item.status-failed");
+    expect(await page.locator(".turn-item.status-failed").innerText()).toContain("third question");
+    await page.focus(".timeline");
+    await page.keyboard.press("g");
+    await page.keyboard.press("e");
+    await page.waitForSelector(".row.selected.error");
+    expect(await page.locator(".row.selected").innerText()).toContain("the request was refused");
+    // What the model saw when it went wrong: the state at the error.
+    const seq = await page.locator(".row.selected").getAttribute("data-seq");
+    await page.waitForSelector(`[data-state-seq="${seq}"]`);
+    expect(await promptText()).toContain("third question");
   });
 
   it("follows a running thread and answers its pending approval", async () => {
