@@ -46,6 +46,8 @@ const STATUS_BY_NAME: Record<string, number> = {
   ConcurrencyError: 409,
   ReplayError: 422,
   LogClosedError: 503,
+  // A required MCP server of the thread did not start: the thread cannot open, the request was fine.
+  McpStartupError: 502,
 };
 
 export function toApiError(error: unknown): ApiError | undefined {
