@@ -6,6 +6,7 @@ import { processIO, type CliIO } from "./io.js";
 import { exportCodexCommand, importCodexCommand } from "./codex-rollout.js";
 import { diffCommand, replayCommand } from "./replay.js";
 import { sandboxCommand } from "./sandbox.js";
+import { serveCommand } from "./serve.js";
 import { OpRejectedError, TurnAbortedError, TurnFailedError, UserError } from "../runtime/errors.js";
 import { ConfigError } from "../config/index.js";
 import { VERSION } from "../runtime/version.js";
@@ -26,6 +27,7 @@ const COMMANDS: Record<string, Command> = {
   replay: replayCommand,
   diff: diffCommand,
   sandbox: sandboxCommand,
+  serve: (argv, io) => serveCommand(argv, io),
 };
 
 export const HELP = `loom ${VERSION}: an embeddable, event-sourced runtime for coding agents
@@ -46,6 +48,7 @@ Usage:
   loom export-codex THREAD_ID
   loom sandbox [-s read-only|workspace-write|danger-full-access] [--cwd D] -- CMD ARGS...
                                        run one command under a sandbox policy; exits with its status
+  loom serve [--host 127.0.0.1] [--port 7878]   HTTP API and the inspector (token: LOOM_SERVE_TOKEN)
 
 Every command takes --data-dir D (default $LOOM_HOME, else ~/.loom), --storage URL
 (postgres://user@host:port/db, shared by many workers; default $LOOM_STORAGE, else storage in

@@ -187,6 +187,11 @@ export class Runtime {
     return this.resumeThread(forkId);
   }
 
+  /** The thread if it is open in this runtime (started, resumed or forked here, not closed). */
+  openThread(id: string): Thread | undefined {
+    return this.threads.get(id);
+  }
+
   async listThreads(): Promise<ThreadMeta[]> {
     return this.log.listThreads();
   }

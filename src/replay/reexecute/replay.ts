@@ -189,6 +189,7 @@ async function drive(rt: Runtime, recorded: RecordedThread, cursor: ReplayCursor
       approvalPolicy: msg.approval_policy,
       sandboxPolicy: msg.sandbox_policy,
       effort: msg.reasoning_effort ?? undefined,
+      // A named thread's first session_configured carries its name: the replay's must too.
       name: msg.thread_name ?? undefined,
       dynamicTools: meta?.kind === "session_meta" ? (meta.payload.dynamic_tools ?? undefined) : undefined,
     });

@@ -1,0 +1,99 @@
+/**
+ * Everything the thread view loads and follows: the head and the rows at the end (one request),
+ * the turns, the turns that logged errors, and the live stream that extends all of them.
+ */
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { Api, type ThreadSummary, type TurnView } from "./api.js";
+import { turnAt } from "./format.js";
+import { follow } from "./live.js";
+import { PAGE, useRowCache } from "./rows.js";
+
+const TURN_EVENTS = new Set(["task_started", "task_complete", "turn_aborted", "thread_rolled_back", "compacted"]);
+
+export function useThread(threadId: string, initialSeq: number | undefined) {
+  const { cache, version, bump } = useRowCache(threadId);
+  const [thread, setThread] = useState<ThreadSummary | null>(null);
+  const [head, setHead] = useState(0);
+  const [cursor, setCursor] = useState(0);
+  const [following, setFollowing] = useState(initialSeq === undefined);
+  const [turns, setTurns] = useState<TurnView[]>([]);
+  const [errorSeqs, setErrorSeqs] = useState<number[]>([]);
+  const [link, setLink] = useState<"live" | "reconnecting" | "off">("off");
+  const [loadError, setLoadError] = useState<string | null>(null);
+  /** Bumped when the head state may have changed (new rows): the state panel refetches at the head. */
+  const [headVersion, setHeadVersion] = useState(0);
+  const followingRef = useRef(following);
+  followingRef.current = following;
+
+  const refreshTurns = useCallback(() => {
+    Api.turns(threadId).then((r) => setTurns(r.turns), () => undefined);
+  }, [threadId]);
+  const refreshThread = useCallback(() => {
+    Api.thread(threadId).then((r) => setThread(r.thread), () => undefined);
+  }, [threadId]);
+
+  useEffect(() => {
+    let stopped = false;
+    let stop = () => {};
+    setLoadError(null);
+    setTurns([]);
+    setErrorSeqs([]);
+    // The rows at the end and the head in one request; the thread and its turns alongside.
+    const rows = initialSeq
+      ? Api.find(threadId, { to: initialSeq + PAGE / 2, order: "desc", limit: PAGE })
+      : Api.find(threadId, { order: "desc", limit: PAGE });
+    Promise.all([rows, Api.thread(threadId)]).then(
+      ([page, meta]) => {
+        if (stopped) return;
+        cache.add(page.entries);
+        const headSeq = meta.thread.headSeq;
+        setThread(meta.thread);
+        setHead(headSeq);
+        setCursor(initialSeq ? Math.min(initialSeq, headSeq) : headSeq);
+        bump();
+        stop = follow({
+          threadId,
+          fromSeq: headSeq + 1,
+          onStatus: setLink,
+          onRows(rows) {
+            cache.add(rows);
+            const newHead = rows[rows.length - 1].seq;
+            setHead((h) => Math.max(h, newHead));
+            if (followingRef.current) setCursor((c) => Math.max(c, newHead));
+            setHeadVersion((v) => v + 1);
+            if (rows.some((r) => r.type && TURN_EVENTS.has(r.type))) refreshTurns();
+            const errors = rows.filter((r) => r.level === "error").map((r) => r.seq);
+            if (errors.length) setErrorSeqs((seqs) => [...seqs, ...errors]);
+            if (rows.some((r) => r.level === "request" || r.level === "answer" || r.type === "task_complete")) refreshThread();
+            bump();
+          },
+        });
+      },
+      (error: Error) => !stopped && setLoadError(error.message),
+    );
+    refreshTurns();
+    // Which turns logged errors takes a scan of the whole log: not before the first rows are shown.
+    const scan = setTimeout(() => {
+      Api.find(threadId, { types: "error,stream_error", limit: 1000 }).then((r) => !stopped && setErrorSeqs((seen) => [...new Set([...r.entries.map((e) => e.seq), ...seen])]), () => undefined);
+    }, 1000);
+    return () => {
+      stopped = true;
+      clearTimeout(scan);
+      stop();
+      setLink("off");
+    };
+    // initialSeq is read once per thread: later cursor moves do not reload.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [threadId, cache]);
+
+  const failed = useMemo(() => {
+    const ids = new Set<string>();
+    for (const seq of errorSeqs) {
+      const turn = turnAt(turns, seq);
+      if (turn) ids.add(turn.id);
+    }
+    return ids;
+  }, [errorSeqs, turns]);
+
+  return { cache, version, thread, head, cursor, setCursor, following, setFollowing, turns, failed, errorSeqs, link, loadError, headVersion, refreshThread, refreshTurns };
+}
