@@ -9,7 +9,7 @@ import { createActor } from "xstate";
 import type { DynamicToolSpec, EventMsg, LogEntry, NewEntry, Submission } from "../events/index.js";
 import { LevelEventLog, MemoryEventLog, type EventLog, type ThreadMeta } from "../log/index.js";
 import { initialState, evolve, type ThreadState } from "../state/index.js";
-import { createModelClient, sampleWithRetry, type ModelClientOptions } from "../actors/model/index.js";
+import { createModelClient, resolveEndpoint, sampleWithRetry, type ModelClientOptions, type ResolvedEndpoint } from "../actors/model/index.js";
 import { runShell } from "../actors/shell/index.js";
 import { systemClock, randomIds, type Clock, type IdSource } from "../actors/clock.js";
 import { ThreadBus } from "../bus/index.js";
@@ -342,24 +342,20 @@ export class Runtime {
   }
 
   private retryPolicy(): ThreadServices["retry"] {
-    const provider = this.config.model_provider ? this.config.model_providers?.[this.config.model_provider] : undefined;
     const base = this.parts.retry?.baseDelayMs;
     return {
-      maxStreamRetries: this.parts.retry?.maxStreamRetries ?? provider?.stream_max_retries,
+      maxStreamRetries: this.parts.retry?.maxStreamRetries ?? this.endpoint().streamMaxRetries,
       backoff: base === undefined ? undefined : (attempt) => base * 2 ** (attempt - 1),
     };
   }
 
+  /** The model endpoint: explicit options, then the active provider's table, then the environment. */
+  endpoint(): ResolvedEndpoint {
+    return resolveEndpoint(this.config, this.parts.env, this.parts.model);
+  }
+
   private modelOptions(model: string): ModelClientOptions {
-    const env = this.parts.env;
-    const provider = this.config.model_provider ? this.config.model_providers?.[this.config.model_provider] : undefined;
-    return {
-      maxRetries: provider?.request_max_retries,
-      apiKeyEnvVar: provider?.env_key ?? "OPENAI_API_KEY",
-      apiKey: this.parts.model?.apiKey ?? (provider?.env_key ? env[provider.env_key] : undefined) ?? env.OPENAI_API_KEY,
-      baseURL: this.parts.model?.baseURL ?? provider?.base_url ?? env.OPENAI_BASE_URL,
-      model: this.parts.model?.model ?? model,
-    };
+    return { ...this.endpoint(), model: this.parts.model?.model ?? model };
   }
 }
 
