@@ -5,11 +5,14 @@
  */
 import { checkInputLimits, MAX_SUBMISSION_CHARS, type Event } from "../events/index.js";
 import { boundedLines } from "./lines.js";
-import { parse } from "./args.js";
+import { noExtraArgs, parse } from "./args.js";
 import { openRuntime } from "./context.js";
+import { checkCwd } from "./exec.js";
+import { describePending } from "./state-view.js";
+import { resolveThread } from "./thread-ref.js";
 import type { CliIO } from "./io.js";
 import type { Thread } from "../runtime/thread.js";
-import { parseApprovalPolicy } from "../runtime/settings.js";
+import { parseApprovalPolicy, sandboxPolicyFromMode } from "../runtime/settings.js";
 
 const OPTIONS = {
   thread: { type: "string" },
@@ -60,17 +63,28 @@ function waitForRequest(thread: Thread): Promise<boolean> {
   });
 }
 
+export const PROTO_USAGE = "loom proto [--thread ID] [--cwd D] [--model M] [--approval-policy P] [--sandbox S]";
+
 export async function protoCommand(argv: string[], io: CliIO): Promise<number> {
-  const { values } = parse(argv, OPTIONS);
-  const rt = await openRuntime(values);
+  const { values, positionals } = parse(argv, OPTIONS);
+  noExtraArgs(positionals, 0, PROTO_USAGE);
+  const cwd = checkCwd(values.cwd);
+  const settings = {
+    cwd,
+    model: values.model,
+    approvalPolicy: values["approval-policy"] ? parseApprovalPolicy(values["approval-policy"]) : undefined,
+    sandboxMode: values.sandbox,
+  };
+  if (values.sandbox !== undefined) sandboxPolicyFromMode(values.sandbox);
+  const rt = await openRuntime(values, { access: "create", report: io });
   try {
-    const settings = {
-      cwd: values.cwd,
-      model: values.model,
-      approvalPolicy: values["approval-policy"] ? parseApprovalPolicy(values["approval-policy"]) : undefined,
-      sandboxMode: values.sandbox,
-    };
-    const thread = values.thread ? await rt.resumeThread(values.thread, settings) : await rt.startThread({ ...settings, cwd: values.cwd ?? process.cwd() });
+    const thread =
+      values.thread !== undefined
+        ? await rt.resumeThread(await resolveThread(rt.log, { id: values.thread }, PROTO_USAGE), settings)
+        : await rt.startThread({ ...settings, cwd: cwd ?? process.cwd() });
+    // The reader went away: nobody reads the events any more, so end the session as at end of input.
+    io.stopsOnOutputClosed?.();
+    io.outputClosed?.addEventListener("abort", () => void thread.interrupt().catch(() => undefined), { once: true });
     const write = (event: Event) => io.out(JSON.stringify(event));
     for (const event of thread.opening) write(event);
     const ended = new Promise<void>((resolve) => {
@@ -117,7 +131,7 @@ export async function protoCommand(argv: string[], io: CliIO): Promise<number> {
       // log, so `loom proto --thread ID` asks it again. Otherwise let the running turn finish.
       const waitingOnPerson = await Promise.race([thread.whenIdle().then(() => false), waitForRequest(thread)]);
       if (waitingOnPerson) {
-        const pending = thread.state.pendingApprovals.map((p) => `${p.kind} ${p.id}`).join(", ");
+        const pending = thread.state.pendingApprovals.map(describePending).join("; ");
         const message = `end of input while the thread waits on ${pending}: it stays pending in the log; \`loom proto --thread ${thread.id}\` asks again`;
         // Printed, not logged: the thread did not shut down, only this process ends.
         write({ id: "", msg: { type: "warning", message } });

@@ -7,7 +7,7 @@ import { join, resolve } from "node:path";
 import { mkdir } from "node:fs/promises";
 import { createActor } from "xstate";
 import type { DynamicToolSpec, EventMsg, LogEntry, NewEntry, Submission } from "../events/index.js";
-import { LevelEventLog, MemoryEventLog, type EventLog, type ThreadMeta } from "../log/index.js";
+import { MemoryEventLog, openLogForWriting, type EventLog, type ThreadMeta } from "../log/index.js";
 import { initialState, evolve, type ThreadState } from "../state/index.js";
 import { createModelClient, resolveEndpoint, sampleWithRetry, type ModelClientOptions, type ResolvedEndpoint } from "../actors/model/index.js";
 import { runShell } from "../actors/shell/index.js";
@@ -44,9 +44,10 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   const config = validateConfig(options.config ?? (dataDir ? await loadConfig(dataDir, options.configOverrides ?? []) : {}));
   if (!log) {
     await mkdir(dataDir!, { recursive: true });
-    log = await LevelEventLog.open(join(dataDir!, "log"), { durable: options.durable ?? true, clock: () => clock.now() });
+    // The process that holds the data dir answers other processes' reads (LevelDB admits one).
+    log = await openLogForWriting(join(dataDir!, "log"), { durable: options.durable ?? true, clock: () => clock.now(), serve: { version: VERSION } });
   }
-  return new Runtime({ ...options, env, clock, log, config, ownsLog: !options.log });
+  return new Runtime({ ...options, env, clock, log, config, ownsLog: !options.log || options.closeLog === true });
 }
 
 interface RuntimeParts extends RuntimeOptions {
