@@ -10,7 +10,7 @@ import { UserError } from "../runtime/errors.js";
 import { VERSION } from "../runtime/version.js";
 import { noExtraArgs, parse } from "./args.js";
 import { resolveThread } from "./thread-ref.js";
-import { withRuntime } from "./context.js";
+import { withReader, withRuntime } from "./context.js";
 import type { CliIO } from "./io.js";
 
 const IMPORT_OPTIONS = {
@@ -61,7 +61,7 @@ export async function importCodexCommand(argv: string[], io: CliIO): Promise<num
 export async function exportCodexCommand(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parse(argv, EXPORT_OPTIONS);
   noExtraArgs(positionals, values.last ? 0 : 1, EXPORT_USAGE);
-  return withRuntime(values, { access: "read" }, async (rt) => {
+  return withReader(values, async (rt) => {
     const id = await resolveThread(rt.log, { id: positionals[0], last: values.last }, EXPORT_USAGE);
     const lines = exportRolloutLines(rt.log, id, {
       persistence: values.extended ? "extended" : "limited",

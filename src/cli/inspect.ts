@@ -3,10 +3,11 @@
  * (fork, rollback). Read commands never create a data dir and work while another Loom process holds
  * it; THREAD_ID may be any unique prefix of an id, or --last for the thread written to last.
  */
+import type { EventLog } from "../log/index.js";
 import { UserError } from "../runtime/errors.js";
-import type { Runtime } from "../runtime/runtime.js";
+
 import { noExtraArgs, nonNegativeInt, parse, positiveInt } from "./args.js";
-import { withRuntime } from "./context.js";
+import { withReader, withRuntime } from "./context.js";
 import { describeEntry } from "./format.js";
 import type { CliIO } from "./io.js";
 import { describePending, describeState, stateToJson } from "./state-view.js";
@@ -24,7 +25,7 @@ export const USAGE = {
   rollback: "loom rollback (THREAD_ID | --last) N",
 } as const;
 
-async function thread(rt: Runtime, positionals: string[], values: { last?: boolean }, usage: string, extra = 0): Promise<string> {
+async function thread(rt: { log: EventLog }, positionals: string[], values: { last?: boolean }, usage: string, extra = 0): Promise<string> {
   noExtraArgs(positionals, (values.last ? 0 : 1) + extra, usage);
   return resolveThread(rt.log, { id: values.last ? undefined : positionals[0], last: values.last }, usage);
 }
@@ -32,8 +33,8 @@ async function thread(rt: Runtime, positionals: string[], values: { last?: boole
 export async function threadsCommand(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parse(argv, {});
   noExtraArgs(positionals, 0, USAGE.threads);
-  return withRuntime(values, { access: "read" }, async (rt) => {
-    const threads = await rt.listThreads();
+  return withReader(values, async (rt) => {
+    const threads = await rt.log.listThreads();
     for (const meta of threads) {
       if (values.json) io.out(JSON.stringify(meta));
       else {
@@ -49,7 +50,7 @@ export async function logCommand(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parse(argv, { ...LAST, from: { type: "string" }, to: { type: "string" } });
   const from = values.from !== undefined ? positiveInt(values.from, "--from") : undefined;
   const to = values.to !== undefined ? positiveInt(values.to, "--to") : undefined;
-  return withRuntime(values, { access: "read" }, async (rt) => {
+  return withReader(values, async (rt) => {
     const id = await thread(rt, positionals, values, USAGE.log);
     const head = await rt.log.head(id);
     if (from !== undefined && from > head) throw new UserError(`thread ${id} has ${head} entries; --from ${from} is past its end`);
@@ -64,7 +65,7 @@ export async function logCommand(argv: string[], io: CliIO): Promise<number> {
 export async function stateCommand(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parse(argv, { ...LAST, at: { type: "string" } });
   const at = values.at !== undefined ? nonNegativeInt(values.at, "--at") : undefined;
-  return withRuntime(values, { access: "read" }, async (rt) => {
+  return withReader(values, async (rt) => {
     const id = await thread(rt, positionals, values, USAGE.state);
     const state = await rt.stateAt(id, at);
     if (values.json) io.out(JSON.stringify(stateToJson(state)));
@@ -76,7 +77,7 @@ export async function stateCommand(argv: string[], io: CliIO): Promise<number> {
 export async function turnsCommand(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parse(argv, { ...LAST, at: { type: "string" } });
   const at = values.at !== undefined ? nonNegativeInt(values.at, "--at") : undefined;
-  return withRuntime(values, { access: "read" }, async (rt) => {
+  return withReader(values, async (rt) => {
     const id = await thread(rt, positionals, values, USAGE.turns);
     const state = await rt.stateAt(id, at);
     state.turns.forEach((turn, index) => {

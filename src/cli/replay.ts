@@ -6,7 +6,7 @@ import { loadFixture } from "../testing/index.js";
 import { replayEntries } from "../replay/reexecute/index.js";
 import type { LogEntry } from "../events/index.js";
 import { noExtraArgs, nonNegativeInt, parse, positiveInt } from "./args.js";
-import { configOf, withRuntime } from "./context.js";
+import { configOf, withReader } from "./context.js";
 import type { CliIO } from "./io.js";
 import { diffStates } from "./state-view.js";
 import { resolveThread } from "./thread-ref.js";
@@ -26,7 +26,7 @@ export async function replayCommand(argv: string[], io: CliIO): Promise<number> 
     // A fixture needs no data dir: only its configuration, if there is one.
     report = await replayEntries(await fixture(target), { fromSeq, config: await configOf(values) });
   } else {
-    report = await withRuntime(values, { access: "read" }, async (rt) => {
+    report = await withReader(values, async (rt) => {
       const id = await resolveThread(rt.log, { id: target, last: values.last }, REPLAY_USAGE);
       return replayThread(rt.log, id, { fromSeq, config: rt.config });
     });
@@ -64,7 +64,7 @@ export async function diffCommand(argv: string[], io: CliIO): Promise<number> {
   noExtraArgs(positionals, 3, DIFF_USAGE);
   const seqA = nonNegativeInt(a, "SEQ1");
   const seqB = nonNegativeInt(b, "SEQ2");
-  return withRuntime(values, { access: "read" }, async (rt) => {
+  return withReader(values, async (rt) => {
     const thread = await resolveThread(rt.log, { id }, DIFF_USAGE);
     const before = await rt.stateAt(thread, seqA);
     const after = await rt.stateAt(thread, seqB);

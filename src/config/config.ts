@@ -3,7 +3,8 @@
  * overrides (dotted keys; the value parsed as TOML, else taken as a plain string, as Codex does).
  */
 import { readFile } from "node:fs/promises";
-import { join } from "node:path";
+import { homedir } from "node:os";
+import { join, resolve } from "node:path";
 import { parse as parseToml } from "smol-toml";
 
 export class ConfigError extends Error {
@@ -50,6 +51,11 @@ export interface LoomConfig {
   compact_prompt?: string;
   mcp_servers?: Record<string, McpServerConfig>;
   [key: string]: unknown;
+}
+
+/** Where Loom keeps its data when not told: `$LOOM_HOME`, else `~/.loom` (like Codex's `$CODEX_HOME`). */
+export function defaultDataDir(env: Record<string, string | undefined> = process.env): string {
+  return env.LOOM_HOME ? resolve(env.LOOM_HOME) : join(homedir(), ".loom");
 }
 
 export async function readConfigFile(dataDir: string): Promise<LoomConfig> {

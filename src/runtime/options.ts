@@ -20,8 +20,6 @@ export interface RuntimeOptions {
   dataDir?: string;
   /** Inject a log backend (e.g. `new MemoryEventLog()`). */
   log?: EventLog;
-  /** Close an injected `log` when the runtime closes (a log opened for this runtime alone). */
-  closeLog?: boolean;
   /** fsync every group commit (default true). */
   durable?: boolean;
   model?: ModelOptions;

@@ -2,7 +2,6 @@
  * `createRuntime`: the embedding entry point. A runtime owns one event log (LevelDB in a data dir by
  * default) and the live threads on it; each thread is a session actor wired to its IO actors.
  */
-import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { mkdir } from "node:fs/promises";
 import { createActor } from "xstate";
@@ -13,7 +12,7 @@ import { createModelClient, resolveEndpoint, sampleWithRetry, type ModelClientOp
 import { runShell } from "../actors/shell/index.js";
 import { systemClock, randomIds, type Clock, type IdSource } from "../actors/clock.js";
 import { ThreadBus } from "../bus/index.js";
-import { loadConfig, validateConfig, type LoomConfig } from "../config/index.js";
+import { defaultDataDir, loadConfig, validateConfig, type LoomConfig } from "../config/index.js";
 import { ThreadStateStore } from "./state-store.js";
 import { Thread } from "./thread.js";
 import type { ThreadServices } from "./services.js";
@@ -31,9 +30,7 @@ import type { ForkOptions, RuntimeOptions, StartThreadOptions } from "./options.
 export type { ForkOptions, ModelOptions, RuntimeIo, RuntimeOptions, StartThreadOptions } from "./options.js";
 import { McpManager } from "../actors/mcp/index.js";
 
-export function defaultDataDir(env: Record<string, string | undefined> = process.env): string {
-  return env.LOOM_HOME ? resolve(env.LOOM_HOME) : join(homedir(), ".loom");
-}
+export { defaultDataDir };
 
 export async function createRuntime(options: RuntimeOptions = {}): Promise<Runtime> {
   const env = options.env ?? process.env;
@@ -47,7 +44,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     // The process that holds the data dir answers other processes' reads (LevelDB admits one).
     log = await openLogForWriting(join(dataDir!, "log"), { durable: options.durable ?? true, clock: () => clock.now(), serve: { version: VERSION } });
   }
-  return new Runtime({ ...options, env, clock, log, config, ownsLog: !options.log || options.closeLog === true });
+  return new Runtime({ ...options, env, clock, log, config, ownsLog: !options.log });
 }
 
 interface RuntimeParts extends RuntimeOptions {

@@ -183,7 +183,8 @@ export function classifyRequestError(error: unknown, endpoint: EndpointInfo, clo
     return new ModelError("timeout", "timeout waiting for child process to exit", { cause: error });
   }
   if (error instanceof APIConnectionError) {
-    if (NO_CONNECTION_CODES.has(rootCode(error) ?? "")) {
+    // fetch refuses some ports outright ("bad port": 9, 25, 6000, ...), before any connection.
+    if (NO_CONNECTION_CODES.has(rootCode(error) ?? "") || rootMessage(error) === "bad port") {
       return new ModelError(
         "connection_failed",
         `cannot connect to ${endpoint.baseURL} (from ${endpoint.baseURLSource}): ${rootMessage(error)}`,

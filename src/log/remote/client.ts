@@ -123,7 +123,7 @@ export class RemoteEventLog implements EventLog {
     throw new ReadOnlyLogError("fork a thread", this.holder.dir);
   }
 
-  async putSnapshot(): Promise<void> {}
+  async putSnapshot(_threadId: string, _seq: number, _data: unknown): Promise<void> {}
 
   async close(): Promise<void> {
     this.fail(new RemoteLogError("the remote log is closed"));
@@ -152,8 +152,12 @@ export class RemoteEventLog implements EventLog {
         this.socket.destroy();
       }
     });
-    this.socket.on("error", (error) => this.fail(new RemoteLogError(`the connection to ${this.path} failed: ${error.message}`, { cause: error })));
-    this.socket.on("close", () => this.fail(new RemoteLogError(`the process serving ${this.path} closed the connection`)));
+    let socketError: Error | undefined;
+    this.socket.on("error", (error) => (socketError = error));
+    this.socket.on("close", () => {
+      const why = socketError ? ` (${socketError.message})` : "";
+      this.fail(new RemoteLogError(`the process serving ${this.path} closed the connection${why}`, { cause: socketError }));
+    });
   }
 
   private receive(line: string): void {

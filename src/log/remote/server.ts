@@ -110,11 +110,18 @@ export class LogEndpoint {
         chars = 0;
         await drained();
       };
+      const iterator = entries[Symbol.asyncIterator]();
       try {
-        for await (const entry of entries) {
+        for (;;) {
+          const next = iterator.next();
+          // Entries are batched while they come at once (a backlog); a subscription that has to
+          // wait for the next append first sends what it has, so a reader sees live entries live.
+          if (chunk.length > 0 && !(await settledSoon(next))) await flush();
+          const result = await next;
+          if (result.done) break;
           if (controller.signal.aborted || socket.destroyed) return;
-          chunk.push(entry);
-          chars += JSON.stringify(entry.payload).length;
+          chunk.push(result.value);
+          chars += JSON.stringify(result.value.payload).length;
           if (chunk.length >= STREAM_CHUNK || chars >= CHUNK_CHARS) await flush();
         }
         await flush();
@@ -123,6 +130,7 @@ export class LogEndpoint {
         if (!controller.signal.aborted) failure(id, error);
       } finally {
         streams.delete(id);
+        await iterator.return?.(undefined)?.catch(() => undefined);
       }
     };
 
@@ -194,6 +202,17 @@ export class LogEndpoint {
       streams.clear();
     });
   }
+}
+
+/** Whether `promise` settles before the event loop turns (it had its value ready, or nearly). */
+function settledSoon(promise: Promise<unknown>): Promise<boolean> {
+  return Promise.race([
+    promise.then(
+      () => true,
+      () => true,
+    ),
+    new Promise<boolean>((resolve) => setImmediate(() => resolve(false))),
+  ]);
 }
 
 /** Removes a socket file a dead holder left behind; anything else at that path is not ours to delete. */
