@@ -6,6 +6,7 @@
  * warnings, errors and refusals — and the token count at the end. Deltas are not printed: they split
  * words across lines, and the finished message says the same. The final answer goes to stdout.
  */
+import { isAbsolute, relative } from "node:path";
 import type { EventMsg, SandboxPolicy } from "../events/index.js";
 
 /** Lines of a command's output shown before "… +N lines". */
@@ -34,6 +35,8 @@ export interface HeaderFacts {
 export class HumanOutput {
   private readonly s: ReturnType<typeof styles>;
   private totalTokens: number | undefined;
+  /** The thread's working directory: paths under it are shown relative to it. */
+  private workdir: string | undefined;
 
   constructor(
     private readonly err: (line: string) => void,
@@ -44,6 +47,7 @@ export class HumanOutput {
 
   header(facts: HeaderFacts, prompt: string): void {
     const { s } = this;
+    this.workdir = facts.workdir;
     this.err(`loom ${facts.version}\n--------`);
     const entries: [string, string][] = [
       ["workdir", facts.workdir],
@@ -90,7 +94,7 @@ export class HumanOutput {
       }
       case "patch_apply_begin":
         this.err(s.bold("apply patch"));
-        for (const path of Object.keys(msg.changes)) this.err(s.dim(`  ${path}`));
+        for (const path of Object.keys(msg.changes)) this.err(s.dim(`  ${this.shown(path)}`));
         return;
       case "patch_apply_end":
         this.err(`${s.bold("patch:")} ${msg.success ? s.green("completed") : s.red("failed")}`);
@@ -133,6 +137,11 @@ export class HumanOutput {
       default:
         return;
     }
+  }
+
+  private shown(path: string): string {
+    const rel = this.workdir ? relative(this.workdir, path) : path;
+    return rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : path;
   }
 
   /** Codex's closing line: the tokens the thread has used. */

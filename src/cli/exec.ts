@@ -48,7 +48,8 @@ export function checkCwd(value: string | undefined): string | undefined {
   return path;
 }
 
-export async function execCommand(argv: string[], io: CliIO, env: Record<string, string | undefined> = process.env): Promise<number> {
+export async function execCommand(argv: string[], io: CliIO): Promise<number> {
+  const env = io.env ?? process.env;
   const { values, positionals } = parse(argv, OPTIONS);
   const resuming = positionals[0] === "resume";
   let words = resuming ? positionals.slice(1) : positionals;
@@ -73,7 +74,10 @@ export async function execCommand(argv: string[], io: CliIO, env: Record<string,
     if (error instanceof ModelConfigError) throw new UserError(error.message, { cause: error });
     throw error;
   }
-  const prompt = await resolvePrompt(words.length > 0 ? words.join(" ") : undefined, io, { append: !resuming });
+  const prompt = await resolvePrompt(words.length > 0 ? words.join(" ") : undefined, io, { append: !resuming }).catch((error: unknown) => {
+    if (error instanceof UserError) throw new UserError(`${error.message} usage: ${resuming ? RESUME_USAGE : EXEC_USAGE}`, { cause: error });
+    throw error;
+  });
   try {
     checkUserText(prompt);
   } catch (error) {

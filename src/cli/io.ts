@@ -3,6 +3,8 @@ export interface CliIO {
   out(line: string): void;
   err(line: string): void;
   stdin: NodeJS.ReadableStream;
+  /** The environment commands read (OPENAI_API_KEY, OPENAI_BASE_URL, ...); default process.env. */
+  env?: Record<string, string | undefined>;
   /** Whether stdin is a terminal (then a prompt is never read from it). */
   stdinIsTTY?: boolean;
   /** Whether stderr is a terminal (then `loom exec` colours what it prints there). */

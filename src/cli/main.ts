@@ -179,7 +179,8 @@ function wantsHelp(argv: string[]): boolean {
   return (end < 0 ? argv : argv.slice(0, end)).some((arg) => arg === "--help" || arg === "-h");
 }
 
-export async function main(argv: string[], io: CliIO = processIO, env: Record<string, string | undefined> = process.env): Promise<number> {
+export async function main(argv: string[], io: CliIO = processIO): Promise<number> {
+  const env = io.env ?? process.env;
   const [name, ...rest] = argv;
   if (!name || name === "--help" || name === "-h" || name === "help") {
     io.out(name === "help" && rest[0] ? (commandHelp(rest[0]) ?? HELP) : HELP);

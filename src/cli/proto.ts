@@ -76,7 +76,7 @@ export async function protoCommand(argv: string[], io: CliIO): Promise<number> {
     sandboxMode: values.sandbox,
   };
   if (values.sandbox !== undefined) sandboxPolicyFromMode(values.sandbox);
-  const rt = await openRuntime(values, { access: "create", report: io });
+  const rt = await openRuntime(values, { access: "create", report: io, env: io.env });
   try {
     const thread =
       values.thread !== undefined
