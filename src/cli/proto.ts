@@ -47,6 +47,31 @@ function parseLine(text: string): { op: Record<string, unknown>; id?: string } |
   return { op: op as Record<string, unknown>, id };
 }
 
+/** Hands each stdin line to the thread as a submission, answering bad ones through `reject`. */
+async function readSubmissions(thread: Thread, io: CliIO, reject: (message: string, id?: string) => Promise<void>): Promise<void> {
+  let lineNumber = 0;
+  for await (const line of boundedLines(io.stdin, MAX_LINE_BYTES)) {
+    lineNumber += 1;
+    if ("tooLong" in line) {
+      await reject(`line ${lineNumber}: longer than ${MAX_LINE_BYTES} bytes (${line.tooLong}); skipped`);
+      continue;
+    }
+    if (!line.text.trim()) continue;
+    const parsed = parseLine(line.text);
+    if ("error" in parsed) {
+      await reject(`line ${lineNumber}: ${parsed.error}`, parsed.id);
+      continue;
+    }
+    try {
+      await thread.submit(parsed.op, { id: parsed.id });
+    } catch (error) {
+      if (thread.closed) return;
+      await reject(`line ${lineNumber}: ${(error as Error).message}`, parsed.id ?? "");
+    }
+    if (thread.closed) return;
+  }
+}
+
 /** Resolves true as soon as the thread waits on an approval or a question (now or later). */
 function waitForRequest(thread: Thread): Promise<boolean> {
   if (thread.state.pendingApprovals.length > 0) return Promise.resolve(true);
@@ -82,9 +107,17 @@ export async function protoCommand(argv: string[], io: CliIO): Promise<number> {
       values.thread !== undefined
         ? await rt.resumeThread(await resolveThread(rt.log, { id: values.thread }, PROTO_USAGE), settings)
         : await rt.startThread({ ...settings, cwd: cwd ?? process.cwd() });
-    // The reader went away: nobody reads the events any more, so end the session as at end of input.
+    // The reader went away: nobody reads the events any more, so the running turn is interrupted
+    // (the log records it) and input stops, then the session ends as at the end of input.
     io.stopsOnOutputClosed?.();
-    io.outputClosed?.addEventListener("abort", () => void thread.interrupt().catch(() => undefined), { once: true });
+    io.outputClosed?.addEventListener(
+      "abort",
+      () => {
+        void thread.interrupt().catch(() => undefined);
+        (io.stdin as { destroy?: () => void }).destroy?.();
+      },
+      { once: true },
+    );
     const write = (event: Event) => io.out(JSON.stringify(event));
     for (const event of thread.opening) write(event);
     const ended = new Promise<void>((resolve) => {
@@ -105,26 +138,11 @@ export async function protoCommand(argv: string[], io: CliIO): Promise<number> {
         write({ id, msg: { type: "error", message } });
       }
     };
-    let lineNumber = 0;
-    for await (const line of boundedLines(io.stdin, MAX_LINE_BYTES)) {
-      lineNumber += 1;
-      if ("tooLong" in line) {
-        await reject(`line ${lineNumber}: longer than ${MAX_LINE_BYTES} bytes (${line.tooLong}); skipped`);
-        continue;
-      }
-      if (!line.text.trim()) continue;
-      const parsed = parseLine(line.text);
-      if ("error" in parsed) {
-        await reject(`line ${lineNumber}: ${parsed.error}`, parsed.id);
-        continue;
-      }
-      try {
-        await thread.submit(parsed.op, { id: parsed.id });
-      } catch (error) {
-        if (thread.closed) break;
-        await reject(`line ${lineNumber}: ${(error as Error).message}`, parsed.id ?? "");
-      }
-      if (thread.closed) break;
+    try {
+      await readSubmissions(thread, io, reject);
+    } catch (error) {
+      // Input was cut on purpose when the output closed; anything else is a real failure.
+      if (!io.outputClosed?.aborted) throw error;
     }
     if (!thread.closed) {
       // Nobody is left to answer a request the turn waits on: stop here, leaving it pending in the

@@ -112,6 +112,25 @@ describe("arguments", () => {
     expect((await cli(["state", id, "extra"])).err[0]).toMatch(/unexpected argument "extra"/);
   });
 
+  it("resumes with --last (the thread last written, started in --cwd unless --all) and moves a thread with exec resume --cwd", async () => {
+    const id = await twoTurns();
+    const elsewhere = await mkdtemp(join(tmpdir(), "loom-elsewhere-"));
+    try {
+      loom.server.enqueue(textTurn("three"), textTurn("four"), textTurn("five"));
+      expect((await cli(["exec", "resume", "--last", "--cwd", loom.cwd, "third"])).out).toEqual(["three"]);
+      expect(messageTexts(loom.server.requests.at(-1)!, "user").slice(-3)).toEqual(["first", "second", "third"]);
+      const moved = await cli(["exec", "resume", id.slice(0, 10), "--cwd", elsewhere, "fourth"]);
+      expect(moved.out).toEqual(["four"]);
+      const contexts = (await cli(["log", id, "--json"])).out.map((l) => JSON.parse(l)).filter((e) => e.kind === "turn_context");
+      expect(contexts.at(-1).payload.cwd).toBe(elsewhere);
+      const none = await cli(["exec", "resume", "--last", "--cwd", elsewhere, "fifth"]);
+      expect(none.err).toEqual([`loom exec: no thread was started in ${elsewhere} (--all looks at every thread)`]);
+      expect((await cli(["exec", "resume", "--last", "--all", "--cwd", elsewhere, "fifth"])).out).toEqual(["five"]);
+    } finally {
+      await rm(elsewhere, { recursive: true, force: true });
+    }
+  });
+
   it("rejects a --cwd that does not exist or is not a directory, before creating anything", async () => {
     const fresh = join(loom.dataDir, "new");
     const missing = await runMain(["exec", "--data-dir", fresh, "--cwd", "/no/such/dir", "hi"], { env });
