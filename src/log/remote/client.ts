@@ -27,6 +27,10 @@ export class RemoteLogError extends Error {
 const MAX_REPLY_CHARS = 256 * 1024 * 1024;
 /** Queued messages (all streams together) at which reading from the socket pauses. */
 const HIGH_WATER = 64;
+/** A holder that accepts a connection but does not answer `hello` in time is treated as not answering. */
+const HELLO_TIMEOUT_MS = 2000;
+/** Longest wait for a unary answer (a head, a thread record): a frozen holder must not hang a reader. */
+const CALL_TIMEOUT_MS = 30_000;
 
 interface Pending {
   /** A unary answer. */
@@ -71,7 +75,7 @@ export class RemoteEventLog implements EventLog {
     const log = new RemoteEventLog(socket, path);
     log.listen();
     try {
-      log.holder = Hello.parse(await log.call("hello", {}));
+      log.holder = Hello.parse(await log.call("hello", {}, options.timeoutMs ?? HELLO_TIMEOUT_MS));
     } catch (error) {
       await log.close();
       throw error;
@@ -199,11 +203,25 @@ export class RemoteEventLog implements EventLog {
     this.socket.write(`${JSON.stringify(message)}\n`);
   }
 
-  private call(method: string, params: Record<string, unknown>): Promise<unknown> {
+  private call(method: string, params: Record<string, unknown>, timeoutMs = CALL_TIMEOUT_MS): Promise<unknown> {
     if (this.closedError) return Promise.reject(this.closedError);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { settle: { resolve, reject } });
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(Object.assign(new RemoteLogError(`the process serving ${this.path} did not answer ${method} within ${timeoutMs} ms`), { code: "ETIMEDOUT" }));
+      }, timeoutMs);
+      const settle = {
+        resolve: (value: unknown) => {
+          clearTimeout(timer);
+          resolve(value);
+        },
+        reject: (error: unknown) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      };
+      this.pending.set(id, { settle });
       this.send({ id, method, params });
     });
   }
