@@ -1,4 +1,6 @@
 /** One entry point for callers that choose the backend by configuration, and for readers of a held log. */
+import { lstat } from "node:fs/promises";
+import { resolve } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import { LogLockedError } from "./errors.js";
 import { LevelEventLog } from "./level.js";
@@ -16,6 +18,22 @@ export interface OpenEventLogOptions extends LevelEventLogOptions {
 export async function openEventLog(options: OpenEventLogOptions = {}): Promise<EventLog> {
   const { dir, ...rest } = options;
   return dir === undefined ? new MemoryEventLog(rest) : LevelEventLog.open(dir, rest);
+}
+
+/**
+ * The read endpoint of the process holding `dir`, checked: the socket must belong to this user (a
+ * socket in a shared temp dir could be anyone's) and the process must say it holds this directory.
+ */
+async function connectToHolder(dir: string): Promise<RemoteEventLog> {
+  const { socket } = endpointPath(dir);
+  const owner = (await lstat(socket)).uid;
+  if (owner !== process.getuid?.()) throw new Error(`${socket} belongs to another user`);
+  const remote = await RemoteEventLog.connect(socket);
+  if (resolve(remote.holder.dir) !== resolve(dir)) {
+    await remote.close();
+    throw new Error(`${socket} is served for ${remote.holder.dir}, not ${dir}`);
+  }
+  return remote;
 }
 
 export interface ReadLogOptions {
@@ -42,7 +60,7 @@ export async function openLogForReading(dir: string, options: ReadLogOptions = {
     } catch (error) {
       if (!(error instanceof LogLockedError)) throw error;
       try {
-        return await RemoteEventLog.connect(endpointPath(dir).socket);
+        return await connectToHolder(dir);
       } catch (connectError) {
         if (Date.now() >= deadline) {
           throw new LogLockedError(dir, {
@@ -73,7 +91,7 @@ export async function openLogForWriting(dir: string, options: WriteLogOptions = 
       return await LevelEventLog.open(dir, rest);
     } catch (error) {
       if (!(error instanceof LogLockedError)) throw error;
-      const holder = await RemoteEventLog.connect(endpointPath(dir).socket).then(
+      const holder = await connectToHolder(dir).then(
         async (remote) => {
           await remote.close();
           return remote.holder;

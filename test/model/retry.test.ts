@@ -261,7 +261,8 @@ describe("sampleWithRetry", () => {
 
   it("treats a silent stream as dropped after the idle timeout and closes it", async () => {
     const silent = hanging([evCreated("r1")]);
-    const { recorder, outcome } = await run([silent.reply, textTurn("hi")], { idleMs: 50 });
+    // Long enough for the good reply's headers and events however loaded the machine is.
+    const { recorder, outcome } = await run([silent.reply, textTurn("hi")], { idleMs: 1000 });
     await outcome;
     await silent.disconnected;
     expect(recorder.ofType("stream_error")[0].additional_details).toBe("stream disconnected before completion: idle timeout waiting for SSE");

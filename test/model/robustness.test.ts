@@ -72,14 +72,17 @@ describe("bounded waits", () => {
       stalls.map((s) => s.reply),
       { idleMs: 150 },
     );
-    expect((error as ModelError).message).toBe("stream disconnected before completion: idle timeout waiting for SSE");
+    // Each attempt times out (on a loaded machine the headers themselves may be what is late).
+    expect((error as ModelError).timedOut).toBe(true);
+    expect((error as ModelError).message).toMatch(/^stream disconnected before completion: (idle timeout waiting for SSE|timeout waiting for response headers)/);
     expect(recorder.ofType("stream_error")).toHaveLength(2);
     for (const stall of stalls) await stall.disconnected;
   });
 
   it("recovers when a timed-out attempt is followed by a good one", async () => {
     const stall = silent();
-    const { result, recorder } = await run([stall.reply, textTurn("late but fine")], { idleMs: 150 });
+    // Long enough for the good reply however loaded the machine is; the silent one costs it once.
+    const { result, recorder } = await run([stall.reply, textTurn("late but fine")], { idleMs: 1000 });
     expect(result?.lastAgentMessage).toBe("late but fine");
     expect(recorder.ofType("stream_error")).toHaveLength(1);
   });

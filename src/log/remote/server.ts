@@ -41,6 +41,8 @@ export class LogEndpoint {
     const { socket: path, privateDir } = endpointPath(logDir);
     if (privateDir) {
       await mkdir(privateDir, { recursive: true, mode: 0o700 });
+      // Someone else's directory of that name (in a shared temp dir) is not ours to serve from.
+      if ((await lstat(privateDir)).uid !== process.getuid?.()) throw new Error(`cannot serve readers in ${privateDir}: another user owns it`);
       await chmod(privateDir, 0o700);
     }
     await removeStaleSocket(path);
@@ -54,10 +56,13 @@ export class LogEndpoint {
   }
 
   private async bind(): Promise<void> {
-    // The umask makes the socket 0600 from its creation; the chmod is for file systems that ignore it.
+    // The umask makes the socket 0600 from its creation. It is process-wide, so it is put back at
+    // once: the bind happens inside listen(), synchronously. The chmod covers file systems (and
+    // Node versions) where it does not.
+    let listening: Promise<void>;
     const previous = process.umask(0o177);
     try {
-      await new Promise<void>((resolve, reject) => {
+      listening = new Promise<void>((resolve, reject) => {
         this.server.once("error", reject);
         this.server.listen(this.path, () => {
           this.server.off("error", reject);
@@ -67,6 +72,7 @@ export class LogEndpoint {
     } finally {
       process.umask(previous);
     }
+    await listening;
     await chmod(this.path, 0o600);
   }
 
