@@ -1,5 +1,23 @@
-/** Opening the runtime a command works on: data dir and configuration from the global options. */
-import { createRuntime, defaultDataDir, type Runtime, type RuntimeOptions } from "../runtime/runtime.js";
+/**
+ * Opening the data dir a command works on, in the way the command needs it:
+ * - `openReader` (threads, log, state, turns, diff, replay, export-codex) never creates anything;
+ *   when another Loom process holds the data dir it reads through that process (src/log/remote).
+ *   It loads no runtime: a read command starts in a fraction of the time.
+ * - `openRuntime` with `write` (fork, rollback) needs an existing data dir and holds it;
+ *   with `create` (exec, proto, import-codex) it may start a new data dir, and says so.
+ * A mistyped `--data-dir` therefore fails with a message instead of leaving an empty store behind.
+ */
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { defaultDataDir, loadConfig, type LoomConfig } from "../config/index.js";
+import { openLogForReading, type EventLog } from "../log/index.js";
+import { ThreadStateStore } from "../runtime/state-store.js";
+import { chooseStorage, openStorage, type StorageChoice } from "../runtime/storage.js";
+import { systemClock } from "../actors/clock.js";
+import { UserError } from "../runtime/errors.js";
+import type { ThreadState } from "../state/index.js";
+import type { Runtime, RuntimeOptions } from "../runtime/runtime.js";
+import type { CliIO } from "./io.js";
 
 export interface GlobalValues {
   "data-dir"?: string;
@@ -7,18 +25,84 @@ export interface GlobalValues {
   config?: string[];
 }
 
-export async function openRuntime(values: GlobalValues, extra: Partial<RuntimeOptions> = {}): Promise<Runtime> {
-  return createRuntime({
-    dataDir: values["data-dir"] ?? defaultDataDir(),
-    storage: values.storage,
-    configOverrides: values.config ?? [],
-    ...extra,
-  });
+export function dataDirOf(values: GlobalValues): string {
+  return resolve(values["data-dir"] ?? defaultDataDir());
+}
+
+/** The data dir's configuration (config.toml and -c), read without opening or creating anything. */
+export function configOf(values: GlobalValues): Promise<LoomConfig> {
+  return loadConfig(dataDirOf(values), values.config ?? []);
+}
+
+function requireDataDir(dataDir: string): void {
+  if (existsSync(join(dataDir, "log"))) return;
+  const why = existsSync(dataDir) ? "it has no event log" : "no such directory";
+  throw new UserError(`no Loom data dir at ${dataDir} (${why}); check --data-dir or $LOOM_HOME`);
+}
+
+/** What read commands need: the log, the configuration and the folded state at any seq. */
+export interface Reader {
+  readonly log: EventLog;
+  readonly config: LoomConfig;
+  stateAt(threadId: string, seq?: number): Promise<ThreadState>;
+}
+
+/**
+ * A storage other than the data dir's own LevelDB (`--storage`, `LOOM_STORAGE`, `storage` in
+ * config.toml), or undefined. A shared database needs no data dir and no holder to read through.
+ */
+function sharedStorage(values: GlobalValues, config: LoomConfig): StorageChoice | undefined {
+  const choice = chooseStorage(values.storage, process.env, config as Record<string, unknown>);
+  return choice && choice.value.trim() !== "leveldb" ? choice : undefined;
+}
+
+export async function withReader<T>(values: GlobalValues, body: (reader: Reader) => Promise<T>): Promise<T> {
+  const dataDir = dataDirOf(values);
+  // Configuration first: a bad value is reported before anything is opened.
+  const config = await loadConfig(dataDir, values.config ?? []);
+  const shared = sharedStorage(values, config);
+  if (!shared) requireDataDir(dataDir);
+  const log = shared
+    ? await openStorage(shared, { dataDir, durable: true, clock: systemClock })
+    : await openLogForReading(join(dataDir, "log"));
+  const store = new ThreadStateStore(log);
+  try {
+    return await body({
+      log,
+      config,
+      async stateAt(threadId, seq) {
+        const head = await log.head(threadId);
+        if (seq !== undefined && seq > head) throw new UserError(`thread ${threadId} has ${head} entries; no state at seq ${seq}`);
+        return store.stateAt(threadId, seq);
+      },
+    });
+  } finally {
+    await log.close();
+  }
+}
+
+export interface OpenOptions extends Partial<RuntimeOptions> {
+  access: "write" | "create";
+  /** Where `create` reports a new data dir (stderr); nothing is printed without it. */
+  report?: CliIO;
+}
+
+export async function openRuntime(values: GlobalValues, options: OpenOptions): Promise<Runtime> {
+  const { access, report, ...extra } = options;
+  const dataDir = dataDirOf(values);
+  const config = await loadConfig(dataDir, values.config ?? []);
+  const shared = sharedStorage(values, config);
+  if (access === "write" && !shared) requireDataDir(dataDir);
+  const isNew = !shared && !existsSync(join(dataDir, "log"));
+  const { createRuntime } = await import("../runtime/runtime.js");
+  const rt = await createRuntime({ ...extra, dataDir, config, storage: values.storage });
+  if (isNew) report?.err(`loom: started a new data dir at ${dataDir}`);
+  return rt;
 }
 
 /** Runs `body` with a runtime and always closes it. */
-export async function withRuntime<T>(values: GlobalValues, body: (rt: Runtime) => Promise<T>, extra: Partial<RuntimeOptions> = {}): Promise<T> {
-  const rt = await openRuntime(values, extra);
+export async function withRuntime<T>(values: GlobalValues, options: OpenOptions, body: (rt: Runtime) => Promise<T>): Promise<T> {
+  const rt = await openRuntime(values, options);
   try {
     return await body(rt);
   } finally {

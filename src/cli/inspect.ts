@@ -1,15 +1,40 @@
-/** The read-only and history commands: threads, log, state, turns, fork, rollback. */
+/**
+ * The read-only commands (threads, log, state, turns) and the two that change history in place
+ * (fork, rollback). Read commands never create a data dir and work while another Loom process holds
+ * it; THREAD_ID may be any unique prefix of an id, or --last for the thread written to last.
+ */
+import type { EventLog } from "../log/index.js";
 import { UserError } from "../runtime/errors.js";
-import { parse, positiveInt } from "./args.js";
-import { withRuntime } from "./context.js";
+
+import { noExtraArgs, nonNegativeInt, parse, positiveInt } from "./args.js";
+import { withReader, withRuntime } from "./context.js";
 import { describeEntry } from "./format.js";
 import type { CliIO } from "./io.js";
-import { stateToJson, describeState } from "./state-view.js";
+import { describePending, describeState, stateToJson } from "./state-view.js";
+import { resolveThread } from "./thread-ref.js";
+
+/** `--last` picks the thread written to most recently; every THREAD_ID command takes it. */
+const LAST = { last: { type: "boolean" } } as const;
+
+export const USAGE = {
+  threads: "loom threads [--json]",
+  log: "loom log (THREAD_ID | --last) [--json] [--from N] [--to M]",
+  state: "loom state (THREAD_ID | --last) [--at SEQ] [--json]",
+  turns: "loom turns (THREAD_ID | --last) [--at SEQ] [--json]",
+  fork: "loom fork (THREAD_ID | --last) (--at SEQ | --before-turn N)",
+  rollback: "loom rollback (THREAD_ID | --last) N",
+} as const;
+
+async function thread(rt: { log: EventLog }, positionals: string[], values: { last?: boolean }, usage: string, extra = 0): Promise<string> {
+  noExtraArgs(positionals, (values.last ? 0 : 1) + extra, usage);
+  return resolveThread(rt.log, { id: values.last ? undefined : positionals[0], last: values.last }, usage);
+}
 
 export async function threadsCommand(argv: string[], io: CliIO): Promise<number> {
-  const { values } = parse(argv, {});
-  return withRuntime(values, async (rt) => {
-    const threads = await rt.listThreads();
+  const { values, positionals } = parse(argv, {});
+  noExtraArgs(positionals, 0, USAGE.threads);
+  return withReader(values, async (rt) => {
+    const threads = await rt.log.listThreads();
     for (const meta of threads) {
       if (values.json) io.out(JSON.stringify(meta));
       else {
@@ -21,19 +46,16 @@ export async function threadsCommand(argv: string[], io: CliIO): Promise<number>
   });
 }
 
-async function requireThread(rt: { log: { getThread(id: string): Promise<unknown> } }, id: string | undefined): Promise<string> {
-  if (!id) throw new UserError("missing THREAD_ID");
-  if (!(await rt.log.getThread(id))) throw new UserError(`unknown thread ${JSON.stringify(id)}`);
-  return id;
-}
-
 export async function logCommand(argv: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parse(argv, { from: { type: "string" }, to: { type: "string" } });
-  return withRuntime(values, async (rt) => {
-    const id = await requireThread(rt, positionals[0]);
-    const from = values.from !== undefined ? positiveInt(values.from, "--from") : undefined;
-    const to = values.to !== undefined ? positiveInt(values.to, "--to") : undefined;
-    for await (const entry of rt.log.read(id, { from, to })) {
+  const { values, positionals } = parse(argv, { ...LAST, from: { type: "string" }, to: { type: "string" } });
+  const from = values.from !== undefined ? positiveInt(values.from, "--from") : undefined;
+  const to = values.to !== undefined ? positiveInt(values.to, "--to") : undefined;
+  return withReader(values, async (rt) => {
+    const id = await thread(rt, positionals, values, USAGE.log);
+    const head = await rt.log.head(id);
+    if (from !== undefined && from > head) throw new UserError(`thread ${id} has ${head} entries; --from ${from} is past its end`);
+    for await (const entry of rt.log.read(id, { from, to: to === undefined ? undefined : Math.min(to, head) })) {
+      if (io.outputClosed?.aborted) break;
       io.out(values.json ? JSON.stringify(entry) : describeEntry(entry));
     }
     return 0;
@@ -41,10 +63,11 @@ export async function logCommand(argv: string[], io: CliIO): Promise<number> {
 }
 
 export async function stateCommand(argv: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parse(argv, { at: { type: "string" } });
-  return withRuntime(values, async (rt) => {
-    const id = await requireThread(rt, positionals[0]);
-    const state = await rt.stateAt(id, values.at !== undefined ? positiveInt(values.at, "--at") : undefined);
+  const { values, positionals } = parse(argv, { ...LAST, at: { type: "string" } });
+  const at = values.at !== undefined ? nonNegativeInt(values.at, "--at") : undefined;
+  return withReader(values, async (rt) => {
+    const id = await thread(rt, positionals, values, USAGE.state);
+    const state = await rt.stateAt(id, at);
     if (values.json) io.out(JSON.stringify(stateToJson(state)));
     else for (const line of describeState(state)) io.out(line);
     return 0;
@@ -52,15 +75,19 @@ export async function stateCommand(argv: string[], io: CliIO): Promise<number> {
 }
 
 export async function turnsCommand(argv: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parse(argv, { at: { type: "string" } });
-  return withRuntime(values, async (rt) => {
-    const id = await requireThread(rt, positionals[0]);
-    const state = await rt.stateAt(id, values.at !== undefined ? positiveInt(values.at, "--at") : undefined);
+  const { values, positionals } = parse(argv, { ...LAST, at: { type: "string" } });
+  const at = values.at !== undefined ? nonNegativeInt(values.at, "--at") : undefined;
+  return withReader(values, async (rt) => {
+    const id = await thread(rt, positionals, values, USAGE.turns);
+    const state = await rt.stateAt(id, at);
     state.turns.forEach((turn, index) => {
-      if (values.json) io.out(JSON.stringify({ index, ...turn }));
+      // A running turn that waits on someone says so: "running" alone looks like a hang.
+      const waiting = turn.status === "running" ? state.pendingApprovals.filter((p) => p.turnId === turn.id) : [];
+      if (values.json) io.out(JSON.stringify({ index, ...turn, waitingOn: waiting.map((p) => ({ kind: p.kind, id: p.id, seq: p.seq })) }));
       else {
         const message = turn.userMessage ? `  ${JSON.stringify(turn.userMessage.slice(0, 60))}` : "";
-        io.out(`${String(index).padStart(3)}  ${turn.id}  seq ${turn.firstSeq}-${turn.lastSeq ?? "…"}  ${turn.status}${message}`);
+        const status = waiting.length > 0 ? `${turn.status}, waiting on ${waiting.map(describePending).join("; ")}` : turn.status;
+        io.out(`${String(index).padStart(3)}  ${turn.id}  seq ${turn.firstSeq}-${turn.lastSeq ?? "…"}  ${status}${message}`);
       }
     });
     return 0;
@@ -68,28 +95,37 @@ export async function turnsCommand(argv: string[], io: CliIO): Promise<number> {
 }
 
 export async function forkCommand(argv: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parse(argv, { at: { type: "string" }, "before-turn": { type: "string" } });
-  return withRuntime(values, async (rt) => {
-    const id = await requireThread(rt, positionals[0]);
-    if ((values.at === undefined) === (values["before-turn"] === undefined)) {
-      throw new UserError("usage: loom fork THREAD_ID (--at SEQ | --before-turn N)");
-    }
-    const fork =
-      values.at !== undefined
-        ? await rt.forkThread(id, { atSeq: positiveInt(values.at, "--at") })
-        : await rt.forkThread(id, { beforeUserTurn: positiveInt(values["before-turn"], "--before-turn") });
+  const { values, positionals } = parse(argv, { ...LAST, at: { type: "string" }, "before-turn": { type: "string" } });
+  if ((values.at === undefined) === (values["before-turn"] === undefined)) throw new UserError(`usage: ${USAGE.fork}`);
+  const at = values.at !== undefined ? positiveInt(values.at, "--at") : undefined;
+  const beforeTurn = values["before-turn"] !== undefined ? nonNegativeInt(values["before-turn"], "--before-turn") : undefined;
+  return withRuntime(values, { access: "write" }, async (rt) => {
+    const id = await thread(rt, positionals, values, USAGE.fork);
+    const fork = at !== undefined ? await rt.forkThread(id, { atSeq: at }) : await rt.forkThread(id, { beforeUserTurn: beforeTurn! });
     io.out(fork.id);
     return 0;
   });
 }
 
 export async function rollbackCommand(argv: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parse(argv, {});
-  return withRuntime(values, async (rt) => {
-    const id = await requireThread(rt, positionals[0]);
-    const n = positiveInt(positionals[1], "N");
-    const thread = await rt.resumeThread(id);
-    await thread.rollback(n);
+  const { values, positionals } = parse(argv, LAST);
+  const nArg = values.last ? positionals[0] : positionals[1];
+  if (nArg === undefined) throw new UserError(`missing N; usage: ${USAGE.rollback}`);
+  const n = positiveInt(nArg, "N (the number of turns to roll back)");
+  return withRuntime(values, { access: "write" }, async (rt) => {
+    const id = await thread(rt, positionals, values, USAGE.rollback, 1);
+    // Checked before anything is written: Codex would drop every turn for a number too large.
+    const state = await rt.stateAt(id);
+    if (state.pendingApprovals.length > 0) {
+      const what = state.pendingApprovals.map(describePending).join("; ");
+      throw new UserError(`thread ${id} is waiting on ${what}; answer it first (\`loom proto --thread ${id}\`); nothing was changed`);
+    }
+    const turns = state.turns.filter((turn) => turn.userMessage !== null && turn.status !== "running").length;
+    if (n > turns) {
+      throw new UserError(`thread ${id} has ${turns} turn${turns === 1 ? "" : "s"} to roll back; cannot roll back ${n} (nothing was changed)`);
+    }
+    const resumed = await rt.resumeThread(id);
+    await resumed.rollback(n);
     io.out(`rolled back ${n} turn${n === 1 ? "" : "s"} of ${id}`);
     return 0;
   });

@@ -1,27 +1,36 @@
 /** `loom replay` (re-execute a thread or fixture against its recording) and `loom diff` (time travel). */
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { UserError } from "../runtime/errors.js";
 import { formatDivergence, replayThread, type ReplayReport } from "../replay/reexecute/index.js";
 import { loadFixture } from "../testing/index.js";
 import { replayEntries } from "../replay/reexecute/index.js";
-import { parse, positiveInt } from "./args.js";
-import { withRuntime } from "./context.js";
+import type { LogEntry } from "../events/index.js";
+import { noExtraArgs, nonNegativeInt, parse, positiveInt } from "./args.js";
+import { configOf, withReader } from "./context.js";
 import type { CliIO } from "./io.js";
 import { diffStates } from "./state-view.js";
+import { resolveThread } from "./thread-ref.js";
+
+export const REPLAY_USAGE = "loom replay (THREAD_ID | --last | FIXTURE.jsonl) [--from SEQ]";
+export const DIFF_USAGE = "loom diff THREAD_ID SEQ1 SEQ2 [--json]";
 
 export async function replayCommand(argv: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parse(argv, { from: { type: "string" } });
+  const { values, positionals } = parse(argv, { from: { type: "string" }, last: { type: "boolean" } });
+  noExtraArgs(positionals, values.last ? 0 : 1, REPLAY_USAGE);
   const target = positionals[0];
-  if (!target) throw new UserError("usage: loom replay THREAD_ID|FIXTURE.jsonl [--from SEQ]");
+  if (!target && !values.last) throw new UserError(`usage: ${REPLAY_USAGE}`);
   const fromSeq = values.from !== undefined ? positiveInt(values.from, "--from") : undefined;
   const started = performance.now();
-  const report: ReplayReport = await withRuntime(values, async (rt) => {
-    if (existsSync(target) && !(await rt.log.getThread(target))) {
-      return replayEntries(await loadFixture(target), { fromSeq, config: rt.config });
-    }
-    if (!(await rt.log.getThread(target))) throw new UserError(`unknown thread ${JSON.stringify(target)}`);
-    return replayThread(rt.log, target, { fromSeq, config: rt.config });
-  });
+  let report: ReplayReport;
+  if (target !== undefined && isFile(target)) {
+    // A fixture needs no data dir: only its configuration, if there is one.
+    report = await replayEntries(await fixture(target), { fromSeq, config: await configOf(values) });
+  } else {
+    report = await withReader(values, async (rt) => {
+      const id = await resolveThread(rt.log, { id: target, last: values.last }, REPLAY_USAGE);
+      return replayThread(rt.log, id, { fromSeq, config: rt.config });
+    });
+  }
   const ms = (performance.now() - started).toFixed(0);
   const from = report.fromSeq > 1 ? ` from seq ${report.fromSeq}` : "";
   if (report.divergence) {
@@ -33,13 +42,32 @@ export async function replayCommand(argv: string[], io: CliIO): Promise<number> 
   return 0;
 }
 
+function isFile(path: string): boolean {
+  return existsSync(path) && statSync(path).isFile();
+}
+
+/** A fixture's entries; a file that is not one (a Codex rollout, anything else) is named with its line. */
+async function fixture(path: string): Promise<LogEntry[]> {
+  try {
+    return await loadFixture(path);
+  } catch (error) {
+    const message = (error as Error).message;
+    const hint = /session_meta|schema version undefined/.test(message) ? " (a Codex rollout? `loom import-codex` it, then inspect it with `loom state`)" : "";
+    throw new UserError(`${message}${hint}`, { cause: error });
+  }
+}
+
 export async function diffCommand(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parse(argv, {});
   const [id, a, b] = positionals;
-  if (!id || a === undefined || b === undefined) throw new UserError("usage: loom diff THREAD_ID SEQ1 SEQ2");
-  return withRuntime(values, async (rt) => {
-    const before = await rt.stateAt(id, positiveInt(a, "SEQ1"));
-    const after = await rt.stateAt(id, positiveInt(b, "SEQ2"));
+  if (!id || a === undefined || b === undefined) throw new UserError(`usage: ${DIFF_USAGE}`);
+  noExtraArgs(positionals, 3, DIFF_USAGE);
+  const seqA = nonNegativeInt(a, "SEQ1");
+  const seqB = nonNegativeInt(b, "SEQ2");
+  return withReader(values, async (rt) => {
+    const thread = await resolveThread(rt.log, { id }, DIFF_USAGE);
+    const before = await rt.stateAt(thread, seqA);
+    const after = await rt.stateAt(thread, seqB);
     const lines = diffStates(before, after);
     if (values.json) io.out(JSON.stringify(lines));
     else for (const line of lines.length ? lines : ["no change"]) io.out(line);

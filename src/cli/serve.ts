@@ -24,7 +24,7 @@ export async function serveCommand(argv: string[], io: CliIO, until: AbortSignal
   } catch (error) {
     throw new UserError((error as Error).message);
   }
-  const runtime = await openRuntime(values);
+  const runtime = await openRuntime(values, { access: "create", report: io });
   try {
     const server = await startServer({ runtime, token, host, port }).catch((error: NodeJS.ErrnoException) => {
       if (error.code === "EADDRINUSE") throw new UserError(`port ${port} on ${host} is in use; pick another with --port (0 for any free one)`);

@@ -1,5 +1,28 @@
 /** How `loom state` shows a folded ThreadState: a JSON view and a short human summary. */
-import type { ThreadState } from "../state/index.js";
+import type { PendingApproval, ThreadState } from "../state/index.js";
+
+/** One line for a request the thread waits on, saying what would answer it. */
+export function describePending(pending: PendingApproval): string {
+  const clip = (text: string, max = 80) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+  switch (pending.kind) {
+    case "exec":
+      return `exec approval for \`${clip(pending.request.command.join(" "))}\` (exec_approval id ${pending.id}, seq ${pending.seq})`;
+    case "patch": {
+      const files = Object.keys(pending.request.changes);
+      return `patch approval for ${clip(files.join(", "))} (patch_approval id ${pending.id}, seq ${pending.seq})`;
+    }
+    case "user_input":
+      return `an answer to ${pending.request.questions.length} question(s) (user_input_answer id ${pending.id}, seq ${pending.seq})`;
+    case "dynamic_tool":
+      return `the host tool ${pending.request.tool} (dynamic_tool_response id ${pending.id}, seq ${pending.seq})`;
+    case "elicitation":
+      return `${pending.request.server_name}'s question "${clip(pending.request.message)}" (resolve_elicitation id ${pending.id}, seq ${pending.seq})`;
+    default: {
+      const unreachable: never = pending;
+      return String(unreachable);
+    }
+  }
+}
 
 export function stateToJson(state: ThreadState): Record<string, unknown> {
   return {
@@ -18,11 +41,13 @@ export function stateToJson(state: ThreadState): Record<string, unknown> {
 }
 
 export function describeState(state: ThreadState): string[] {
+  const waiting = state.pendingApprovals.length > 0 ? ", waiting on a request" : "";
   const lines = [
     `thread ${state.threadId}${state.name ? ` "${state.name}"` : ""} at seq ${state.seq}`,
-    `turns: ${state.turns.length}${state.activeTurn ? ` (turn ${state.activeTurn} running)` : ""}`,
-    `history: ${state.history.length} items`,
+    `turns: ${state.turns.length}${state.activeTurn ? ` (turn ${state.activeTurn} running${waiting})` : ""}`,
   ];
+  for (const pending of state.pendingApprovals) lines.push(`waiting on: ${describePending(pending)}`);
+  lines.push(`history: ${state.history.length} items`);
   const usage = state.tokenUsage?.total_token_usage;
   if (usage) lines.push(`tokens: ${usage.total_tokens} total (${usage.input_tokens} in, ${usage.output_tokens} out)`);
   for (const item of state.history) {

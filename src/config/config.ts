@@ -3,7 +3,8 @@
  * overrides (dotted keys; the value parsed as TOML, else taken as a plain string, as Codex does).
  */
 import { readFile } from "node:fs/promises";
-import { join } from "node:path";
+import { homedir } from "node:os";
+import { join, resolve } from "node:path";
 import { parse as parseToml } from "smol-toml";
 
 export class ConfigError extends Error {
@@ -30,6 +31,8 @@ export interface ModelProviderConfig {
   env_key?: string;
   request_max_retries?: number;
   stream_max_retries?: number;
+  /** How long the server may say nothing (before its headers, or between events), in ms. */
+  stream_idle_timeout_ms?: number;
 }
 
 /** The keys Loom reads. Unknown keys are kept, like Codex ignores what it does not know. */
@@ -55,6 +58,11 @@ export interface LoomConfig {
     exclude_slash_tmp?: boolean;
   };
   [key: string]: unknown;
+}
+
+/** Where Loom keeps its data when not told: `$LOOM_HOME`, else `~/.loom` (like Codex's `$CODEX_HOME`). */
+export function defaultDataDir(env: Record<string, string | undefined> = process.env): string {
+  return env.LOOM_HOME ? resolve(env.LOOM_HOME) : join(homedir(), ".loom");
 }
 
 export async function readConfigFile(dataDir: string): Promise<LoomConfig> {
@@ -122,7 +130,38 @@ export function validateConfig(config: LoomConfig): LoomConfig {
     if (value !== undefined && typeof value !== "string") throw new ConfigError(`${key} must be a string, got ${JSON.stringify(value)}`);
   }
   validateWorkspaceWrite(config.sandbox_workspace_write);
+  validateProviders(config.model_providers);
   return config;
+}
+
+/** Provider keys with their rule: a wrong type here would surface turns later as a hang or a loop. */
+const PROVIDER_INTEGER_KEYS = { request_max_retries: 0, stream_max_retries: 0, stream_idle_timeout_ms: 1 } as const;
+
+function validateProviders(providers: unknown): void {
+  if (providers === undefined) return;
+  if (typeof providers !== "object" || providers === null || Array.isArray(providers)) {
+    throw new ConfigError(`model_providers must be a table, got ${JSON.stringify(providers)}`);
+  }
+  for (const [id, provider] of Object.entries(providers)) {
+    if (typeof provider !== "object" || provider === null || Array.isArray(provider)) {
+      throw new ConfigError(`model_providers.${id} must be a table, got ${JSON.stringify(provider)}`);
+    }
+    const fields = provider as Record<string, unknown>;
+    for (const [key, min] of Object.entries(PROVIDER_INTEGER_KEYS)) {
+      const value = fields[key];
+      if (value === undefined) continue;
+      if (typeof value !== "number" || !Number.isInteger(value) || value < min) {
+        const what = min === 0 ? "a non-negative integer" : "a positive integer";
+        throw new ConfigError(`model_providers.${id}.${key} must be ${what}, got ${JSON.stringify(value)}`);
+      }
+    }
+    for (const key of ["base_url", "env_key", "name"]) {
+      const value = fields[key];
+      if (value !== undefined && typeof value !== "string") {
+        throw new ConfigError(`model_providers.${id}.${key} must be a string, got ${JSON.stringify(value)}`);
+      }
+    }
+  }
 }
 
 function validateWorkspaceWrite(table: unknown): void {

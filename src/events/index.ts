@@ -31,5 +31,7 @@ export {
   parseEventMsg,
 } from "./event-msg.js";
 export type { EventMsgType, EventMsgOf } from "./event-msg.js";
+/** Depth and size limits on submitted input, checked before anything walks it. */
+export { checkInputLimits, checkUserText, InputLimitError, MAX_INPUT_DEPTH, MAX_SUBMISSION_CHARS, MAX_USER_INPUT_TEXT_CHARS } from "./limits.js";
 export { LOG_SCHEMA_VERSION, EntryKind, LogEntry, parsePayload, parseLogEntry } from "./entry.js";
 export type { EntryOf, NewEntry } from "./entry.js";

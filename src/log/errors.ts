@@ -109,9 +109,36 @@ export class LogLockedError extends Error {
   override readonly name = "LogLockedError";
   constructor(
     readonly dir: string,
+    options?: { cause?: unknown; holder?: { pid: number; version: string } },
+  ) {
+    const holder = options?.holder;
+    const detail = options?.cause instanceof Error && !holder && !/LOCK|lock/.test(options.cause.message) ? `; ${options.cause.message}` : "";
+    super(
+      holder
+        ? `the event log at ${dir} is in use by another Loom process (pid ${holder.pid}, loom ${holder.version}); read commands work alongside it, writing needs it to finish`
+        : `the event log at ${dir} is already open in another process or handle (LevelDB allows one writer per directory)${detail}`,
+      options,
+    );
+  }
+}
+
+/** The log's storage could not be opened (not writable, corrupted, not a log): the reason is LevelDB's. */
+export class LogOpenError extends Error {
+  override readonly name = "LogOpenError";
+  constructor(
+    readonly dir: string,
+    reason: string,
     options?: { cause?: unknown },
   ) {
-    super(`the event log at ${dir} is already open in another process or handle (LevelDB allows one writer per directory)`, options);
+    super(`cannot open the event log at ${dir}: ${reason}`, options);
+  }
+}
+
+/** There is no log where one was expected, and the caller asked not to create one. */
+export class LogMissingError extends Error {
+  override readonly name = "LogMissingError";
+  constructor(readonly dir: string) {
+    super(`there is no event log at ${dir}`);
   }
 }
 

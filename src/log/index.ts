@@ -19,12 +19,14 @@ export { MemoryEventLog } from "./memory.js";
 /** The LevelDB backend: `await LevelEventLog.open(dir, { durable = true, clock })`. */
 export { LevelEventLog } from "./level.js";
 export type { LevelEventLogOptions } from "./level.js";
-/** Opens LevelDB at `dir` when one is given, else an in-memory log. */
-export { openEventLog } from "./open.js";
-export type { OpenEventLogOptions } from "./open.js";
 /** The PostgreSQL backend: `await PostgresEventLog.open(url, { schema, owner, leaseTtlMs })`, shared by many processes. */
 export { PostgresEventLog, SCHEMA_VERSION } from "./postgres/index.js";
 export type { PostgresEventLogOptions, LeaseInfo } from "./postgres/index.js";
+/** Opens LevelDB at `dir` when one is given, else an in-memory log; `openLogForReading` never creates and reads through the holder when another process has the dir. */
+export { openEventLog, openLogForReading, openLogForWriting } from "./open.js";
+export type { OpenEventLogOptions, ReadLogOptions, WriteLogOptions } from "./open.js";
+/** Another process's log, read through its endpoint (a Unix socket beside the log directory). */
+export { RemoteEventLog, ReadOnlyLogError, RemoteLogError, LogEndpoint, endpointPath } from "./remote/index.js";
 export {
   ConcurrencyError,
   ThreadNotFoundError,
@@ -41,4 +43,6 @@ export {
   LeaseLostError,
   LogUnavailableError,
   SchemaVersionError,
+  LogOpenError,
+  LogMissingError,
 } from "./errors.js";

@@ -4,12 +4,15 @@
  * commit is one chained batch (far cheaper per op than an array batch), written with fsync unless
  * `durable: false`.
  */
+import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
 import type { AbstractSublevel } from "abstract-level";
 import { Level } from "level";
 import { parseLogEntry } from "../events/index.js";
 import type { LogEntry } from "../events/index.js";
-import { CorruptEntryError, CorruptThreadError, LogClosedError, LogLockedError } from "./errors.js";
+import { CorruptEntryError, CorruptThreadError, LogClosedError, LogLockedError, LogMissingError, LogOpenError } from "./errors.js";
+import { LogEndpoint } from "./remote/server.js";
 import { seqKey, seqOfKey } from "./keys.js";
 import { StoreEventLog } from "./store-event-log.js";
 import type { EventLogOptions } from "./store-event-log.js";
@@ -19,6 +22,14 @@ import type { ThreadMeta } from "./types.js";
 export interface LevelEventLogOptions extends EventLogOptions {
   /** fsync every batch (default true). False trades the last batches on power loss for speed. */
   durable?: boolean;
+  /** Create the directory and database when missing (default true); false fails with `LogMissingError`. */
+  create?: boolean;
+  /**
+   * Answer other processes' reads on a Unix socket beside the directory while this log is open
+   * (see ./remote): LevelDB admits one process, and this is how the others still read. Best effort:
+   * if the endpoint cannot start, the log works without it (`endpointError` says why).
+   */
+  serve?: { version: string };
 }
 
 type Db = Level<string, string>;
@@ -42,15 +53,17 @@ class LevelStore implements LogStore {
     this.#snapshots = db.sublevel<string, string>("snapshots", { keyEncoding: "utf8", valueEncoding: "utf8" });
   }
 
-  static async open(dir: string, durable: boolean): Promise<LevelStore> {
-    await mkdir(dir, { recursive: true });
-    const db: Db = new Level<string, string>(dir, { keyEncoding: "utf8", valueEncoding: "utf8" });
+  static async open(dir: string, durable: boolean, create: boolean): Promise<LevelStore> {
+    if (create) await mkdir(dir, { recursive: true });
+    else if (!existsSync(join(dir, "CURRENT"))) throw new LogMissingError(dir);
+    const db: Db = new Level<string, string>(dir, { keyEncoding: "utf8", valueEncoding: "utf8", createIfMissing: create });
     try {
       await db.open();
     } catch (err) {
-      const cause = (err as { cause?: { code?: string } }).cause;
+      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
       if (cause?.code === "LEVEL_LOCKED") throw new LogLockedError(dir, { cause: err });
-      throw err;
+      // LevelDB's own words ("IO error: .../LOCK: Permission denied", "Corruption: ...") say what is wrong.
+      throw new LogOpenError(dir, cause?.message ?? (err as Error).message, { cause: err });
     }
     return new LevelStore(db, durable);
   }
@@ -164,6 +177,10 @@ function isClosedError(err: unknown): boolean {
 }
 
 export class LevelEventLog extends StoreEventLog {
+  private endpoint: LogEndpoint | undefined;
+  /** Why the read endpoint did not start, when `serve` was asked for and it failed. */
+  endpointError: Error | undefined;
+
   private constructor(
     store: LevelStore,
     threads: ThreadMeta[],
@@ -174,14 +191,37 @@ export class LevelEventLog extends StoreEventLog {
     super(store, threads, options);
   }
 
-  /** Opens (creating if missing) the log in `dir`; fails with `LogLockedError` if it is open elsewhere. */
+  /**
+   * Opens the log in `dir` (creating it unless `create: false`); fails with `LogLockedError` if it
+   * is open elsewhere, `LogMissingError` or `LogOpenError` (not writable, corrupted) otherwise.
+   */
   static async open(dir: string, options: LevelEventLogOptions = {}): Promise<LevelEventLog> {
-    const store = await LevelStore.open(dir, options.durable ?? true);
+    const store = await LevelStore.open(dir, options.durable ?? true, options.create ?? true);
+    let log: LevelEventLog;
     try {
-      return new LevelEventLog(store, await store.loadThreads(), options, dir);
+      log = new LevelEventLog(store, await store.loadThreads(), options, dir);
     } catch (err) {
       await store.close();
       throw err;
     }
+    if (options.serve) {
+      try {
+        log.endpoint = await LogEndpoint.listen(log, dir, options.serve);
+      } catch (err) {
+        log.endpointError = err as Error;
+      }
+    }
+    return log;
+  }
+
+  /** The read endpoint's socket, while it serves. */
+  get endpointPath(): string | undefined {
+    return this.endpoint?.path;
+  }
+
+  override async close(): Promise<void> {
+    // Readers first: they must not see the storage close under a read.
+    await this.endpoint?.close();
+    await super.close();
   }
 }

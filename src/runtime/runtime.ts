@@ -2,17 +2,16 @@
  * `createRuntime`: the embedding entry point. A runtime owns one event log (LevelDB in a data dir by
  * default) and the live threads on it; each thread is a session actor wired to its IO actors.
  */
-import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { createActor } from "xstate";
 import type { DynamicToolSpec, EventMsg, LogEntry, NewEntry, Submission } from "../events/index.js";
 import { MemoryEventLog, type EventLog, type ThreadMeta } from "../log/index.js";
 import { initialState, evolve, type ThreadState } from "../state/index.js";
-import { createModelClient, sampleWithRetry, type ModelClientOptions } from "../actors/model/index.js";
+import { createModelClient, resolveEndpoint, sampleWithRetry, type ModelClientOptions, type ResolvedEndpoint } from "../actors/model/index.js";
 import { runShell } from "../actors/shell/index.js";
 import { systemClock, randomIds, type Clock, type IdSource } from "../actors/clock.js";
 import { ThreadBus } from "../bus/index.js";
-import { loadConfig, validateConfig, type LoomConfig } from "../config/index.js";
+import { defaultDataDir, loadConfig, validateConfig, type LoomConfig } from "../config/index.js";
 import { ThreadStateStore } from "./state-store.js";
 import { Thread } from "./thread.js";
 import type { ThreadServices } from "./services.js";
@@ -33,9 +32,7 @@ export type { ForkOptions, ModelOptions, RuntimeIo, RuntimeOptions, StartThreadO
 import { McpManager } from "../actors/mcp/index.js";
 import { platformSandboxOf, probeHostSandbox, sandboxInForce } from "../sandbox/index.js";
 
-export function defaultDataDir(env: Record<string, string | undefined> = process.env): string {
-  return env.LOOM_HOME ? resolve(env.LOOM_HOME) : join(homedir(), ".loom");
-}
+export { defaultDataDir };
 
 export async function createRuntime(options: RuntimeOptions = {}): Promise<Runtime> {
   const env = options.env ?? process.env;
@@ -46,7 +43,8 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   const config = validateConfig(options.config ?? (dataDir ? await loadConfig(dataDir, options.configOverrides ?? []) : {}));
   if (!log) {
     const storage = chooseStorage(options.storage, env, config);
-    log = await openStorage(storage, { dataDir: dataDir!, durable: options.durable ?? true, clock });
+    // On the data dir's LevelDB, this process holds it and answers other processes' reads.
+    log = await openStorage(storage, { dataDir: dataDir!, durable: options.durable ?? true, clock, serve: { version: VERSION } });
   }
   return new Runtime({ ...options, env, clock, log, config, ownsLog: !options.log });
 }
@@ -375,24 +373,20 @@ export class Runtime {
   }
 
   private retryPolicy(): ThreadServices["retry"] {
-    const provider = this.config.model_provider ? this.config.model_providers?.[this.config.model_provider] : undefined;
     const base = this.parts.retry?.baseDelayMs;
     return {
-      maxStreamRetries: this.parts.retry?.maxStreamRetries ?? provider?.stream_max_retries,
+      maxStreamRetries: this.parts.retry?.maxStreamRetries ?? this.endpoint().streamMaxRetries,
       backoff: base === undefined ? undefined : (attempt) => base * 2 ** (attempt - 1),
     };
   }
 
+  /** The model endpoint: explicit options, then the active provider's table, then the environment. */
+  endpoint(): ResolvedEndpoint {
+    return resolveEndpoint(this.config, this.parts.env, this.parts.model);
+  }
+
   private modelOptions(model: string): ModelClientOptions {
-    const env = this.parts.env;
-    const provider = this.config.model_provider ? this.config.model_providers?.[this.config.model_provider] : undefined;
-    return {
-      maxRetries: provider?.request_max_retries,
-      apiKeyEnvVar: provider?.env_key ?? "OPENAI_API_KEY",
-      apiKey: this.parts.model?.apiKey ?? (provider?.env_key ? env[provider.env_key] : undefined) ?? env.OPENAI_API_KEY,
-      baseURL: this.parts.model?.baseURL ?? provider?.base_url ?? env.OPENAI_BASE_URL,
-      model: this.parts.model?.model ?? model,
-    };
+    return { ...this.endpoint(), model: this.parts.model?.model ?? model };
   }
 }
 

@@ -63,7 +63,9 @@ export function handleImmediateActor(deps: SessionActorDeps) {
         // Already in the log as a submission: the next turn's settings are read from there.
         return;
       case "interrupt":
-        // Nothing runs: Codex ignores it too.
+        // Nothing runs. Codex ignores it silently; a client waiting for the interrupt to land
+        // would wait for ever, so say so.
+        await services.bus.event(submission.id, { type: "warning", message: "no turn is running: nothing to interrupt" });
         return;
       case "set_thread_name": {
         const name = (submission.op as { name: string }).name.trim();

@@ -10,7 +10,7 @@
  */
 import { mkdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { LevelEventLog, PostgresEventLog, type EventLog } from "../log/index.js";
+import { openLogForWriting, PostgresEventLog, type EventLog } from "../log/index.js";
 import type { Clock } from "../actors/clock.js";
 import { UserError } from "./errors.js";
 
@@ -37,6 +37,8 @@ export interface OpenStorageOptions {
   dataDir: string;
   durable: boolean;
   clock: Clock;
+  /** For LevelDB: answer other processes' reads of the data dir while this process holds it. */
+  serve?: { version: string };
 }
 
 export async function openStorage(choice: StorageChoice | undefined, options: OpenStorageOptions): Promise<EventLog> {
@@ -46,7 +48,7 @@ export async function openStorage(choice: StorageChoice | undefined, options: Op
   if (value === "leveldb" || value.startsWith("leveldb:")) {
     const dir = value === "leveldb" ? join(options.dataDir, "log") : resolve(value.slice("leveldb:".length));
     await mkdir(options.dataDir, { recursive: true });
-    return LevelEventLog.open(dir, { durable: options.durable, clock });
+    return openLogForWriting(dir, { durable: options.durable, clock, ...(options.serve ? { serve: options.serve } : {}) });
   }
   throw new UserError(
     `${choice?.source ?? "storage"}: unknown storage ${JSON.stringify(redact(value))}; use postgres://user@host:port/database or leveldb[:DIR]`,

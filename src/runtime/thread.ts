@@ -8,6 +8,7 @@ import { Observable, filter, firstValueFrom, take } from "rxjs";
 import type { Actor } from "xstate";
 import type { Event, LogEntry, Op, ResponseItem, TokenUsage, UserInputItem } from "../events/index.js";
 import { parseOp } from "../events/index.js";
+import { checkInputLimits, checkUserText } from "../events/limits.js";
 import type { EventLog, ReadRange } from "../log/index.js";
 import type { PendingApproval, ThreadState } from "../state/index.js";
 import type { sessionMachine } from "../machines/session.js";
@@ -75,7 +76,10 @@ export class Thread {
     if (this.closing) throw new UserError(`thread ${this.id} is closed`);
     let parsed: Op;
     try {
+      // Limits first: a value too deep for the validator's stack is refused before it is walked.
+      checkInputLimits(op, "the op");
       parsed = parseOp(op);
+      checkUserText(userTextOf(parsed));
     } catch (error) {
       throw new UserError((error as Error).message, { cause: error });
     }
@@ -104,6 +108,16 @@ export class Thread {
     }
     this.parts.actor.send({ type: "SUBMIT", submission, targetId: answer?.targetId });
     return id;
+  }
+
+  /**
+   * Logs an `error` event for input that never became a submission (a line a client sent that is
+   * not a valid submission), so the thread's log tells what its client sent. `bad_request` marks it
+   * as input: replay puts it back where it was instead of expecting the machines to write it.
+   */
+  async reportInputError(message: string, submissionId = ""): Promise<void> {
+    if (this.closing) throw new UserError(`thread ${this.id} is closed`);
+    await this.parts.services.bus.event(submissionId, { type: "error", message, codex_error_info: INPUT_ERROR_INFO });
   }
 
   /**
@@ -242,6 +256,16 @@ export class Thread {
     })().then(finish, fail);
     return this.closing;
   }
+}
+
+/** The `codex_error_info` of an error event that reports bad input rather than a failure of the thread. */
+export const INPUT_ERROR_INFO = "bad_request";
+
+/** The text a turn-starting op carries, all items together (what Codex's length limit counts). */
+function userTextOf(op: Op): string {
+  const items = (op as { items?: unknown }).items;
+  if (!Array.isArray(items)) return "";
+  return items.map((item: { type?: unknown; text?: unknown }) => (item.type === "text" && typeof item.text === "string" ? item.text : "")).join("");
 }
 
 function isUsableDir(path: string): boolean {

@@ -85,15 +85,20 @@ describe("trying another path", () => {
     expect(original.turns.map((t: any) => t.userMessage)).toEqual(["first question", "second question"]);
   });
 
-  it("rolls back the last turn, and refuses zero turns with Codex's error", async () => {
+  it("rolls back the last turn, and refuses zero or more turns than there are before writing anything", async () => {
+    const headBefore = (await loomCli("state", threadId, "--json")).lines[0].seq;
+    const zero = await loomCli("rollback", threadId, "0");
+    expect(zero.code).toBe(2);
+    expect(zero.stderr.trim()).toBe('loom rollback: N (the number of turns to roll back) must be at least 1, got "0"');
+    const tooMany = await loomCli("rollback", threadId, "99");
+    expect(tooMany.code).toBe(2);
+    expect(tooMany.stderr.trim()).toBe(`loom rollback: thread ${threadId} has 2 turns to roll back; cannot roll back 99 (nothing was changed)`);
+    expect((await loomCli("state", threadId, "--json")).lines[0].seq).toBe(headBefore);
     const done = await loomCli("rollback", threadId, "1");
     expect(done.code).toBe(0);
     expect(done.stdout).toContain("rolled back 1 turn");
     const state = (await loomCli("state", threadId, "--json")).lines[0];
     expect(state.turns.map((t: any) => t.userMessage)).toEqual(["first question"]);
-    const zero = await loomCli("rollback", threadId, "0");
-    expect(zero.code).toBe(1);
-    expect(zero.stderr.trim()).toBe("loom rollback: num_turns must be >= 1");
   });
 });
 

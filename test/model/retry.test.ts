@@ -237,15 +237,18 @@ describe("sampleWithRetry", () => {
     expect(error.message).toBe(`unexpected status 401 Unauthorized: Incorrect API key provided, url: ${harness!.server.baseURL}/responses`);
   });
 
-  it("reports a refused connection as a stream disconnection", async () => {
+  it("reports a refused connection once the request retries are spent, without stream retries", async () => {
     const port = await closedPort();
     const client = createModelClient({ apiKey: "sk-test", baseURL: `http://127.0.0.1:${port}/v1`, model: "gpt-test", maxRetries: 1 });
     const { delays, outcome } = runOn(client, { maxStreamRetries: 1 });
     const error = await failure(outcome);
-    expect(error.kind).toBe("stream");
-    expect(error.message).toMatch(/^stream disconnected before completion: /);
-    // One silent request retry in each of the two stream attempts, one announced retry between them.
-    expect(delays).toEqual([10, 10, 10]);
+    // Codex would go on to its stream retries; nothing listening there is a wrong URL far more often.
+    expect(error.kind).toBe("connection_failed");
+    expect(error.retryable).toBe(false);
+    expect(error.message).toMatch(/^cannot connect to http:\/\/127\.0\.0\.1:\d+\/v1 \(from the configured base URL\): .*ECONNREFUSED/);
+    expect(toErrorEvent(error).codex_error_info).toEqual({ http_connection_failed: { http_status_code: null } });
+    // One silent request retry, then the failure.
+    expect(delays).toEqual([10]);
   });
 
   it("fails without a request when no API key is configured, naming the variable as Codex does", async () => {
@@ -258,7 +261,8 @@ describe("sampleWithRetry", () => {
 
   it("treats a silent stream as dropped after the idle timeout and closes it", async () => {
     const silent = hanging([evCreated("r1")]);
-    const { recorder, outcome } = await run([silent.reply, textTurn("hi")], { idleMs: 50 });
+    // Long enough for the good reply's headers and events however loaded the machine is.
+    const { recorder, outcome } = await run([silent.reply, textTurn("hi")], { idleMs: 1000 });
     await outcome;
     await silent.disconnected;
     expect(recorder.ofType("stream_error")[0].additional_details).toBe("stream disconnected before completion: idle timeout waiting for SSE");

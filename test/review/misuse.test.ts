@@ -112,7 +112,7 @@ describe("the command line", () => {
     const result = await runLoom(["exec", "--data-dir", loom.dataDir, "--cwd", loom.cwd, "--approval-policy", "untrusted", "make a file"], env());
     expect(result.code).toBe(0);
     expect(result.stdout.trim()).toBe("understood");
-    expect(result.stderr).toContain("loom exec: refused touch made.txt");
+    expect(result.stderr).toContain("refused: touch made.txt (exec cannot ask for approval");
   });
 
   it("loom exec --json starts with session_configured", async () => {

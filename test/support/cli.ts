@@ -65,3 +65,24 @@ export function runLoom(args: string[], env: Record<string, string | undefined> 
   proc.child.stdout.on("data", (chunk) => (stdout += chunk));
   return proc.exited.then((result) => ({ ...result, stdout, lines: proc.events }));
 }
+
+/** Runs `loom` in this process (much faster than a child) with captured output and a piped stdin. */
+export async function runMain(
+  args: string[],
+  options: { stdin?: string | Buffer; env?: Record<string, string | undefined> } = {},
+): Promise<{ code: number; out: string[]; err: string[]; stdout: string; stderr: string }> {
+  const { main } = await import("../../src/cli/main.js");
+  const { Readable } = await import("node:stream");
+  const out: string[] = [];
+  const err: string[] = [];
+  const input = options.stdin === undefined ? [] : [typeof options.stdin === "string" ? Buffer.from(options.stdin) : options.stdin];
+  const code = await main(args, {
+    out: (line) => void out.push(line),
+    err: (line) => void err.push(line),
+    stdin: Readable.from(input),
+    stdinIsTTY: false,
+    stderrIsTTY: false,
+    env: { ...process.env, ...options.env },
+  });
+  return { code, out, err, stdout: out.join("\n"), stderr: err.join("\n") };
+}

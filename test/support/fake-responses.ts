@@ -36,6 +36,8 @@ export type Reply =
   | { kind: "early_close"; events: SseEvent[]; abrupt: boolean }
   | { kind: "gated"; before: SseEvent[]; gate: Promise<unknown>; after: SseEvent[]; control: ControlHandle }
   | { kind: "hang"; events: SseEvent[]; control: ControlHandle }
+  | { kind: "raw_sse"; text: string }
+  | { kind: "silent"; control: ControlHandle }
   | ReplyFn;
 
 /** A request the script did not expect, or a reply that could not be produced. */
@@ -139,6 +141,22 @@ export function gated(
 export function hanging(events: SseEvent[] = []): { reply: Reply } & StreamControl {
   const control = controlHandle();
   return { reply: { kind: "hang", events, control }, reached: control.reached, disconnected: control.disconnected };
+}
+
+/** Sends `text` as the SSE body as it is (malformed events, comments, odd line endings), then ends. */
+export function rawSse(text: string): Reply {
+  return { kind: "raw_sse", text };
+}
+
+/** Reads the request and never answers, not even with headers; only the client hanging up ends it. */
+export function silent(): { reply: Reply } & StreamControl {
+  const control = controlHandle();
+  return { reply: { kind: "silent", control }, reached: control.reached, disconnected: control.disconnected };
+}
+
+/** One SSE frame as the server writes it. */
+export function frame(event: SseEvent): string {
+  return `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
 }
 
 // ---- SSE event builders ----------------------------------------------------------------------
@@ -308,10 +326,6 @@ export function toolNames(request: RecordedRequest): string[] {
 
 // ---- the server ------------------------------------------------------------------------------
 
-function frame(event: SseEvent): string {
-  return `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
-}
-
 function readBody(request: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -402,6 +416,13 @@ export async function startFakeResponses(options: FakeResponsesOptions = {}): Pr
 
   async function send(reply: Exclude<Reply, ReplyFn>, response: ServerResponse): Promise<void> {
     if (Array.isArray(reply)) reply = { kind: "sse", events: reply };
+    if (reply.kind === "silent") {
+      const gone = clientGone(response);
+      reply.control.markReached();
+      await gone;
+      reply.control.markDisconnected();
+      return;
+    }
     if (reply.kind === "http_error") {
       response.writeHead(reply.status, { "content-type": "application/json", ...reply.headers });
       response.end(JSON.stringify(reply.body));
@@ -419,6 +440,9 @@ export async function startFakeResponses(options: FakeResponsesOptions = {}): Pr
       case "sse":
         await writeEvents(response, reply.events);
         response.end();
+        return;
+      case "raw_sse":
+        response.end(reply.text);
         return;
       case "early_close":
         await writeEvents(response, reply.events);

@@ -149,16 +149,50 @@ function rootMessage(error: unknown): string {
   return message;
 }
 
+/** Errors that mean no connection was made at all: the host is unknown or nothing listens there. */
+const NO_CONNECTION_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "EADDRNOTAVAIL"]);
+
+/** The code of the innermost error that has one (undici wraps the socket's error twice). */
+function rootCode(error: unknown): string | undefined {
+  let current: unknown = error;
+  let code: string | undefined;
+  for (let depth = 0; depth < 6 && current instanceof Error; depth += 1) {
+    const own = (current as { code?: unknown }).code;
+    if (typeof own === "string") code = own;
+    current = current.cause;
+  }
+  return code;
+}
+
+/** Where requests go, for the messages that must say so. */
+export interface EndpointInfo {
+  responsesURL: string;
+  baseURL: string;
+  baseURLSource: string;
+}
+
 /**
  * Classifies whatever opening or reading the stream threw. Transport failures become Codex's
- * `Stream` error (retried); anything else is a bug and stays fatal.
+ * `Stream` error (retried), no connection at all becomes `connection_failed` naming the URL and
+ * where it came from; anything else is a bug and stays fatal.
  */
-export function classifyRequestError(error: unknown, url: string, clock: Clock): ModelError {
+export function classifyRequestError(error: unknown, endpoint: EndpointInfo, clock: Clock): ModelError {
+  const url = endpoint.responsesURL;
   if (error instanceof ModelError) return error;
   if (error instanceof APIConnectionTimeoutError) {
     return new ModelError("timeout", "timeout waiting for child process to exit", { cause: error });
   }
-  if (error instanceof APIConnectionError) return streamDisconnected(rootMessage(error));
+  if (error instanceof APIConnectionError) {
+    // fetch refuses some ports outright ("bad port": 9, 25, 6000, ...), before any connection.
+    if (NO_CONNECTION_CODES.has(rootCode(error) ?? "") || rootMessage(error) === "bad port") {
+      return new ModelError(
+        "connection_failed",
+        `cannot connect to ${endpoint.baseURL} (from ${endpoint.baseURLSource}): ${rootMessage(error)}`,
+        { cause: error },
+      );
+    }
+    return streamDisconnected(rootMessage(error));
+  }
   if (error instanceof APIError && typeof error.status === "number") {
     return classifyHttpError(error as APIError & { status: number }, url, clock);
   }

@@ -11,6 +11,8 @@ export const DEFAULT_REQUEST_MAX_RETRIES = 4;
 export const DEFAULT_STREAM_MAX_RETRIES = 5;
 /** Codex's `stream_idle_timeout` default: a stream silent this long is treated as dropped. */
 export const DEFAULT_STREAM_IDLE_TIMEOUT_MS = 300_000;
+/** Codex's hard cap on configured `request_max_retries` and `stream_max_retries`. */
+export const MAX_CONFIGURED_RETRIES = 100;
 
 const DEFAULT_BASE_URL = "https://api.openai.com/v1";
 
@@ -41,10 +43,12 @@ export interface ModelClientOptions {
   apiKeyEnvVar?: string;
   /** Defaults to the public OpenAI endpoint; never read from the environment here. */
   baseURL?: string;
+  /** Where `baseURL` came from ("OPENAI_BASE_URL", "model_providers.x.base_url"), named in errors. */
+  baseURLSource?: string;
   model: string;
   /** Codex's `request_max_retries` (default 4). */
   maxRetries?: number;
-  /** Codex's `stream_idle_timeout` in ms (default 300 000). */
+  /** Codex's `stream_idle_timeout_ms`: how long the server may say nothing, before its headers or between events (default 300 000). */
   streamIdleTimeoutMs?: number;
   /** A fetch implementation for the SDK (proxies, tests). */
   fetch?: typeof fetch;
@@ -60,18 +64,47 @@ export interface ModelClient {
   readonly streamIdleTimeoutMs: number;
   /** The full URL requests go to, quoted in Codex's unexpected-status messages. */
   readonly responsesURL: string;
+  /** The base URL and where it came from, for "cannot connect" messages. */
+  readonly baseURL: string;
+  readonly baseURLSource: string;
   /** Set when no API key was configured: the variable to name in the error. */
   readonly missingApiKey: string | null;
+  /** Set when the base URL is not an http(s) URL: the error every request fails with. */
+  readonly invalidBaseURL: string | null;
+}
+
+/** Throws `ModelConfigError` naming `source` unless `url` is an absolute http(s) URL. */
+export function checkBaseURL(url: string, source: string): void {
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed || (parsed.protocol !== "http:" && parsed.protocol !== "https:") || !parsed.hostname) {
+    throw new ModelConfigError(`${source} must be an http(s) URL, got ${JSON.stringify(url)}`);
+  }
 }
 
 export function createModelClient(options: ModelClientOptions): ModelClient {
   const baseURL = options.baseURL ?? DEFAULT_BASE_URL;
+  const baseURLSource = options.baseURLSource ?? (options.baseURL === undefined ? "the default endpoint" : "the configured base URL");
+  // A bad URL is reported by each sampling request, not here: a thread that never samples
+  // (a rollback, an inspection) must not fail for it.
+  let invalidBaseURL: string | null = null;
+  try {
+    checkBaseURL(baseURL, baseURLSource);
+  } catch (error) {
+    invalidBaseURL = (error as Error).message;
+  }
+  const idle = options.streamIdleTimeoutMs ?? DEFAULT_STREAM_IDLE_TIMEOUT_MS;
+  if (!Number.isFinite(idle) || idle <= 0) throw new ModelConfigError(`stream_idle_timeout_ms must be a positive number, got ${idle}`);
   const apiKey = options.apiKey?.trim() || undefined;
   const openai = new OpenAI({
     // The SDK refuses to exist without a key; requests never go out with this placeholder.
     apiKey: apiKey ?? "missing-api-key",
     adminAPIKey: null,
-    baseURL,
+    baseURL: invalidBaseURL ? "http://invalid.invalid/v1" : baseURL,
     // Passed explicitly so the SDK does not pick these up from the environment behind our back.
     organization: null,
     project: null,
@@ -83,9 +116,12 @@ export function createModelClient(options: ModelClientOptions): ModelClient {
   return {
     openai,
     model: options.model,
-    requestMaxRetries: Math.max(0, Math.min(options.maxRetries ?? DEFAULT_REQUEST_MAX_RETRIES, 100)),
-    streamIdleTimeoutMs: options.streamIdleTimeoutMs ?? DEFAULT_STREAM_IDLE_TIMEOUT_MS,
+    requestMaxRetries: Math.max(0, Math.min(options.maxRetries ?? DEFAULT_REQUEST_MAX_RETRIES, MAX_CONFIGURED_RETRIES)),
+    streamIdleTimeoutMs: idle,
     responsesURL: `${baseURL.replace(/\/+$/, "")}/responses`,
+    baseURL,
+    baseURLSource,
+    invalidBaseURL,
     missingApiKey: apiKey ? null : (options.apiKeyEnvVar ?? "OPENAI_API_KEY"),
   };
 }

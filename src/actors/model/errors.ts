@@ -24,6 +24,12 @@ export type ModelErrorKind =
   | "env_var"
   /** The SDK's connect timeout (`CodexErr::Timeout`). */
   | "timeout"
+  /**
+   * No connection at all (refused, unknown host) once the request retries are spent. Loom's own:
+   * Codex would go on to its stream retries, but a server that refused every request retry is
+   * a wrong URL far more often than a restart, and the user should hear so in seconds.
+   */
+  | "connection_failed"
   /** Something outside the protocol (a bug, a malformed reply); never retried. */
   | "fatal";
 
@@ -51,6 +57,7 @@ const NOT_RETRYABLE: ReadonlySet<ModelErrorKind> = new Set<ModelErrorKind>([
   "invalid_request",
   "server_overloaded",
   "env_var",
+  "connection_failed",
   "fatal",
 ]);
 
@@ -59,6 +66,8 @@ export interface ModelErrorOptions {
   httpStatus?: number | null;
   /** A delay the server asked for ("try again in 2s", retry-after). */
   retryAfterMs?: number | null;
+  /** The server said nothing for the idle timeout (no headers, or no event). */
+  timedOut?: boolean;
   cause?: unknown;
 }
 
@@ -67,6 +76,7 @@ export class ModelError extends Error {
   override readonly name = "ModelError";
   readonly httpStatus: number | null;
   readonly retryAfterMs: number | null;
+  readonly timedOut: boolean;
 
   constructor(
     readonly kind: ModelErrorKind,
@@ -76,6 +86,7 @@ export class ModelError extends Error {
     super(message, { cause: options.cause });
     this.httpStatus = options.httpStatus ?? null;
     this.retryAfterMs = options.retryAfterMs ?? null;
+    this.timedOut = options.timedOut ?? false;
   }
 
   /** Whether the stream retry loop tries again (Codex's `CodexErr::is_retryable`, plus HTTP 429). */
@@ -103,6 +114,8 @@ export class ModelError extends Error {
         return "internal_server_error";
       case "retry_limit":
         return { response_too_many_failed_attempts: { http_status_code: this.httpStatusCodeValue } };
+      case "connection_failed":
+        return { http_connection_failed: { http_status_code: null } };
       case "stream":
       case "invalid_request":
       case "unexpected_status":
@@ -130,6 +143,10 @@ export class ModelAbortedError extends Error {
 
 export const streamDisconnected = (detail: string, retryAfterMs: number | null = null): ModelError =>
   new ModelError("stream", `stream disconnected before completion: ${detail}`, { retryAfterMs });
+
+/** The server said nothing for `ms`: before its headers, or between two events. */
+export const streamTimedOut = (detail: string): ModelError =>
+  new ModelError("stream", `stream disconnected before completion: ${detail}`, { timedOut: true });
 
 export const contextWindowExceeded = (): ModelError =>
   new ModelError(

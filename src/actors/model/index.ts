@@ -8,8 +8,13 @@ export {
   DEFAULT_REQUEST_MAX_RETRIES,
   DEFAULT_STREAM_MAX_RETRIES,
   DEFAULT_STREAM_IDLE_TIMEOUT_MS,
+  MAX_CONFIGURED_RETRIES,
+  checkBaseURL,
 } from "./client.js";
 export type { ModelClient, ModelClientOptions, ModelEndpoint } from "./client.js";
+/** Which endpoint and transport settings a thread uses: provider table, environment, explicit options. */
+export { resolveEndpoint, checkEndpoint, activeProvider, DEFAULT_PROVIDER_ID } from "./endpoint.js";
+export type { EndpointConfig, ProviderSettings, ResolvedEndpoint } from "./endpoint.js";
 /** The request body exactly as Codex builds it. */
 export { buildResponsesRequest, createTextControls, reasoningParams } from "./request.js";
 export type { BuildRequestInput, ReasoningParams, ResponsesRequest, TextControls } from "./request.js";
@@ -17,8 +22,11 @@ export type { BuildRequestInput, ReasoningParams, ResponsesRequest, TextControls
 export { sampleOnce } from "./sample.js";
 export type { SampleOptions } from "./sample.js";
 /** Codex's stream retry loop with "Reconnecting... n/N" stream_error events. */
-export { sampleWithRetry } from "./retry.js";
+export { sampleWithRetry, MAX_RETRY_WAIT_MS, MAX_TIMEOUT_RETRIES } from "./retry.js";
 export type { RetryOptions, RequestSource } from "./retry.js";
+/** The SSE decoder the sampler reads response bodies with. */
+export { SseDecoder, sseMessages, MAX_SSE_EVENT_CHARS } from "./sse.js";
+export type { SseMessage } from "./sse.js";
 /** The pure stream-to-events mapping, usable on recorded streams. */
 export { ResponseStreamMapper } from "./stream-mapper.js";
 export type { SampleOutput, SampleResult, StreamMapperOptions } from "./stream-mapper.js";

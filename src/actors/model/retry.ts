@@ -5,11 +5,25 @@
  * failure once the budget is spent, is thrown as it is.
  */
 import { abortableSleep, codexBackoff, type Backoff, type Sleep } from "./backoff.js";
-import { DEFAULT_STREAM_MAX_RETRIES, type ModelClient } from "./client.js";
+import { DEFAULT_STREAM_MAX_RETRIES, MAX_CONFIGURED_RETRIES, type ModelClient } from "./client.js";
 import { ModelError, toStreamErrorEvent } from "./errors.js";
 import type { ResponsesRequest } from "./request.js";
 import { sampleOnce, type SampleOptions } from "./sample.js";
 import type { SampleResult } from "./stream-mapper.js";
+
+/**
+ * The longest wait between two attempts, whatever the server asks (a 429's retry-after, "try again
+ * in") or the backoff curve reaches. Codex has no cap (it never retries a 429 at all); a server
+ * that asks for an hour would hold the turn for an hour with no way to tell it from a hang.
+ */
+export const MAX_RETRY_WAIT_MS = 60_000;
+
+/**
+ * Retries after a timeout (no headers, or a stream silent for the idle timeout), whatever
+ * `stream_max_retries` says: each costs a whole idle timeout (300 s by default), so Codex's five
+ * would keep a dead endpoint's turn open for half an hour. Two more tries cover a one-off hang.
+ */
+export const MAX_TIMEOUT_RETRIES = 2;
 
 export interface RetryOptions extends SampleOptions {
   /** Codex's `stream_max_retries` (default 5). */
@@ -31,9 +45,10 @@ export async function sampleWithRetry(
   request: RequestSource,
   options: RetryOptions,
 ): Promise<SampleResult> {
-  const maxRetries = options.maxStreamRetries ?? DEFAULT_STREAM_MAX_RETRIES;
+  const maxRetries = Math.max(0, Math.min(options.maxStreamRetries ?? DEFAULT_STREAM_MAX_RETRIES, MAX_CONFIGURED_RETRIES));
   const backoff = options.backoff ?? codexBackoff;
   const sleep = options.sleep ?? abortableSleep;
+  let timeouts = 0;
   for (let retries = 0; ; ) {
     const body = typeof request === "function" ? await request(retries) : request;
     try {
@@ -41,8 +56,9 @@ export async function sampleWithRetry(
     } catch (error) {
       // Aborts, the caller's own failures (onEvent) and fatal errors are not ours to retry.
       if (!(error instanceof ModelError) || !error.retryable || retries >= maxRetries) throw error;
+      if (error.timedOut && ++timeouts > MAX_TIMEOUT_RETRIES) throw error;
       retries += 1;
-      const delay = error.retryAfterMs ?? backoff(retries);
+      const delay = Math.min(error.retryAfterMs ?? backoff(retries), MAX_RETRY_WAIT_MS);
       await options.onEvent({ kind: "event", msg: toStreamErrorEvent(`Reconnecting... ${retries}/${maxRetries}`, error) });
       await sleep(delay, options.signal);
     }

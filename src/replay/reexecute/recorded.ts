@@ -28,6 +28,8 @@ const SAMPLER_EVENTS = new Set([
   "reasoning_content_delta",
   "reasoning_raw_content_delta",
   "stream_error",
+  // An SSE event the sampler skipped (unparsable) is reported as a warning in the stream.
+  "warning",
 ]);
 
 /** Events a tool emits while it runs, tied to its call by id. */

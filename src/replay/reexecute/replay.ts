@@ -9,7 +9,7 @@ import { MemoryEventLog, type EventLog } from "../../log/index.js";
 import type { LoomConfig } from "../../config/index.js";
 import type { ToolHandler } from "../../actors/tools/index.js";
 import { createRuntime, type Runtime } from "../../runtime/runtime.js";
-import type { Thread } from "../../runtime/thread.js";
+import { INPUT_ERROR_INFO, type Thread } from "../../runtime/thread.js";
 import { RecordedThread } from "./recorded.js";
 import { ReplayCursor, recordedClock, recordedExec, recordedIds, recordedSampler, recordedTool } from "./io.js";
 import { diffJson, jsonEqual } from "./diff.js";
@@ -199,6 +199,10 @@ async function drive(rt: Runtime, recorded: RecordedThread, cursor: ReplayCursor
     if (entry.kind === "submission") {
       await cursor.gate(entry.seq);
       await thread.submit(entry.payload.op, { id: entry.payload.id });
+    } else if (entry.kind === "event_msg" && entry.payload.type === "error" && entry.payload.codex_error_info === INPUT_ERROR_INFO) {
+      // Input a client sent that never became a submission: it is put back, like a submission.
+      await cursor.gate(entry.seq);
+      await thread.reportInputError(entry.payload.message, entry.sub);
     } else if (entry.kind === "event_msg" && entry.payload.type === "session_configured") {
       // The recording's process restarted here (resume), or the thread was forked at this point.
       // A process that died here wrote nothing past it, whatever its machines were about to do.

@@ -20,6 +20,11 @@ import { rolloutReader, type RolloutReader, type RolloutSource } from "./source.
 export interface ImportRolloutOptions {
   /** The new thread's id (default: see the module comment). Rejects with `ThreadExistsError` if taken. */
   threadId?: string;
+  /**
+   * When the rollout's own id is already a thread here (most often: the same file imported again):
+   * `"fresh-id"` (default) imports it under a new id, `"fail"` rejects with `ThreadExistsError`.
+   */
+  ifIdTaken?: "fresh-id" | "fail";
   /** Entries per `append` (default 512): one append per batch, so a large rollout is neither one huge write nor one write a line. */
   batchSize?: number;
   signal?: AbortSignal;
@@ -46,7 +51,7 @@ export async function importRollout(
 
   const { firstSessionId, anyLine, errors } = await lookAhead(reader);
   if (!anyLine) throw new EmptyRolloutError(reader.name, errors);
-  const threadId = await createThread(log, options.threadId, firstSessionId);
+  const threadId = await createThread(log, options.threadId, firstSessionId, options.ifIdTaken ?? "fresh-id");
 
   const skipped: RolloutLineError[] = [];
   let imported = 0;
@@ -101,12 +106,18 @@ async function lookAhead(reader: RolloutReader) {
   return { firstSessionId: undefined, anyLine, errors };
 }
 
-async function createThread(log: EventLog, explicit: string | undefined, fromRollout: string | undefined): Promise<string> {
+async function createThread(
+  log: EventLog,
+  explicit: string | undefined,
+  fromRollout: string | undefined,
+  ifIdTaken: "fresh-id" | "fail",
+): Promise<string> {
   if (explicit !== undefined) return (await log.createThread({ id: explicit })).id;
   if (fromRollout !== undefined) {
     try {
       return (await log.createThread({ id: fromRollout })).id;
     } catch (error) {
+      if (error instanceof ThreadExistsError && ifIdTaken === "fail") throw error;
       if (!(error instanceof ThreadExistsError || error instanceof InvalidThreadIdError)) throw error;
     }
   }
