@@ -13,7 +13,7 @@ import { toolCallRequestOf, type ToolCallRequest, type ToolCallResult } from "..
 import { abortEntries } from "./turn-actors.js";
 
 export type OpenTurnPlan =
-  | { kind: "continue"; turn: TurnInput; reask: { callId: string; request: EventMsg }[] }
+  | { kind: "continue"; turn: TurnInput; reask: { callId: string; request: EventMsg }[]; startedAt?: number }
   | { kind: "abort"; entries: NewEntry[] };
 
 /** Output items the model produces: after one of these, a response is open until its usage arrives. */
@@ -35,7 +35,8 @@ export async function planOpenTurn(log: EventLog, threadId: string, state: Threa
     if (isModelOutput(entry)) samplingOpen = true;
     if (entry.kind !== "event_msg") continue;
     const msg = entry.payload;
-    if (msg.type === "task_started" && msg.turn_id === turnId && typeof msg.started_at === "number") startedAt = msg.started_at * 1000;
+    // The turn's start as its entry was stamped (ms); `started_at` is in whole seconds.
+    if (msg.type === "task_started" && msg.turn_id === turnId) startedAt = Date.parse(entry.ts);
     if (msg.type === "token_count") samplingOpen = false;
     if (msg.type === "raw_response_item") {
       const callId = (msg.item as { call_id?: unknown }).call_id;
@@ -66,6 +67,7 @@ export async function planOpenTurn(log: EventLog, threadId: string, state: Threa
       kind: "continue",
       turn: { turnId, items: [], resume: { calls, results, awaiting } },
       reask: awaiting.map((callId) => ({ callId, request: approvals.get(callId)! })),
+      startedAt,
     };
   }
 

@@ -18,7 +18,14 @@ import { ThreadStateStore } from "./state-store.js";
 import { Thread } from "./thread.js";
 import type { ThreadServices } from "./services.js";
 import { ToolRegistry, defaultToolHandlers } from "../actors/tools/index.js";
-import { initialSettings, settingsFromTurnContext, applySubmission, type SessionSettings, type ThreadSettingsOptions } from "./settings.js";
+import {
+  initialSettings,
+  settingsFromConfigured,
+  settingsFromTurnContext,
+  applySubmission,
+  type SessionSettings,
+  type ThreadSettingsOptions,
+} from "./settings.js";
 import { codexApprovals, rememberRequest } from "./approvals.js";
 import { planOpenTurn } from "./resume.js";
 import { resolveTurnSettings } from "./turn-settings.js";
@@ -113,12 +120,14 @@ export class Runtime {
     settings = { ...settings, ...definedOnly(initialSettings(this.config, options, settings.cwd), options) };
     let firstEntries: NewEntry[] = [];
     let resumeTurn: TurnInput | undefined;
+    let resumedStart: number | undefined;
     let reask: { callId: string; request: EventMsg }[] = [];
     if (state.activeTurn) {
       const plan = await planOpenTurn(this.log, id, state, this.parts.clock.now().getTime());
       if (plan.kind === "abort") firstEntries = plan.entries;
       else {
         resumeTurn = plan.turn;
+        resumedStart = plan.startedAt;
         reask = plan.reask;
         // The open requests are asked again, so whoever drives the thread now sees them.
         firstEntries = plan.reask.map(({ request }) => ({ kind: "event_msg", payload: request, sub: plan.turn.turnId }));
@@ -126,6 +135,7 @@ export class Runtime {
     }
     return this.open(id, meta.headSeq, state, settings, firstEntries, state.sessionMeta?.dynamic_tools ?? undefined, {
       resumeTurn,
+      resumedStart,
       reask,
     });
   }
@@ -202,20 +212,22 @@ export class Runtime {
   }
 
   /**
-   * The settings a resumed thread continues with: the last `turn_context` it wrote, then every
-   * settings-carrying submission after it. Only the last turn's entries are read.
+   * The settings a reopened thread continues with, as its log states them: the last entry that
+   * states them whole (a turn's `turn_context`, or the `session_configured` of the last opening),
+   * then every settings-carrying submission after it. Base instructions: the configuration's
+   * override, else the thread's own (Codex's order), else the model's.
    */
   private async recoverSettings(id: string, state: ThreadState): Promise<SessionSettings> {
     let settings = initialSettings(this.config, {}, state.sessionMeta?.cwd ?? process.cwd());
-    const from = state.turns.at(-1)?.firstSeq ?? 1;
-    const submissions: Submission[] = [];
-    for await (const entry of this.log.read(id, { from, to: state.seq })) {
-      if (entry.kind === "turn_context") {
-        settings = settingsFromTurnContext(settings, entry.payload);
-        submissions.length = 0;
-      } else if (entry.kind === "submission") submissions.push(entry.payload);
+    settings = { ...settings, baseInstructions: this.config.base_instructions ?? state.baseInstructions ?? undefined };
+    for await (const entry of this.log.read(id, { from: Math.max(1, state.settingsSeq), to: state.seq })) {
+      if (entry.kind === "turn_context") settings = settingsFromTurnContext(settings, entry.payload);
+      else if (entry.kind === "submission") settings = applySubmission(settings, entry.payload);
+      else if (entry.kind === "event_msg" && entry.payload.type === "session_configured") {
+        settings = settingsFromConfigured(settings, entry.payload);
+        if (this.config.base_instructions !== undefined) settings.baseInstructions = this.config.base_instructions;
+      }
     }
-    for (const submission of submissions) settings = applySubmission(settings, submission);
     return settings;
   }
 
@@ -226,7 +238,13 @@ export class Runtime {
     settings: SessionSettings,
     firstEntries: NewEntry[],
     dynamicTools: DynamicToolSpec[] | undefined,
-    resume: { mcp?: McpManager | null; resumeTurn?: TurnInput; reask?: { callId: string; request: EventMsg }[]; quiet?: boolean } = {},
+    resume: {
+      mcp?: McpManager | null;
+      resumeTurn?: TurnInput;
+      resumedStart?: number;
+      reask?: { callId: string; request: EventMsg }[];
+      quiet?: boolean;
+    } = {},
   ): Promise<Thread> {
     const { parts } = this;
     // A resumed or forked thread starts its MCP servers again (they do not outlive a process).
@@ -271,7 +289,7 @@ export class Runtime {
     const approvals = parts.approvals ?? codexApprovals;
     const machine = wireSession({ services, log: this.log, mcp: mcp ?? null, approvals, tasks: parts.tasks });
     if (resume.resumeTurn) {
-      await this.prepareResumedTurn(services, resume.resumeTurn.turnId);
+      await this.prepareResumedTurn(services, resume.resumeTurn.turnId, resume.resumedStart);
       for (const { callId, request } of resume.reask ?? []) rememberRequest(services, callId, request);
     }
     const actor = createActor(machine, { input: { threadId: id, resumeTurn: resume.resumeTurn } });
@@ -305,6 +323,9 @@ export class Runtime {
         reasoning_effort: currentSettings.effort ?? null,
         history_log_id: 0,
         history_entry_count: 0,
+        reasoning_summary: currentSettings.summary ?? null,
+        developer_instructions: currentSettings.developerInstructions ?? null,
+        base_instructions: currentSettings.baseInstructions ?? null,
       },
     };
     // session_configured first: a resume's repair entries and re-asked requests follow it, so a
@@ -327,8 +348,11 @@ export class Runtime {
     return thread;
   }
 
-  /** A resumed turn samples and runs tools with the settings a new turn would have now. */
-  private async prepareResumedTurn(services: ThreadServices, turnId: string): Promise<void> {
+  /**
+   * A resumed turn samples and runs tools with the settings a new turn would have now; its duration
+   * counts from its logged start (not from the resume), so replay computes the same.
+   */
+  private async prepareResumedTurn(services: ThreadServices, turnId: string, startedAt: number | undefined): Promise<void> {
     const settings = await resolveTurnSettings(services);
     const model = modelInfo(settings.model);
     services.turns.set(turnId, {
@@ -336,7 +360,7 @@ export class Runtime {
       settings,
       model,
       tools: services.tools.specsFor(model),
-      startedAt: this.parts.clock.now().getTime(),
+      startedAt: startedAt ?? this.parts.clock.now().getTime(),
       items: [],
     });
   }

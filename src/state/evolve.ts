@@ -39,7 +39,9 @@ export function foldEntries(entries: Iterable<LogEntry>, from?: ThreadState): Th
 function apply(state: ThreadState, entry: LogEntry): ThreadState {
   switch (entry.kind) {
     case "session_meta":
-      return state.sessionMeta ? state : { ...state, sessionMeta: entry.payload };
+      return state.sessionMeta
+        ? state
+        : { ...state, sessionMeta: entry.payload, baseInstructions: entry.payload.base_instructions?.text ?? null };
     case "submission":
       return onOp(state, entry.payload.op);
     case "event_msg":
@@ -47,7 +49,7 @@ function apply(state: ThreadState, entry: LogEntry): ThreadState {
     case "response_item":
       return onResponseItem(state, entry.payload);
     case "turn_context":
-      return onTurnContext(state, entry.payload);
+      return { ...onTurnContext(state, entry.payload), settingsSeq: entry.seq };
     case "compacted":
       return onCompacted(state, entry.payload);
     default:
@@ -129,12 +131,18 @@ function onEvent(state: ThreadState, msg: EventMsg, seq: number): ThreadState {
       return { ...state, pendingApprovals: addPending(state.pendingApprovals, pendingFor(msg, seq, state.activeTurn)) };
     // The rest changes nothing the fold keeps: UI progress, streaming deltas, and events whose
     // effects reach the log as response items or submissions.
+    case "session_configured":
+      // Loom records the instructions a reopened thread runs with; Codex's event has no such field.
+      return {
+        ...state,
+        settingsSeq: seq,
+        baseInstructions: msg.base_instructions === undefined ? state.baseInstructions : msg.base_instructions,
+      };
     case "error":
     case "warning":
     case "stream_error":
     case "background_event":
     case "deprecation_notice":
-    case "session_configured":
     case "agent_message":
     case "agent_message_delta":
     case "agent_reasoning":

@@ -30,6 +30,8 @@ export interface SerializedState {
   seq: number;
   threadId: string | null;
   sessionMeta: ThreadState["sessionMeta"];
+  baseInstructions: string | null;
+  settingsSeq: number;
   name: string | null;
   history: ResponseItem[];
   /** Each turn as [id, status, userMessage, firstSeq, lastSeq]: a long thread has thousands. */
@@ -99,6 +101,8 @@ export function serializeState(state: ThreadState): SerializedState {
     seq: state.seq,
     threadId: state.threadId,
     sessionMeta: state.sessionMeta,
+    baseInstructions: state.baseInstructions,
+    settingsSeq: state.settingsSeq,
     name: state.name,
     history: state.history.toArray(),
     turns: state.turns.map((t) => [t.id, t.status, t.userMessage, t.firstSeq, t.lastSeq]),
@@ -132,6 +136,8 @@ export function deserializeState(data: unknown): ThreadState {
     threadId: s.threadId,
     seq: s.seq,
     sessionMeta: s.sessionMeta,
+    baseInstructions: s.baseInstructions,
+    settingsSeq: s.settingsSeq,
     name: s.name,
     history: AppendList.adopt(s.history),
     turns: s.turns.map(([id, status, userMessage, firstSeq, lastSeq]): TurnRecord => ({ id, status, userMessage, firstSeq, lastSeq })),

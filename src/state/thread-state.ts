@@ -8,7 +8,7 @@ import { AppendList } from "./append-list.js";
 import { EMPTY_LEDGER, type CallItem, type CallLedger } from "./calls.js";
 import { EMPTY_SEGMENTS, type PreviousTurnSettings, type TurnSegments } from "./turn-segments.js";
 
-export const THREAD_STATE_VERSION = 1;
+export const THREAD_STATE_VERSION = 2;
 
 export type TurnStatus = "running" | "completed" | "aborted";
 
@@ -46,6 +46,16 @@ export interface ThreadState {
   readonly seq: number;
   /** The first `session_meta` (Codex takes the thread's identity from the first). */
   readonly sessionMeta: SessionMeta | null;
+  /**
+   * The thread's own base instructions (replacing the model's): the first `session_meta`'s, or
+   * what a later `session_configured` set them to when the thread was reopened. Null: the model's.
+   */
+  readonly baseInstructions: string | null;
+  /**
+   * Seq of the last entry that states the session's settings whole (a `turn_context`, or a
+   * `session_configured` when the thread was opened); 0 before any. Resume reads settings from there.
+   */
+  readonly settingsSeq: number;
   readonly name: string | null;
   /** What the model sees, raw: `projectPrompt(history)` turns it into request input. */
   readonly history: AppendList<ResponseItem>;
@@ -82,6 +92,8 @@ export function initialState(threadId: string | null = null): ThreadState {
     threadId,
     seq: 0,
     sessionMeta: null,
+    baseInstructions: null,
+    settingsSeq: 0,
     name: null,
     history: AppendList.empty(),
     turns: [],

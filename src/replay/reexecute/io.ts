@@ -34,17 +34,25 @@ export class ReplayCursor {
    */
   async gate(seq: number, signal?: AbortSignal): Promise<void> {
     if (!this.bus) throw new ReplayMismatch("replay has no thread yet");
-    await this.bus.whenAssigned(seq - 1);
+    // Published, not only assigned: an answer is checked against the state folded so far.
+    await this.bus.whenPublished(seq - 1);
     await new Promise<void>((resolve) => setImmediate(resolve));
     signal?.throwIfAborted();
   }
 }
 
-/** Time is the recorded time of the entry about to be written. */
+/**
+ * Time is the recorded time of the entry about to be written. Loom reads the clock for what it
+ * computes, never for inputs: when inputs come next (a steer, the model's output), the reading is
+ * for the first computed entry after them.
+ */
 export function recordedClock(cursor: ReplayCursor): Clock {
   return {
     now() {
-      const next = cursor.recorded.bySeq[cursor.head + 1] ?? cursor.recorded.entries.at(-1);
+      const { recorded } = cursor;
+      let seq = cursor.head + 1;
+      while (recorded.inputSeqs.has(seq)) seq++;
+      const next = recorded.bySeq[seq] ?? recorded.bySeq[cursor.head + 1] ?? recorded.entries.at(-1);
       return new Date(next?.ts ?? 0);
     },
   };
@@ -106,7 +114,7 @@ export function recordedSampler(cursor: ReplayCursor, from = 1): Sampler {
       if (!attempt) throw new ReplayMismatch("a compaction was asked for that the recording does not have");
       await cursor.gate(attempt.requestSeq, options.signal);
       if (typeof request === "function") await request(0);
-      if (attempt.outcome === "summary") return recordedSummary(cursor);
+      if (attempt.outcome === "summary") return recordedSummary(cursor, attempt.usage);
       if (attempt.outcome === "context_window_exceeded") throw new ModelError("context_window_exceeded", "replayed: the prompt was too long");
       if (attempt.outcome === "retry") throw new ModelError("stream", "replayed: the summary request failed and was retried");
       throw new RecordedModelError(attempt.outcome.error as Extract<EventMsg, { type: "error" }>);
@@ -142,13 +150,13 @@ export function recordedSampler(cursor: ReplayCursor, from = 1): Sampler {
 }
 
 /** A compaction's summary request: the answer is the summary its `compacted` entry kept. */
-function recordedSummary(cursor: ReplayCursor) {
+function recordedSummary(cursor: ReplayCursor, usage: unknown) {
   const compacted = cursor.recorded.entries.find((e) => e.seq > cursor.head && e.kind === "compacted");
   if (!compacted || compacted.kind !== "compacted") throw new ReplayMismatch("the recording has no compaction here");
   const newline = compacted.payload.message.indexOf("\n");
   const text = newline >= 0 ? compacted.payload.message.slice(newline + 1) : compacted.payload.message;
   const item: ResponseItem = { type: "message", role: "assistant", content: [{ type: "output_text", text }] };
-  return { responseId: "replay-summary", items: [item], usage: null, lastAgentMessage: text };
+  return { responseId: "replay-summary", items: [item], usage: (usage as TokenUsage | null | undefined) ?? null, lastAgentMessage: text };
 }
 
 function outputOf(entry: LogEntry) {

@@ -4,7 +4,8 @@
  * sent again at their seqs. Every entry the machines write is compared with the recorded one; the
  * first difference is the divergence, reported with its seq and a readable diff.
  */
-import type { LogEntry } from "../../events/index.js";
+import type { EventMsgOf, LogEntry, NewEntry } from "../../events/index.js";
+import type { ThreadSettingsOptions } from "../../runtime/settings.js";
 import { MemoryEventLog, type EventLog } from "../../log/index.js";
 import type { LoomConfig } from "../../config/index.js";
 import type { ToolHandler } from "../../actors/tools/index.js";
@@ -62,6 +63,23 @@ export function formatDivergence(divergence: Divergence): string {
   return lines.join("\n");
 }
 
+function differences(expected: LogEntry, entry: LogEntry): string[] {
+  const diff = expected.kind !== entry.kind ? [`kind: recorded ${expected.kind}, now ${entry.kind}`] : diffJson(expected.payload, entry.payload);
+  if ((expected.sub ?? "") !== (entry.sub ?? "")) diff.push(`sub: recorded ${expected.sub}, now ${entry.sub}`);
+  return diff;
+}
+
+/** The identity of a write, loosely: its kind, submission, type and the call or role it is about. */
+function slotOf(kind: string, sub: string | undefined, payload: unknown): string {
+  const p = payload as { type?: string; call_id?: string; callId?: string; role?: string; item?: { call_id?: string } };
+  return JSON.stringify([kind, sub ?? "", p.type ?? "", p.call_id ?? p.callId ?? p.item?.call_id ?? "", p.role ?? ""]);
+}
+
+/** Whether `entry` is the kind of write the recording has at this seq (whether it then matches is compared). */
+function fitsSlot(recorded: LogEntry, entry: NewEntry): boolean {
+  return slotOf(recorded.kind, recorded.sub, recorded.payload) === slotOf(entry.kind, entry.sub, entry.payload);
+}
+
 function sameEntry(recorded: LogEntry, produced: LogEntry): boolean {
   return recorded.kind === produced.kind && (recorded.sub ?? "") === (produced.sub ?? "") && jsonEqual(recorded.payload, produced.payload);
 }
@@ -117,7 +135,15 @@ export async function replayEntries(entries: readonly LogEntry[], options: Repla
     clearTimeout(stall);
     stall = setTimeout(() => {
       const seq = cursor.head + 1;
-      diverge({ seq, reason: "the machines stopped before writing the next recorded entry", recorded: recorded.bySeq[seq], diff: [] });
+      const held = cursor.bus?.heldEntries[0];
+      if (!held) {
+        diverge({ seq, reason: "the machines stopped before writing the next recorded entry", recorded: recorded.bySeq[seq], diff: [] });
+        return;
+      }
+      // The machines wanted to write something else where the recording has this entry.
+      const produced = { v: 1, threadId: recorded.threadId, seq, ts: held.ts ?? "", ...held } as LogEntry;
+      const expected = recorded.bySeq[seq];
+      diverge({ seq, reason: "the entry differs from the recorded one", recorded: expected, produced, diff: expected ? differences(expected, produced) : [] });
     }, stallMs);
   };
   const compare = (entry: LogEntry) => {
@@ -127,9 +153,7 @@ export async function replayEntries(entries: readonly LogEntry[], options: Repla
     if (!expected) {
       diverge({ seq: entry.seq, reason: "an entry beyond the end of the recording", produced: entry, diff: [] });
     } else if (!sameEntry(expected, entry)) {
-      const diff = expected.kind !== entry.kind ? [`kind: recorded ${expected.kind}, now ${entry.kind}`] : diffJson(expected.payload, entry.payload);
-      if ((expected.sub ?? "") !== (entry.sub ?? "")) diff.push(`sub: recorded ${expected.sub}, now ${entry.sub}`);
-      diverge({ seq: entry.seq, reason: "the entry differs from the recorded one", recorded: expected, produced: entry, diff });
+      diverge({ seq: entry.seq, reason: "the entry differs from the recorded one", recorded: expected, produced: entry, diff: differences(expected, entry) });
     } else {
       replayed += 1;
       if (entry.seq === recorded.lastSeq) stop();
@@ -152,6 +176,12 @@ export async function replayEntries(entries: readonly LogEntry[], options: Repla
       wrapTool: (handler) => recordedTool(cursor, handler),
       onThread: (services) => {
         cursor.bus = services.bus;
+        // The machines' writes take the recorded order: one that does not fit the next recorded
+        // entry waits for the writes that do (an input put back at its seq, a faster actor).
+        services.bus.sequence((seq, first) => {
+          const expected = recorded.bySeq[seq];
+          return !expected || seq < from || fitsSlot(expected, first);
+        });
         services.bus.entries$.subscribe(compare);
       },
     },
@@ -182,14 +212,11 @@ async function drive(rt: Runtime, recorded: RecordedThread, cursor: ReplayCursor
     if (!configured || configured.kind !== "event_msg" || configured.payload.type !== "session_configured") {
       throw new Error("the recording does not start with session_configured");
     }
-    const msg = configured.payload;
+    const sessionMeta = meta?.kind === "session_meta" ? meta.payload : undefined;
     thread = await rt.startThread({
-      cwd: msg.cwd,
-      model: msg.model,
-      approvalPolicy: msg.approval_policy,
-      sandboxPolicy: msg.sandbox_policy,
-      effort: msg.reasoning_effort ?? undefined,
-      dynamicTools: meta?.kind === "session_meta" ? (meta.payload.dynamic_tools ?? undefined) : undefined,
+      baseInstructions: sessionMeta?.base_instructions?.text,
+      ...openedWith(configured.payload),
+      dynamicTools: sessionMeta?.dynamic_tools ?? undefined,
     });
   }
   for (const entry of recorded.entries) {
@@ -203,9 +230,25 @@ async function drive(rt: Runtime, recorded: RecordedThread, cursor: ReplayCursor
       const id = entry.payload.session_id;
       const current = thread.id;
       await thread.close();
-      thread = id === current ? await rt.resumeThread(id) : await rt.forkThread(current, { atSeq: entry.seq - 1 });
+      // A resume may have changed settings (`exec resume --model X`): reopen with what it recorded.
+      thread = id === current ? await rt.resumeThread(id, openedWith(entry.payload)) : await rt.forkThread(current, { atSeq: entry.seq - 1 });
     }
   }
+}
+
+/** The settings a recorded `session_configured` says the thread was opened with. */
+function openedWith(msg: EventMsgOf<"session_configured">): ThreadSettingsOptions {
+  return {
+    cwd: msg.cwd,
+    model: msg.model,
+    approvalPolicy: msg.approval_policy,
+    sandboxPolicy: msg.sandbox_policy,
+    effort: msg.reasoning_effort ?? undefined,
+    // Absent in recordings older than these fields: the thread's own then stand.
+    summary: msg.reasoning_summary ?? undefined,
+    developerInstructions: msg.developer_instructions ?? undefined,
+    baseInstructions: msg.base_instructions ?? undefined,
+  };
 }
 
 async function copyPrefix(log: EventLog, recorded: RecordedThread, lastSeq: number): Promise<void> {
