@@ -20,7 +20,15 @@ export interface TurnInput {
    * instead of starting one. `results` holds the calls that had finished; `awaiting` the call ids
    * whose approval request is still open.
    */
-  resume?: { calls: ToolCallRequest[]; results: Record<string, ToolCallResult>; awaiting: string[] };
+  resume?: {
+    calls: ToolCallRequest[];
+    results: Record<string, ToolCallResult>;
+    awaiting: string[];
+    /** Answers logged before the restart for calls in `awaiting`, not yet acted on: decided at once. */
+    answers?: AnswerEvent[];
+    /** Steering input logged before the restart that the turn had not recorded yet. */
+    pendingInput?: PendingInput[];
+  };
 }
 
 export interface TurnError {
@@ -35,6 +43,10 @@ export interface TurnOutput {
   turnId: string;
   status: TurnStatus;
   lastAgentMessage: string | null;
+  /** Steering input the turn recorded (the session forgets it). */
+  consumed: string[];
+  /** Steering input an interrupt left unrecorded: reported as not delivered (the session forgets it). */
+  dropped: string[];
 }
 
 export type SampleEvent =
@@ -55,6 +67,12 @@ export interface TurnContext {
   calls: ToolCallRequest[];
   results: Record<string, ToolCallResult>;
   pendingInput: PendingInput[];
+  /** Steering input being recorded now (taken off `pendingInput`). */
+  draining: PendingInput[];
+  /** Ids of the steering input recorded (or being recorded). */
+  consumed: string[];
+  /** Steering input pending when the turn was interrupted: it is reported, never recorded. */
+  dropped: PendingInput[];
   lastAgentMessage: string | null;
   error?: TurnError;
   /** Calls whose output is already recorded (or being recorded), so an abort never writes two. */
@@ -62,6 +80,8 @@ export interface TurnContext {
   status: TurnStatus;
   /** Calls to re-attach to their open approval requests when the turn resumes. */
   resuming: string[];
+  /** Answers logged before the restart for some of those calls. */
+  resumeAnswers: AnswerEvent[];
   /** What `beginTurn` decided to compact before the turn's input is recorded. */
   preTurnCompaction: PreTurnCompaction | null;
 }
@@ -98,6 +118,8 @@ export interface AbortTurnInput {
   turnId: string;
   /** Outputs for calls that had none yet, in call order. */
   outputs: ResponseItem[];
+  /** Steering input the interrupt left unrecorded: each gets an event saying it was not delivered. */
+  dropped: PendingInput[];
 }
 
 const notProvided = (name: string) => () => {
@@ -190,11 +212,15 @@ export const turnMachine = setup({
     items: input.items,
     calls: input.resume?.calls ?? [],
     results: input.resume?.results ?? {},
-    pendingInput: [],
+    pendingInput: input.resume?.pendingInput ?? [],
+    draining: [],
+    consumed: [],
+    dropped: [],
     lastAgentMessage: null,
     recorded: [],
     status: "completed",
     resuming: input.resume?.awaiting ?? [],
+    resumeAnswers: input.resume?.answers ?? [],
     preTurnCompaction: null,
   }),
   initial: "entering",
@@ -202,6 +228,8 @@ export const turnMachine = setup({
     turnId: context.turnId,
     status: context.status,
     lastAgentMessage: context.lastAgentMessage,
+    consumed: context.consumed,
+    dropped: context.dropped.map((input) => input.subId),
   }),
   on: {
     STEER: { actions: "queueInput" },
@@ -221,10 +249,15 @@ export const turnMachine = setup({
           if (!context.resuming.includes(call.callId)) continue;
           enqueue.spawnChild("toolCall", {
             id: childId(call.callId),
-            input: { turnId: context.turnId, call, awaitingApprovalId: call.callId },
+            input: {
+              turnId: context.turnId,
+              call,
+              awaitingApprovalId: call.callId,
+              answer: context.resumeAnswers.find((answer) => answer.targetId === call.callId),
+            },
           });
         }
-        enqueue.assign({ resuming: [] });
+        enqueue.assign({ resuming: [], resumeAnswers: [] });
       }),
       always: "awaitingCalls",
       on: { INTERRUPT: "cancelling" },
@@ -319,17 +352,27 @@ export const turnMachine = setup({
       on: { INTERRUPT: "cancelling" },
     },
     drainingInput: {
-      entry: "startNextRound",
-      always: { guard: ({ context }) => context.pendingInput.length === 0, target: "sampling" },
+      // Taken at once: from here an interrupt no longer counts this input as undelivered.
+      entry: [
+        "startNextRound",
+        assign(({ context }) => ({
+          draining: context.pendingInput,
+          consumed: [...context.consumed, ...context.pendingInput.map((input) => input.subId)],
+          pendingInput: [],
+        })),
+      ],
+      always: { guard: ({ context }) => context.draining.length === 0, target: "sampling" },
       invoke: {
         src: "recordPendingInput",
-        input: ({ context }) => ({ turnId: context.turnId, inputs: context.pendingInput }),
-        onDone: { target: "sampling", actions: assign({ pendingInput: [] }) },
+        input: ({ context }) => ({ turnId: context.turnId, inputs: context.draining }),
+        onDone: { target: "sampling", actions: assign({ draining: [] }) },
         onError: { target: "failing", actions: assign({ error: ({ event }) => toTurnError(event.error) }) },
       },
       on: { INTERRUPT: "cancelling" },
     },
     completing: {
+      // Input arriving now is too late to steer this turn: the session runs it as a turn of its own.
+      on: { STEER: {} },
       invoke: {
         src: "completeTurn",
         input: ({ context }) => ({ turnId: context.turnId, lastAgentMessage: context.lastAgentMessage }),
@@ -338,10 +381,12 @@ export const turnMachine = setup({
       },
     },
     cancellingForFailure: {
+      on: { STEER: {} },
       entry: "cancelCalls",
       always: { guard: "allCallsDone", target: "failing" },
     },
     failing: {
+      on: { STEER: {} },
       entry: assign({ status: "failed" }),
       invoke: {
         src: "failTurn",
@@ -351,14 +396,18 @@ export const turnMachine = setup({
       },
     },
     cancelling: {
-      entry: "cancelCalls",
+      on: { STEER: {} },
+      // What steered the turn before the interrupt is dropped with it (and reported); what comes
+      // after the interrupt runs as a turn of its own.
+      entry: ["cancelCalls", assign(({ context }) => ({ dropped: [...context.dropped, ...context.pendingInput], pendingInput: [] }))],
       always: { guard: "allCallsDone", target: "recordingAbort" },
     },
     recordingAbort: {
+      on: { STEER: {} },
       entry: assign({ status: "aborted" }),
       invoke: {
         src: "abortTurn",
-        input: ({ context }) => ({ turnId: context.turnId, outputs: unrecordedOutputs(context) }),
+        input: ({ context }) => ({ turnId: context.turnId, outputs: unrecordedOutputs(context), dropped: context.dropped }),
         onDone: "aborted",
         onError: "aborted",
       },

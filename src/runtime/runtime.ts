@@ -27,7 +27,7 @@ import {
   type ThreadSettingsOptions,
 } from "./settings.js";
 import { codexApprovals, rememberRequest } from "./approvals.js";
-import { planOpenTurn } from "./resume.js";
+import { planOpenTurn, planPendingInput } from "./resume.js";
 import { resolveTurnSettings } from "./turn-settings.js";
 import { modelInfo } from "../context/index.js";
 import type { TurnInput } from "../machines/turn.js";
@@ -108,8 +108,16 @@ export class Runtime {
     return this.open(id, 0, initialState(id), settings, [meta], options.dynamicTools, { mcp: mcp ?? null });
   }
 
-  /** Reopens a thread from its log; a turn the log left open (a crash) is closed as aborted. */
-  async resumeThread(id: string, options: ThreadSettingsOptions = {}): Promise<Thread> {
+  /**
+   * Reopens a thread from its log. A turn the log left open (a crash) is closed as aborted, or
+   * continued when it was only waiting on people; user input the log holds that no turn took is
+   * delivered, in order (see resume.ts).
+   */
+  resumeThread(id: string, options: ThreadSettingsOptions = {}): Promise<Thread> {
+    return this.reopen(id, options, { fork: false });
+  }
+
+  private async reopen(id: string, options: ThreadSettingsOptions, how: { fork: boolean }): Promise<Thread> {
     this.assertOpen();
     const existing = this.threads.get(id);
     if (existing) return existing;
@@ -133,10 +141,14 @@ export class Runtime {
         firstEntries = plan.reask.map(({ request }) => ({ kind: "event_msg", payload: request, sub: plan.turn.turnId }));
       }
     }
+    const input = await planPendingInput(this.log, id, state, { continuing: resumeTurn !== undefined, fork: how.fork });
+    if (resumeTurn?.resume && input.steer.length > 0) resumeTurn = { ...resumeTurn, resume: { ...resumeTurn.resume, pendingInput: input.steer } };
+    firstEntries = [...firstEntries, ...input.reports];
     return this.open(id, meta.headSeq, state, settings, firstEntries, state.sessionMeta?.dynamic_tools ?? undefined, {
       resumeTurn,
       resumedStart,
       reask,
+      queue: input.queue,
     });
   }
 
@@ -173,7 +185,7 @@ export class Runtime {
     }
     const forkId = this.ids.next("thread");
     await this.log.fork(id, atSeq, { id: forkId });
-    return this.resumeThread(forkId);
+    return this.reopen(forkId, {}, { fork: true });
   }
 
   async listThreads(): Promise<ThreadMeta[]> {
@@ -243,6 +255,8 @@ export class Runtime {
       resumeTurn?: TurnInput;
       resumedStart?: number;
       reask?: { callId: string; request: EventMsg }[];
+      /** Logged submissions no one acted on yet: the session starts with them queued. */
+      queue?: Submission[];
       quiet?: boolean;
     } = {},
   ): Promise<Thread> {
@@ -292,7 +306,7 @@ export class Runtime {
       await this.prepareResumedTurn(services, resume.resumeTurn.turnId, resume.resumedStart);
       for (const { callId, request } of resume.reask ?? []) rememberRequest(services, callId, request);
     }
-    const actor = createActor(machine, { input: { threadId: id, resumeTurn: resume.resumeTurn } });
+    const actor = createActor(machine, { input: { threadId: id, resumeTurn: resume.resumeTurn, queue: resume.queue } });
     const thread = new Thread({ services, log: this.log, store: this.store, actor, mcp, onClose: () => this.threads.delete(id) });
     this.threads.set(id, thread);
     mcp?.bind({

@@ -70,9 +70,17 @@ export class Thread {
     return this.closing !== undefined;
   }
 
-  /** Logs a submission and hands it to the session; resolves with its id once it is durable. */
+  /**
+   * Logs a submission and hands it to the session; resolves with its id once it is durable. From
+   * then on the session acts on it or answers it with an event (an `error` naming why it will not
+   * run); if the process dies first, resuming the thread does.
+   */
   async submit(op: Op | Record<string, unknown>, options: { id?: string } = {}): Promise<string> {
     if (this.closing) throw new UserError(`thread ${this.id} is closed`);
+    const session = this.parts.actor.getSnapshot();
+    if (session.status !== "active" || session.matches("shuttingDown")) {
+      throw new UserError(`thread ${this.id} is shutting down`);
+    }
     let parsed: Op;
     try {
       parsed = parseOp(op);

@@ -32,6 +32,7 @@ import { appendUsage, fullUsage } from "./compaction/tokens.js";
 import { limitsFor, planPreTurnCompaction, tokenLimitReached } from "./compaction/plan.js";
 import type { ActiveTurn, ThreadServices } from "./services.js";
 import { userMessageItem, userMessageText } from "./user-input.js";
+import { undeliveredEntry } from "./undelivered.js";
 
 export const TURN_ABORTED_GUIDANCE =
   "The user interrupted the previous turn on purpose. Any running unified exec processes may still be running in the background. If any tools/commands were aborted, they may have partially executed.";
@@ -349,7 +350,13 @@ export function abortTurnActor(services: ThreadServices) {
     const active = services.turns.get(input.turnId);
     const now = services.clock.now().getTime();
     try {
-      await services.bus.record(stamped(abortEntries(input.turnId, input.outputs, now, active?.startedAt), now), input.turnId);
+      await services.bus.record(
+        [
+          ...stamped(abortEntries(input.turnId, input.outputs, now, active?.startedAt), now),
+          ...input.dropped.map((steer) => undeliveredEntry(steer.subId, "user_input", "interrupted")),
+        ],
+        input.turnId,
+      );
     } finally {
       services.turns.delete(input.turnId);
     }

@@ -68,6 +68,7 @@ export function wireSession({ services, log, mcp, approvals, tasks = [] }: Wirin
       runTask: sessionActors.runTaskActor(deps),
       handleImmediate: sessionActors.handleImmediateActor(deps),
       shutdown: sessionActors.shutdownActor(deps),
+      refuse: sessionActors.refuseActor(deps),
     },
   });
 }

@@ -39,6 +39,7 @@ export interface SerializedState {
   activeTurn: string | null;
   tokenUsage: ThreadState["tokenUsage"];
   pendingApprovals: ThreadState["pendingApprovals"];
+  pendingInput: ThreadState["pendingInput"];
   approvedForSession: ThreadState["approvedForSession"];
   /** Calls without an output, and outputs seen before their call (by key). */
   calls: { unanswered: ResponseItem[]; earlyOutputs: readonly string[] };
@@ -109,6 +110,7 @@ export function serializeState(state: ThreadState): SerializedState {
     activeTurn: state.activeTurn,
     tokenUsage: state.tokenUsage,
     pendingApprovals: state.pendingApprovals,
+    pendingInput: state.pendingInput,
     approvedForSession: state.approvedForSession,
     calls: { unanswered: [...calls.unanswered], earlyOutputs: calls.earlyOutputs },
     legacyCompaction,
@@ -146,6 +148,7 @@ export function deserializeState(data: unknown): ThreadState {
     referenceContext: s.legacyCompaction || typeof current === "string" ? null : current,
     previousTurnSettings: settings,
     pendingApprovals: s.pendingApprovals,
+    pendingInput: s.pendingInput,
     unansweredCalls: calls.unanswered,
     approvedForSession: s.approvedForSession,
     internal: { segments, calls, legacyCompaction: s.legacyCompaction },

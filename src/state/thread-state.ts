@@ -7,6 +7,7 @@ import type { EventMsgOf, ResponseItem, SessionMeta, TokenUsageInfo, TurnContext
 import { AppendList } from "./append-list.js";
 import { EMPTY_LEDGER, type CallItem, type CallLedger } from "./calls.js";
 import { EMPTY_SEGMENTS, type PreviousTurnSettings, type TurnSegments } from "./turn-segments.js";
+import type { PendingUserInput } from "./pending-input.js";
 
 export const THREAD_STATE_VERSION = 2;
 
@@ -69,6 +70,8 @@ export interface ThreadState {
   readonly referenceContext: TurnContextItem | null;
   readonly previousTurnSettings: PreviousTurnSettings | null;
   readonly pendingApprovals: readonly PendingApproval[];
+  /** User input logged but not yet taken by a turn (see pending-input.ts), oldest first. */
+  readonly pendingInput: readonly PendingUserInput[];
   /** Calls in history without an output (their outputs are synthesized as `aborted` in prompts). */
   readonly unansweredCalls: readonly CallItem[];
   readonly approvedForSession: ApprovedForSession;
@@ -102,6 +105,7 @@ export function initialState(threadId: string | null = null): ThreadState {
     referenceContext: null,
     previousTurnSettings: null,
     pendingApprovals: [],
+    pendingInput: [],
     unansweredCalls: EMPTY_LEDGER.unanswered,
     approvedForSession: { commands: [], files: [] },
     internal: { segments: EMPTY_SEGMENTS, calls: EMPTY_LEDGER, legacyCompaction: false },
