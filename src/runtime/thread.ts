@@ -8,7 +8,7 @@ import { Observable, filter, firstValueFrom, take } from "rxjs";
 import type { Actor } from "xstate";
 import type { Event, LogEntry, Op, ResponseItem, TokenUsage, UserInputItem } from "../events/index.js";
 import { parseOp } from "../events/index.js";
-import type { EventLog, ReadRange } from "../log/index.js";
+import { ConcurrencyError, type EventLog, type ReadRange } from "../log/index.js";
 import type { PendingApproval, ThreadState } from "../state/index.js";
 import type { sessionMachine } from "../machines/session.js";
 import type { ThreadServices } from "./services.js";
@@ -50,6 +50,8 @@ export class Thread {
   /** Every event the thread opened with: session_configured, then a resume's repairs and re-asked requests. */
   opening: Event[] = [];
   private closing: Promise<void> | undefined;
+  /** Why the thread stopped on its own (its log could not be written), for the errors that follow. */
+  private failure: string | undefined;
   /** `run` calls are served in order: each waits for the previous one's turn to end. */
   private runQueue: Promise<void> = Promise.resolve();
   /** Requests answered through this object (kind:id), so a second answer is refused at once. */
@@ -59,6 +61,21 @@ export class Thread {
     this.id = parts.services.threadId;
     this.events$ = parts.services.bus.events$;
     this.entries$ = parts.services.bus.entries$;
+    // A thread that cannot append cannot go on: it closes, and says why to every later call. A
+    // resume reads the log's head again (another writer's entries included).
+    parts.services.bus.onFailure((error) => {
+      this.failure = failureText(error);
+      void this.close();
+    });
+  }
+
+  /** Why the thread closed by itself (its log could not be written), or undefined. */
+  get closeReason(): string | undefined {
+    return this.failure;
+  }
+
+  private closedError(): UserError {
+    return new UserError(`thread ${this.id} is closed${this.failure ? `: ${this.failure}` : ""}`);
   }
 
   /** The state folded from every entry so far. */
@@ -76,7 +93,7 @@ export class Thread {
    * run); if the process dies first, resuming the thread does.
    */
   async submit(op: Op | Record<string, unknown>, options: { id?: string } = {}): Promise<string> {
-    if (this.closing) throw new UserError(`thread ${this.id} is closed`);
+    if (this.closing) throw this.closedError();
     const session = this.parts.actor.getSnapshot();
     if (session.status !== "active" || session.matches("shuttingDown")) {
       throw new UserError(`thread ${this.id} is shutting down`);
@@ -99,7 +116,9 @@ export class Thread {
       parsed.type === "resolve_elicitation"
         ? routeElicitationAnswer(parsed, services.state().pendingApprovals, this.parts.mcp, this.answered)
         : answerTarget(parsed, services.state().pendingApprovals, this.answered);
-    const [stored] = await services.bus.record([{ kind: "submission", payload: { id, op: parsed } }], id);
+    const [stored] = await services.bus.record([{ kind: "submission", payload: { id, op: parsed } }], id).catch((error: unknown) => {
+      throw this.failure ? new UserError(`thread ${this.id}: ${this.failure}`, { cause: error }) : error;
+    });
     const submission = (stored as Extract<LogEntry, { kind: "submission" }>).payload;
     if (answer && "error" in answer) {
       await services.bus.event(id, { type: "error", message: answer.error });
@@ -129,7 +148,7 @@ export class Thread {
 
   private async runNow(input: string | UserInputItem[], options: RunOptions): Promise<RunResult> {
     const items: UserInputItem[] = typeof input === "string" ? [{ type: "text", text: input }] : input;
-    if (this.closing) throw new UserError(`thread ${this.id} is closed`);
+    if (this.closing) throw this.closedError();
     await this.whenIdle();
     const id = this.parts.services.ids.next("submission");
     if (options.signal?.aborted) throw new TurnAbortedError(id, "interrupted");
@@ -145,7 +164,8 @@ export class Thread {
             resolve(entry);
           }
         },
-        complete: () => reject(new UserError(`thread ${this.id} closed before the turn ended`)),
+        complete: () =>
+          reject(new UserError(`thread ${this.id} closed before the turn ended${this.failure ? `: ${this.failure}` : ""}`)),
       });
       stopWatching = () => subscription.unsubscribe();
     });
@@ -243,6 +263,14 @@ export class Thread {
     })();
     return this.closing;
   }
+}
+
+function failureText(error: Error): string {
+  const cause = error.cause;
+  if (cause instanceof ConcurrencyError) {
+    return `another writer appended to its log (this one expected the head at seq ${cause.expected}, the log is at seq ${cause.actual}); resume the thread to continue from the log`;
+  }
+  return `appending to its log failed (${cause instanceof Error ? cause.message : String(cause ?? error.message)}); resume the thread to continue from the log`;
 }
 
 function isUsableDir(path: string): boolean {
