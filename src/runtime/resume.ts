@@ -112,16 +112,21 @@ export async function planOpenTurn(log: EventLog, threadId: string, state: Threa
     const callId = (p.request as { call_id?: unknown }).call_id;
     if (p.kind === "elicitation" && typeof callId === "string") approvals.set(callId, p.request);
   }
-  // Answered before the crash and not begun: the answer is acted on now (the command has not run).
-  const answered = new Map([...facts.answers].filter(([callId]) => !facts.started.has(callId) && !facts.finished.has(callId)));
+  // Answered before the crash and not begun (its output not recorded either): the answer is acted
+  // on now, since the command has not run.
+  const answered = new Map(
+    calls
+      .filter((call) => facts.answers.has(call.callId) && !facts.started.has(call.callId) && !facts.finished.has(call.callId))
+      .map((call) => [call.callId, facts.answers.get(call.callId)!]),
+  );
   const waitingOnly = calls.every((call) => facts.finished.has(call.callId) || approvals.has(call.callId) || answered.has(call.callId));
-  if (!facts.samplingOpen && !facts.interrupted && (approvals.size > 0 || answered.size > 0) && waitingOnly) {
+  const awaiting = calls.filter((call) => !facts.finished.has(call.callId)).map((call) => call.callId);
+  if (!facts.samplingOpen && !facts.interrupted && awaiting.length > 0 && waitingOnly) {
     const results: Record<string, ToolCallResult> = {};
     for (const call of calls) {
       const output = facts.finished.get(call.callId);
       if (output) results[call.callId] = { callId: call.callId, output };
     }
-    const awaiting = calls.filter((call) => !results[call.callId]).map((call) => call.callId);
     return {
       kind: "continue",
       turn: {

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { access } from "node:fs/promises";
 import { join } from "node:path";
 import { nextEvent, startLoom, type LoomHarness } from "../support/loom.js";
-import { inputItems, textTurn, toolCallTurn } from "../support/fake-responses.js";
+import { hanging, inputItems, textTurn, toolCallTurn } from "../support/fake-responses.js";
 import { createRuntime, type Runtime } from "../../src/runtime/runtime.js";
 import type { NewEntry } from "../../src/events/index.js";
 import { replayRecording } from "../../src/testing/index.js";
@@ -101,5 +101,24 @@ describe("an approval answered just before a crash", () => {
     expect(resumed.state.activeTurn).toBeNull();
     expect(resumed.state.turns.at(-1)?.status).toBe("aborted");
     expect(await exists(join(loom.cwd, "made.txt"))).toBe(false);
+  });
+
+  it("a denied call whose refusal the turn had recorded is not decided again: the turn closes as aborted", async () => {
+    loom.server.enqueue(toolCallTurn("c1", "shell", { command: ["touch", "made.txt"] }), hanging().reply);
+    const thread = await loom.rt.startThread({ cwd: loom.cwd, approvalPolicy: "untrusted" });
+    const asked = nextEvent(thread.events$, "exec_approval_request");
+    void thread.run("make the file").catch(() => undefined);
+    await asked;
+    const sampling = nextEvent(thread.events$, "model_request");
+    await thread.submit({ type: "exec_approval", id: "c1", decision: "denied" });
+    await sampling;
+    await loom.rt.close();
+    const rt = await createRuntime({ dataDir: loom.dataDir, durable: false, config: {}, env: {}, model: { apiKey: "k", baseURL: loom.server.baseURL } });
+    extra.push(rt);
+    const resumed = await rt.resumeThread(thread.id);
+    await resumed.whenIdle();
+    const entries = await resumed.entries();
+    expect(entries.filter((e) => e.kind === "event_msg" && e.payload.type === "task_started")).toHaveLength(1);
+    expect(resumed.state.turns.at(-1)?.status).toBe("aborted");
   });
 });
