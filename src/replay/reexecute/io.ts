@@ -21,8 +21,22 @@ export class ReplayMismatch extends Error {
 
 export class ReplayCursor {
   bus: ThreadBus | undefined;
+  private readonly rewinds: ((seq: number) => void)[] = [];
 
   constructor(readonly recorded: RecordedThread) {}
+
+  /** Registers how a recorded source starts over from a seq (see `rewind`). */
+  onRewind(rewind: (seq: number) => void): void {
+    this.rewinds.push(rewind);
+  }
+
+  /**
+   * The recording's process restarted at `seq`: what the dead process's machines asked for past its
+   * last entry never happened, so every recorded source goes on from what the recording has there.
+   */
+  rewind(seq: number): void {
+    for (const rewind of this.rewinds) rewind(seq);
+  }
 
   get head(): number {
     return this.bus?.headSeq ?? 0;
@@ -59,9 +73,16 @@ export function recordedClock(cursor: ReplayCursor): Clock {
 }
 
 /** Ids in the order the recording used them. */
-export function recordedIds(recorded: RecordedThread, threadIds: string[], from = 1): IdSource {
-  const items = recorded.itemIds.filter((x) => x.seq >= from).map((x) => x.id);
-  const calls = recorded.callIds.filter((x) => x.seq >= from).map((x) => x.id);
+export function recordedIds(cursor: ReplayCursor, threadIds: string[], from = 1): IdSource {
+  const { recorded } = cursor;
+  let items: string[] = [];
+  let calls: string[] = [];
+  const position = (seq: number) => {
+    items = recorded.itemIds.filter((x) => x.seq >= seq).map((x) => x.id);
+    calls = recorded.callIds.filter((x) => x.seq >= seq).map((x) => x.id);
+  };
+  position(from);
+  cursor.onRewind(position);
   const threads = [...threadIds];
   let submissions = 0;
   return {
@@ -103,11 +124,18 @@ function untilAborted(signal: AbortSignal): Promise<never> {
 
 /** The model: each call gets the next recorded response, attempt by attempt. */
 export function recordedSampler(cursor: ReplayCursor, from = 1): Sampler {
-  // Re-execution may start mid-recording: what came before `from` was not asked again.
-  let next = cursor.recorded.samplings.findIndex((s) => (s.attempts[0]?.requestSeq ?? 0) >= from);
-  if (next < 0) next = cursor.recorded.samplings.length;
-  let compactions = cursor.recorded.compactions.findIndex((c) => c.requestSeq >= from);
-  if (compactions < 0) compactions = cursor.recorded.compactions.length;
+  // Re-execution may start mid-recording (or a process restarted there): what came before was not
+  // asked again.
+  let next = 0;
+  let compactions = 0;
+  const position = (seq: number) => {
+    next = cursor.recorded.samplings.findIndex((s) => (s.attempts[0]?.requestSeq ?? 0) >= seq);
+    if (next < 0) next = cursor.recorded.samplings.length;
+    compactions = cursor.recorded.compactions.findIndex((c) => c.requestSeq >= seq);
+    if (compactions < 0) compactions = cursor.recorded.compactions.length;
+  };
+  position(from);
+  cursor.onRewind(position);
   return async (request, options) => {
     if (options.purpose === "compaction") {
       const attempt = cursor.recorded.compactions[compactions++];
@@ -189,8 +217,14 @@ export function recordedTool(cursor: ReplayCursor, handler: ToolHandler): ToolHa
 
 /** The user's own commands: the recorded result of each, in order, with its recorded output chunks. */
 export function recordedExec(cursor: ReplayCursor, from = 1): (options: RunShellOptions) => Promise<ShellResult> {
-  const callIds = cursor.recorded.callIds.filter((x) => x.seq >= from).map((x) => x.id);
+  let callIds: string[] = [];
   let next = 0;
+  const position = (seq: number) => {
+    callIds = cursor.recorded.callIds.filter((x) => x.seq >= seq).map((x) => x.id);
+    next = 0;
+  };
+  position(from);
+  cursor.onRewind(position);
   return async (options) => {
     const callId = callIds[next++];
     const events = cursor.recorded.entries.filter(

@@ -111,7 +111,10 @@ function startSeq(recorded: RecordedThread, fromSeq: number | undefined): number
 
 export async function replayEntries(entries: readonly LogEntry[], options: ReplayOptions = {}): Promise<ReplayReport> {
   const recorded = new RecordedThread(entries);
-  if (recorded.submissions.length === 0) {
+  // A thread Loom wrote opens with session_configured, even one that never got a submission; a
+  // Codex rollout has neither.
+  const opened = entries.some((e) => e.kind === "event_msg" && e.payload.type === "session_configured");
+  if (recorded.submissions.length === 0 && !opened) {
     throw new ReplayError(
       "the recording has no submissions to send again (a Codex rollout has none: import it and use `loom state` to check its history)",
     );
@@ -168,7 +171,7 @@ export async function replayEntries(entries: readonly LogEntry[], options: Repla
     durable: false,
     model: { apiKey: "replay" },
     clock: recordedClock(cursor),
-    ids: recordedIds(recorded, threadIdsOf(recorded), from),
+    ids: recordedIds(cursor, threadIdsOf(recorded), from),
     tools: options.tools,
     io: {
       sampler: () => sampler,
@@ -230,6 +233,7 @@ async function drive(rt: Runtime, recorded: RecordedThread, cursor: ReplayCursor
       const id = entry.payload.session_id;
       const current = thread.id;
       await thread.close();
+      cursor.rewind(entry.seq);
       // A resume may have changed settings (`exec resume --model X`): reopen with what it recorded.
       thread = id === current ? await rt.resumeThread(id, openedWith(entry.payload)) : await rt.forkThread(current, { atSeq: entry.seq - 1 });
     }
