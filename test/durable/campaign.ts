@@ -142,8 +142,10 @@ async function killedLife(ctx: RunContext, threadId: string | undefined): Promis
       };
       if (random() < 0.5) answer();
       else setTimeout(answer, Math.floor(random() * 40));
-    } else if ((msg?.type === "task_started" || msg?.type === "exec_command_begin") && random() < 0.35) {
+    } else if ((msg?.type === "task_started" || msg?.type === "exec_command_begin" || msg?.type === "model_request") && random() < 0.35) {
+      // Steering (or queued, while a turn starts) input, sometimes two at once.
       say();
+      if (random() < 0.3) say();
     } else if (msg?.type === "exec_command_begin" && random() < 0.05) {
       send({ type: "interrupt" });
     } else if (msg?.type === "task_complete" && random() < 0.5) {

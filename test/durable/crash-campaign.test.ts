@@ -4,7 +4,7 @@
 import { expect, it } from "vitest";
 import { runCampaign } from "./campaign.js";
 
-const runs = Number(process.env.LOOM_CRASH_RUNS ?? 6);
+const runs = Number(process.env.LOOM_CRASH_RUNS ?? 4);
 const seed = Number(process.env.LOOM_CRASH_SEED ?? 13);
 
 it(`loses no logged input, runs no command twice and replays every thread (${runs} runs, seed ${seed})`, { timeout: 60_000 + runs * 20_000 }, async () => {
