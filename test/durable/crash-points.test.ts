@@ -1,5 +1,6 @@
 // A crash after every append, deterministically: a session with shell calls, steering input, an
-// approval granted and one denied, an interrupt and queued input is recorded; then for each append
+// approval granted and one denied, an interrupt, queued input, a compaction, the user's own command
+// and a rollback is recorded; then for each append
 // the log is cut there (what a SIGKILL right after it leaves), resumed until idle, and checked like
 // the crash campaign: no logged input lost, no call begun twice, approvals honoured, replay exact.
 import { afterAll, beforeAll, expect, it } from "vitest";
@@ -50,6 +51,9 @@ beforeAll(async () => {
     // Turn 3: interrupted while the model streams, with steering input pending; input queued after.
     gate.reply,
     textTurn("after the interrupt"),
+    // A manual compaction's summary, then a turn after it.
+    textTurn("SUMMARY"),
+    textTurn("four"),
   );
   const began = nextEvent(thread.events$, "exec_command_begin");
   const first = thread.run("first");
@@ -75,6 +79,17 @@ beforeAll(async () => {
   await thread.submit({ type: "interrupt" });
   await thread.submit(text("queued d"));
   await third;
+  await thread.whenIdle();
+
+  const compacted = nextEvent(thread.events$, "context_compacted");
+  await thread.submit({ type: "compact" });
+  await compacted;
+  const shell = nextEvent(thread.events$, "exec_command_end", (m) => m.source === "user_shell");
+  await thread.submit({ type: "run_user_shell_command", command: "echo mine >> runs.log" });
+  await shell;
+  await thread.whenIdle();
+  await thread.run("four");
+  await thread.rollback(1);
   await thread.whenIdle();
   recording = await thread.entries();
   boundaries = log.boundaries.filter((seq) => seq <= recording.length);
@@ -113,7 +128,9 @@ function problems(entries: LogEntry[]): string[] {
 
 it("recorded a session with steering, approvals, an interrupt and queued input", () => {
   const types = recording.map((e) => (e.kind === "submission" ? e.payload.op.type : (e.payload as { type?: string }).type));
-  expect(types).toEqual(expect.arrayContaining(["exec_approval", "interrupt", "turn_aborted", "exec_command_begin"]));
+  expect(types).toEqual(
+    expect.arrayContaining(["exec_approval", "interrupt", "turn_aborted", "exec_command_begin", "context_compacted", "run_user_shell_command", "thread_rolled_back"]),
+  );
   expect(boundaries.length).toBeGreaterThan(30);
   expect(problems(recording)).toEqual([]);
 });
