@@ -82,7 +82,7 @@ export const sessionMachine = setup({
     /** Reports what will never run (`undelivered`), then records `shutdown_complete`. */
     shutdown: fromPromise<void, ShutdownInput>(notProvided("shutdown")),
     /** Answers a submission that arrived too late to run (the session is shutting down). */
-    refuse: fromPromise<void, { submission: Submission; reason: string }>(notProvided("refuse")),
+    refuse: fromPromise<void, { submission: Submission }>(notProvided("refuse")),
   },
   actions: {
     enqueue: assign(({ context, event }) => ({ queue: [...context.queue, (event as SubmitEvent).submission] })),
@@ -131,7 +131,7 @@ export const sessionMachine = setup({
       enqueue.assign({ immediateCount: context.immediateCount + 1 });
       enqueue.spawnChild("refuse", {
         id: `refuse:${context.immediateCount + 1}`,
-        input: { submission: (event as SubmitEvent).submission, reason: "the thread is shutting down" },
+        input: { submission: (event as SubmitEvent).submission },
       });
     }),
   },

@@ -190,3 +190,44 @@ export async function planPendingInput(
   }
   return plan;
 }
+
+/** How a thread reopens over its log (see `planOpenTurn` and `planPendingInput`). */
+export interface ReopenPlan {
+  /** Entries recorded after `session_configured`: the repair of an open turn, re-asked requests, reports. */
+  firstEntries: NewEntry[];
+  /** The open turn, when it continues. */
+  resumeTurn?: TurnInput;
+  /** When that turn started (ms, from its logged `task_started`). */
+  resumedStart?: number;
+  /** Requests asked again, by call. */
+  reask: { callId: string; request: EventMsg }[];
+  /** Logged submissions no one acted on yet: the session starts with them queued. */
+  queue: Submission[];
+}
+
+export async function planReopen(
+  log: EventLog,
+  threadId: string,
+  state: ThreadState,
+  options: { now: number; fork: boolean },
+): Promise<ReopenPlan> {
+  const plan: ReopenPlan = { firstEntries: [], reask: [], queue: [] };
+  if (state.activeTurn) {
+    const open = await planOpenTurn(log, threadId, state, options.now);
+    if (open.kind === "abort") plan.firstEntries = open.entries;
+    else {
+      plan.resumeTurn = open.turn;
+      plan.resumedStart = open.startedAt;
+      plan.reask = open.reask;
+      // The open requests are asked again, so whoever drives the thread now sees them.
+      plan.firstEntries = open.reask.map(({ request }) => ({ kind: "event_msg", payload: request, sub: open.turn.turnId }));
+    }
+  }
+  const input = await planPendingInput(log, threadId, state, { continuing: plan.resumeTurn !== undefined, fork: options.fork });
+  if (plan.resumeTurn?.resume && input.steer.length > 0) {
+    plan.resumeTurn = { ...plan.resumeTurn, resume: { ...plan.resumeTurn.resume, pendingInput: input.steer } };
+  }
+  plan.firstEntries.push(...input.reports);
+  plan.queue = input.queue;
+  return plan;
+}

@@ -6,7 +6,7 @@ import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { mkdir } from "node:fs/promises";
 import { createActor } from "xstate";
-import type { DynamicToolSpec, EventMsg, LogEntry, NewEntry, Submission } from "../events/index.js";
+import type { DynamicToolSpec, LogEntry, NewEntry } from "../events/index.js";
 import { LevelEventLog, MemoryEventLog, type EventLog, type ThreadMeta } from "../log/index.js";
 import { initialState, evolve, type ThreadState } from "../state/index.js";
 import { createModelClient, sampleWithRetry, type ModelClientOptions } from "../actors/model/index.js";
@@ -27,10 +27,9 @@ import {
   type ThreadSettingsOptions,
 } from "./settings.js";
 import { codexApprovals, rememberRequest } from "./approvals.js";
-import { planOpenTurn, planPendingInput } from "./resume.js";
+import { planReopen, type ReopenPlan } from "./resume.js";
 import { resolveTurnSettings } from "./turn-settings.js";
 import { modelInfo } from "../context/index.js";
-import type { TurnInput } from "../machines/turn.js";
 import { wireSession } from "./wiring.js";
 import { UserError } from "./errors.js";
 import { VERSION } from "./version.js";
@@ -126,30 +125,8 @@ export class Runtime {
     const state = await this.store.stateAt(id, meta.headSeq);
     let settings = await this.recoverSettings(id, state);
     settings = { ...settings, ...definedOnly(initialSettings(this.config, options, settings.cwd), options) };
-    let firstEntries: NewEntry[] = [];
-    let resumeTurn: TurnInput | undefined;
-    let resumedStart: number | undefined;
-    let reask: { callId: string; request: EventMsg }[] = [];
-    if (state.activeTurn) {
-      const plan = await planOpenTurn(this.log, id, state, this.parts.clock.now().getTime());
-      if (plan.kind === "abort") firstEntries = plan.entries;
-      else {
-        resumeTurn = plan.turn;
-        resumedStart = plan.startedAt;
-        reask = plan.reask;
-        // The open requests are asked again, so whoever drives the thread now sees them.
-        firstEntries = plan.reask.map(({ request }) => ({ kind: "event_msg", payload: request, sub: plan.turn.turnId }));
-      }
-    }
-    const input = await planPendingInput(this.log, id, state, { continuing: resumeTurn !== undefined, fork: how.fork });
-    if (resumeTurn?.resume && input.steer.length > 0) resumeTurn = { ...resumeTurn, resume: { ...resumeTurn.resume, pendingInput: input.steer } };
-    firstEntries = [...firstEntries, ...input.reports];
-    return this.open(id, meta.headSeq, state, settings, firstEntries, state.sessionMeta?.dynamic_tools ?? undefined, {
-      resumeTurn,
-      resumedStart,
-      reask,
-      queue: input.queue,
-    });
+    const plan = await planReopen(this.log, id, state, { now: this.parts.clock.now().getTime(), fork: how.fork });
+    return this.open(id, meta.headSeq, state, settings, plan.firstEntries, state.sessionMeta?.dynamic_tools ?? undefined, plan);
   }
 
   /**
@@ -250,15 +227,7 @@ export class Runtime {
     settings: SessionSettings,
     firstEntries: NewEntry[],
     dynamicTools: DynamicToolSpec[] | undefined,
-    resume: {
-      mcp?: McpManager | null;
-      resumeTurn?: TurnInput;
-      resumedStart?: number;
-      reask?: { callId: string; request: EventMsg }[];
-      /** Logged submissions no one acted on yet: the session starts with them queued. */
-      queue?: Submission[];
-      quiet?: boolean;
-    } = {},
+    resume: Partial<ReopenPlan> & { mcp?: McpManager | null; quiet?: boolean } = {},
   ): Promise<Thread> {
     const { parts } = this;
     // A resumed or forked thread starts its MCP servers again (they do not outlive a process).

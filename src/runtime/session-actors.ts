@@ -118,7 +118,7 @@ export function shutdownActor(deps: SessionActorDeps) {
 
 /** A submission that arrived while the session shut down: answered, never run. */
 export function refuseActor(deps: SessionActorDeps) {
-  return fromPromise<void, { submission: Submission; reason: string }>(async ({ input }) => {
+  return fromPromise<void, { submission: Submission }>(async ({ input }) => {
     await deps.services.bus.record([undeliveredEntry(input.submission.id, input.submission.op.type, "shutting_down")]);
   });
 }

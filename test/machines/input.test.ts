@@ -96,7 +96,7 @@ describe("the session keeps every input until something takes it", () => {
           log.push(`shutdown, not delivered: ${input.undelivered.map((s) => s.id).join(",")}`);
           await gates.shutdown;
         }),
-        refuse: fromPromise<void, { submission: Submission; reason: string }>(async ({ input }) => {
+        refuse: fromPromise<void, { submission: Submission }>(async ({ input }) => {
           log.push(`refused ${input.submission.id}`);
         }),
       },

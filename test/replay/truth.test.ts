@@ -1,7 +1,7 @@
 // Replay tells the truth: threads however interrupted or resumed replay with no divergence.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { nextEvent, startLoom, type LoomHarness } from "../support/loom.js";
-import { evCompleted, evCreated, evFunctionCall, sseFailed, textTurn, toolCallTurn } from "../support/fake-responses.js";
+import { evCreated, evFunctionCall, sseFailed, textTurn, toolCallTurn } from "../support/fake-responses.js";
 import { createRuntime, type Runtime } from "../../src/runtime/runtime.js";
 import { replayRecording } from "../../src/testing/index.js";
 import { formatDivergence } from "../../src/replay/reexecute/index.js";
