@@ -3,7 +3,7 @@
  * session queues them, runs at most one turn (or one other task) at a time, routes steering input,
  * interrupts and answers to the active turn, and ends with `shutdown`.
  */
-import { assign, enqueueActions, fromCallback, fromPromise, sendTo, setup } from "xstate";
+import { and, assign, enqueueActions, fromCallback, fromPromise, sendTo, setup } from "xstate";
 import type { ReviewDecision, Submission, UserInputItem } from "../events/index.js";
 import { turnMachine, type TurnInput, type TurnOutput } from "./turn.js";
 
@@ -13,6 +13,8 @@ export interface SessionInput {
   resumeTurn?: TurnInput;
   /** Submissions the log holds that no one has acted on yet (a restart): queued, in log order. */
   queue?: Submission[];
+  /** Which of those steer `resumeTurn` (it was given their input). */
+  steering?: string[];
 }
 
 /** `targetId`: for an answer, the call it answers (resolved by the caller from the pending requests). */
@@ -27,6 +29,11 @@ export interface SessionContext {
   immediateCount: number;
   /** The turn being run (taken off the queue, or resumed from the log). */
   currentTurn: TurnInput | null;
+  /**
+   * Ids of queued input handed to the running turn as steering. Other queued input waits for a turn
+   * of its own, and while some does, new input waits behind it: input is taken in log order.
+   */
+  steering: string[];
 }
 
 /** Ops that start a model turn (when idle) or steer the running one. */
@@ -86,6 +93,7 @@ export const sessionMachine = setup({
   },
   actions: {
     enqueue: assign(({ context, event }) => ({ queue: [...context.queue, (event as SubmitEvent).submission] })),
+    noteSteering: assign(({ context, event }) => ({ steering: [...context.steering, (event as SubmitEvent).submission.id] })),
     dequeue: assign(({ context }) => ({ queue: context.queue.slice(1) })),
     takeTurn: assign(({ context }) => ({
       currentTurn: { turnId: context.queue[0]!.id, items: userItemsOf(context.queue[0]!) },
@@ -125,7 +133,11 @@ export const sessionMachine = setup({
     finishTurn: assign(({ context, event }) => {
       const output = (event as unknown as { output?: TurnOutput }).output;
       const done = new Set([...(output?.consumed ?? []), ...(output?.dropped ?? [])]);
-      return { currentTurn: null, queue: done.size === 0 ? context.queue : context.queue.filter((s) => !done.has(s.id)) };
+      return {
+        currentTurn: null,
+        steering: [],
+        queue: done.size === 0 ? context.queue : context.queue.filter((s) => !done.has(s.id)),
+      };
     }),
     refuseLate: enqueueActions(({ context, event, enqueue }) => {
       enqueue.assign({ immediateCount: context.immediateCount + 1 });
@@ -143,6 +155,7 @@ export const sessionMachine = setup({
       (event as SubmitEvent).submission.op.type === "interrupt",
     isShutdown: ({ event }) => (event as SubmitEvent).submission.op.type === "shutdown",
     isTurnInput: ({ event }) => TURN_OPS.has((event as SubmitEvent).submission.op.type),
+    noInputWaiting: ({ context }) => !context.queue.some((s) => TURN_OPS.has(s.op.type) && !context.steering.includes(s.id)),
     isRollback: ({ event }) => (event as SubmitEvent).submission.op.type === "thread_rollback",
     queueEmpty: ({ context }) => context.queue.length === 0,
     hasCurrentTurn: ({ context }) => context.currentTurn !== null,
@@ -159,6 +172,7 @@ export const sessionMachine = setup({
     shutdownRequested: null,
     immediateCount: 0,
     currentTurn: input.resumeTurn ?? null,
+    steering: input.steering ?? [],
   }),
   initial: "dispatching",
   states: {
@@ -202,8 +216,10 @@ export const sessionMachine = setup({
           { guard: "isImmediate", actions: { type: "spawnImmediate", params: { busy: true } } },
           // Codex refuses a rollback while a turn runs; the handler reports it.
           { guard: "isRollback", actions: { type: "spawnImmediate", params: { busy: true } } },
-          // Input steers the turn, and keeps its place in the queue until the turn has taken it.
-          { guard: "isTurnInput", actions: ["routeToTurn", "enqueue"] },
+          // Input steers the turn, and keeps its place in the queue until the turn has taken it;
+          // when input already waits for a turn of its own, it waits behind it.
+          { guard: and(["isTurnInput", "noInputWaiting"]), actions: ["routeToTurn", "enqueue", "noteSteering"] },
+          { guard: "isTurnInput", actions: "enqueue" },
           { guard: "isTurnRouted", actions: "routeToTurn" },
           { actions: "enqueue" },
         ],

@@ -203,6 +203,8 @@ export interface ReopenPlan {
   reask: { callId: string; request: EventMsg }[];
   /** Logged submissions no one acted on yet: the session starts with them queued. */
   queue: Submission[];
+  /** The queued input the continuing turn was given as steering. */
+  steering: string[];
 }
 
 export async function planReopen(
@@ -211,7 +213,7 @@ export async function planReopen(
   state: ThreadState,
   options: { now: number; fork: boolean },
 ): Promise<ReopenPlan> {
-  const plan: ReopenPlan = { firstEntries: [], reask: [], queue: [] };
+  const plan: ReopenPlan = { firstEntries: [], reask: [], queue: [], steering: [] };
   if (state.activeTurn) {
     const open = await planOpenTurn(log, threadId, state, options.now);
     if (open.kind === "abort") plan.firstEntries = open.entries;
@@ -226,6 +228,7 @@ export async function planReopen(
   const input = await planPendingInput(log, threadId, state, { continuing: plan.resumeTurn !== undefined, fork: options.fork });
   if (plan.resumeTurn?.resume && input.steer.length > 0) {
     plan.resumeTurn = { ...plan.resumeTurn, resume: { ...plan.resumeTurn.resume, pendingInput: input.steer } };
+    plan.steering = input.steer.map((steer) => steer.subId);
   }
   plan.firstEntries.push(...input.reports);
   plan.queue = input.queue;

@@ -275,7 +275,9 @@ export class Runtime {
       await this.prepareResumedTurn(services, resume.resumeTurn.turnId, resume.resumedStart);
       for (const { callId, request } of resume.reask ?? []) rememberRequest(services, callId, request);
     }
-    const actor = createActor(machine, { input: { threadId: id, resumeTurn: resume.resumeTurn, queue: resume.queue } });
+    const actor = createActor(machine, {
+      input: { threadId: id, resumeTurn: resume.resumeTurn, queue: resume.queue, steering: resume.steering },
+    });
     const thread = new Thread({ services, log: this.log, store: this.store, actor, mcp, onClose: () => this.threads.delete(id) });
     this.threads.set(id, thread);
     mcp?.bind({

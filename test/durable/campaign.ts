@@ -105,8 +105,12 @@ async function killedLife(ctx: RunContext, threadId: string | undefined): Promis
   const { random } = ctx;
   const args = ["proto", "--data-dir", ctx.dataDir, "--cwd", ctx.cwd, "--approval-policy", "on-request"];
   const loom: LoomProcess = spawnLoom(threadId ? [...args, "--thread", threadId] : args, ctx.env);
+  // The child may be dead already (killed by us): a write then fails, which is no news.
+  loom.child.stdin.on("error", () => undefined);
   const send = (op: unknown, id?: string) => {
-    if (!loom.child.stdin.destroyed) loom.child.stdin.write(`${JSON.stringify({ id, op })}\n`);
+    if (!loom.child.stdin.destroyed && loom.child.exitCode === null && loom.child.signalCode === null) {
+      loom.child.stdin.write(`${JSON.stringify({ id, op })}\n`);
+    }
   };
   const say = () => {
     ctx.inputs += 1;

@@ -2,7 +2,7 @@
 // or steering), or answered by an event saying it was not delivered; after a crash too.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { nextEvent, startLoom, type LoomHarness } from "../support/loom.js";
-import { messageTexts, textTurn, toolCallTurn, type RecordedRequest } from "../support/fake-responses.js";
+import { gated, messageTexts, textTurn, toolCallTurn, type RecordedRequest } from "../support/fake-responses.js";
 import { createRuntime, type Runtime } from "../../src/runtime/runtime.js";
 import type { LogEntry } from "../../src/events/index.js";
 import type { Thread } from "../../src/runtime/thread.js";
@@ -77,6 +77,30 @@ describe("after a crash, logged input is delivered", () => {
     const started = entries.filter((e) => e.kind === "event_msg" && e.payload.type === "task_started").length;
     expect(started).toBe(3);
     expect(loom.server.requests.map(lastUserText).slice(-2)).toEqual(["steer one", "steer two"]);
+  });
+
+  it("input sent while delivered input still waits is taken after it, in order", async () => {
+    loom.server.enqueue(toolCallTurn("c1", "shell", { command: ["sleep", "30"] }));
+    const thread = await loom.rt.startThread({ cwd: loom.cwd, approvalPolicy: "never" });
+    const began = nextEvent(thread.events$, "exec_command_begin");
+    void thread.run("sleep").catch(() => undefined);
+    await began;
+    await thread.submit(text("one"));
+    await thread.submit(text("two"));
+    const rt = await restart();
+    // "one" runs first; while the model answers it, "two" waits and "three" comes in.
+    const held = gated([], textTurn("answered one"));
+    loom.server.enqueue(held.reply);
+    const resumed = await rt.resumeThread(thread.id);
+    await held.reached;
+    await resumed.submit(text("three"));
+    held.release();
+    await idle(resumed);
+    const entries = await resumed.entries();
+    expect(fates(entries)).toEqual({ sleep: "delivered", one: "delivered", two: "delivered", three: "delivered" });
+    const order = entries.flatMap((e) => (e.kind === "event_msg" && e.payload.type === "user_message" ? [e.payload.message] : []));
+    expect(order).toEqual(["sleep", "one", "two", "three"]);
+    expect(resumed.state.pendingInput).toEqual([]);
   });
 
   it("input logged before its turn started runs after the restart", async () => {

@@ -127,6 +127,34 @@ describe("the session keeps every input until something takes it", () => {
     expect(log.filter((l) => l.startsWith("begin"))).toEqual(["begin q1", "begin q2"]);
   });
 
+  it("while input waits for a turn of its own, new input waits behind it instead of steering", async () => {
+    const log: string[] = [];
+    const sampled = deferred();
+    const machine = sessionMachine.provide({
+      actors: {
+        turn: turn(log, { sample: sampled.promise }),
+        runTask: fromCallback(({ sendBack }) => void sendBack({ type: "TASK_DONE" })),
+        handleImmediate: fromPromise(async () => {}),
+        shutdown: fromPromise<void, ShutdownInput>(async () => {}),
+        refuse: fromPromise<void, { submission: Submission }>(async () => {}),
+      },
+    });
+    const actor = createActor(machine, { input: { threadId: "th", queue: [userInput("q1"), userInput("q2")] } }).start();
+    await new Promise((resolve) => {
+      const check = () => log.includes("begin q1") && resolve(undefined);
+      actor.subscribe(check);
+      check();
+    });
+    actor.send({ type: "SUBMIT", submission: userInput("q3") });
+    sampled.resolve();
+    await new Promise((resolve) => {
+      const check = () => actor.getSnapshot().matches("idle") && resolve(undefined);
+      actor.subscribe(check);
+      check();
+    });
+    expect(log.filter((l) => l.startsWith("begin") || l.startsWith("steered"))).toEqual(["begin q1", "begin q2", "begin q3"]);
+  });
+
   it("shutdown reports what is still queued, and refuses what comes after", async () => {
     const log: string[] = [];
     const blocked = deferred();
