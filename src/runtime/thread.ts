@@ -94,10 +94,8 @@ export class Thread {
    */
   async submit(op: Op | Record<string, unknown>, options: { id?: string } = {}): Promise<string> {
     if (this.closing) throw this.closedError();
-    const session = this.parts.actor.getSnapshot();
-    if (session.status !== "active" || session.matches("shuttingDown")) {
-      throw new UserError(`thread ${this.id} is shutting down`);
-    }
+    // Once the session has ended nothing would answer; while it shuts down, it answers with a refusal.
+    if (this.parts.actor.getSnapshot().status !== "active") throw this.closedError();
     let parsed: Op;
     try {
       parsed = parseOp(op);

@@ -172,11 +172,15 @@ describe("while the process lives, input is acted on or answered", () => {
     await thread.submit({ type: "compact" });
     const done = nextEvent(thread.events$, "shutdown_complete");
     await thread.submit({ type: "shutdown" });
+    const late = await thread.submit(text("while shutting down"));
     await done;
+    await thread.close();
     const entries = await thread.entries();
     const compact = entries.find((e) => e.kind === "submission" && e.payload.op.type === "compact")!;
     const answer = entries.find((e) => e.kind === "event_msg" && e.payload.type === "error" && e.sub === compact.sub);
     expect(answer).toBeDefined();
-    await expect(thread.submit(text("after"))).rejects.toThrow(/closed|shutting down/);
+    expect(entries.some((e) => e.kind === "event_msg" && e.payload.type === "error" && e.sub === late)).toBe(true);
+    expect(fates(entries)["while shutting down"]).toMatch(/^refused: input not delivered/);
+    await expect(thread.submit(text("after"))).rejects.toThrow(/closed/);
   });
 });
