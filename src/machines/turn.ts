@@ -158,6 +158,8 @@ export const turnMachine = setup({
     completeTurn: fromPromise<void, { turnId: string; lastAgentMessage: string | null }>(notProvided("completeTurn")),
     failTurn: fromPromise<void, { turnId: string; error: TurnError; outputs: ResponseItem[] }>(notProvided("failTurn")),
     abortTurn: fromPromise<void, AbortTurnInput>(notProvided("abortTurn")),
+    /** Answers an answer whose call had already ended (the turn was stopping): it changed nothing. */
+    answerUnheard: fromPromise<void, { turnId: string; answer: AnswerEvent }>(notProvided("answerUnheard")),
   },
   actions: {
     spawnCall: enqueueActions(({ context, event, enqueue }) => {
@@ -175,10 +177,11 @@ export const turnMachine = setup({
     queueInput: assign(({ context, event }) =>
       event.type === "STEER" ? { pendingInput: [...context.pendingInput, event.input] } : {},
     ),
-    routeAnswer: enqueueActions(({ event, enqueue, self }) => {
+    routeAnswer: enqueueActions(({ context, event, enqueue, self }) => {
       if (event.type !== "ANSWER") return;
       const target = self.getSnapshot().children[childId(event.targetId)];
       if (target) enqueue.sendTo(target, event);
+      else enqueue.spawnChild("answerUnheard", { id: `unheard:${event.submission.id}`, input: { turnId: context.turnId, answer: event } });
     }),
     cancelCalls: enqueueActions(({ context, enqueue, self }) => {
       const children = self.getSnapshot().children;

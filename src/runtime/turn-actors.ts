@@ -13,7 +13,7 @@ import type {
   TurnError,
   TurnInput,
 } from "../machines/turn.js";
-import type { PendingInput } from "../machines/types.js";
+import type { AnswerEvent, PendingInput } from "../machines/types.js";
 import { toolCallRequestOf } from "../machines/types.js";
 import { projectPrompt } from "../state/index.js";
 import { buildContextUpdates, buildInitialContext, modelInfo, modelInstructions, toTurnContextItem } from "../context/index.js";
@@ -360,6 +360,17 @@ export function abortTurnActor(services: ThreadServices) {
     } finally {
       services.turns.delete(input.turnId);
     }
+  });
+}
+
+/** An answer that reached the turn after the call it answers had ended: logged, so it is answered. */
+export function answerUnheardActor(services: ThreadServices) {
+  return fromPromise<void, { turnId: string; answer: AnswerEvent }>(async ({ input }) => {
+    const { submission, targetId } = input.answer;
+    await services.bus.event(submission.id, {
+      type: "error",
+      message: `${submission.op.type}: call ${targetId} had already ended (its turn was stopping); the answer changed nothing`,
+    });
   });
 }
 

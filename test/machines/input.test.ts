@@ -43,6 +43,9 @@ function turn(log: string[], gates: { sample?: Promise<void>; complete?: Promise
       abortTurn: fromPromise<void, AbortTurnInput>(async ({ input }) => {
         log.push(`abort ${input.turnId} dropped ${input.dropped.map((d) => d.subId).join(",")}`);
       }),
+      answerUnheard: fromPromise<void, { turnId: string; answer: AnswerEvent }>(async ({ input }) => {
+        log.push(`unheard ${input.answer.submission.id}`);
+      }),
     },
   });
 }
@@ -80,6 +83,23 @@ describe("input sent while a turn runs", () => {
     actor.send(steer("after"));
     expect(await toPromise(actor)).toMatchObject({ status: "aborted", consumed: [], dropped: ["s1"] });
     expect(log).toContain("abort t dropped s1");
+  });
+});
+
+describe("an answer is heard or answered", () => {
+  it("an answer for a call that has ended is answered, not dropped", async () => {
+    const log: string[] = [];
+    const actor = createActor(turn(log, { sample: new Promise(() => {}) }), { input: { turnId: "t", items: [] } }).start();
+    await new Promise((resolve) => actor.subscribe((s) => s.matches("sampling") && resolve(undefined)));
+    actor.send({
+      type: "ANSWER",
+      targetId: "gone",
+      submission: { id: "a1", op: { type: "exec_approval", id: "gone", decision: "approved" } },
+      decision: "approved",
+    });
+    actor.send({ type: "INTERRUPT" });
+    await toPromise(actor);
+    expect(log).toContain("unheard a1");
   });
 });
 
