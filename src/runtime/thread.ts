@@ -153,13 +153,27 @@ export class Thread {
     const collected: LogEntry[] = [];
     let stopWatching = () => {};
     const done = new Promise<LogEntry>((resolve, reject) => {
+      let started = false;
+      let ended = false;
       const subscription = this.entries$.subscribe({
         next: (entry) => {
           if (entry.sub !== id) return;
           collected.push(entry);
-          if (entry.kind === "event_msg" && TURN_END.has(entry.payload.type)) {
+          if (entry.kind !== "event_msg") return;
+          if (entry.payload.type === "task_started") started = true;
+          if (TURN_END.has(entry.payload.type)) {
+            ended = true;
             subscription.unsubscribe();
             resolve(entry);
+          } else if (entry.payload.type === "error" && !started) {
+            // Answered before any turn took it (refused: the thread shut down, ...). A turn that
+            // failed to start writes its end in the same append, published before this runs.
+            const message = entry.payload.message;
+            queueMicrotask(() => {
+              if (ended) return;
+              subscription.unsubscribe();
+              reject(new OpRejectedError(message, id));
+            });
           }
         },
         complete: () =>

@@ -2,7 +2,7 @@
 // or steering), or answered by an event saying it was not delivered; after a crash too.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { nextEvent, startLoom, type LoomHarness } from "../support/loom.js";
-import { gated, messageTexts, textTurn, toolCallTurn, type RecordedRequest } from "../support/fake-responses.js";
+import { gated, hanging, messageTexts, textTurn, toolCallTurn, type RecordedRequest } from "../support/fake-responses.js";
 import { createRuntime, type Runtime } from "../../src/runtime/runtime.js";
 import type { LogEntry } from "../../src/events/index.js";
 import type { Thread } from "../../src/runtime/thread.js";
@@ -182,5 +182,19 @@ describe("while the process lives, input is acted on or answered", () => {
     expect(entries.some((e) => e.kind === "event_msg" && e.payload.type === "error" && e.sub === late)).toBe(true);
     expect(fates(entries)["while shutting down"]).toMatch(/^refused: input not delivered/);
     await expect(thread.submit(text("after"))).rejects.toThrow(/closed/);
+  });
+});
+
+describe("thread.run", () => {
+  it("rejects, rather than waiting for ever, when its input is answered instead of run", async () => {
+    const stream = hanging();
+    loom.server.enqueue(stream.reply);
+    const thread = await loom.rt.startThread({ cwd: loom.cwd, approvalPolicy: "never" });
+    // Another submission gets in first: the run's input steers that turn, which is then interrupted.
+    void thread.submit(text("first"));
+    const run = thread.run("second");
+    await stream.reached;
+    await thread.submit({ type: "interrupt" });
+    await expect(run).rejects.toThrow(/input not delivered: the turn it was steering was interrupted/);
   });
 });
