@@ -1,7 +1,9 @@
 /**
  * One actor per thread: Codex's `submission_loop`. Submissions arrive already in the log; the
  * session queues them, runs at most one turn (or one other task) at a time, routes steering input,
- * interrupts and answers to the active turn, and ends with `shutdown`.
+ * interrupts and answers to the active turn, and ends with `shutdown`. Every submission it is given
+ * is acted on or answered: input stays queued until a turn has taken it, in log order, and what a
+ * shutdown leaves (or meets) is answered as not delivered.
  */
 import { and, assign, enqueueActions, fromCallback, fromPromise, sendTo, setup } from "xstate";
 import type { ReviewDecision, Submission, UserInputItem } from "../events/index.js";

@@ -4,7 +4,9 @@
  * model (tool calls start as soon as their item is in the log), wait for the calls, record their
  * outputs in call order, compact if the limit is reached and a follow-up is needed, drain steering
  * input, and sample again while a follow-up is needed. Interrupt cancels whatever runs and records
- * Codex's abort trail.
+ * Codex's abort trail. The turn's output says which steering input it recorded and which the
+ * interrupt dropped (reported as not delivered); input arriving once the turn is ending is left to
+ * the session, which runs it as a turn of its own.
  */
 import { and, assign, enqueueActions, fromCallback, fromPromise, setup } from "xstate";
 import type { ResponseItem, UserInputItem } from "../events/index.js";
