@@ -13,6 +13,18 @@ export class BusClosedError extends Error {
   override readonly name = "BusClosedError";
 }
 
+/**
+ * Whether a record whose first entry is `first` may take seq `seq` now. Replay installs one so
+ * the machines' writes take the recorded order, whatever the timing of the re-execution.
+ */
+export type RecordOrder = (seq: number, first: NewEntry) => boolean;
+
+interface Held {
+  entries: NewEntry[];
+  resolve(stored: LogEntry[]): void;
+  reject(error: unknown): void;
+}
+
 export class ThreadBus {
   readonly entries$: Observable<LogEntry>;
   readonly events$: Observable<Event>;
@@ -27,6 +39,10 @@ export class ThreadBus {
   private lastAllowed = Number.POSITIVE_INFINITY;
   private readonly inFlight = new Set<Promise<unknown>>();
   private headWaiters: { seq: number; resolve: () => void }[] = [];
+  private publishWaiters: { seq: number; resolve: () => void }[] = [];
+  private order: RecordOrder | undefined;
+  private held: Held[] = [];
+  private readonly failureListeners: ((error: Error) => void)[] = [];
 
   constructor(
     private readonly log: EventLog,
@@ -47,6 +63,11 @@ export class ThreadBus {
     return this.head;
   }
 
+  /** The append that failed, once one has: nothing more can be recorded. */
+  get failed(): Error | undefined {
+    return this.failure;
+  }
+
   /**
    * Records one event message on behalf of submission `sub`. Pass `at` (ms) when the payload holds
    * a time read from the clock, so the entry's `ts` is that same reading (replay relies on it).
@@ -64,11 +85,20 @@ export class ThreadBus {
     if (this.closed || this.sealed || this.head >= this.lastAllowed) return Promise.reject(new BusClosedError(`thread ${this.threadId} is closed`));
     if (this.failure) return Promise.reject(this.failure);
     if (entries.length === 0) return Promise.resolve([]);
-    const ts = this.clock.now().toISOString();
-    const prepared = entries.map((entry) => {
+    const validated = entries.map((entry) => {
       const payload = parsePayload(entry.kind, entry.payload);
-      return { kind: entry.kind, payload, ts: entry.ts ?? ts, sub: entry.sub ?? sub } as NewEntry;
+      return { kind: entry.kind, payload, ts: entry.ts, sub: entry.sub ?? sub } as NewEntry;
     });
+    if (this.order && !this.order(this.head + 1, validated[0]!)) {
+      return new Promise((resolve, reject) => this.held.push({ entries: validated, resolve, reject }));
+    }
+    return this.append(validated);
+  }
+
+  private append(entries: NewEntry[]): Promise<LogEntry[]> {
+    // Read at the append, not at the call: a held record takes the time of the seq it gets.
+    const ts = this.clock.now().toISOString();
+    const prepared = entries.map((entry) => (entry.ts ? entry : ({ ...entry, ts } as NewEntry)));
     const expectedSeq = this.head;
     this.head += prepared.length;
     if (this.headWaiters.length > 0) this.wakeHeadWaiters();
@@ -80,20 +110,67 @@ export class ThreadBus {
       (error: unknown) => {
         // The log wrote nothing of this append, but later appends were numbered after it:
         // the thread cannot continue consistently, so every later record fails too.
-        this.failure ??= new Error(`appending to thread ${this.threadId} failed`, { cause: error });
+        this.fail(new Error(`appending to thread ${this.threadId} failed: ${(error as Error)?.message ?? String(error)}`, { cause: error }));
         throw error;
       },
     );
     this.inFlight.add(appended);
     const settle = () => this.inFlight.delete(appended);
     appended.then(settle, settle);
+    this.admitHeld();
     return appended;
+  }
+
+  /**
+   * Replay only: from now on a record is appended when `order` admits it at the next seq, and held
+   * until then (held records are admitted as the head moves, oldest first).
+   */
+  sequence(order: RecordOrder): void {
+    this.order = order;
+  }
+
+  /** The records `sequence` holds back, oldest first (a stalled replay reports the first). */
+  get heldEntries(): NewEntry[] {
+    return this.held.map((held) => held.entries[0]!);
+  }
+
+  /** Admits the oldest held record the next seq allows (its append admits the next one, and so on). */
+  private admitHeld(): void {
+    if (!this.order || this.held.length === 0) return;
+    const index = this.held.findIndex((held) => this.order!(this.head + 1, held.entries[0]!));
+    if (index < 0) return;
+    const [next] = this.held.splice(index, 1);
+    this.append(next!.entries).then(next!.resolve, next!.reject);
+  }
+
+  private rejectHeld(error: Error): void {
+    const held = this.held;
+    this.held = [];
+    for (const record of held) record.reject(error);
+  }
+
+  private fail(error: Error): void {
+    if (this.failure) return;
+    this.failure = error;
+    this.rejectHeld(error);
+    for (const listener of this.failureListeners) listener(error);
+  }
+
+  /** Called once, when an append fails: the thread cannot go on writing (see `Thread`). */
+  onFailure(listener: (error: Error) => void): void {
+    this.failureListeners.push(listener);
   }
 
   /** Resolves once `seq` has been assigned (replay uses it to put recorded inputs back in place). */
   whenAssigned(seq: number): Promise<void> {
     if (this.head >= seq) return Promise.resolve();
     return new Promise((resolve) => this.headWaiters.push({ seq, resolve }));
+  }
+
+  /** Resolves once `seq` is durable and published (the folded state includes it). */
+  whenPublished(seq: number): Promise<void> {
+    if (this.published >= seq) return Promise.resolve();
+    return new Promise((resolve) => this.publishWaiters.push({ seq, resolve }));
   }
 
   private wakeHeadWaiters(): void {
@@ -120,6 +197,11 @@ export class ThreadBus {
       }
       next = this.early.get(this.published + 1);
     }
+    if (this.publishWaiters.length > 0) {
+      const ready = this.publishWaiters.filter((w) => w.seq <= this.published);
+      this.publishWaiters = this.publishWaiters.filter((w) => w.seq > this.published);
+      for (const waiter of ready) waiter.resolve();
+    }
   }
 
   /**
@@ -133,11 +215,13 @@ export class ThreadBus {
   /** Refuses new records (appends already issued still complete): the thread is stopping. */
   seal(): void {
     this.sealed = true;
+    this.rejectHeld(new BusClosedError(`thread ${this.threadId} is closed`));
   }
 
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.rejectHeld(new BusClosedError(`thread ${this.threadId} is closed`));
     this.subject.complete();
   }
 }

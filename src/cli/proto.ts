@@ -160,6 +160,11 @@ export async function protoCommand(argv: string[], io: CliIO): Promise<number> {
       if (!thread.closed) await thread.submit({ type: "shutdown" }).catch(() => undefined);
     }
     await ended;
+    if (thread.closeReason) {
+      // The thread stopped by itself (its log could not be written): say so, and fail.
+      write({ id: "", msg: { type: "error", message: `thread ${thread.id} is closed: ${thread.closeReason}` } });
+      return 1;
+    }
     return 0;
   } finally {
     await rt.close();

@@ -3,7 +3,7 @@
  * Core events have their fields; product-specific ones are accepted with whatever they carry.
  */
 import { z } from "zod";
-import { AskForApproval, PlatformSandbox, ReasoningEffort, ReviewDecision, SandboxPolicy } from "./policy.js";
+import { AskForApproval, PlatformSandbox, ReasoningEffort, ReasoningSummary, ReviewDecision, SandboxPolicy } from "./policy.js";
 import { parseTagged, unionOf } from "./tagged.js";
 
 export const TokenUsage = z.looseObject({
@@ -77,6 +77,11 @@ export const EventMsgSchemas = {
     history_entry_count: z.number(),
     initial_messages: z.array(z.looseObject({ type: z.string() })).nullish(),
     rollout_path: z.string().nullish(),
+    // Loom: the settings a session opened with that Codex's event leaves out, so a resume (and a
+    // replay) recovers them from the log even before the thread's first turn records them.
+    reasoning_summary: ReasoningSummary.nullish(),
+    developer_instructions: z.string().nullish(),
+    base_instructions: z.string().nullish(),
   }),
   task_started: ev("task_started", {
     turn_id: z.string(),

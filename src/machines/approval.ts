@@ -13,6 +13,8 @@ export interface ApprovalInput {
   approvalId: string;
   /** The request is already in the log (a resumed turn): only wait for the answer. */
   requested: boolean;
+  /** ...and so is its answer: decide at once. */
+  answer?: AnswerEvent;
 }
 
 export interface ApprovalOutcome {
@@ -43,7 +45,11 @@ export const approvalMachine = setup({
   output: ({ context }) => context.outcome ?? { type: "failed", error: context.error ?? "approval failed" },
   states: {
     entering: {
-      always: [{ guard: ({ context }) => context.requested, target: "waiting" }, { target: "requesting" }],
+      always: [
+        { guard: ({ context }) => context.requested && context.answer !== undefined, target: "deciding" },
+        { guard: ({ context }) => context.requested, target: "waiting" },
+        { target: "requesting" },
+      ],
     },
     requesting: {
       invoke: {

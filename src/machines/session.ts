@@ -1,9 +1,11 @@
 /**
  * One actor per thread: Codex's `submission_loop`. Submissions arrive already in the log; the
  * session queues them, runs at most one turn (or one other task) at a time, routes steering input,
- * interrupts and answers to the active turn, and ends with `shutdown`.
+ * interrupts and answers to the active turn, and ends with `shutdown`. Every submission it is given
+ * is acted on or answered: input stays queued until a turn has taken it, in log order, and what a
+ * shutdown leaves (or meets) is answered as not delivered.
  */
-import { assign, enqueueActions, fromCallback, fromPromise, sendTo, setup } from "xstate";
+import { and, assign, enqueueActions, fromCallback, fromPromise, sendTo, setup } from "xstate";
 import type { ReviewDecision, Submission, UserInputItem } from "../events/index.js";
 import { turnMachine, type TurnInput, type TurnOutput } from "./turn.js";
 
@@ -11,6 +13,10 @@ export interface SessionInput {
   threadId: string;
   /** A turn the log left waiting for approvals: the session starts by continuing it. */
   resumeTurn?: TurnInput;
+  /** Submissions the log holds that no one has acted on yet (a restart): queued, in log order. */
+  queue?: Submission[];
+  /** Which of those steer `resumeTurn` (it was given their input). */
+  steering?: string[];
 }
 
 /** `targetId`: for an answer, the call it answers (resolved by the caller from the pending requests). */
@@ -25,6 +31,11 @@ export interface SessionContext {
   immediateCount: number;
   /** The turn being run (taken off the queue, or resumed from the log). */
   currentTurn: TurnInput | null;
+  /**
+   * Ids of queued input handed to the running turn as steering. Other queued input waits for a turn
+   * of its own, and while some does, new input waits behind it: input is taken in log order.
+   */
+  steering: string[];
 }
 
 /** Ops that start a model turn (when idle) or steer the running one. */
@@ -41,6 +52,12 @@ const ANSWER_OPS = new Set([
 ]);
 /** Ops handled at once, whatever runs: they never touch the model history. */
 const IMMEDIATE_OPS = new Set(["override_turn_context", "set_thread_name", "list_mcp_tools", "add_to_history"]);
+
+export interface ShutdownInput {
+  submission: Submission;
+  /** Submissions still queued: each is answered with an event saying it did not run. */
+  undelivered: Submission[];
+}
 
 export function userItemsOf(submission: Submission): UserInputItem[] {
   const op = submission.op as { items?: UserInputItem[] };
@@ -71,11 +88,14 @@ export const sessionMachine = setup({
     runTask: fromCallback<{ type: "INTERRUPT" }, { submission: Submission }>(notProvided("runTask")),
     /** An op handled alongside whatever runs; `busy` says whether a turn or task is active. */
     handleImmediate: fromPromise<void, { submission: Submission; busy: boolean }>(notProvided("handleImmediate")),
-    /** Records `shutdown_complete` and releases the thread's resources. */
-    shutdown: fromPromise<void, { submission: Submission }>(notProvided("shutdown")),
+    /** Reports what will never run (`undelivered`), then records `shutdown_complete`. */
+    shutdown: fromPromise<void, ShutdownInput>(notProvided("shutdown")),
+    /** Answers a submission that arrived too late to run (the session is shutting down). */
+    refuse: fromPromise<void, { submission: Submission }>(notProvided("refuse")),
   },
   actions: {
     enqueue: assign(({ context, event }) => ({ queue: [...context.queue, (event as SubmitEvent).submission] })),
+    noteSteering: assign(({ context, event }) => ({ steering: [...context.steering, (event as SubmitEvent).submission.id] })),
     dequeue: assign(({ context }) => ({ queue: context.queue.slice(1) })),
     takeTurn: assign(({ context }) => ({
       currentTurn: { turnId: context.queue[0]!.id, items: userItemsOf(context.queue[0]!) },
@@ -108,6 +128,26 @@ export const sessionMachine = setup({
       enqueue.assign({ shutdownRequested: (event as SubmitEvent).submission });
       enqueue.sendTo("turn", { type: "INTERRUPT" });
     }),
+    /**
+     * The turn is over: steering input it recorded or dropped leaves the queue; the rest (arrived
+     * too late to steer it, or left by a failure) stays, in log order, to run as turns of its own.
+     */
+    finishTurn: assign(({ context, event }) => {
+      const output = (event as unknown as { output?: TurnOutput }).output;
+      const done = new Set([...(output?.consumed ?? []), ...(output?.dropped ?? [])]);
+      return {
+        currentTurn: null,
+        steering: [],
+        queue: done.size === 0 ? context.queue : context.queue.filter((s) => !done.has(s.id)),
+      };
+    }),
+    refuseLate: enqueueActions(({ context, event, enqueue }) => {
+      enqueue.assign({ immediateCount: context.immediateCount + 1 });
+      enqueue.spawnChild("refuse", {
+        id: `refuse:${context.immediateCount + 1}`,
+        input: { submission: (event as SubmitEvent).submission },
+      });
+    }),
   },
   guards: {
     isImmediate: ({ event }) => IMMEDIATE_OPS.has((event as SubmitEvent).submission.op.type),
@@ -116,6 +156,8 @@ export const sessionMachine = setup({
       ANSWER_OPS.has((event as SubmitEvent).submission.op.type) ||
       (event as SubmitEvent).submission.op.type === "interrupt",
     isShutdown: ({ event }) => (event as SubmitEvent).submission.op.type === "shutdown",
+    isTurnInput: ({ event }) => TURN_OPS.has((event as SubmitEvent).submission.op.type),
+    noInputWaiting: ({ context }) => !context.queue.some((s) => TURN_OPS.has(s.op.type) && !context.steering.includes(s.id)),
     isRollback: ({ event }) => (event as SubmitEvent).submission.op.type === "thread_rollback",
     queueEmpty: ({ context }) => context.queue.length === 0,
     hasCurrentTurn: ({ context }) => context.currentTurn !== null,
@@ -128,10 +170,11 @@ export const sessionMachine = setup({
   id: "session",
   context: ({ input }) => ({
     threadId: input.threadId,
-    queue: [],
+    queue: input.queue ?? [],
     shutdownRequested: null,
     immediateCount: 0,
     currentTurn: input.resumeTurn ?? null,
+    steering: input.steering ?? [],
   }),
   initial: "dispatching",
   states: {
@@ -164,10 +207,10 @@ export const sessionMachine = setup({
         src: "turn",
         input: ({ context }) => context.currentTurn!,
         onDone: [
-          { guard: "shutdownRequested", target: "shuttingDown", actions: assign({ currentTurn: null }) },
-          { target: "dispatching", actions: assign({ currentTurn: null }) },
+          { guard: "shutdownRequested", target: "shuttingDown", actions: "finishTurn" },
+          { target: "dispatching", actions: "finishTurn" },
         ],
-        onError: { target: "dispatching", actions: assign({ currentTurn: null }) },
+        onError: { target: "dispatching", actions: "finishTurn" },
       },
       on: {
         SUBMIT: [
@@ -175,6 +218,10 @@ export const sessionMachine = setup({
           { guard: "isImmediate", actions: { type: "spawnImmediate", params: { busy: true } } },
           // Codex refuses a rollback while a turn runs; the handler reports it.
           { guard: "isRollback", actions: { type: "spawnImmediate", params: { busy: true } } },
+          // Input steers the turn, and keeps its place in the queue until the turn has taken it;
+          // when input already waits for a turn of its own, it waits behind it.
+          { guard: and(["isTurnInput", "noInputWaiting"]), actions: ["routeToTurn", "enqueue", "noteSteering"] },
+          { guard: "isTurnInput", actions: "enqueue" },
           { guard: "isTurnRouted", actions: "routeToTurn" },
           { actions: "enqueue" },
         ],
@@ -199,11 +246,14 @@ export const sessionMachine = setup({
     shuttingDown: {
       invoke: {
         src: "shutdown",
-        input: ({ context }) =>
-          ({ submission: context.shutdownRequested ?? context.queue.find((s) => s.op.type === "shutdown")! }),
+        input: ({ context }) => {
+          const submission = context.shutdownRequested ?? context.queue.find((s) => s.op.type === "shutdown")!;
+          return { submission, undelivered: context.queue.filter((s) => s.id !== submission.id) };
+        },
         onDone: "closed",
         onError: "closed",
       },
+      on: { SUBMIT: { actions: "refuseLate" } },
     },
     closed: { type: "final" },
   },

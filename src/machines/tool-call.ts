@@ -14,6 +14,8 @@ export interface ToolCallInput {
   call: ToolCallRequest;
   /** Set when a resumed turn re-attaches to a request already in the log: wait for its answer. */
   awaitingApprovalId?: string;
+  /** The answer to that request, when the log already holds it (answered just before a crash). */
+  answer?: AnswerEvent;
 }
 
 export interface ToolCallContext extends ToolCallInput {
@@ -132,6 +134,7 @@ export const toolCallMachine = setup({
           call: context.call,
           approvalId: context.approvalId!,
           requested: context.requested ?? false,
+          answer: context.answer,
         }),
         onDone: [
           { guard: ({ event }) => event.output.type === "run", target: "runningApproved" },

@@ -4,101 +4,28 @@
  * model (tool calls start as soon as their item is in the log), wait for the calls, record their
  * outputs in call order, compact if the limit is reached and a follow-up is needed, drain steering
  * input, and sample again while a follow-up is needed. Interrupt cancels whatever runs and records
- * Codex's abort trail.
+ * Codex's abort trail. The turn's output says which steering input it recorded and which the
+ * interrupt dropped (reported as not delivered); input arriving once the turn is ending is left to
+ * the session, which runs it as a turn of its own.
  */
 import { and, assign, enqueueActions, fromCallback, fromPromise, setup } from "xstate";
-import type { ResponseItem, UserInputItem } from "../events/index.js";
+import type { ResponseItem } from "../events/index.js";
 import { abortedOutput, toolCallMachine } from "./tool-call.js";
-import type { AnswerEvent, PendingInput, ToolCallRequest, ToolCallResult } from "./types.js";
-
-export interface TurnInput {
-  /** Codex uses the submission id as the turn id. */
-  turnId: string;
-  items: UserInputItem[];
-  /**
-   * A turn the log left open while calls waited for approval (a restart): continue its round
-   * instead of starting one. `results` holds the calls that had finished; `awaiting` the call ids
-   * whose approval request is still open.
-   */
-  resume?: { calls: ToolCallRequest[]; results: Record<string, ToolCallResult>; awaiting: string[] };
-}
-
-export interface TurnError {
-  message: string;
-  /** Codex's `codex_error_info` for the `error` event. */
-  info?: unknown;
-}
-
-export type TurnStatus = "completed" | "aborted" | "failed";
-
-export interface TurnOutput {
-  turnId: string;
-  status: TurnStatus;
-  lastAgentMessage: string | null;
-}
-
-export type SampleEvent =
-  | { type: "TOOL_CALL"; call: ToolCallRequest }
-  | { type: "SAMPLE_DONE"; lastAgentMessage: string | null }
-  | { type: "SAMPLE_FAILED"; error: TurnError };
-
-export type TurnEvent =
-  | SampleEvent
-  | { type: "INTERRUPT" }
-  | { type: "STEER"; input: PendingInput }
-  | AnswerEvent;
-
-export interface TurnContext {
-  turnId: string;
-  items: UserInputItem[];
-  /** Calls of the current sampling round, in the order the model made them. */
-  calls: ToolCallRequest[];
-  results: Record<string, ToolCallResult>;
-  pendingInput: PendingInput[];
-  lastAgentMessage: string | null;
-  error?: TurnError;
-  /** Calls whose output is already recorded (or being recorded), so an abort never writes two. */
-  recorded: string[];
-  status: TurnStatus;
-  /** Calls to re-attach to their open approval requests when the turn resumes. */
-  resuming: string[];
-  /** What `beginTurn` decided to compact before the turn's input is recorded. */
-  preTurnCompaction: PreTurnCompaction | null;
-}
-
-/** A compaction `beginTurn` decided on before the turn records its input. */
-export interface PreTurnCompaction {
-  /** Compact with this model (the previous turn's) first: the thread moved to a smaller window. */
-  previousModel: string | null;
-}
-
-export interface BeginTurnOutput {
-  /** Non-null: `beginTurn` recorded only `task_started`; compact, then record the turn's input. */
-  preTurnCompaction: PreTurnCompaction | null;
-}
-
-export type CompactInput =
-  | { turnId: string; phase: "pre_turn"; plan: PreTurnCompaction }
-  | { turnId: string; phase: "mid_turn" };
-
-/** A failed compaction ends the turn with its error, as Codex's `run_turn` returns early. */
-export type CompactOutput = { ok: true } | { ok: false; error: TurnError };
-
-export interface RecordOutputsOutput {
-  /** The thread is at its auto-compaction limit once these outputs are in the history. */
-  tokenLimitReached: boolean;
-}
-
-export interface RecordOutputsInput {
-  turnId: string;
-  outputs: ResponseItem[];
-}
-
-export interface AbortTurnInput {
-  turnId: string;
-  /** Outputs for calls that had none yet, in call order. */
-  outputs: ResponseItem[];
-}
+import type { AnswerEvent, PendingInput, ToolCallResult } from "./types.js";
+import type {
+  AbortTurnInput,
+  BeginTurnOutput,
+  CompactInput,
+  CompactOutput,
+  RecordOutputsInput,
+  RecordOutputsOutput,
+  TurnContext,
+  TurnError,
+  TurnEvent,
+  TurnInput,
+  TurnOutput,
+} from "./turn-types.js";
+export type * from "./turn-types.js";
 
 const notProvided = (name: string) => () => {
   throw new Error(`turn actor "${name}" was not provided`);
@@ -136,6 +63,8 @@ export const turnMachine = setup({
     completeTurn: fromPromise<void, { turnId: string; lastAgentMessage: string | null }>(notProvided("completeTurn")),
     failTurn: fromPromise<void, { turnId: string; error: TurnError; outputs: ResponseItem[] }>(notProvided("failTurn")),
     abortTurn: fromPromise<void, AbortTurnInput>(notProvided("abortTurn")),
+    /** Answers an answer whose call had already ended (the turn was stopping): it changed nothing. */
+    answerUnheard: fromPromise<void, { turnId: string; answer: AnswerEvent }>(notProvided("answerUnheard")),
   },
   actions: {
     spawnCall: enqueueActions(({ context, event, enqueue }) => {
@@ -153,10 +82,11 @@ export const turnMachine = setup({
     queueInput: assign(({ context, event }) =>
       event.type === "STEER" ? { pendingInput: [...context.pendingInput, event.input] } : {},
     ),
-    routeAnswer: enqueueActions(({ event, enqueue, self }) => {
+    routeAnswer: enqueueActions(({ context, event, enqueue, self }) => {
       if (event.type !== "ANSWER") return;
       const target = self.getSnapshot().children[childId(event.targetId)];
       if (target) enqueue.sendTo(target, event);
+      else enqueue.spawnChild("answerUnheard", { id: `unheard:${event.submission.id}`, input: { turnId: context.turnId, answer: event } });
     }),
     cancelCalls: enqueueActions(({ context, enqueue, self }) => {
       const children = self.getSnapshot().children;
@@ -190,11 +120,15 @@ export const turnMachine = setup({
     items: input.items,
     calls: input.resume?.calls ?? [],
     results: input.resume?.results ?? {},
-    pendingInput: [],
+    pendingInput: input.resume?.pendingInput ?? [],
+    draining: [],
+    consumed: [],
+    dropped: [],
     lastAgentMessage: null,
     recorded: [],
     status: "completed",
     resuming: input.resume?.awaiting ?? [],
+    resumeAnswers: input.resume?.answers ?? [],
     preTurnCompaction: null,
   }),
   initial: "entering",
@@ -202,6 +136,8 @@ export const turnMachine = setup({
     turnId: context.turnId,
     status: context.status,
     lastAgentMessage: context.lastAgentMessage,
+    consumed: context.consumed,
+    dropped: context.dropped.map((input) => input.subId),
   }),
   on: {
     STEER: { actions: "queueInput" },
@@ -221,10 +157,15 @@ export const turnMachine = setup({
           if (!context.resuming.includes(call.callId)) continue;
           enqueue.spawnChild("toolCall", {
             id: childId(call.callId),
-            input: { turnId: context.turnId, call, awaitingApprovalId: call.callId },
+            input: {
+              turnId: context.turnId,
+              call,
+              awaitingApprovalId: call.callId,
+              answer: context.resumeAnswers.find((answer) => answer.targetId === call.callId),
+            },
           });
         }
-        enqueue.assign({ resuming: [] });
+        enqueue.assign({ resuming: [], resumeAnswers: [] });
       }),
       always: "awaitingCalls",
       on: { INTERRUPT: "cancelling" },
@@ -319,17 +260,27 @@ export const turnMachine = setup({
       on: { INTERRUPT: "cancelling" },
     },
     drainingInput: {
-      entry: "startNextRound",
-      always: { guard: ({ context }) => context.pendingInput.length === 0, target: "sampling" },
+      // Taken at once: from here an interrupt no longer counts this input as undelivered.
+      entry: [
+        "startNextRound",
+        assign(({ context }) => ({
+          draining: context.pendingInput,
+          consumed: [...context.consumed, ...context.pendingInput.map((input) => input.subId)],
+          pendingInput: [],
+        })),
+      ],
+      always: { guard: ({ context }) => context.draining.length === 0, target: "sampling" },
       invoke: {
         src: "recordPendingInput",
-        input: ({ context }) => ({ turnId: context.turnId, inputs: context.pendingInput }),
-        onDone: { target: "sampling", actions: assign({ pendingInput: [] }) },
+        input: ({ context }) => ({ turnId: context.turnId, inputs: context.draining }),
+        onDone: { target: "sampling", actions: assign({ draining: [] }) },
         onError: { target: "failing", actions: assign({ error: ({ event }) => toTurnError(event.error) }) },
       },
       on: { INTERRUPT: "cancelling" },
     },
     completing: {
+      // Input arriving now is too late to steer this turn: the session runs it as a turn of its own.
+      on: { STEER: {} },
       invoke: {
         src: "completeTurn",
         input: ({ context }) => ({ turnId: context.turnId, lastAgentMessage: context.lastAgentMessage }),
@@ -338,10 +289,12 @@ export const turnMachine = setup({
       },
     },
     cancellingForFailure: {
+      on: { STEER: {} },
       entry: "cancelCalls",
       always: { guard: "allCallsDone", target: "failing" },
     },
     failing: {
+      on: { STEER: {} },
       entry: assign({ status: "failed" }),
       invoke: {
         src: "failTurn",
@@ -351,14 +304,18 @@ export const turnMachine = setup({
       },
     },
     cancelling: {
-      entry: "cancelCalls",
+      on: { STEER: {} },
+      // What steered the turn before the interrupt is dropped with it (and reported); what comes
+      // after the interrupt runs as a turn of its own.
+      entry: ["cancelCalls", assign(({ context }) => ({ dropped: [...context.dropped, ...context.pendingInput], pendingInput: [] }))],
       always: { guard: "allCallsDone", target: "recordingAbort" },
     },
     recordingAbort: {
+      on: { STEER: {} },
       entry: assign({ status: "aborted" }),
       invoke: {
         src: "abortTurn",
-        input: ({ context }) => ({ turnId: context.turnId, outputs: unrecordedOutputs(context) }),
+        input: ({ context }) => ({ turnId: context.turnId, outputs: unrecordedOutputs(context), dropped: context.dropped }),
         onDone: "aborted",
         onError: "aborted",
       },

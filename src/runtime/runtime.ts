@@ -4,7 +4,7 @@
  */
 import { join, resolve } from "node:path";
 import { createActor } from "xstate";
-import type { DynamicToolSpec, EventMsg, LogEntry, NewEntry, Submission } from "../events/index.js";
+import type { DynamicToolSpec, LogEntry, NewEntry } from "../events/index.js";
 import { MemoryEventLog, type EventLog, type ThreadMeta } from "../log/index.js";
 import { initialState, evolve, type ThreadState } from "../state/index.js";
 import { createModelClient, resolveEndpoint, sampleWithRetry, type ModelClientOptions, type ResolvedEndpoint } from "../actors/model/index.js";
@@ -16,12 +16,18 @@ import { ThreadStateStore } from "./state-store.js";
 import { Thread } from "./thread.js";
 import type { ThreadServices } from "./services.js";
 import { ToolRegistry, defaultToolHandlers } from "../actors/tools/index.js";
-import { initialSettings, settingsFromTurnContext, applySubmission, type SessionSettings, type ThreadSettingsOptions } from "./settings.js";
+import {
+  initialSettings,
+  settingsFromConfigured,
+  settingsFromTurnContext,
+  applySubmission,
+  type SessionSettings,
+  type ThreadSettingsOptions,
+} from "./settings.js";
 import { codexApprovals, rememberRequest } from "./approvals.js";
-import { planOpenTurn } from "./resume.js";
+import { planReopen, type ReopenPlan } from "./resume.js";
 import { resolveTurnSettings } from "./turn-settings.js";
 import { modelInfo } from "../context/index.js";
-import type { TurnInput } from "../machines/turn.js";
 import { wireSession } from "./wiring.js";
 import { UserError } from "./errors.js";
 import { VERSION } from "./version.js";
@@ -109,17 +115,25 @@ export class Runtime {
     return this.open(id, 0, initialState(id), settings, [meta], options.dynamicTools, { mcp: mcp ?? null });
   }
 
-  /** Reopens a thread from its log; a turn the log left open (a crash) is closed as aborted. */
-  async resumeThread(id: string, options: ThreadSettingsOptions = {}): Promise<Thread> {
+  /**
+   * Reopens a thread from its log. A turn the log left open (a crash) is closed as aborted, or
+   * continued when it was only waiting on people; user input the log holds that no turn took is
+   * delivered, in order (see resume.ts).
+   */
+  resumeThread(id: string, options: ThreadSettingsOptions = {}): Promise<Thread> {
+    return this.reopen(id, options, { fork: false });
+  }
+
+  private async reopen(id: string, options: ThreadSettingsOptions, how: { fork: boolean }): Promise<Thread> {
     this.assertOpen();
     const existing = this.threads.get(id);
     if (existing) return existing;
     if (!(await this.log.getThread(id))) throw new UserError(`unknown thread ${JSON.stringify(id)}`);
     // One writer per thread across processes: the lease first, then the fold, so nobody writes in between.
-    return this.leases.holding(id, () => this.resumeLeased(id, options));
+    return this.leases.holding(id, () => this.resumeLeased(id, options, how));
   }
 
-  private async resumeLeased(id: string, options: ThreadSettingsOptions): Promise<Thread> {
+  private async resumeLeased(id: string, options: ThreadSettingsOptions, how: { fork: boolean }): Promise<Thread> {
     const meta = (await this.log.getThread(id))!;
     if (meta.headSeq === 0) {
       // Its creator died before writing anything (a crash between creating it and its metadata):
@@ -130,23 +144,8 @@ export class Runtime {
     const state = await this.store.stateAt(id, meta.headSeq);
     let settings = await this.recoverSettings(id, state);
     settings = { ...settings, ...definedOnly(initialSettings(this.config, options, settings.cwd), options) };
-    let firstEntries: NewEntry[] = [];
-    let resumeTurn: TurnInput | undefined;
-    let reask: { callId: string; request: EventMsg }[] = [];
-    if (state.activeTurn) {
-      const plan = await planOpenTurn(this.log, id, state, this.parts.clock.now().getTime());
-      if (plan.kind === "abort") firstEntries = plan.entries;
-      else {
-        resumeTurn = plan.turn;
-        reask = plan.reask;
-        // The open requests are asked again, so whoever drives the thread now sees them.
-        firstEntries = plan.reask.map(({ request }) => ({ kind: "event_msg", payload: request, sub: plan.turn.turnId }));
-      }
-    }
-    return this.open(id, meta.headSeq, state, settings, firstEntries, state.sessionMeta?.dynamic_tools ?? undefined, {
-      resumeTurn,
-      reask,
-    });
+    const plan = await planReopen(this.log, id, state, { now: this.parts.clock.now().getTime(), fork: how.fork });
+    return this.open(id, meta.headSeq, state, settings, plan.firstEntries, state.sessionMeta?.dynamic_tools ?? undefined, plan);
   }
 
   /**
@@ -182,7 +181,7 @@ export class Runtime {
     }
     const forkId = this.ids.next("thread");
     await this.log.fork(id, atSeq, { id: forkId });
-    return this.resumeThread(forkId);
+    return this.reopen(forkId, {}, { fork: true });
   }
 
   /** The thread if it is open in this runtime (started, resumed or forked here, not closed). */
@@ -226,20 +225,22 @@ export class Runtime {
   }
 
   /**
-   * The settings a resumed thread continues with: the last `turn_context` it wrote, then every
-   * settings-carrying submission after it. Only the last turn's entries are read.
+   * The settings a reopened thread continues with, as its log states them: the last entry that
+   * states them whole (a turn's `turn_context`, or the `session_configured` of the last opening),
+   * then every settings-carrying submission after it. Base instructions: the configuration's
+   * override, else the thread's own (Codex's order), else the model's.
    */
   private async recoverSettings(id: string, state: ThreadState): Promise<SessionSettings> {
     let settings = initialSettings(this.config, {}, state.sessionMeta?.cwd ?? process.cwd());
-    const from = state.turns.at(-1)?.firstSeq ?? 1;
-    const submissions: Submission[] = [];
-    for await (const entry of this.log.read(id, { from, to: state.seq })) {
-      if (entry.kind === "turn_context") {
-        settings = settingsFromTurnContext(settings, entry.payload);
-        submissions.length = 0;
-      } else if (entry.kind === "submission") submissions.push(entry.payload);
+    settings = { ...settings, baseInstructions: this.config.base_instructions ?? state.baseInstructions ?? undefined };
+    for await (const entry of this.log.read(id, { from: Math.max(1, state.settingsSeq), to: state.seq })) {
+      if (entry.kind === "turn_context") settings = settingsFromTurnContext(settings, entry.payload);
+      else if (entry.kind === "submission") settings = applySubmission(settings, entry.payload);
+      else if (entry.kind === "event_msg" && entry.payload.type === "session_configured") {
+        settings = settingsFromConfigured(settings, entry.payload);
+        if (this.config.base_instructions !== undefined) settings.baseInstructions = this.config.base_instructions;
+      }
     }
-    for (const submission of submissions) settings = applySubmission(settings, submission);
     return settings;
   }
 
@@ -250,7 +251,7 @@ export class Runtime {
     settings: SessionSettings,
     firstEntries: NewEntry[],
     dynamicTools: DynamicToolSpec[] | undefined,
-    resume: { mcp?: McpManager | null; resumeTurn?: TurnInput; reask?: { callId: string; request: EventMsg }[]; quiet?: boolean } = {},
+    resume: Partial<ReopenPlan> & { mcp?: McpManager | null; quiet?: boolean } = {},
   ): Promise<Thread> {
     const { parts } = this;
     // A resumed or forked thread starts its MCP servers again (they do not outlive a process).
@@ -295,10 +296,12 @@ export class Runtime {
     const approvals = parts.approvals ?? codexApprovals;
     const machine = wireSession({ services, log: this.log, mcp: mcp ?? null, approvals, tasks: parts.tasks });
     if (resume.resumeTurn) {
-      await this.prepareResumedTurn(services, resume.resumeTurn.turnId);
+      await this.prepareResumedTurn(services, resume.resumeTurn.turnId, resume.resumedStart);
       for (const { callId, request } of resume.reask ?? []) rememberRequest(services, callId, request);
     }
-    const actor = createActor(machine, { input: { threadId: id, resumeTurn: resume.resumeTurn } });
+    const actor = createActor(machine, {
+      input: { threadId: id, resumeTurn: resume.resumeTurn, queue: resume.queue, steering: resume.steering },
+    });
     const onClose = async () => {
       this.threads.delete(id);
       await this.leases.release(id).catch(() => undefined);
@@ -336,6 +339,9 @@ export class Runtime {
         reasoning_effort: currentSettings.effort ?? null,
         history_log_id: 0,
         history_entry_count: 0,
+        reasoning_summary: currentSettings.summary ?? null,
+        developer_instructions: currentSettings.developerInstructions ?? null,
+        base_instructions: currentSettings.baseInstructions ?? null,
       },
     };
     // session_configured first: a resume's repair entries and re-asked requests follow it, so a
@@ -358,8 +364,11 @@ export class Runtime {
     return thread;
   }
 
-  /** A resumed turn samples and runs tools with the settings a new turn would have now. */
-  private async prepareResumedTurn(services: ThreadServices, turnId: string): Promise<void> {
+  /**
+   * A resumed turn samples and runs tools with the settings a new turn would have now; its duration
+   * counts from its logged start (not from the resume), so replay computes the same.
+   */
+  private async prepareResumedTurn(services: ThreadServices, turnId: string, startedAt: number | undefined): Promise<void> {
     const settings = await resolveTurnSettings(services);
     const model = modelInfo(settings.model);
     services.turns.set(turnId, {
@@ -367,7 +376,7 @@ export class Runtime {
       settings,
       model,
       tools: services.tools.specsFor(model),
-      startedAt: this.parts.clock.now().getTime(),
+      startedAt: startedAt ?? this.parts.clock.now().getTime(),
       items: [],
     });
   }

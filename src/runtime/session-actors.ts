@@ -4,6 +4,8 @@ import type { EventMsg, Submission } from "../events/index.js";
 import type { EventLog } from "../log/index.js";
 import type { ThreadServices } from "./services.js";
 import type { McpManager } from "../actors/mcp/index.js";
+import type { ShutdownInput } from "../machines/session.js";
+import { undeliveredEntries, undeliveredEntry } from "./undelivered.js";
 
 const ROLLBACK_FAILED = "thread_rollback_failed";
 
@@ -108,7 +110,17 @@ export function handleImmediateActor(deps: SessionActorDeps) {
 }
 
 export function shutdownActor(deps: SessionActorDeps) {
+  return fromPromise<void, ShutdownInput>(async ({ input }) => {
+    await deps.services.bus.record(
+      [...undeliveredEntries(input.undelivered, "shutdown"), { kind: "event_msg", payload: { type: "shutdown_complete" } }],
+      input.submission.id,
+    );
+  });
+}
+
+/** A submission that arrived while the session shut down: answered, never run. */
+export function refuseActor(deps: SessionActorDeps) {
   return fromPromise<void, { submission: Submission }>(async ({ input }) => {
-    await deps.services.bus.event(input.submission.id, { type: "shutdown_complete" });
+    await deps.services.bus.record([undeliveredEntry(input.submission.id, input.submission.op.type, "shutting_down")]);
   });
 }

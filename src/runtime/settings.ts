@@ -5,7 +5,7 @@
  */
 import type { AskForApproval, ReasoningEffort, ReasoningSummary, SandboxPolicy, Submission } from "../events/index.js";
 import { AskForApproval as AskForApprovalSchema, SandboxMode } from "../events/index.js";
-import type { TurnContextItem } from "../events/index.js";
+import type { EventMsgOf, TurnContextItem } from "../events/index.js";
 import type { LoomConfig } from "../config/index.js";
 import { UserError } from "./errors.js";
 import type { TurnSettings } from "../context/index.js";
@@ -98,6 +98,23 @@ export function settingsFromTurnContext(base: SessionSettings, item: TurnContext
     summary: item.summary,
     developerInstructions: item.developer_instructions ?? base.developerInstructions,
   };
+}
+
+/** The settings a recorded `session_configured` states (the thread was opened, or reopened, with them). */
+export function settingsFromConfigured(base: SessionSettings, msg: EventMsgOf<"session_configured">): SessionSettings {
+  const next: SessionSettings = {
+    ...base,
+    cwd: msg.cwd,
+    approvalPolicy: msg.approval_policy,
+    sandboxPolicy: msg.sandbox_policy,
+    model: msg.model,
+    effort: msg.reasoning_effort ?? undefined,
+  };
+  // Loom's own fields: absent in logs written before them, where the base stays.
+  if (msg.reasoning_summary !== undefined) next.summary = msg.reasoning_summary ?? undefined;
+  if (msg.developer_instructions !== undefined) next.developerInstructions = msg.developer_instructions ?? undefined;
+  if (msg.base_instructions !== undefined) next.baseInstructions = msg.base_instructions ?? undefined;
+  return next;
 }
 
 /** Applies the settings a submission carries (override_turn_context, user_turn, ...). Pure. */

@@ -9,7 +9,7 @@ import type { Actor } from "xstate";
 import type { Event, LogEntry, Op, ResponseItem, TokenUsage, UserInputItem } from "../events/index.js";
 import { parseOp } from "../events/index.js";
 import { checkInputLimits, checkUserText } from "../events/limits.js";
-import type { EventLog, ReadRange } from "../log/index.js";
+import { ConcurrencyError, type EventLog, type ReadRange } from "../log/index.js";
 import type { PendingApproval, ThreadState } from "../state/index.js";
 import type { sessionMachine } from "../machines/session.js";
 import type { ThreadServices } from "./services.js";
@@ -51,6 +51,8 @@ export class Thread {
   /** Every event the thread opened with: session_configured, then a resume's repairs and re-asked requests. */
   opening: Event[] = [];
   private closing: Promise<void> | undefined;
+  /** Why the thread stopped on its own (its log could not be written), for the errors that follow. */
+  private failure: string | undefined;
   /** `run` calls are served in order: each waits for the previous one's turn to end. */
   private runQueue: Promise<void> = Promise.resolve();
   /** Requests answered through this object (kind:id), so a second answer is refused at once. */
@@ -60,6 +62,21 @@ export class Thread {
     this.id = parts.services.threadId;
     this.events$ = parts.services.bus.events$;
     this.entries$ = parts.services.bus.entries$;
+    // A thread that cannot append cannot go on: it closes, and says why to every later call. A
+    // resume reads the log's head again (another writer's entries included).
+    parts.services.bus.onFailure((error) => {
+      this.failure = failureText(error);
+      void this.close();
+    });
+  }
+
+  /** Why the thread closed by itself (its log could not be written), or undefined. */
+  get closeReason(): string | undefined {
+    return this.failure;
+  }
+
+  private closedError(): UserError {
+    return new UserError(`thread ${this.id} is closed${this.failure ? `: ${this.failure}` : ""}`);
   }
 
   /** The state folded from every entry so far. */
@@ -71,9 +88,15 @@ export class Thread {
     return this.closing !== undefined;
   }
 
-  /** Logs a submission and hands it to the session; resolves with its id once it is durable. */
+  /**
+   * Logs a submission and hands it to the session; resolves with its id once it is durable. From
+   * then on the session acts on it or answers it with an event (an `error` naming why it will not
+   * run); if the process dies first, resuming the thread does.
+   */
   async submit(op: Op | Record<string, unknown>, options: { id?: string } = {}): Promise<string> {
-    if (this.closing) throw new UserError(`thread ${this.id} is closed`);
+    if (this.closing) throw this.closedError();
+    // Once the session has ended nothing would answer; while it shuts down, it answers with a refusal.
+    if (this.parts.actor.getSnapshot().status !== "active") throw this.closedError();
     let parsed: Op;
     try {
       // Limits first: a value too deep for the validator's stack is refused before it is walked.
@@ -95,7 +118,9 @@ export class Thread {
       parsed.type === "resolve_elicitation"
         ? routeElicitationAnswer(parsed, services.state().pendingApprovals, this.parts.mcp, this.answered)
         : answerTarget(parsed, services.state().pendingApprovals, this.answered);
-    const [stored] = await services.bus.record([{ kind: "submission", payload: { id, op: parsed } }], id);
+    const [stored] = await services.bus.record([{ kind: "submission", payload: { id, op: parsed } }], id).catch((error: unknown) => {
+      throw this.failure ? new UserError(`thread ${this.id}: ${this.failure}`, { cause: error }) : error;
+    });
     const submission = (stored as Extract<LogEntry, { kind: "submission" }>).payload;
     if (answer && "error" in answer) {
       await services.bus.event(id, { type: "error", message: answer.error });
@@ -135,23 +160,38 @@ export class Thread {
 
   private async runNow(input: string | UserInputItem[], options: RunOptions): Promise<RunResult> {
     const items: UserInputItem[] = typeof input === "string" ? [{ type: "text", text: input }] : input;
-    if (this.closing) throw new UserError(`thread ${this.id} is closed`);
+    if (this.closing) throw this.closedError();
     await this.whenIdle();
     const id = this.parts.services.ids.next("submission");
     if (options.signal?.aborted) throw new TurnAbortedError(id, "interrupted");
     const collected: LogEntry[] = [];
     let stopWatching = () => {};
     const done = new Promise<LogEntry>((resolve, reject) => {
+      let started = false;
+      let ended = false;
       const subscription = this.entries$.subscribe({
         next: (entry) => {
           if (entry.sub !== id) return;
           collected.push(entry);
-          if (entry.kind === "event_msg" && TURN_END.has(entry.payload.type)) {
+          if (entry.kind !== "event_msg") return;
+          if (entry.payload.type === "task_started") started = true;
+          if (TURN_END.has(entry.payload.type)) {
+            ended = true;
             subscription.unsubscribe();
             resolve(entry);
+          } else if (entry.payload.type === "error" && !started) {
+            // Answered before any turn took it (refused: the thread shut down, ...). A turn that
+            // failed to start writes its end in the same append, published before this runs.
+            const message = entry.payload.message;
+            queueMicrotask(() => {
+              if (ended) return;
+              subscription.unsubscribe();
+              reject(new OpRejectedError(message, id));
+            });
           }
         },
-        complete: () => reject(new UserError(`thread ${this.id} closed before the turn ended`)),
+        complete: () =>
+          reject(new UserError(`thread ${this.id} closed before the turn ended${this.failure ? `: ${this.failure}` : ""}`)),
       });
       stopWatching = () => subscription.unsubscribe();
     });
@@ -266,6 +306,14 @@ function userTextOf(op: Op): string {
   const items = (op as { items?: unknown }).items;
   if (!Array.isArray(items)) return "";
   return items.map((item: { type?: unknown; text?: unknown }) => (item.type === "text" && typeof item.text === "string" ? item.text : "")).join("");
+}
+
+function failureText(error: Error): string {
+  const cause = error.cause;
+  if (cause instanceof ConcurrencyError) {
+    return `another writer appended to its log (this one expected the head at seq ${cause.expected}, the log is at seq ${cause.actual}); resume the thread to continue from the log`;
+  }
+  return `appending to its log failed (${cause instanceof Error ? cause.message : String(cause ?? error.message)}); resume the thread to continue from the log`;
 }
 
 function isUsableDir(path: string): boolean {

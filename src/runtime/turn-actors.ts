@@ -13,7 +13,7 @@ import type {
   TurnError,
   TurnInput,
 } from "../machines/turn.js";
-import type { PendingInput } from "../machines/types.js";
+import type { AnswerEvent, PendingInput } from "../machines/types.js";
 import { toolCallRequestOf } from "../machines/types.js";
 import { projectPrompt } from "../state/index.js";
 import { buildContextUpdates, buildInitialContext, modelInfo, modelInstructions, toTurnContextItem } from "../context/index.js";
@@ -32,6 +32,7 @@ import { appendUsage, fullUsage } from "./compaction/tokens.js";
 import { limitsFor, planPreTurnCompaction, tokenLimitReached } from "./compaction/plan.js";
 import type { ActiveTurn, ThreadServices } from "./services.js";
 import { userMessageItem, userMessageText } from "./user-input.js";
+import { undeliveredEntry } from "./undelivered.js";
 
 export const TURN_ABORTED_GUIDANCE =
   "The user interrupted the previous turn on purpose. Any running unified exec processes may still be running in the background. If any tools/commands were aborted, they may have partially executed.";
@@ -349,10 +350,27 @@ export function abortTurnActor(services: ThreadServices) {
     const active = services.turns.get(input.turnId);
     const now = services.clock.now().getTime();
     try {
-      await services.bus.record(stamped(abortEntries(input.turnId, input.outputs, now, active?.startedAt), now), input.turnId);
+      await services.bus.record(
+        [
+          ...stamped(abortEntries(input.turnId, input.outputs, now, active?.startedAt), now),
+          ...input.dropped.map((steer) => undeliveredEntry(steer.subId, "user_input", "interrupted")),
+        ],
+        input.turnId,
+      );
     } finally {
       services.turns.delete(input.turnId);
     }
+  });
+}
+
+/** An answer that reached the turn after the call it answers had ended: logged, so it is answered. */
+export function answerUnheardActor(services: ThreadServices) {
+  return fromPromise<void, { turnId: string; answer: AnswerEvent }>(async ({ input }) => {
+    const { submission, targetId } = input.answer;
+    await services.bus.event(submission.id, {
+      type: "error",
+      message: `${submission.op.type}: call ${targetId} had already ended (its turn was stopping); the answer changed nothing`,
+    });
   });
 }
 

@@ -51,6 +51,7 @@ export function wireSession({ services, log, mcp, approvals, tasks = [] }: Wirin
           completeTurn: turnActors.completeTurnActor(services),
           failTurn: turnActors.failTurnActor(services),
           abortTurn: turnActors.abortTurnActor(services),
+          answerUnheard: turnActors.answerUnheardActor(services),
           toolCall: toolCallMachine.provide({
             actors: {
               assessToolCall: toolActors.assessToolCallActor(services, approvals),
@@ -68,6 +69,7 @@ export function wireSession({ services, log, mcp, approvals, tasks = [] }: Wirin
       runTask: sessionActors.runTaskActor(deps),
       handleImmediate: sessionActors.handleImmediateActor(deps),
       shutdown: sessionActors.shutdownActor(deps),
+      refuse: sessionActors.refuseActor(deps),
     },
   });
 }

@@ -10,6 +10,7 @@ import { appendItem, applyCompaction, dropUserTurns } from "./history.js";
 import { initialState, type ThreadState } from "./thread-state.js";
 import * as segments from "./turn-segments.js";
 import { endTurn, rollBackTurns, startTurn, userMessage } from "./turns.js";
+import { inputSubmitted, inputTaken, steeringRecorded } from "./pending-input.js";
 
 /** An entry folded out of order: a gap or a duplicate would silently corrupt the state. */
 export class OutOfOrderEntryError extends Error {
@@ -39,15 +40,20 @@ export function foldEntries(entries: Iterable<LogEntry>, from?: ThreadState): Th
 function apply(state: ThreadState, entry: LogEntry): ThreadState {
   switch (entry.kind) {
     case "session_meta":
-      return state.sessionMeta ? state : { ...state, sessionMeta: entry.payload };
-    case "submission":
-      return onOp(state, entry.payload.op);
+      return state.sessionMeta
+        ? state
+        : { ...state, sessionMeta: entry.payload, baseInstructions: entry.payload.base_instructions?.text ?? null };
+    case "submission": {
+      const next = onOp(state, entry.payload.op);
+      const pendingInput = inputSubmitted(next.pendingInput, entry.payload.id, entry.seq, entry.payload.op);
+      return pendingInput === next.pendingInput ? next : { ...next, pendingInput };
+    }
     case "event_msg":
-      return onEvent(state, entry.payload, entry.seq);
+      return onEvent(state, entry.payload, entry.seq, entry.sub);
     case "response_item":
       return onResponseItem(state, entry.payload);
     case "turn_context":
-      return onTurnContext(state, entry.payload);
+      return { ...onTurnContext(state, entry.payload), settingsSeq: entry.seq };
     case "compacted":
       return onCompacted(state, entry.payload);
     default:
@@ -83,6 +89,18 @@ function onTurnStarted(state: ThreadState, turnId: string, seq: number): ThreadS
     ...withSegments(state, segments.turnStarted(state.internal.segments, turnId)),
     turns: startTurn(state.turns, turnId, seq),
     activeTurn: turnId,
+    pendingInput: inputTaken(state.pendingInput, turnId),
+  };
+}
+
+function onUserMessage(state: ThreadState, message: string): ThreadState {
+  // A running turn that already has its own message is recording steering input.
+  const running = state.activeTurn === null ? undefined : state.turns.findLast((t) => t.id === state.activeTurn && t.status === "running");
+  const steering = running !== undefined && running.userMessage !== null;
+  return {
+    ...withSegments(state, segments.segmentItem(state.internal.segments, true)),
+    turns: userMessage(state.turns, state.activeTurn, message),
+    pendingInput: steering ? steeringRecorded(state.pendingInput) : state.pendingInput,
   };
 }
 
@@ -102,7 +120,7 @@ function onRollback(state: ThreadState, numTurns: number): ThreadState {
   return { ...withSegments(cut, segments.rolledBack(state.internal.segments, numTurns)), turns: rollBackTurns(state.turns, numTurns) };
 }
 
-function onEvent(state: ThreadState, msg: EventMsg, seq: number): ThreadState {
+function onEvent(state: ThreadState, msg: EventMsg, seq: number, sub: string | undefined): ThreadState {
   switch (msg.type) {
     case "task_started":
       return onTurnStarted(state, msg.turn_id, seq);
@@ -111,10 +129,7 @@ function onEvent(state: ThreadState, msg: EventMsg, seq: number): ThreadState {
     case "turn_aborted":
       return onTurnEnded(state, msg.turn_id ?? null, true, seq);
     case "user_message":
-      return {
-        ...withSegments(state, segments.segmentItem(state.internal.segments, true)),
-        turns: userMessage(state.turns, state.activeTurn, msg.message),
-      };
+      return onUserMessage(state, msg.message);
     case "thread_rolled_back":
       return onRollback(state, msg.num_turns);
     case "token_count":
@@ -129,12 +144,22 @@ function onEvent(state: ThreadState, msg: EventMsg, seq: number): ThreadState {
       return { ...state, pendingApprovals: addPending(state.pendingApprovals, pendingFor(msg, seq, state.activeTurn)) };
     // The rest changes nothing the fold keeps: UI progress, streaming deltas, and events whose
     // effects reach the log as response items or submissions.
-    case "error":
+    case "session_configured":
+      // Loom records the instructions a reopened thread runs with; Codex's event has no such field.
+      return {
+        ...state,
+        settingsSeq: seq,
+        baseInstructions: msg.base_instructions === undefined ? state.baseInstructions : msg.base_instructions,
+      };
+    case "error": {
+      // An error answering a queued input (it will not run) takes it off the list.
+      const pendingInput = inputTaken(state.pendingInput, sub);
+      return pendingInput === state.pendingInput ? state : { ...state, pendingInput };
+    }
     case "warning":
     case "stream_error":
     case "background_event":
     case "deprecation_notice":
-    case "session_configured":
     case "agent_message":
     case "agent_message_delta":
     case "agent_reasoning":

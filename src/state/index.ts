@@ -3,6 +3,9 @@
 /** The folded state and its parts; `initialState(threadId?)` is the state before any entry. */
 export { initialState, THREAD_STATE_VERSION } from "./thread-state.js";
 export type { ThreadState, TurnRecord, TurnStatus, PendingApproval, ApprovedForSession } from "./thread-state.js";
+/** User input logged but not yet taken by a turn; the ops that start or steer turns. */
+export { TURN_INPUT_OPS } from "./pending-input.js";
+export type { PendingUserInput } from "./pending-input.js";
 /** `evolve(state, entry)`: one entry folded in; `foldEntries(entries, from?)`: many. */
 export { evolve, foldEntries, OutOfOrderEntryError } from "./evolve.js";
 /** The immutable, shared list the history is kept in (`length`, `at`, iteration, `toArray`). */

@@ -30,6 +30,8 @@ export interface SerializedState {
   seq: number;
   threadId: string | null;
   sessionMeta: ThreadState["sessionMeta"];
+  baseInstructions: string | null;
+  settingsSeq: number;
   name: string | null;
   history: ResponseItem[];
   /** Each turn as [id, status, userMessage, firstSeq, lastSeq]: a long thread has thousands. */
@@ -37,6 +39,7 @@ export interface SerializedState {
   activeTurn: string | null;
   tokenUsage: ThreadState["tokenUsage"];
   pendingApprovals: ThreadState["pendingApprovals"];
+  pendingInput: ThreadState["pendingInput"];
   approvedForSession: ThreadState["approvedForSession"];
   /** Calls without an output, and outputs seen before their call (by key). */
   calls: { unanswered: ResponseItem[]; earlyOutputs: readonly string[] };
@@ -99,12 +102,15 @@ export function serializeState(state: ThreadState): SerializedState {
     seq: state.seq,
     threadId: state.threadId,
     sessionMeta: state.sessionMeta,
+    baseInstructions: state.baseInstructions,
+    settingsSeq: state.settingsSeq,
     name: state.name,
     history: state.history.toArray(),
     turns: state.turns.map((t) => [t.id, t.status, t.userMessage, t.firstSeq, t.lastSeq]),
     activeTurn: state.activeTurn,
     tokenUsage: state.tokenUsage,
     pendingApprovals: state.pendingApprovals,
+    pendingInput: state.pendingInput,
     approvedForSession: state.approvedForSession,
     calls: { unanswered: [...calls.unanswered], earlyOutputs: calls.earlyOutputs },
     legacyCompaction,
@@ -132,6 +138,8 @@ export function deserializeState(data: unknown): ThreadState {
     threadId: s.threadId,
     seq: s.seq,
     sessionMeta: s.sessionMeta,
+    baseInstructions: s.baseInstructions,
+    settingsSeq: s.settingsSeq,
     name: s.name,
     history: AppendList.adopt(s.history),
     turns: s.turns.map(([id, status, userMessage, firstSeq, lastSeq]): TurnRecord => ({ id, status, userMessage, firstSeq, lastSeq })),
@@ -140,6 +148,7 @@ export function deserializeState(data: unknown): ThreadState {
     referenceContext: s.legacyCompaction || typeof current === "string" ? null : current,
     previousTurnSettings: settings,
     pendingApprovals: s.pendingApprovals,
+    pendingInput: s.pendingInput,
     unansweredCalls: calls.unanswered,
     approvedForSession: s.approvedForSession,
     internal: { segments, calls, legacyCompaction: s.legacyCompaction },

@@ -7,8 +7,9 @@ import type { EventMsgOf, ResponseItem, SessionMeta, TokenUsageInfo, TurnContext
 import { AppendList } from "./append-list.js";
 import { EMPTY_LEDGER, type CallItem, type CallLedger } from "./calls.js";
 import { EMPTY_SEGMENTS, type PreviousTurnSettings, type TurnSegments } from "./turn-segments.js";
+import type { PendingUserInput } from "./pending-input.js";
 
-export const THREAD_STATE_VERSION = 1;
+export const THREAD_STATE_VERSION = 2;
 
 export type TurnStatus = "running" | "completed" | "aborted";
 
@@ -46,6 +47,16 @@ export interface ThreadState {
   readonly seq: number;
   /** The first `session_meta` (Codex takes the thread's identity from the first). */
   readonly sessionMeta: SessionMeta | null;
+  /**
+   * The thread's own base instructions (replacing the model's): the first `session_meta`'s, or
+   * what a later `session_configured` set them to when the thread was reopened. Null: the model's.
+   */
+  readonly baseInstructions: string | null;
+  /**
+   * Seq of the last entry that states the session's settings whole (a `turn_context`, or a
+   * `session_configured` when the thread was opened); 0 before any. Resume reads settings from there.
+   */
+  readonly settingsSeq: number;
   readonly name: string | null;
   /** What the model sees, raw: `projectPrompt(history)` turns it into request input. */
   readonly history: AppendList<ResponseItem>;
@@ -59,6 +70,8 @@ export interface ThreadState {
   readonly referenceContext: TurnContextItem | null;
   readonly previousTurnSettings: PreviousTurnSettings | null;
   readonly pendingApprovals: readonly PendingApproval[];
+  /** User input logged but not yet taken by a turn (see pending-input.ts), oldest first. */
+  readonly pendingInput: readonly PendingUserInput[];
   /** Calls in history without an output (their outputs are synthesized as `aborted` in prompts). */
   readonly unansweredCalls: readonly CallItem[];
   readonly approvedForSession: ApprovedForSession;
@@ -82,6 +95,8 @@ export function initialState(threadId: string | null = null): ThreadState {
     threadId,
     seq: 0,
     sessionMeta: null,
+    baseInstructions: null,
+    settingsSeq: 0,
     name: null,
     history: AppendList.empty(),
     turns: [],
@@ -90,6 +105,7 @@ export function initialState(threadId: string | null = null): ThreadState {
     referenceContext: null,
     previousTurnSettings: null,
     pendingApprovals: [],
+    pendingInput: [],
     unansweredCalls: EMPTY_LEDGER.unanswered,
     approvedForSession: { commands: [], files: [] },
     internal: { segments: EMPTY_SEGMENTS, calls: EMPTY_LEDGER, legacyCompaction: false },

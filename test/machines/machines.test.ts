@@ -135,7 +135,7 @@ describe("turn", () => {
       [{ type: "SAMPLE_DONE", lastAgentMessage: "done" }],
     ];
     const actor = createActor(machine(rounds, log), { input: { turnId: "t", items: [] } }).start();
-    expect(await toPromise(actor)).toEqual({ turnId: "t", status: "completed", lastAgentMessage: "done" });
+    expect(await toPromise(actor)).toEqual({ turnId: "t", status: "completed", lastAgentMessage: "done", consumed: [], dropped: [] });
     expect(log.filter((l) => !l.startsWith("sample"))).toEqual(["outputs 2", "outputs 0", "complete"]);
   });
 

@@ -21,8 +21,22 @@ export class ReplayMismatch extends Error {
 
 export class ReplayCursor {
   bus: ThreadBus | undefined;
+  private readonly rewinds: ((seq: number) => void)[] = [];
 
   constructor(readonly recorded: RecordedThread) {}
+
+  /** Registers how a recorded source starts over from a seq (see `rewind`). */
+  onRewind(rewind: (seq: number) => void): void {
+    this.rewinds.push(rewind);
+  }
+
+  /**
+   * The recording's process restarted at `seq`: what the dead process's machines asked for past its
+   * last entry never happened, so every recorded source goes on from what the recording has there.
+   */
+  rewind(seq: number): void {
+    for (const rewind of this.rewinds) rewind(seq);
+  }
 
   get head(): number {
     return this.bus?.headSeq ?? 0;
@@ -34,7 +48,8 @@ export class ReplayCursor {
    */
   async gate(seq: number, signal?: AbortSignal): Promise<void> {
     if (!this.bus) throw new ReplayMismatch("replay has no thread yet");
-    await this.bus.whenAssigned(seq - 1);
+    // Published, not only assigned: an answer is checked against the state folded so far.
+    await this.bus.whenPublished(seq - 1);
     await new Promise<void>((resolve) => setImmediate(resolve));
     signal?.throwIfAborted();
   }
@@ -49,20 +64,34 @@ export class ReplayCursor {
   }
 }
 
-/** Time is the recorded time of the entry about to be written. */
+/**
+ * Time is the recorded time of the entry about to be written. Loom reads the clock for what it
+ * computes, never for inputs: when inputs come next (a steer, the model's output), the reading is
+ * for the first computed entry after them.
+ */
 export function recordedClock(cursor: ReplayCursor): Clock {
   return {
     now() {
-      const next = cursor.recorded.bySeq[cursor.head + 1] ?? cursor.recorded.entries.at(-1);
+      const { recorded } = cursor;
+      let seq = cursor.head + 1;
+      while (recorded.inputSeqs.has(seq)) seq++;
+      const next = recorded.bySeq[seq] ?? recorded.bySeq[cursor.head + 1] ?? recorded.entries.at(-1);
       return new Date(next?.ts ?? 0);
     },
   };
 }
 
 /** Ids in the order the recording used them. */
-export function recordedIds(recorded: RecordedThread, threadIds: string[], from = 1): IdSource {
-  const items = recorded.itemIds.filter((x) => x.seq >= from).map((x) => x.id);
-  const calls = recorded.callIds.filter((x) => x.seq >= from).map((x) => x.id);
+export function recordedIds(cursor: ReplayCursor, threadIds: string[], from = 1): IdSource {
+  const { recorded } = cursor;
+  let items: string[] = [];
+  let calls: string[] = [];
+  const position = (seq: number) => {
+    items = recorded.itemIds.filter((x) => x.seq >= seq).map((x) => x.id);
+    calls = recorded.callIds.filter((x) => x.seq >= seq).map((x) => x.id);
+  };
+  position(from);
+  cursor.onRewind(position);
   const threads = [...threadIds];
   let submissions = 0;
   return {
@@ -104,18 +133,25 @@ function untilAborted(signal: AbortSignal): Promise<never> {
 
 /** The model: each call gets the next recorded response, attempt by attempt. */
 export function recordedSampler(cursor: ReplayCursor, from = 1): Sampler {
-  // Re-execution may start mid-recording: what came before `from` was not asked again.
-  let next = cursor.recorded.samplings.findIndex((s) => (s.attempts[0]?.requestSeq ?? 0) >= from);
-  if (next < 0) next = cursor.recorded.samplings.length;
-  let compactions = cursor.recorded.compactions.findIndex((c) => c.requestSeq >= from);
-  if (compactions < 0) compactions = cursor.recorded.compactions.length;
+  // Re-execution may start mid-recording (or a process restarted there): what came before was not
+  // asked again.
+  let next = 0;
+  let compactions = 0;
+  const position = (seq: number) => {
+    next = cursor.recorded.samplings.findIndex((s) => (s.attempts[0]?.requestSeq ?? 0) >= seq);
+    if (next < 0) next = cursor.recorded.samplings.length;
+    compactions = cursor.recorded.compactions.findIndex((c) => c.requestSeq >= seq);
+    if (compactions < 0) compactions = cursor.recorded.compactions.length;
+  };
+  position(from);
+  cursor.onRewind(position);
   return async (request, options) => {
     if (options.purpose === "compaction") {
       const attempt = cursor.recorded.compactions[compactions++];
       if (!attempt) throw new ReplayMismatch("a compaction was asked for that the recording does not have");
       await cursor.gate(attempt.requestSeq, options.signal);
       if (typeof request === "function") await request(0);
-      if (attempt.outcome === "summary") return recordedSummary(cursor);
+      if (attempt.outcome === "summary") return recordedSummary(cursor, attempt.usage);
       if (attempt.outcome === "context_window_exceeded") throw new ModelError("context_window_exceeded", "replayed: the prompt was too long");
       if (attempt.outcome === "retry") throw new ModelError("stream", "replayed: the summary request failed and was retried");
       throw new RecordedModelError(attempt.outcome.error as Extract<EventMsg, { type: "error" }>);
@@ -154,13 +190,13 @@ export function recordedSampler(cursor: ReplayCursor, from = 1): Sampler {
 }
 
 /** A compaction's summary request: the answer is the summary its `compacted` entry kept. */
-function recordedSummary(cursor: ReplayCursor) {
+function recordedSummary(cursor: ReplayCursor, usage: unknown) {
   const compacted = cursor.recorded.entries.find((e) => e.seq > cursor.head && e.kind === "compacted");
   if (!compacted || compacted.kind !== "compacted") throw new ReplayMismatch("the recording has no compaction here");
   const newline = compacted.payload.message.indexOf("\n");
   const text = newline >= 0 ? compacted.payload.message.slice(newline + 1) : compacted.payload.message;
   const item: ResponseItem = { type: "message", role: "assistant", content: [{ type: "output_text", text }] };
-  return { responseId: "replay-summary", items: [item], usage: null, lastAgentMessage: text };
+  return { responseId: "replay-summary", items: [item], usage: (usage as TokenUsage | null | undefined) ?? null, lastAgentMessage: text };
 }
 
 function outputOf(entry: LogEntry) {
@@ -196,8 +232,14 @@ export function recordedTool(cursor: ReplayCursor, handler: ToolHandler): ToolHa
 
 /** The user's own commands: the recorded result of each, in order, with its recorded output chunks. */
 export function recordedExec(cursor: ReplayCursor, from = 1): (options: RunShellOptions) => Promise<ShellResult> {
-  const callIds = cursor.recorded.callIds.filter((x) => x.seq >= from).map((x) => x.id);
+  let callIds: string[] = [];
   let next = 0;
+  const position = (seq: number) => {
+    callIds = cursor.recorded.callIds.filter((x) => x.seq >= seq).map((x) => x.id);
+    next = 0;
+  };
+  position(from);
+  cursor.onRewind(position);
   return async (options) => {
     const callId = callIds[next++];
     const events = cursor.recorded.entries.filter(

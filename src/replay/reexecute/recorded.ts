@@ -3,6 +3,7 @@
  * output, tool results, submissions) and which Loom computed (and so must come out the same).
  */
 import type { EventMsg, LogEntry, ResponseItem } from "../../events/index.js";
+import { jsonEqual } from "./diff.js";
 
 /** Output items the model produces (recorded by the sampler). */
 const MODEL_ITEMS = new Set([
@@ -111,6 +112,10 @@ export interface RecordedCompactionAttempt {
   requestSeq: number;
   inputItems: number;
   outcome: "summary" | "context_window_exceeded" | "retry" | { error: EventMsg };
+  /** The summary response's usage (null when it reported none), read from the usage Loom recorded after it. */
+  usage?: unknown;
+  /** The thread's usage before the request: a `token_count` equal to it means the response had none. */
+  usageBefore?: unknown;
 }
 
 export class RecordedThread {
@@ -121,6 +126,8 @@ export class RecordedThread {
   /** Ids Loom drew from its id source, by kind, in the order the recording used them. */
   readonly itemIds: { id: string; seq: number }[] = [];
   readonly callIds: { id: string; seq: number }[] = [];
+  /** Seqs of entries from outside Loom: submissions, the model's output, the model's tools' events. */
+  readonly inputSeqs = new Set<number>();
 
   constructor(readonly entries: readonly LogEntry[]) {
     for (const entry of entries) this.bySeq[entry.seq] = entry;
@@ -159,17 +166,23 @@ export class RecordedThread {
     let sampling: RecordedSampling | undefined;
     const pendingUntagged: { tool: string; callId: string }[] = [];
     const names = new Map<string, string>();
+    /** The last sampling that ended with usage, until the next request: an error may still fail it. */
+    let usageBeforeError: RecordedSampling | undefined;
+    let lastUsage: unknown = null;
     for (const entry of this.entries) {
       if (entry.kind === "response_item") {
         const item = entry.payload;
         if (item.type === "function_call" || item.type === "custom_tool_call") names.set(item.call_id, item.name);
+      }
+      if (entry.kind === "event_msg" && ["model_request", "task_started", "task_complete", "turn_aborted"].includes(entry.payload.type)) {
+        usageBeforeError = undefined;
       }
       if (entry.kind === "event_msg" && entry.payload.type === "model_request" && entry.payload.purpose === "compaction") {
         const previous = this.compactions.at(-1);
         if (previous && previous.outcome === "summary" && !this.compactionEnded) {
           previous.outcome = entry.payload.input_items < previous.inputItems ? "context_window_exceeded" : "retry";
         }
-        this.compactions.push({ requestSeq: entry.seq, inputItems: entry.payload.input_items, outcome: "summary" });
+        this.compactions.push({ requestSeq: entry.seq, inputItems: entry.payload.input_items, outcome: "summary", usageBefore: lastUsage });
         this.compactionEnded = false;
         continue;
       }
@@ -182,7 +195,9 @@ export class RecordedThread {
         sampling.attempts.push({ requestSeq: entry.seq, outputs: [] });
         continue;
       }
+      if (entry.kind === "submission") this.inputSeqs.add(entry.seq);
       if (sampling && isModelOutput(entry)) {
+        this.inputSeqs.add(entry.seq);
         sampling.attempts.at(-1)!.outputs.push(entry);
         if (entry.kind === "response_item") {
           const item = entry.payload as { call_id?: string; name?: string };
@@ -192,12 +207,27 @@ export class RecordedThread {
       }
       if (entry.kind !== "event_msg") continue;
       const msg = entry.payload;
+      if (msg.type === "token_count") {
+        const open = this.compactions.at(-1);
+        if (open && !this.compactionEnded && open.outcome === "summary" && open.usage === undefined) {
+          open.usage = jsonEqual(msg.info ?? null, open.usageBefore ?? null) ? null : (msg.info?.last_token_usage ?? null);
+        }
+        lastUsage = msg.info ?? null;
+      }
       if (sampling && msg.type === "token_count") {
         const outputs = sampling.attempts.at(-1)!.outputs;
         const items = outputs.filter((e) => e.kind === "response_item").map((e) => e.payload as ResponseItem);
         sampling.end = { kind: "completed", usage: msg.info?.last_token_usage ?? null, items };
         sampling.endSeq = entry.seq;
+        usageBeforeError = sampling;
         sampling = undefined;
+      } else if (usageBeforeError && msg.type === "error" && msg.codex_error_info === "context_window_exceeded") {
+        // The model refused the prompt as too long: the turn marked the window full (that
+        // token_count is Loom's own) before reporting the error. The sampling failed there.
+        const failed = usageBeforeError;
+        failed.end = { kind: "failed", error: msg };
+        failed.endSeq = (failed.attempts.at(-1)!.outputs.at(-1)?.seq ?? failed.attempts.at(-1)!.requestSeq) + 1;
+        usageBeforeError = undefined;
       } else if (sampling && msg.type === "error") {
         sampling.end = { kind: "failed", error: msg };
         // It failed right after its last output; what follows (cancelled calls, the error) is Loom's.
@@ -226,8 +256,8 @@ export class RecordedThread {
         if (msg.type === "raw_response_item") {
           execution.result = msg.item as ResponseItem;
           execution.resultSeq = entry.seq;
-        }
-        else execution.events.push(entry);
+        } else execution.events.push(entry);
+        if ((msg as { source?: string }).source !== "user_shell") this.inputSeqs.add(entry.seq);
       }
     }
   }

@@ -4,7 +4,8 @@
  * sent again at their seqs. Every entry the machines write is compared with the recorded one; the
  * first difference is the divergence, reported with its seq and a readable diff.
  */
-import type { LogEntry } from "../../events/index.js";
+import type { EventMsgOf, LogEntry, NewEntry } from "../../events/index.js";
+import type { ThreadSettingsOptions } from "../../runtime/settings.js";
 import { MemoryEventLog, type EventLog } from "../../log/index.js";
 import type { LoomConfig } from "../../config/index.js";
 import type { ToolHandler } from "../../actors/tools/index.js";
@@ -62,6 +63,23 @@ export function formatDivergence(divergence: Divergence): string {
   return lines.join("\n");
 }
 
+function differences(expected: LogEntry, entry: LogEntry): string[] {
+  const diff = expected.kind !== entry.kind ? [`kind: recorded ${expected.kind}, now ${entry.kind}`] : diffJson(expected.payload, entry.payload);
+  if ((expected.sub ?? "") !== (entry.sub ?? "")) diff.push(`sub: recorded ${expected.sub}, now ${entry.sub}`);
+  return diff;
+}
+
+/** The identity of a write, loosely: its kind, submission, type and the call or role it is about. */
+function slotOf(kind: string, sub: string | undefined, payload: unknown): string {
+  const p = payload as { type?: string; call_id?: string; callId?: string; role?: string; item?: { call_id?: string } };
+  return JSON.stringify([kind, sub ?? "", p.type ?? "", p.call_id ?? p.callId ?? p.item?.call_id ?? "", p.role ?? ""]);
+}
+
+/** Whether `entry` is the kind of write the recording has at this seq (whether it then matches is compared). */
+function fitsSlot(recorded: LogEntry, entry: NewEntry): boolean {
+  return slotOf(recorded.kind, recorded.sub, recorded.payload) === slotOf(entry.kind, entry.sub, entry.payload);
+}
+
 function sameEntry(recorded: LogEntry, produced: LogEntry): boolean {
   return recorded.kind === produced.kind && (recorded.sub ?? "") === (produced.sub ?? "") && jsonEqual(recorded.payload, produced.payload);
 }
@@ -93,7 +111,10 @@ function startSeq(recorded: RecordedThread, fromSeq: number | undefined): number
 
 export async function replayEntries(entries: readonly LogEntry[], options: ReplayOptions = {}): Promise<ReplayReport> {
   const recorded = new RecordedThread(entries);
-  if (recorded.submissions.length === 0) {
+  // A thread Loom wrote opens with session_configured, even one that never got a submission; a
+  // Codex rollout has neither.
+  const opened = entries.some((e) => e.kind === "event_msg" && e.payload.type === "session_configured");
+  if (recorded.submissions.length === 0 && !opened) {
     throw new ReplayError(
       "the recording has no submissions to send again (a Codex rollout has none: import it and use `loom state` to check its history)",
     );
@@ -117,7 +138,15 @@ export async function replayEntries(entries: readonly LogEntry[], options: Repla
     clearTimeout(stall);
     stall = setTimeout(() => {
       const seq = cursor.head + 1;
-      diverge({ seq, reason: "the machines stopped before writing the next recorded entry", recorded: recorded.bySeq[seq], diff: [] });
+      const held = cursor.bus?.heldEntries[0];
+      if (!held) {
+        diverge({ seq, reason: "the machines stopped before writing the next recorded entry", recorded: recorded.bySeq[seq], diff: [] });
+        return;
+      }
+      // The machines wanted to write something else where the recording has this entry.
+      const produced = { v: 1, threadId: recorded.threadId, seq, ts: held.ts ?? "", ...held } as LogEntry;
+      const expected = recorded.bySeq[seq];
+      diverge({ seq, reason: "the entry differs from the recorded one", recorded: expected, produced, diff: expected ? differences(expected, produced) : [] });
     }, stallMs);
   };
   const compare = (entry: LogEntry) => {
@@ -127,9 +156,7 @@ export async function replayEntries(entries: readonly LogEntry[], options: Repla
     if (!expected) {
       diverge({ seq: entry.seq, reason: "an entry beyond the end of the recording", produced: entry, diff: [] });
     } else if (!sameEntry(expected, entry)) {
-      const diff = expected.kind !== entry.kind ? [`kind: recorded ${expected.kind}, now ${entry.kind}`] : diffJson(expected.payload, entry.payload);
-      if ((expected.sub ?? "") !== (entry.sub ?? "")) diff.push(`sub: recorded ${expected.sub}, now ${entry.sub}`);
-      diverge({ seq: entry.seq, reason: "the entry differs from the recorded one", recorded: expected, produced: entry, diff });
+      diverge({ seq: entry.seq, reason: "the entry differs from the recorded one", recorded: expected, produced: entry, diff: differences(expected, entry) });
     } else {
       replayed += 1;
       if (entry.seq === recorded.lastSeq) stop();
@@ -144,7 +171,7 @@ export async function replayEntries(entries: readonly LogEntry[], options: Repla
     durable: false,
     model: { apiKey: "replay" },
     clock: recordedClock(cursor),
-    ids: recordedIds(recorded, threadIdsOf(recorded), from),
+    ids: recordedIds(cursor, threadIdsOf(recorded), from),
     tools: options.tools,
     io: {
       sampler: () => sampler,
@@ -152,6 +179,12 @@ export async function replayEntries(entries: readonly LogEntry[], options: Repla
       wrapTool: (handler) => recordedTool(cursor, handler),
       onThread: (services) => {
         cursor.bus = services.bus;
+        // The machines' writes take the recorded order: one that does not fit the next recorded
+        // entry waits for the writes that do (an input put back at its seq, a faster actor).
+        services.bus.sequence((seq, first) => {
+          const expected = recorded.bySeq[seq];
+          return !expected || seq < from || fitsSlot(expected, first);
+        });
         services.bus.entries$.subscribe(compare);
       },
     },
@@ -182,16 +215,13 @@ async function drive(rt: Runtime, recorded: RecordedThread, cursor: ReplayCursor
     if (!configured || configured.kind !== "event_msg" || configured.payload.type !== "session_configured") {
       throw new Error("the recording does not start with session_configured");
     }
-    const msg = configured.payload;
+    const sessionMeta = meta?.kind === "session_meta" ? meta.payload : undefined;
     thread = await rt.startThread({
-      cwd: msg.cwd,
-      model: msg.model,
-      approvalPolicy: msg.approval_policy,
-      sandboxPolicy: msg.sandbox_policy,
-      effort: msg.reasoning_effort ?? undefined,
+      baseInstructions: sessionMeta?.base_instructions?.text,
+      ...openedWith(configured.payload),
       // A named thread's first session_configured carries its name: the replay's must too.
-      name: msg.thread_name ?? undefined,
-      dynamicTools: meta?.kind === "session_meta" ? (meta.payload.dynamic_tools ?? undefined) : undefined,
+      name: configured.payload.thread_name ?? undefined,
+      dynamicTools: sessionMeta?.dynamic_tools ?? undefined,
     });
   }
   for (const entry of recorded.entries) {
@@ -211,12 +241,26 @@ async function drive(rt: Runtime, recorded: RecordedThread, cursor: ReplayCursor
       if (id === current) cursor.bus?.sealAfter(entry.seq - 1);
       await cursor.gate(entry.seq);
       await thread.close();
-      const msg = entry.payload;
-      // With the settings it was resumed with (they may differ from those it had).
-      const settings = { cwd: msg.cwd, model: msg.model, approvalPolicy: msg.approval_policy, sandboxPolicy: msg.sandbox_policy, effort: msg.reasoning_effort ?? undefined };
-      thread = id === current ? await rt.resumeThread(id, settings) : await rt.forkThread(current, { atSeq: entry.seq - 1 });
+      cursor.rewind(entry.seq);
+      // A resume may have changed settings (`exec resume --model X`): reopen with what it recorded.
+      thread = id === current ? await rt.resumeThread(id, openedWith(entry.payload)) : await rt.forkThread(current, { atSeq: entry.seq - 1 });
     }
   }
+}
+
+/** The settings a recorded `session_configured` says the thread was opened with. */
+function openedWith(msg: EventMsgOf<"session_configured">): ThreadSettingsOptions {
+  return {
+    cwd: msg.cwd,
+    model: msg.model,
+    approvalPolicy: msg.approval_policy,
+    sandboxPolicy: msg.sandbox_policy,
+    effort: msg.reasoning_effort ?? undefined,
+    // Absent in recordings older than these fields: the thread's own then stand.
+    summary: msg.reasoning_summary ?? undefined,
+    developerInstructions: msg.developer_instructions ?? undefined,
+    baseInstructions: msg.base_instructions ?? undefined,
+  };
 }
 
 async function copyPrefix(log: EventLog, recorded: RecordedThread, lastSeq: number): Promise<void> {
