@@ -5,7 +5,7 @@
  */
 import { UserError } from "../runtime/errors.js";
 import { startServer, tokenFromEnv } from "../server/index.js";
-import { parse, positiveInt } from "./args.js";
+import { nonNegativeInt, parse } from "./args.js";
 import { openRuntime } from "./context.js";
 import type { CliIO } from "./io.js";
 
@@ -16,7 +16,7 @@ export async function serveCommand(argv: string[], io: CliIO, until: AbortSignal
   const { values, positionals } = parse(argv, { host: { type: "string" }, port: { type: "string" } });
   if (positionals.length) throw new UserError(`unexpected argument ${JSON.stringify(positionals[0])}; usage: loom serve [--host H] [--port P]`);
   const host = values.host ?? "127.0.0.1";
-  const port = values.port !== undefined ? positiveInt(values.port, "--port") : DEFAULT_PORT;
+  const port = values.port !== undefined ? nonNegativeInt(values.port, "--port") : DEFAULT_PORT;
   if (port > 65535) throw new UserError(`--port must be at most 65535, got ${port}`);
   let token: string;
   try {

