@@ -17,12 +17,16 @@ import { loadConfig, validateConfig, type LoomConfig } from "../config/index.js"
 import { ThreadStateStore } from "./state-store.js";
 import { Thread } from "./thread.js";
 import type { ThreadServices } from "./services.js";
-import { ToolRegistry, defaultToolHandlers } from "../actors/tools/index.js";
+import { ToolRegistry, defaultToolHandlers, featuresFrom, parseWebSearchMode } from "../actors/tools/index.js";
+import { ProcessManager } from "../actors/exec/index.js";
+import { resolveInstallationId } from "../actors/model/index.js";
+import { randomUUID } from "node:crypto";
 import { initialSettings, settingsFromTurnContext, applySubmission, type SessionSettings, type ThreadSettingsOptions } from "./settings.js";
 import { codexApprovals, rememberRequest } from "./approvals.js";
 import { planOpenTurn } from "./resume.js";
 import { resolveTurnSettings } from "./turn-settings.js";
-import { modelInfo } from "../context/index.js";
+import { modelInstructions } from "../context/index.js";
+import { activateTurn } from "./turn-actors.js";
 import type { TurnInput } from "../machines/turn.js";
 import { wireSession } from "./wiring.js";
 import { UserError } from "./errors.js";
@@ -30,6 +34,9 @@ import { VERSION } from "./version.js";
 import type { ForkOptions, RuntimeOptions, StartThreadOptions } from "./options.js";
 export type { ForkOptions, ModelOptions, RuntimeIo, RuntimeOptions, StartThreadOptions } from "./options.js";
 import { McpManager } from "../actors/mcp/index.js";
+
+/** The `originator` Loom sends unless the embedder names another (Codex sends e.g. "codex_exec"). */
+export const DEFAULT_ORIGINATOR = "loom";
 
 export function defaultDataDir(env: Record<string, string | undefined> = process.env): string {
   return env.LOOM_HOME ? resolve(env.LOOM_HOME) : join(homedir(), ".loom");
@@ -42,11 +49,18 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   const dataDir = log ? undefined : resolve(options.dataDir ?? defaultDataDir(env));
   // Configuration first: a bad value is reported before anything is opened or created.
   const config = validateConfig(options.config ?? (dataDir ? await loadConfig(dataDir, options.configOverrides ?? []) : {}));
+  try {
+    parseWebSearchMode(config.web_search);
+  } catch (error) {
+    throw new UserError((error as Error).message, { cause: error });
+  }
   if (!log) {
     await mkdir(dataDir!, { recursive: true });
     log = await LevelEventLog.open(join(dataDir!, "log"), { durable: options.durable ?? true, clock: () => clock.now() });
   }
-  return new Runtime({ ...options, env, clock, log, config, ownsLog: !options.log });
+  // Codex keeps one installation id per home; Loom one per data dir (a random one without a dir).
+  const installationId = options.installationId ?? (dataDir ? await resolveInstallationId(dataDir) : randomUUID());
+  return new Runtime({ ...options, env, clock, log, config, ownsLog: !options.log, installationId });
 }
 
 interface RuntimeParts extends RuntimeOptions {
@@ -55,6 +69,7 @@ interface RuntimeParts extends RuntimeOptions {
   clock: Clock;
   env: Record<string, string | undefined>;
   ownsLog: boolean;
+  installationId: string;
 }
 
 export class Runtime {
@@ -74,7 +89,10 @@ export class Runtime {
 
   async startThread(options: StartThreadOptions = {}): Promise<Thread> {
     this.assertOpen();
-    const settings = initialSettings(this.config, options, process.cwd());
+    const initial = initialSettings(this.config, options, process.cwd());
+    // The thread's instructions are fixed when it starts (Codex's session_meta.base_instructions):
+    // a later change of model or personality adds context messages instead of changing them.
+    const settings = { ...initial, baseInstructions: initial.baseInstructions ?? modelInstructions(initial.model, initial.personality) };
     const mcp = await this.startMcp(settings.cwd);
     const id = this.ids.next("thread");
     await this.log.createThread({ id, name: options.name }).catch(async (error: unknown) => {
@@ -94,7 +112,7 @@ export class Runtime {
         cli_version: VERSION,
         source: "custom",
         model_provider: "openai",
-        base_instructions: settings.baseInstructions ? { text: settings.baseInstructions } : undefined,
+        base_instructions: { text: settings.baseInstructions },
         dynamic_tools: options.dynamicTools,
       },
     };
@@ -205,6 +223,17 @@ export class Runtime {
    * The settings a resumed thread continues with: the last `turn_context` it wrote, then every
    * settings-carrying submission after it. Only the last turn's entries are read.
    */
+  private applyOptions() {
+    return { defaultModeRequestUserInput: featuresFrom(this.config.features).defaultModeRequestUserInput };
+  }
+
+  /** Compactions in this thread's own part of the log (a fork starts at 0, as in Codex). */
+  private async windowGeneration(id: string, meta: ThreadMeta): Promise<number> {
+    let count = 0;
+    for await (const entry of this.log.read(id, { from: (meta.forkSeq ?? 0) + 1 })) if (entry.kind === "compacted") count += 1;
+    return count;
+  }
+
   private async recoverSettings(id: string, state: ThreadState): Promise<SessionSettings> {
     let settings = initialSettings(this.config, {}, state.sessionMeta?.cwd ?? process.cwd());
     const from = state.turns.at(-1)?.firstSeq ?? 1;
@@ -215,8 +244,9 @@ export class Runtime {
         submissions.length = 0;
       } else if (entry.kind === "submission") submissions.push(entry.payload);
     }
-    for (const submission of submissions) settings = applySubmission(settings, submission);
-    return settings;
+    for (const submission of submissions) settings = applySubmission(settings, submission, this.applyOptions());
+    const base = state.sessionMeta?.base_instructions?.text;
+    return base ? { ...settings, baseInstructions: base } : settings;
   }
 
   private async open(
@@ -226,7 +256,14 @@ export class Runtime {
     settings: SessionSettings,
     firstEntries: NewEntry[],
     dynamicTools: DynamicToolSpec[] | undefined,
-    resume: { mcp?: McpManager | null; resumeTurn?: TurnInput; reask?: { callId: string; request: EventMsg }[]; quiet?: boolean } = {},
+    resume: {
+      mcp?: McpManager | null;
+      resumeTurn?: TurnInput;
+      reask?: { callId: string; request: EventMsg }[];
+      quiet?: boolean;
+      /** The resumed turn's output schema, from its `turn_context`. */
+      outputSchema?: unknown;
+    } = {},
   ): Promise<Thread> {
     const { parts } = this;
     // A resumed or forked thread starts its MCP servers again (they do not outlive a process).
@@ -236,13 +273,26 @@ export class Runtime {
     const controller = new AbortController();
     let current = state;
     let currentSettings = settings;
+    const applyOptions = this.applyOptions();
+    const turnOptions = new Map<string, { outputSchema?: unknown }>();
+    const meta = headSeq > 0 ? await this.log.getThread(id) : undefined;
+    let windowGeneration = meta ? await this.windowGeneration(id, meta) : 0;
     bus.entries$.subscribe((entry) => {
       current = evolve(current, entry);
-      if (entry.kind === "submission") currentSettings = applySubmission(currentSettings, entry.payload);
+      if (entry.kind === "submission") {
+        currentSettings = applySubmission(currentSettings, entry.payload, applyOptions);
+        const schema = (entry.payload.op as { final_output_json_schema?: unknown }).final_output_json_schema;
+        if (schema !== undefined && schema !== null) turnOptions.set(entry.payload.id, { outputSchema: schema });
+      }
+      if (entry.kind === "compacted") windowGeneration += 1;
       // Resume and time travel start from the nearest snapshot: keep one every K entries.
       void this.store.maybeSnapshot(id, current).catch(() => undefined);
     });
+    if (resume.resumeTurn && resume.outputSchema !== undefined) turnOptions.set(resume.resumeTurn.turnId, { outputSchema: resume.outputSchema });
     const modelOptions = this.modelOptions(currentSettings.model);
+    const processes = new ProcessManager({
+      warn: (message) => void bus.event("", { type: "warning", message }).catch(() => undefined),
+    });
     const services: ThreadServices = {
       threadId: id,
       bus,
@@ -253,12 +303,24 @@ export class Runtime {
       model: createModelClient(modelOptions),
       sample: (request, options) => sampleWithRetry(services.model, request, options),
       exec: runShell,
-      tools: new ToolRegistry([...defaultToolHandlers(dynamicTools), ...(mcp?.toolHandlers() ?? []), ...(parts.tools ?? [])]),
+      tools: new ToolRegistry([
+        ...defaultToolHandlers({ dynamicTools, processes }),
+        ...(mcp?.toolHandlers() ?? []),
+        ...(parts.tools ?? []),
+      ]),
       turns: new Map(),
       modelContextWindow: this.config.model_context_window,
       autoCompactTokenLimit: this.config.model_auto_compact_token_limit,
       compactPrompt: this.config.compact_prompt,
-      personality: (this.config.personality as ThreadServices["personality"]) ?? "pragmatic",
+      skills: parts.skills,
+      processes,
+      features: featuresFrom(this.config.features),
+      webSearch: parseWebSearchMode(this.config.web_search),
+      identity: { originator: parts.originator ?? DEFAULT_ORIGINATOR, installationId: parts.installationId },
+      get windowGeneration() {
+        return windowGeneration;
+      },
+      turnOptions,
       retry: this.retryPolicy(),
       signal: controller.signal,
       abort: () => controller.abort(),
@@ -330,15 +392,7 @@ export class Runtime {
   /** A resumed turn samples and runs tools with the settings a new turn would have now. */
   private async prepareResumedTurn(services: ThreadServices, turnId: string): Promise<void> {
     const settings = await resolveTurnSettings(services);
-    const model = modelInfo(settings.model);
-    services.turns.set(turnId, {
-      turnId,
-      settings,
-      model,
-      tools: services.tools.specsFor(model),
-      startedAt: this.parts.clock.now().getTime(),
-      items: [],
-    });
+    activateTurn(services, turnId, settings, this.parts.clock.now().getTime());
   }
 
   private retryPolicy(): ThreadServices["retry"] {

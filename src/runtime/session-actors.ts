@@ -63,7 +63,12 @@ export function handleImmediateActor(deps: SessionActorDeps) {
         // Already in the log as a submission: the next turn's settings are read from there.
         return;
       case "interrupt":
-        // Nothing runs: Codex ignores it too.
+        // No turn runs, but processes it started may: Loom ends them (Codex would leave them).
+        services.processes.terminateAll();
+        return;
+      case "clean_background_terminals":
+        // Codex's op: every unified exec process of the thread is killed.
+        services.processes.terminateAll();
         return;
       case "set_thread_name": {
         const name = (submission.op as { name: string }).name.trim();
@@ -107,6 +112,7 @@ export function handleImmediateActor(deps: SessionActorDeps) {
 
 export function shutdownActor(deps: SessionActorDeps) {
   return fromPromise<void, { submission: Submission }>(async ({ input }) => {
+    deps.services.processes.close();
     await deps.services.bus.event(input.submission.id, { type: "shutdown_complete" });
   });
 }

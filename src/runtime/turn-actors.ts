@@ -22,12 +22,15 @@ import type { ModelInfo, TurnSettings } from "../context/index.js";
 import {
   buildResponsesRequest,
   createTextControls,
+  INSTALLATION_ID_KEY,
   ModelError,
   RecordedModelError,
   reasoningParams,
+  requestHeaders,
   toErrorEvent,
   type ResponsesRequest,
 } from "../actors/model/index.js";
+import { toolsConfigFor, webSearchModeFor } from "../actors/tools/index.js";
 import { appendUsage, fullUsage } from "./compaction/tokens.js";
 import { limitsFor, planPreTurnCompaction, tokenLimitReached } from "./compaction/plan.js";
 import type { ActiveTurn, ThreadServices } from "./services.js";
@@ -71,8 +74,8 @@ const event = (msg: EventMsg): NewEntry => ({ kind: "event_msg", payload: msg })
 const item = (payload: ResponseItem): NewEntry => ({ kind: "response_item", payload });
 
 
-function userInputEntries(services: ThreadServices, turnId: string, items: UserInputItem[]): NewEntry[] {
-  const message = userMessageItem(items);
+async function userInputEntries(services: ThreadServices, turnId: string, items: UserInputItem[], cwd: string): Promise<NewEntry[]> {
+  const message = await userMessageItem(items, cwd);
   const text = userMessageText(items);
   const itemId = services.ids.next("item");
   const turnItem = { type: "UserMessage", id: itemId, content: items };
@@ -94,17 +97,47 @@ function userInputEntries(services: ThreadServices, turnId: string, items: UserI
  * What a turn records before it samples: context updates (the full initial context when the
  * reference is gone, e.g. after a compaction), its `turn_context`, then the user message.
  */
-function turnInputEntries(services: ThreadServices, active: ActiveTurn, input: TurnInput): NewEntry[] {
+async function turnInputEntries(services: ThreadServices, active: ActiveTurn, input: TurnInput): Promise<NewEntry[]> {
   const { settings } = active;
   const state = services.state();
   const contextItems = state.referenceContext
     ? buildContextUpdates(state.referenceContext, settings)
     : buildInitialContext(settings, { previousModel: state.previousTurnSettings?.model });
+  const turnContext = toTurnContextItem(settings, input.turnId, { finalOutputJsonSchema: active.outputSchema });
   return [
     ...contextItems.map(item),
-    { kind: "turn_context", payload: toTurnContextItem(settings, input.turnId) },
-    ...userInputEntries(services, input.turnId, input.items),
+    { kind: "turn_context", payload: turnContext },
+    ...(await userInputEntries(services, input.turnId, input.items, settings.cwd)),
   ];
+}
+
+/**
+ * A turn about to run with `settings`: its model, the tools it offers (Codex's ToolsConfig from
+ * the catalog, features, web search under the turn's sandbox and the collaboration mode) and the
+ * output schema its user turn asked for.
+ */
+export function activateTurn(services: ThreadServices, turnId: string, settings: TurnSettings, startedAt: number): ActiveTurn {
+  const model = modelInfo(settings.model);
+  const toolsConfig = toolsConfigFor({
+    model,
+    features: services.features,
+    webSearch: webSearchModeFor(services.webSearch, settings.sandboxPolicy),
+    mode: settings.collaborationMode?.mode ?? "default",
+  });
+  const options = services.turnOptions.get(turnId);
+  services.turnOptions.delete(turnId);
+  const active: ActiveTurn = {
+    turnId,
+    settings,
+    model,
+    toolsConfig,
+    tools: services.tools.specsFor(toolsConfig),
+    startedAt,
+    items: [],
+    ...(options?.outputSchema !== undefined ? { outputSchema: options.outputSchema } : {}),
+  };
+  services.turns.set(turnId, active);
+  return active;
 }
 
 /**
@@ -115,26 +148,18 @@ function turnInputEntries(services: ThreadServices, active: ActiveTurn, input: T
 export function beginTurnActor(services: ThreadServices) {
   return fromPromise<BeginTurnOutput, TurnInput>(async ({ input, signal }) => {
     const settings = await resolveTurnSettings(services);
-    const model = modelInfo(settings.model);
-    const active: ActiveTurn = {
-      turnId: input.turnId,
-      settings,
-      model,
-      tools: services.tools.specsFor(model),
-      startedAt: services.clock.now().getTime(),
-      items: [],
-    };
-    services.turns.set(input.turnId, active);
+    const active = activateTurn(services, input.turnId, settings, services.clock.now().getTime());
+    const { model } = active;
     const preTurnCompaction = planPreTurnCompaction(services, model);
     const started = event({
       type: "task_started",
       turn_id: input.turnId,
       started_at: Math.floor(active.startedAt / 1000),
       model_context_window: limitsFor(services, model).reportedWindow,
-      collaboration_mode_kind: "default",
+      collaboration_mode_kind: settings.collaborationMode?.mode ?? "default",
     });
     if (signal.aborted) return { preTurnCompaction: null };
-    const entries = preTurnCompaction ? [started] : [started, ...turnInputEntries(services, active, input)];
+    const entries = preTurnCompaction ? [started] : [started, ...(await turnInputEntries(services, active, input))];
     await services.bus.record(stamped(entries, active.startedAt), input.turnId);
     return { preTurnCompaction };
   });
@@ -145,7 +170,7 @@ export function recordTurnInputActor(services: ThreadServices) {
     const active = services.turns.get(input.turnId);
     if (!active) throw new Error(`turn ${input.turnId} has no settings`);
     if (signal.aborted) return;
-    await services.bus.record(turnInputEntries(services, active, input), input.turnId);
+    await services.bus.record(await turnInputEntries(services, active, input), input.turnId);
   });
 }
 
@@ -154,10 +179,27 @@ export function turnInstructions(settings: TurnSettings, model: ModelInfo): stri
   return settings.baseInstructions ?? modelInstructions(model, settings.personality);
 }
 
+/** Codex's `service_tier` on the wire: "fast" is the API's "priority". */
+function serviceTierParam(tier: TurnSettings["serviceTier"]): string | undefined {
+  if (tier === undefined) return undefined;
+  return tier === "fast" ? "priority" : tier;
+}
+
+/** The headers a request of this turn carries (Codex's identity headers and turn metadata). */
+export function requestHeadersFor(services: ThreadServices, turnId: string, settings: TurnSettings): Record<string, string> {
+  return requestHeaders({
+    originator: services.identity.originator,
+    threadId: services.threadId,
+    turnId,
+    window: services.windowGeneration,
+    sandbox: settings.sandboxPolicy,
+  });
+}
+
 /** A Responses request under a turn's settings; compaction sends the same one without tools. */
 export function turnRequest(
   services: ThreadServices,
-  turn: { settings: TurnSettings; model: ModelInfo },
+  turn: { settings: TurnSettings; model: ModelInfo; outputSchema?: unknown },
   input: readonly ResponseItem[],
   tools: { specs: readonly unknown[]; parallel: boolean },
 ): ResponsesRequest {
@@ -171,8 +213,10 @@ export function turnRequest(
     reasoning: model.supportsReasoningSummaries
       ? reasoningParams(settings.effort ?? model.defaultReasoningEffort, settings.summary ?? model.defaultReasoningSummary)
       : null,
-    text: createTextControls(model.defaultVerbosity ?? undefined, undefined),
+    text: createTextControls(model.defaultVerbosity ?? undefined, turn.outputSchema),
+    serviceTier: serviceTierParam(settings.serviceTier),
     promptCacheKey: services.threadId,
+    clientMetadata: { [INSTALLATION_ID_KEY]: services.identity.installationId },
   });
 }
 
@@ -205,6 +249,7 @@ export function sampleActor(services: ThreadServices) {
       };
       const result = await services.sample(request, {
         ...services.retry,
+        headers: requestHeadersFor(services, input.turnId, active.settings),
         signal: controller.signal,
         threadId: services.threadId,
         turnId: input.turnId,
@@ -283,10 +328,9 @@ export function recordOutputsActor(services: ThreadServices) {
 
 export function recordPendingInputActor(services: ThreadServices) {
   return fromPromise<void, { turnId: string; inputs: PendingInput[] }>(async ({ input }) => {
-    await services.bus.record(
-      input.inputs.flatMap((pending) => userInputEntries(services, input.turnId, pending.items)),
-      input.turnId,
-    );
+    const cwd = services.turns.get(input.turnId)?.settings.cwd ?? services.settings().cwd;
+    const entries = await Promise.all(input.inputs.map((pending) => userInputEntries(services, input.turnId, pending.items, cwd)));
+    await services.bus.record(entries.flat(), input.turnId);
   });
 }
 
@@ -346,6 +390,9 @@ export function failTurnActor(services: ThreadServices) {
 /** Codex's interrupt trail: outputs for unanswered calls, the `<turn_aborted>` marker, `turn_aborted`. */
 export function abortTurnActor(services: ThreadServices) {
   return fromPromise<void, AbortTurnInput>(async ({ input }) => {
+    // Loom ends every process the thread started at an interrupt (Codex leaves background ones
+    // running until `clean_background_terminals` or shutdown).
+    services.processes.terminateAll();
     const active = services.turns.get(input.turnId);
     const now = services.clock.now().getTime();
     try {

@@ -29,6 +29,8 @@ export interface SampleOptions {
   /** Delay before request retry n (default: Codex's curve). */
   backoff?: Backoff;
   sleep?: Sleep;
+  /** Extra request headers (Codex's identity headers, see identity.ts). */
+  headers?: Record<string, string>;
 }
 
 type EventStream = AsyncIterable<unknown>;
@@ -45,7 +47,7 @@ async function openStream(
   const body = { ...request, stream: true } as unknown as ResponseCreateParamsStreaming;
   for (let attempt = 0; ; attempt += 1) {
     try {
-      return await client.openai.responses.create(body, { signal: attemptSignal });
+      return await client.openai.responses.create(body, { signal: attemptSignal, headers: options.headers });
     } catch (error) {
       if (options.signal.aborted) throw new ModelAbortedError({ cause: error });
       if (attempt < client.requestMaxRetries && isTransportRetryable(error)) {
