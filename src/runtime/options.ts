@@ -31,7 +31,7 @@ export interface RuntimeOptions {
   ids?: IdSource;
   /** Entries between state snapshots. */
   snapshotEvery?: number;
-  /** Environment for OPENAI_API_KEY / OPENAI_BASE_URL (default process.env). */
+  /** Environment for OPENAI_API_KEY / OPENAI_BASE_URL, and the one exec_command processes start from (default process.env). */
   env?: Record<string, string | undefined>;
   /** Extra tools offered in every thread, beside the built-in ones. */
   tools?: ToolHandler[];

@@ -291,6 +291,7 @@ export class Runtime {
     if (resume.resumeTurn && resume.outputSchema !== undefined) turnOptions.set(resume.resumeTurn.turnId, { outputSchema: resume.outputSchema });
     const modelOptions = this.modelOptions(currentSettings.model);
     const processes = new ProcessManager({
+      env: parts.env,
       warn: (message) => void bus.event("", { type: "warning", message }).catch(() => undefined),
     });
     const services: ThreadServices = {
@@ -321,6 +322,7 @@ export class Runtime {
         return windowGeneration;
       },
       turnOptions,
+      invalidImages: new Set(),
       retry: this.retryPolicy(),
       signal: controller.signal,
       abort: () => controller.abort(),

@@ -65,6 +65,8 @@ export interface ThreadServices {
   identity: { originator: string; installationId: string };
   /** How many times this thread's history was compacted (Codex's window generation). */
   windowGeneration: number;
+  /** Tool outputs whose images the API refused: sent with "Invalid image" instead (not logged, as in Codex). */
+  invalidImages: Set<string>;
   /** Op data of user turns by submission id (their output schema), until the turn starts. */
   turnOptions: Map<string, { outputSchema?: unknown }>;
   /** Stream retry policy (tests shorten the backoff). */

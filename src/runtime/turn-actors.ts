@@ -15,7 +15,7 @@ import type {
 } from "../machines/turn.js";
 import type { PendingInput } from "../machines/types.js";
 import { toolCallRequestOf } from "../machines/types.js";
-import { projectPrompt } from "../state/index.js";
+import { isUserTurnBoundary, projectPrompt } from "../state/index.js";
 import { buildContextUpdates, buildInitialContext, modelInfo, modelInstructions, toTurnContextItem } from "../context/index.js";
 import { resolveTurnSettings } from "./turn-settings.js";
 import type { ModelInfo, TurnSettings } from "../context/index.js";
@@ -240,14 +240,15 @@ export function sampleActor(services: ThreadServices) {
       const { model } = active;
       // Rebuilt on every attempt from the folded history, as Codex does before a retry.
       const request = () => {
-        const body = turnRequest(services, active, projectPrompt(services.state().history), {
+        const prompt = withoutInvalidImages(projectPrompt(services.state().history), services.invalidImages);
+        const body = turnRequest(services, active, prompt, {
           specs: active.tools,
           parallel: model.supportsParallelToolCalls,
         });
         void record([event(modelRequestEvent(input.turnId, body))]).catch(() => undefined);
         return body;
       };
-      const result = await services.sample(request, {
+      const sample = () => services.sample(request, {
         ...services.retry,
         headers: requestHeadersFor(services, input.turnId, active.settings),
         signal: controller.signal,
@@ -268,6 +269,20 @@ export function sampleActor(services: ThreadServices) {
           if (call && !controller.signal.aborted) sendBack({ type: "TOOL_CALL", call });
         },
       });
+      let result: Awaited<ReturnType<typeof sample>>;
+      for (;;) {
+        try {
+          result = await sample();
+          break;
+        } catch (error) {
+          // Codex's answer to an image the API refuses: the last tool output's images become
+          // "Invalid image" and the request goes again; without one, the turn ends with its error.
+          if (!isInvalidImage(error)) throw error;
+          const callId = lastImageOutput(services.state().history, services.invalidImages);
+          if (callId === null) throw new RecordedModelError({ type: "error", message: INVALID_IMAGE_MESSAGE, codex_error_info: "bad_request" });
+          services.invalidImages.add(callId);
+        }
+      }
       if (controller.signal.aborted) return;
       const window = limitsFor(services, model).reportedWindow;
       const info = appendUsage(services.state().tokenUsage, result.usage, window);
@@ -288,6 +303,37 @@ export function sampleActor(services: ThreadServices) {
     };
     run().catch(fail);
     return () => controller.abort();
+  });
+}
+
+/** What the user reads when an image of their own message is refused (Codex's text). */
+export const INVALID_IMAGE_MESSAGE = "Invalid image in your last message. Please remove it and try again.";
+/** What replaces a refused image in a tool output. */
+const INVALID_IMAGE_PLACEHOLDER = "Invalid image";
+
+function isInvalidImage(error: unknown): boolean {
+  if (error instanceof ModelError) return error.kind === "invalid_request" && error.message === "Image poisoning";
+  return error instanceof RecordedModelError && error.event.message === "Image poisoning";
+}
+
+/**
+ * Codex's `replace_last_turn_images`: the last tool output or user turn start; a tool output there
+ * with images (not already replaced) is the one whose images go.
+ */
+function lastImageOutput(history: Iterable<ResponseItem>, replaced: ReadonlySet<string>): string | null {
+  let found: ResponseItem | undefined;
+  for (const entry of history) if (entry.type === "function_call_output" || isUserTurnBoundary(entry)) found = entry;
+  if (found?.type !== "function_call_output" || replaced.has(found.call_id) || !Array.isArray(found.output)) return null;
+  return found.output.some((part) => part.type === "input_image") ? found.call_id : null;
+}
+
+/** The prompt with the images of refused tool outputs replaced (kept in memory only, as Codex). */
+function withoutInvalidImages(input: ResponseItem[], replaced: ReadonlySet<string>): ResponseItem[] {
+  if (replaced.size === 0) return input;
+  return input.map((entry) => {
+    if (entry.type !== "function_call_output" || !replaced.has(entry.call_id) || !Array.isArray(entry.output)) return entry;
+    const output = entry.output.map((part) => (part.type === "input_image" ? { type: "input_text" as const, text: INVALID_IMAGE_PLACEHOLDER } : part));
+    return { ...entry, output };
   });
 }
 

@@ -2,7 +2,7 @@
 // model, a data dir that survives a "restart" (Codex's `exec resume` is a new process: `reopen`
 // closes the runtime and opens a new one on the same data dir), the capture's skills and
 // originator, and the configuration the scenario gave Codex.
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { filter, firstValueFrom } from "rxjs";
@@ -35,6 +35,9 @@ export class RequestHarness {
     const server = await startFakeResponses();
     const dataDir = await mkdtemp(join(tmpdir(), "loom-req-data-"));
     const cwd = await mkdtemp(join(tmpdir(), "loom-req-work-"));
+    // Commands start from an environment like the one the generator gave Codex: an empty home,
+    // so no profile of this machine's user runs in the login shells.
+    await mkdir(join(dataDir, "home"));
     for (const [name, content] of Object.entries(options.files ?? {})) await writeFile(join(cwd, name), content);
     const harness = new RequestHarness(server, dataDir, cwd, options);
     server.setHandler(harness.model.reply);
@@ -80,7 +83,7 @@ export class RequestHarness {
       dataDir: this.dataDir,
       durable: false,
       config: this.options.config ?? {},
-      env: {},
+      env: { PATH: process.env.PATH, HOME: join(this.dataDir, "home"), SHELL: "/bin/bash", LANG: "C.UTF-8", TERM: "dumb" },
       model: { apiKey: "x", baseURL: this.server.baseURL },
       retry: { baseDelayMs: 1 },
       originator: this.options.originator,

@@ -2,7 +2,8 @@
 // (thread and turn ids, dates, wall times, chunk and session ids, the installation id, the
 // working directory's temp path) becomes a placeholder; everything else is compared as sent.
 // The five agent tools Codex 0.125 offers (spawn_agent & co) are left out: sub-agents are a later
-// issue, and Loom does not offer them yet.
+// issue, and Loom does not offer them yet. So are two writable roots of Codex's own run (its
+// memories folder, the generator's TMPDIR) in workspace-write permissions.
 
 /** The multi-agent tools excluded from the comparison until Loom has sub-agents. */
 export const AGENT_TOOLS = new Set(["spawn_agent", "send_input", "resume_agent", "wait_agent", "close_agent"]);
@@ -59,6 +60,9 @@ export function normalizeRun(requests: readonly Request[], paths: RunPaths): Req
       for (const id of threads.known()) out = out.split(id).join(threads.name(id));
       out = out.split(paths.cwd).join("<CWD>");
       if (paths.root) out = out.split(paths.root).join("<ROOT>");
+      // Writable roots only Codex's run had: its own home's memories folder (Loom keeps no
+      // memories) and the TMPDIR the generator gave it (a temp path; Loom's tests set none).
+      out = out.replace("`<ROOT>/home/.codex/memories`, ", "").replace(", `<ROOT>/tmp`", "");
       out = out.replace(/<current_date>[^<]*<\/current_date>/g, "<current_date><DATE></current_date>");
       out = out.replace(/Chunk ID: [0-9a-f]{6}/g, "Chunk ID: <CHUNK>");
       out = out.replace(/Wall time: \d+(\.\d+)? seconds/g, "Wall time: <WALL> seconds");

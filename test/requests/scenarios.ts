@@ -41,12 +41,13 @@ function oneTurn(prompt: string | Parameters<Thread["run"]>[0], options: { confi
 }
 
 /** Starts a turn, waits for `ready` (an event of it), interrupts, and waits for the abort. */
-async function interruptWhen(thread: Thread, prompt: string, ready: (type: string) => boolean, before?: Promise<void>): Promise<void> {
+async function interruptWhen(thread: Thread, prompt: string, ready: Promise<void> | ((type: string) => boolean)): Promise<void> {
   const id = "interrupted-turn";
-  const seen = firstValueFrom(thread.events$.pipe(filter((event) => event.id === id && ready(event.msg.type))));
+  const seen =
+    typeof ready === "function" ? firstValueFrom(thread.events$.pipe(filter((event) => event.id === id && ready(event.msg.type)))) : ready;
   const aborted = firstValueFrom(thread.events$.pipe(filter((event) => event.id === id && event.msg.type === "turn_aborted")));
   await thread.submit({ type: "user_input", items: text(prompt) }, { id });
-  await (before ?? seen);
+  await seen;
   await thread.interrupt();
   await aborted;
 }
@@ -113,7 +114,7 @@ export const LOOM_SCENARIOS: Record<string, LoomScenario> = {
     async run(h) {
       const thread = await h.startThread();
       h.model.holdNextStream = true;
-      await interruptWhen(thread, "Say hi.", () => false, h.model.heldStream());
+      await interruptWhen(thread, "Say hi.", h.model.heldStream());
       await thread.run("Never mind.");
     },
   },

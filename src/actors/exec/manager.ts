@@ -60,6 +60,8 @@ export class ExecSessionError extends Error {
 
 export interface ManagerOptions {
   spawn?: (request: SpawnRequest) => Promise<SpawnedProcess>;
+  /** The environment processes start from (default: this process's). */
+  env?: Readonly<Record<string, string | undefined>>;
   /** Tells the model it keeps too many processes (Codex records it as a model warning). */
   warn?: (message: string) => void;
 }
@@ -70,6 +72,11 @@ export class ProcessManager {
   private closed = false;
 
   constructor(private readonly options: ManagerOptions = {}) {}
+
+  /** The environment a new process starts from, before unified exec's own variables. */
+  get baseEnv(): Readonly<Record<string, string | undefined>> {
+    return this.options.env ?? process.env;
+  }
 
   get size(): number {
     return this.sessions.size;

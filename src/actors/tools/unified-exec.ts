@@ -74,7 +74,7 @@ async function execCommand(processes: ProcessManager, context: ToolContext) {
     const output = await processes.execCommand({
       command,
       cwd,
-      env: execEnv(process.env, context.threadId),
+      env: execEnv(processes.baseEnv, context.threadId),
       tty: args.tty,
       yieldTimeMs: args.yield_time_ms,
       maxOutputTokens: effectiveMaxOutputTokens(args.max_output_tokens, context.model.truncationPolicy),
