@@ -3,6 +3,7 @@
  * `codex exec`. Events stream to stderr (or JSON lines to stdout with --json); the final answer
  * goes to stdout.
  */
+import { readFile } from "node:fs/promises";
 import type { Event } from "../events/index.js";
 import { parseApprovalPolicy } from "../runtime/settings.js";
 import type { LoomConfig } from "../config/index.js";
@@ -18,7 +19,29 @@ const OPTIONS = {
   model: { type: "string" },
   "approval-policy": { type: "string" },
   sandbox: { type: "string" },
+  "output-schema": { type: "string" },
 } as const;
+
+/** `--output-schema FILE`: a JSON schema object the final answer must follow. */
+async function readOutputSchema(path: string | undefined): Promise<unknown> {
+  if (path === undefined) return undefined;
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (error) {
+    throw new UserError(`cannot read --output-schema ${path}: ${(error as Error).message}`, { cause: error });
+  }
+  let schema: unknown;
+  try {
+    schema = JSON.parse(text);
+  } catch (error) {
+    throw new UserError(`--output-schema ${path} is not valid JSON: ${(error as Error).message}`, { cause: error });
+  }
+  if (typeof schema !== "object" || schema === null || Array.isArray(schema)) {
+    throw new UserError(`--output-schema ${path} must hold a JSON schema object`);
+  }
+  return schema;
+}
 
 export const NO_API_KEY =
   "loom: no model API key: set OPENAI_API_KEY (and OPENAI_BASE_URL for another Responses server); see README.md, \"Running Loom\".";
@@ -36,6 +59,7 @@ export async function execCommand(argv: string[], io: CliIO, env: Record<string,
   }
   const prompt = words.join(" ").trim();
   if (!prompt) throw new UserError("usage: loom exec [--json] PROMPT");
+  const outputSchema = await readOutputSchema(values["output-schema"]);
   const rt = await openRuntime(values);
   try {
     const provider = rt.config.model_provider ? rt.config.model_providers?.[rt.config.model_provider] : undefined;
@@ -69,7 +93,7 @@ export async function execCommand(argv: string[], io: CliIO, env: Record<string,
     process.once("SIGINT", onSignal);
     process.once("SIGTERM", onSignal);
     try {
-      const result = await thread.run(prompt);
+      const result = await thread.run(prompt, { outputSchema });
       if (!values.json) io.out(result.finalResponse);
       return 0;
     } catch (error) {

@@ -29,7 +29,7 @@ const COMMANDS: Record<string, Command> = {
 export const HELP = `loom ${VERSION}: an embeddable, event-sourced runtime for coding agents
 
 Usage:
-  loom exec [--json] [--cwd D] [--model M] [--approval-policy P] [--sandbox S] PROMPT
+  loom exec [--json] [--cwd D] [--model M] [--approval-policy P] [--sandbox S] [--output-schema FILE] PROMPT
   loom exec resume THREAD_ID PROMPT
   loom proto [--thread ID]             Submission JSON lines in, Event JSON lines out
   loom threads [--json]

@@ -50,7 +50,8 @@ export function stamped(entries: NewEntry[], now: number): NewEntry[] {
 
 /** Loom's `model_request` record: digests of what was sent, so replay notices a changed prompt. */
 export function modelRequestEvent(turnId: string, request: ResponsesRequest, purpose: "turn" | "compaction" = "turn"): EventMsg {
-  const { instructions, tools, input, ...params } = request as ResponsesRequest & Record<string, unknown>;
+  // The installation id is who asks, not what is asked: a replay elsewhere must not diverge on it.
+  const { instructions, tools, input, client_metadata: _identity, ...params } = request as ResponsesRequest & Record<string, unknown>;
   const digest = (value: unknown) => createHash("sha256").update(JSON.stringify(value ?? null)).digest("hex").slice(0, 16);
   return {
     type: "model_request",

@@ -107,7 +107,7 @@ export class ProcessManager {
     const aliveAtStart = !session.exited;
     if (aliveAtStart) this.keep(session, request.observer, detach);
     const yieldMs = clamp(request.yieldTimeMs, MIN_YIELD_TIME_MS, MAX_YIELD_TIME_MS);
-    const raw = await session.collect(start + yieldMs, request.signal);
+    const { raw, bytes } = await session.collect(start + yieldMs, request.signal);
     const wallTimeMs = Date.now() - start;
     let sessionId: number | null = null;
     if (!aliveAtStart) {
@@ -126,7 +126,7 @@ export class ProcessManager {
       maxOutputTokens: request.maxOutputTokens,
       sessionId,
       exitCode: sessionId === null ? session.exitCode : null,
-      originalTokenCount: approxTokenCount(raw.toString("utf8")),
+      originalTokenCount: tokenCount(raw, bytes),
     };
   }
 
@@ -149,7 +149,7 @@ export class ProcessManager {
     const atLeast = Math.max(request.yieldTimeMs, MIN_YIELD_TIME_MS);
     const yieldMs = request.chars === "" ? clamp(atLeast, MIN_EMPTY_YIELD_TIME_MS, MAX_POLL_YIELD_TIME_MS) : Math.min(atLeast, MAX_YIELD_TIME_MS);
     const start = Date.now();
-    const raw = await session.collect(start + yieldMs, request.signal);
+    const { raw, bytes } = await session.collect(start + yieldMs, request.signal);
     const wallTimeMs = Date.now() - start;
     const alive = !session.exited;
     if (!alive) this.release(request.sessionId);
@@ -162,7 +162,7 @@ export class ProcessManager {
         maxOutputTokens: request.maxOutputTokens,
         sessionId: alive ? request.sessionId : null,
         exitCode: alive ? null : session.exitCode,
-        originalTokenCount: approxTokenCount(raw.toString("utf8")),
+        originalTokenCount: tokenCount(raw, bytes),
       },
     };
   }
@@ -220,6 +220,11 @@ export class ProcessManager {
     this.sessions.delete(id);
     this.reserved.delete(id);
   }
+}
+
+/** Codex's estimate of what was collected; past the kept bytes, from the byte count. */
+function tokenCount(raw: Buffer, bytes: number): number {
+  return bytes === raw.length ? approxTokenCount(raw.toString("utf8")) : Math.ceil(bytes / 4);
 }
 
 function clamp(value: number, min: number, max: number): number {

@@ -80,15 +80,18 @@ export class ExecSession {
 
   /**
    * Collects output until `deadline` (ms since epoch), returning early once the process has exited
-   * and its output is read. An abort ends the wait with what was collected.
+   * and its output is read. An abort ends the wait with what was collected. What one call collects
+   * is bounded like the process's own buffer (head and tail); `bytes` counts all of it.
    */
-  async collect(deadline: number, signal?: AbortSignal): Promise<Buffer> {
-    const collected: Buffer[] = [];
+  async collect(deadline: number, signal?: AbortSignal): Promise<{ raw: Buffer; bytes: number }> {
+    const collected = new HeadTailBuffer();
+    let bytes = 0;
     let postExitDeadline: number | undefined;
     for (;;) {
       const chunk = this.pending.drain();
       if (chunk.length > 0) {
         collected.push(chunk);
+        bytes += chunk.length;
         if (Date.now() >= deadline) break;
         continue;
       }
@@ -106,7 +109,7 @@ export class ExecSession {
       }
       await this.waitForChange(remaining, signal);
     }
-    return Buffer.concat(collected);
+    return { raw: collected.toBuffer(), bytes };
   }
 
   private waitForChange(ms: number, signal?: AbortSignal): Promise<void> {
