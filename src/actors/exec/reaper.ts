@@ -19,7 +19,7 @@ while IFS= read -r line; do
     -*) live=$(printf '%s' "$live" | sed "s/ \${line#-} / /") ;;
   esac
 done
-for pid in $live; do kill -KILL -- "-$pid" 2>/dev/null; done
+for pid in $live; do kill -KILL "-$pid" 2>/dev/null; done
 `;
 
 export class Reaper {
