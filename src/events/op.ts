@@ -35,6 +35,9 @@ export const CollaborationMode = z.looseObject({
 });
 export type CollaborationMode = z.infer<typeof CollaborationMode>;
 
+/** A JSON schema the final answer must follow: a JSON object (a schema), or null for none. */
+const OutputSchema = z.record(z.string(), z.unknown()).nullish();
+
 /** Settings a turn may carry or override; all optional so overrides name only what changes. */
 const TurnSettings = {
   cwd: z.string().optional(),
@@ -56,16 +59,16 @@ export const OpSchemas = {
   interrupt: op("interrupt", {}),
   user_input: op("user_input", {
     items: z.array(UserInputItem),
-    final_output_json_schema: z.unknown().optional(),
+    final_output_json_schema: OutputSchema,
   }),
   user_input_with_turn_context: op("user_input_with_turn_context", {
     items: z.array(UserInputItem),
-    final_output_json_schema: z.unknown().optional(),
+    final_output_json_schema: OutputSchema,
     ...TurnSettings,
   }),
   user_turn: op("user_turn", {
     items: z.array(UserInputItem),
-    final_output_json_schema: z.unknown().optional(),
+    final_output_json_schema: OutputSchema,
     ...TurnSettings,
     cwd: z.string(),
     approval_policy: AskForApproval,
