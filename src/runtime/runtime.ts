@@ -145,6 +145,7 @@ export class Runtime {
     return this.open(id, meta.headSeq, state, settings, firstEntries, state.sessionMeta?.dynamic_tools ?? undefined, {
       resumeTurn,
       reask,
+      outputSchema: resumeTurn ? await this.outputSchemaOf(id, state, resumeTurn.turnId) : undefined,
     });
   }
 
@@ -225,6 +226,15 @@ export class Runtime {
    */
   private applyOptions() {
     return { defaultModeRequestUserInput: featuresFrom(this.config.features).defaultModeRequestUserInput };
+  }
+
+  /** The output schema an open turn runs with, from its `turn_context` (a resumed turn keeps it). */
+  private async outputSchemaOf(id: string, state: ThreadState, turnId: string): Promise<unknown> {
+    const from = state.turns.at(-1)?.firstSeq ?? 1;
+    for await (const entry of this.log.read(id, { from, to: state.seq })) {
+      if (entry.kind === "turn_context" && entry.payload.turn_id === turnId) return entry.payload.final_output_json_schema ?? undefined;
+    }
+    return undefined;
   }
 
   /** Compactions in this thread's own part of the log (a fork starts at 0, as in Codex). */

@@ -1,7 +1,8 @@
 /**
  * The one place unified exec starts a process. Every exec_command goes through `spawnProcess`, so
- * routing them all through the sandbox (src/sandbox, when it lands) is a change to this function
- * alone: wrap `request.argv` for the thread's policy before it reaches `openPty` / `spawn`.
+ * routing them all through the sandbox (src/sandbox, being built beside this) is a change to this
+ * function alone: wrap `request.argv` for `request.sandboxPolicy` before it reaches the PTY or
+ * `spawn`. Until then the policy is carried here but not enforced (see the README's tool table).
  *
  * A `tty` request gets a real pseudo-terminal from the optional `@replit/ruspty` package (a Rust
  * addon whose Linux x64 and macOS builds ship inside the registry package: nothing is compiled or
@@ -14,6 +15,7 @@
 import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import { constants } from "node:os";
+import type { SandboxPolicy } from "../../events/index.js";
 import { reaper } from "./reaper.js";
 
 export interface SpawnRequest {
@@ -21,6 +23,8 @@ export interface SpawnRequest {
   cwd: string;
   env: Readonly<Record<string, string>>;
   tty: boolean;
+  /** The thread's sandbox policy for this process (the sandbox port wraps `argv` for it). */
+  sandboxPolicy?: SandboxPolicy;
 }
 
 /** A running child, whatever carries its bytes. */

@@ -76,6 +76,7 @@ async function execCommand(processes: ProcessManager, context: ToolContext) {
       cwd,
       env: execEnv(processes.baseEnv, context.threadId),
       tty: args.tty,
+      sandboxPolicy: context.settings.sandboxPolicy,
       yieldTimeMs: args.yield_time_ms,
       maxOutputTokens: effectiveMaxOutputTokens(args.max_output_tokens, context.model.truncationPolicy),
       callId: call.callId,
