@@ -2,7 +2,6 @@
  * The IO behind the turn machine's named actors: each records its facts through the bus, in one
  * append per step, so a step stopped half-way (interrupt) never interleaves with what follows it.
  */
-import { createHash } from "node:crypto";
 import { fromCallback, fromPromise } from "xstate";
 import type { EventMsg, NewEntry, ResponseItem, UserInputItem } from "../events/index.js";
 import type {
@@ -15,21 +14,20 @@ import type {
 } from "../machines/turn.js";
 import type { PendingInput } from "../machines/types.js";
 import { toolCallRequestOf } from "../machines/types.js";
-import { isUserTurnBoundary, projectPrompt } from "../state/index.js";
-import { buildContextUpdates, buildInitialContext, modelInfo, modelInstructions, toTurnContextItem } from "../context/index.js";
+import { projectPrompt } from "../state/index.js";
+import { buildContextUpdates, buildInitialContext, modelInfo, toTurnContextItem } from "../context/index.js";
 import { resolveTurnSettings } from "./turn-settings.js";
-import type { ModelInfo, TurnSettings } from "../context/index.js";
+import type { TurnSettings } from "../context/index.js";
+import { ModelError, RecordedModelError, toErrorEvent } from "../actors/model/index.js";
 import {
-  buildResponsesRequest,
-  createTextControls,
-  INSTALLATION_ID_KEY,
-  ModelError,
-  RecordedModelError,
-  reasoningParams,
-  requestHeaders,
-  toErrorEvent,
-  type ResponsesRequest,
-} from "../actors/model/index.js";
+  INVALID_IMAGE_MESSAGE,
+  isInvalidImage,
+  lastImageOutput,
+  modelRequestEvent,
+  requestHeadersFor,
+  turnRequest,
+  withoutInvalidImages,
+} from "./turn-request.js";
 import { toolsConfigFor, webSearchModeFor } from "../actors/tools/index.js";
 import { appendUsage, fullUsage } from "./compaction/tokens.js";
 import { limitsFor, planPreTurnCompaction, tokenLimitReached } from "./compaction/plan.js";
@@ -46,21 +44,6 @@ export const TURN_ABORTED_GUIDANCE =
 export function stamped(entries: NewEntry[], now: number): NewEntry[] {
   const ts = new Date(now).toISOString();
   return entries.map((entry) => ({ ...entry, ts }));
-}
-
-/** Loom's `model_request` record: digests of what was sent, so replay notices a changed prompt. */
-export function modelRequestEvent(turnId: string, request: ResponsesRequest, purpose: "turn" | "compaction" = "turn"): EventMsg {
-  // The installation id is who asks, not what is asked: a replay elsewhere must not diverge on it.
-  const { instructions, tools, input, client_metadata: _identity, ...params } = request as ResponsesRequest & Record<string, unknown>;
-  const digest = (value: unknown) => createHash("sha256").update(JSON.stringify(value ?? null)).digest("hex").slice(0, 16);
-  return {
-    type: "model_request",
-    turn_id: turnId,
-    ...(purpose === "compaction" ? { purpose } : {}),
-    model: String(params.model),
-    input_items: Array.isArray(input) ? input.length : 0,
-    digest: { instructions: digest(instructions), tools: digest(tools), input: digest(input), params: digest(params) },
-  };
 }
 
 export function turnAbortedMarker(): ResponseItem {
@@ -175,56 +158,6 @@ export function recordTurnInputActor(services: ThreadServices) {
   });
 }
 
-/** The turn's instructions: the thread's base instructions, else the model's own. */
-export function turnInstructions(settings: TurnSettings, model: ModelInfo): string {
-  return settings.baseInstructions ?? modelInstructions(model, settings.personality);
-}
-
-/** Codex's `service_tier` on the wire: "fast" is the API's "priority". */
-function serviceTierParam(tier: TurnSettings["serviceTier"]): string | undefined {
-  if (tier === undefined) return undefined;
-  return tier === "fast" ? "priority" : tier;
-}
-
-/** The headers a request of this turn carries (Codex's identity headers and turn metadata). */
-export function requestHeadersFor(services: ThreadServices, turnId: string, settings: TurnSettings): Record<string, string> {
-  return requestHeaders({
-    originator: services.identity.originator,
-    threadId: services.threadId,
-    turnId,
-    window: services.windowGeneration,
-    sandbox: settings.sandboxPolicy,
-  });
-}
-
-/** A Responses request under a turn's settings; compaction sends the same one without tools. */
-export function turnRequest(
-  services: ThreadServices,
-  turn: { settings: TurnSettings; model: ModelInfo; outputSchema?: unknown },
-  input: readonly ResponseItem[],
-  tools: { specs: readonly unknown[]; parallel: boolean },
-): ResponsesRequest {
-  const { settings, model } = turn;
-  return buildResponsesRequest({
-    model: settings.model,
-    instructions: turnInstructions(settings, model),
-    input,
-    tools: tools.specs,
-    parallelToolCalls: tools.parallel,
-    reasoning: model.supportsReasoningSummaries
-      ? reasoningParams(settings.effort ?? model.defaultReasoningEffort, settings.summary ?? model.defaultReasoningSummary)
-      : null,
-    text: createTextControls(model.defaultVerbosity ?? undefined, turn.outputSchema),
-    serviceTier: serviceTierParam(settings.serviceTier),
-    promptCacheKey: services.threadId,
-    clientMetadata: { [INSTALLATION_ID_KEY]: services.identity.installationId },
-  });
-}
-
-/**
- * One sampling round: build the prompt from the folded history, stream the model, record every item
- * and event in stream order, and tell the turn about each tool call once its item is durable.
- */
 export function sampleActor(services: ThreadServices) {
   return fromCallback<{ type: "STOP" }, { turnId: string }>(({ input, sendBack }) => {
     const controller = new AbortController();
@@ -304,37 +237,6 @@ export function sampleActor(services: ThreadServices) {
     };
     run().catch(fail);
     return () => controller.abort();
-  });
-}
-
-/** What the user reads when an image of their own message is refused (Codex's text). */
-export const INVALID_IMAGE_MESSAGE = "Invalid image in your last message. Please remove it and try again.";
-/** What replaces a refused image in a tool output. */
-const INVALID_IMAGE_PLACEHOLDER = "Invalid image";
-
-function isInvalidImage(error: unknown): boolean {
-  if (error instanceof ModelError) return error.kind === "invalid_request" && error.message === "Image poisoning";
-  return error instanceof RecordedModelError && error.event.message === "Image poisoning";
-}
-
-/**
- * Codex's `replace_last_turn_images`: the last tool output or user turn start; a tool output there
- * with images (not already replaced) is the one whose images go.
- */
-function lastImageOutput(history: Iterable<ResponseItem>, replaced: ReadonlySet<string>): string | null {
-  let found: ResponseItem | undefined;
-  for (const entry of history) if (entry.type === "function_call_output" || isUserTurnBoundary(entry)) found = entry;
-  if (found?.type !== "function_call_output" || replaced.has(found.call_id) || !Array.isArray(found.output)) return null;
-  return found.output.some((part) => part.type === "input_image") ? found.call_id : null;
-}
-
-/** The prompt with the images of refused tool outputs replaced (kept in memory only, as Codex). */
-function withoutInvalidImages(input: ResponseItem[], replaced: ReadonlySet<string>): ResponseItem[] {
-  if (replaced.size === 0) return input;
-  return input.map((entry) => {
-    if (entry.type !== "function_call_output" || !replaced.has(entry.call_id) || !Array.isArray(entry.output)) return entry;
-    const output = entry.output.map((part) => (part.type === "input_image" ? { type: "input_text" as const, text: INVALID_IMAGE_PLACEHOLDER } : part));
-    return { ...entry, output };
   });
 }
 
