@@ -31,7 +31,7 @@ export interface RuntimeOptions {
   ids?: IdSource;
   /** Entries between state snapshots. */
   snapshotEvery?: number;
-  /** Environment for OPENAI_API_KEY / OPENAI_BASE_URL, and the one exec_command processes start from (default process.env). */
+  /** Environment for OPENAI_API_KEY / OPENAI_BASE_URL (default process.env). */
   env?: Record<string, string | undefined>;
   /** Extra tools offered in every thread, beside the built-in ones. */
   tools?: ToolHandler[];
@@ -47,6 +47,8 @@ export interface RuntimeOptions {
   originator?: string;
   /** `client_metadata`'s installation id (default: kept in `<dataDir>/installation_id`). */
   installationId?: string;
+  /** The environment exec_command processes start from (default process.env). */
+  commandEnv?: Record<string, string | undefined>;
   /** Skills listed to the model in `<skills_instructions>` (default none). */
   skills?: SkillSummary[];
 }

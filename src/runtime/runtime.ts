@@ -301,7 +301,7 @@ export class Runtime {
     if (resume.resumeTurn && resume.outputSchema !== undefined) turnOptions.set(resume.resumeTurn.turnId, { outputSchema: resume.outputSchema });
     const modelOptions = this.modelOptions(currentSettings.model);
     const processes = new ProcessManager({
-      env: parts.env,
+      env: parts.commandEnv,
       warn: (message) => void bus.event("", { type: "warning", message }).catch(() => undefined),
     });
     const services: ThreadServices = {
