@@ -300,10 +300,7 @@ export class Runtime {
     });
     if (resume.resumeTurn && resume.outputSchema !== undefined) turnOptions.set(resume.resumeTurn.turnId, { outputSchema: resume.outputSchema });
     const modelOptions = this.modelOptions(currentSettings.model);
-    const processes = new ProcessManager({
-      env: parts.commandEnv,
-      warn: (message) => void bus.event("", { type: "warning", message }).catch(() => undefined),
-    });
+    const processes = new ProcessManager({ env: parts.commandEnv });
     const services: ThreadServices = {
       threadId: id,
       bus,

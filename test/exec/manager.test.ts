@@ -6,6 +6,7 @@ import {
   HeadTailBuffer,
   MAX_PROCESSES,
   ProcessManager,
+  WARNING_PROCESSES,
   execEnv,
   execOutputText,
   loadPty,
@@ -19,7 +20,10 @@ afterEach(() => manager?.close());
 
 const quiet: ProcessObserver = { output: () => undefined, end: () => undefined };
 
-function exec(command: string, options: { tty?: boolean; yieldTimeMs?: number; observer?: ProcessObserver; maxOutputTokens?: number } = {}) {
+function exec(
+  command: string,
+  options: { tty?: boolean; yieldTimeMs?: number; observer?: ProcessObserver; maxOutputTokens?: number; warn?: (message: string) => Promise<void> } = {},
+) {
   return manager.execCommand({
     command: shellArgv("/bin/bash", command, false),
     cwd: process.cwd(),
@@ -31,6 +35,7 @@ function exec(command: string, options: { tty?: boolean; yieldTimeMs?: number; o
     turnId: "turn-1",
     onStart: async () => undefined,
     observer: options.observer ?? quiet,
+    warn: options.warn,
   });
 }
 
@@ -123,7 +128,12 @@ describe("process lifetimes", () => {
     let ended = 0;
     let onEnd: () => void = () => undefined;
     const observer: ProcessObserver = { output: () => undefined, end: () => (ended += 1, onEnd()) };
-    const started = await Promise.all(Array.from({ length: MAX_PROCESSES }, () => exec("sleep 30", { yieldTimeMs: 250, observer })));
+    const warnings: string[] = [];
+    const warn = async (message: string) => void warnings.push(message);
+    const started = await Promise.all(Array.from({ length: MAX_PROCESSES }, () => exec("sleep 30", { yieldTimeMs: 250, observer, warn })));
+    // From the 60th kept process on, the model is warned (Codex's text).
+    expect(warnings).toHaveLength(MAX_PROCESSES - WARNING_PROCESSES + 1);
+    expect(warnings[0]).toMatch(/^The maximum number of unified exec processes you can keep open is 60 and you currently have 6\d processes open\./);
     expect(started.every((output) => output.sessionId !== null)).toBe(true);
     expect(manager.size).toBe(MAX_PROCESSES);
     const pruned = new Promise<void>((resolve) => (onEnd = resolve));

@@ -43,6 +43,8 @@ export interface ExecCommandRequest {
   /** Called once the process runs, before any output is collected (exec_command_begin). */
   onStart(sessionId: number): Promise<void>;
   observer: ProcessObserver;
+  /** Tells the model it keeps too many processes (Codex records it as a user message "Warning: ..."). */
+  warn?: (message: string) => Promise<void>;
   signal?: AbortSignal;
 }
 
@@ -63,8 +65,6 @@ export interface ManagerOptions {
   spawn?: (request: SpawnRequest) => Promise<SpawnedProcess>;
   /** The environment processes start from (default: this process's). */
   env?: Readonly<Record<string, string | undefined>>;
-  /** Tells the model it keeps too many processes (Codex records it as a model warning). */
-  warn?: (message: string) => void;
 }
 
 export class ProcessManager {
@@ -107,7 +107,14 @@ export class ProcessManager {
     await request.onStart(id);
     const start = Date.now();
     const aliveAtStart = !session.exited;
-    if (aliveAtStart) this.keep(session, request.observer, detach);
+    if (aliveAtStart) {
+      const count = this.keep(session, request.observer, detach);
+      if (count >= WARNING_PROCESSES) {
+        await request.warn?.(
+          `The maximum number of unified exec processes you can keep open is ${WARNING_PROCESSES} and you currently have ${count} processes open. Reuse older processes or close them to prevent automatic pruning of old processes`,
+        );
+      }
+    }
     const yieldMs = clamp(request.yieldTimeMs, MIN_YIELD_TIME_MS, MAX_YIELD_TIME_MS);
     const { raw, bytes } = await session.collect(start + yieldMs, request.signal);
     const wallTimeMs = Date.now() - start;
@@ -182,22 +189,19 @@ export class ProcessManager {
     this.terminateAll();
   }
 
-  private keep(session: ExecSession, observer: ProcessObserver, detach: () => void): void {
+  /** Keeps a running process (pruning one past the cap); returns how many are kept now. */
+  private keep(session: ExecSession, observer: ProcessObserver, detach: () => void): number {
     const pruned = this.pruneCandidate();
     if (pruned !== undefined) {
       this.sessions.get(pruned)?.kill();
       this.release(pruned);
     }
     this.sessions.set(session.info.id, session);
-    if (this.sessions.size >= WARNING_PROCESSES) {
-      this.options.warn?.(
-        `The maximum number of unified exec processes you can keep open is ${WARNING_PROCESSES} and you currently have ${this.sessions.size} processes open. Reuse older processes or close them to prevent automatic pruning of old processes`,
-      );
-    }
     void session.done.then(() => {
       detach();
       observer.end({ exitCode: session.exitCode ?? -1, transcript: session.transcript.toBuffer().toString("utf8"), durationMs: Date.now() - session.startedAt });
     });
+    return this.sessions.size;
   }
 
   /** Codex's pruning: below the cap nothing; else the oldest exited process outside the 8 newest, else the oldest. */

@@ -82,6 +82,11 @@ async function execCommand(processes: ProcessManager, context: ToolContext) {
       callId: call.callId,
       turnId: context.turnId,
       signal: context.signal,
+      warn: async (message) => {
+        await context.record([
+          { kind: "response_item", payload: { type: "message", role: "user", content: [{ type: "input_text", text: `Warning: ${message}` }] } },
+        ]);
+      },
       onStart: async (id) => {
         processId = id;
         await emit({ type: "exec_command_begin", ...common(id) });
