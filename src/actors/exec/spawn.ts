@@ -4,15 +4,18 @@
  * function alone: wrap `request.argv` for `request.sandboxPolicy` before it reaches the PTY or
  * `spawn`. Until then the policy is carried here but not enforced (see the README's tool table).
  *
- * A `tty` request gets a real pseudo-terminal from the optional `@replit/ruspty` package (a Rust
- * addon whose Linux x64 and macOS builds ship inside the registry package: nothing is compiled or
- * downloaded at install; unlike node-pty it delivers a process's last output before its exit).
- * Where it did not install or load, the process runs on pipes with stdin open instead, so it can
- * still be typed into with write_stdin (programs that check isatty see a pipe). Without `tty`, stdin is
- * /dev/null and stdout/stderr are pipes, as in Codex. Either way the child leads its own process
+ * A `tty` request gets a real pseudo-terminal from the native part of `@replit/ruspty` (the
+ * optional package `@replit/ruspty-linux-x64-gnu`: a Rust addon shipped inside the registry
+ * package, nothing compiled or downloaded at install). Unlike node-pty it keeps the terminal's
+ * other end open until the process's last output is read: when the process ends it writes a marker
+ * after that output, and only then is the terminal let go. Where the addon is absent (other
+ * platforms) or does not load, the process runs on pipes with stdin open instead, so it can
+ * still be typed into with write_stdin (programs that check isatty see a pipe). Without `tty`,
+ * stdin is /dev/null and stdout/stderr are pipes, as in Codex. Either way the child leads its own process
  * group (session), so one kill reaches everything it started, and the crash reaper is told its pid.
  */
 import { spawn } from "node:child_process";
+import { ReadStream } from "node:tty";
 import { createRequire } from "node:module";
 import { constants } from "node:os";
 import type { SandboxPolicy } from "../../events/index.js";
@@ -48,8 +51,8 @@ export class SpawnError extends Error {
   override readonly name = "SpawnError";
 }
 
-/** The subset of @replit/ruspty Loom uses, typed here so the package stays optional. */
-interface PtyModule {
+/** The native PTY binding (the subset Loom uses), typed here so the package stays optional. */
+interface PtyBinding {
   Pty: new (options: {
     command: string;
     args: string[];
@@ -57,27 +60,27 @@ interface PtyModule {
     dir: string;
     size: { rows: number; cols: number };
     onExit: (error: Error | null, exitCode: number) => void;
-  }) => {
-    readonly pid: number;
-    read: NodeJS.ReadableStream;
-    write: NodeJS.WritableStream & { on(event: "error", listener: (error: Error) => void): unknown };
-    close(): void;
-  };
+  }) => { readonly pid: number; takeControllerFd(): number; dropUserFd(): void };
+  /** The bytes written after a process's last output once it has exited. */
+  getSyntheticEofSequence(): Buffer;
 }
 
-let ptyModule: PtyModule | null | undefined;
+let binding: PtyBinding | null | undefined;
 
-/** The PTY package if it is installed and its native part loads here; null otherwise (checked once). */
-export function loadPty(): PtyModule | null {
-  if (ptyModule !== undefined) return ptyModule;
+/** The PTY addon if it is installed and loads on this platform; null otherwise (checked once). */
+export function loadPty(): PtyBinding | null {
+  if (binding !== undefined) return binding;
   try {
-    // Loaded by name at run time: the package is an optional dependency and may be absent.
-    ptyModule = createRequire(import.meta.url)("@replit/ruspty") as PtyModule;
+    // Loaded by name at run time: an optional, platform-specific package that may be absent.
+    binding = createRequire(import.meta.url)("@replit/ruspty-linux-x64-gnu") as PtyBinding;
   } catch {
-    ptyModule = null;
+    binding = null;
   }
-  return ptyModule;
+  return binding;
 }
+
+/** If the marker never shows after the exit (it always should), the terminal is let go anyway. */
+const EXIT_MARKER_WAIT_MS = 1_000;
 
 /** Codex's `TerminalSize::default()`. */
 const PTY_SIZE = { cols: 80, rows: 24 };
@@ -97,36 +100,72 @@ export function spawnProcess(request: SpawnRequest): Promise<SpawnedProcess> {
   return pty ? spawnPty(pty, program, args, request) : spawnPipes(program, args, request);
 }
 
-async function spawnPty(pty: PtyModule, program: string, args: string[], request: SpawnRequest): Promise<SpawnedProcess> {
+async function spawnPty(pty: PtyBinding, program: string, args: string[], request: SpawnRequest): Promise<SpawnedProcess> {
+  let exitCode: number | undefined;
+  let markerSeen = false;
+  let released = false;
   let resolveExit!: (code: number) => void;
   const exited = new Promise<number>((resolve) => (resolveExit = resolve));
-  let child: InstanceType<PtyModule["Pty"]>;
+  let raw: InstanceType<PtyBinding["Pty"]> | undefined;
+  // The terminal is let go (and the exit reported) once the process has exited and its output,
+  // up to the marker, has been read.
+  const settle = () => {
+    if (exitCode === undefined || !markerSeen || released || !raw) return;
+    released = true;
+    raw.dropUserFd();
+    reaper().untrack(raw.pid);
+    resolveExit(exitCode < 0 ? 128 + constants.signals.SIGKILL : exitCode);
+  };
+  let socket: ReadStream;
   try {
-    child = new pty.Pty({
+    raw = new pty.Pty({
       command: program,
       args,
       envs: { ...request.env },
       dir: request.cwd,
       size: PTY_SIZE,
-      // Called once the output is read to its end: nothing arrives after the exit.
-      onExit: (_error, code) => resolveExit(code < 0 ? 128 + constants.signals.SIGKILL : code),
+      onExit: (_error, code) => {
+        exitCode = code;
+        setTimeout(() => {
+          markerSeen = true;
+          settle();
+        }, EXIT_MARKER_WAIT_MS).unref();
+        settle();
+      },
     });
+    socket = new ReadStream(raw.takeControllerFd());
   } catch (error) {
     throw new SpawnError(error instanceof Error ? error.message : String(error), { cause: error });
   }
-  const pid = child.pid;
+  const pid = raw.pid;
   reaper().track(pid);
-  void exited.then(() => {
-    reaper().untrack(pid);
-    child.close();
-  });
+  const marker = pty.getSyntheticEofSequence();
   const listeners: ((chunk: Buffer) => void)[] = [];
-  child.read.on("data", (data: Buffer | string) => {
-    const chunk = typeof data === "string" ? Buffer.from(data, "utf8") : data;
-    for (const listener of listeners) listener(chunk);
+  const emit = (chunk: Buffer) => {
+    if (chunk.length > 0) for (const listener of listeners) listener(chunk);
+  };
+  // Output is passed on as it comes, except a tail that might be the start of the marker.
+  let held = Buffer.alloc(0);
+  socket.on("data", (data: Buffer) => {
+    if (markerSeen) return emit(data);
+    const buffer = Buffer.concat([held, data]);
+    const at = buffer.indexOf(marker);
+    if (at !== -1) {
+      held = Buffer.alloc(0);
+      emit(buffer.subarray(0, at));
+      emit(buffer.subarray(at + marker.length));
+      markerSeen = true;
+      settle();
+      return;
+    }
+    let keep = Math.min(buffer.length, marker.length - 1);
+    while (keep > 0 && !marker.subarray(0, keep).equals(buffer.subarray(buffer.length - keep))) keep -= 1;
+    held = buffer.subarray(buffer.length - keep);
+    emit(buffer.subarray(0, buffer.length - keep));
   });
-  child.read.on("error", () => undefined);
-  child.write.on("error", () => undefined);
+  // EIO once the terminal is let go: the end of the output, not a failure.
+  socket.on("error", () => undefined);
+  void exited.then(() => setImmediate(() => socket.destroy()));
   return {
     pid,
     transport: "pty",
@@ -135,7 +174,8 @@ async function spawnPty(pty: PtyModule, program: string, args: string[], request
     writable: true,
     write: (data) =>
       new Promise((done, fail) => {
-        child.write.write(data, (error?: Error | null) => (error ? fail(error) : done()));
+        if (socket.destroyed) return fail(new SpawnError("the terminal is closed"));
+        socket.write(data, (error?: Error | null) => (error ? fail(error) : done()));
       }),
     kill: () => killGroup(pid),
   };
