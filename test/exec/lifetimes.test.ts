@@ -66,7 +66,7 @@ describe("unified exec process lifetimes", () => {
   it("write_stdin reports the typing as terminal_interaction, under the call that started the process", async () => {
     loom = await startLoom();
     loom.server.enqueue(
-      toolCallTurn("c1", "exec_command", { cmd: "read -r line; echo got $line", tty: true, yield_time_ms: 250 }),
+      toolCallTurn("c1", "exec_command", { cmd: "read -r line; echo got $line", tty: true, login: false, yield_time_ms: 250 }),
       textTurn("waiting"),
     );
     const thread = await loom.rt.startThread({ cwd: loom.cwd, approvalPolicy: "never", sandboxMode: "danger-full-access" });
