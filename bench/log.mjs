@@ -1,19 +1,35 @@
-// Event log benchmark (`npm run bench:log`): append throughput (one thread pipelining, 100 threads
-// each awaiting its own appends; durable and relaxed), read throughput, and fork time against the
-// parent's length. LevelDB in a temp dir on the real disk; each throughput figure is the median of
-// several runs because the machine is shared.
+// Event log benchmark (`npm run bench:log`): LevelDB and PostgreSQL in the same run.
+//
+// For each backend: durable append throughput (one thread pipelining; 100 threads each awaiting its
+// own appends), reading one thread, fork time at the head of 100,000 entries, resuming a
+// 100,000-entry thread through the runtime (lease, snapshot + fold, the resume's own append), and
+// Loom's own time per turn (a turn against an instant fake model, minus the bare SDK request to the
+// same server). LevelDB also without fsync. Throughputs are the median of 3 runs, times medians of
+// many samples: the machine is shared.
+//
+// PostgreSQL: `LOOM_BENCH_POSTGRES=postgres://...` to measure your own server (a database the
+// benchmark may create schemas in); otherwise the benchmark starts one from the installed binaries,
+// as the tests do (fsync on, default settings).
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setImmediate as nextTurn } from "node:timers/promises";
-import { LevelEventLog } from "../dist/log/index.js";
+import OpenAI from "openai";
+import { createRuntime } from "../dist/index.js";
+import { LevelEventLog, PostgresEventLog } from "../dist/log/index.js";
+import { startInstantModel } from "./fake-model.mjs";
+import { buildThread } from "./long-thread.mjs";
+import { startPostgres } from "../test/support/postgres.ts";
 
 const RUNS = 3;
-const PIPELINED_APPENDS = 200_000;
+const PIPELINED_APPENDS = 100_000;
 const CONCURRENT_THREADS = 100;
-const APPENDS_PER_THREAD = 500;
-const READ_ENTRIES = 200_000;
+const APPENDS_PER_THREAD = 200;
+const READ_ENTRIES = 100_000;
+const LONG_THREAD = 100_000;
 const FORK_SAMPLES = 21;
+const RESUME_SAMPLES = 9;
+const TURNS = 100;
 
 // Small entries as a turn produces them: mostly streamed deltas, some items and usage.
 const SAMPLES = [
@@ -28,31 +44,39 @@ const SAMPLES = [
     kind: "response_item",
     payload: { type: "message", role: "assistant", content: [{ type: "output_text", text: "Fixed: parse() now trims input." }] },
   },
-  {
-    kind: "event_msg",
-    payload: {
-      type: "token_count",
-      info: {
-        total_token_usage: { input_tokens: 5120, cached_input_tokens: 4096, output_tokens: 212, reasoning_output_tokens: 64, total_tokens: 5332 },
-        last_token_usage: { input_tokens: 1024, cached_input_tokens: 896, output_tokens: 48, reasoning_output_tokens: 16, total_tokens: 1072 },
-        model_context_window: 272000,
-      },
-    },
-  },
 ];
 const sample = (i) => [SAMPLES[i % 2 === 0 ? 0 : i % SAMPLES.length]];
 
-const dirs = [];
-async function openLog(options) {
-  const dir = await mkdtemp(join(tmpdir(), "loom-bench-log-"));
-  dirs.push(dir);
-  return LevelEventLog.open(dir, options);
+const cleanups = [];
+
+/** The two backends: each opens a fresh, empty log (its own directory or schema). */
+async function backends() {
+  const level = {
+    name: "LevelDB",
+    open: async (options = {}) => {
+      const dir = await mkdtemp(join(tmpdir(), "loom-bench-log-"));
+      cleanups.push(() => rm(dir, { recursive: true, force: true }));
+      return LevelEventLog.open(dir, options);
+    },
+  };
+  let url = process.env.LOOM_BENCH_POSTGRES;
+  if (!url) {
+    const server = await startPostgres();
+    cleanups.push(() => server.stop());
+    url = await server.createDatabase("loom_bench");
+  }
+  let schemas = 0;
+  const stamp = Date.now().toString(36);
+  const postgres = {
+    name: "PostgreSQL",
+    open: (options = {}) => PostgresEventLog.open(url, { ...options, schema: `bench_${stamp}_${++schemas}` }),
+  };
+  return [level, postgres];
 }
 
 /**
  * One writer that never waits for an acknowledgement before its next append, yielding to the event
  * loop every `chunk` appends (as a model stream would) and keeping at most `window` unacknowledged.
- * Only the window's promises are kept: batches commit in order, so the oldest one stands for all.
  */
 async function pipeline(log, threadId, count, { chunk = 1000, window = 16_000 } = {}) {
   const ring = new Array(window);
@@ -66,19 +90,19 @@ async function pipeline(log, threadId, count, { chunk = 1000, window = 16_000 } 
   await Promise.all(ring);
 }
 
-async function appendPipelined(durable) {
-  const log = await openLog({ durable });
+async function appendPipelined(backend, options) {
+  const log = await backend.open(options);
   const { id } = await log.createThread();
   const start = performance.now();
   await pipeline(log, id, PIPELINED_APPENDS);
   const seconds = (performance.now() - start) / 1000;
   const { commits } = log.stats;
   await log.close();
-  return { rate: PIPELINED_APPENDS / seconds, batch: PIPELINED_APPENDS / (commits - 1) };
+  return { rate: PIPELINED_APPENDS / seconds, batch: PIPELINED_APPENDS / Math.max(1, commits) };
 }
 
-async function appendConcurrent(durable) {
-  const log = await openLog({ durable });
+async function appendConcurrent(backend, options) {
+  const log = await backend.open(options);
   const threads = await Promise.all(Array.from({ length: CONCURRENT_THREADS }, () => log.createThread()));
   const before = log.stats.commits;
   const start = performance.now();
@@ -94,8 +118,8 @@ async function appendConcurrent(durable) {
   return { rate: total / seconds, batch: total / commits };
 }
 
-async function readAll() {
-  const log = await openLog({ durable: false });
+async function readAll(backend) {
+  const log = await backend.open({ durable: false });
   const { id } = await log.createThread();
   await pipeline(log, id, READ_ENTRIES);
   const rates = [];
@@ -110,30 +134,66 @@ async function readAll() {
 }
 
 /**
- * Median fork time per parent length, next to creating an empty thread (the same one small write).
- * The parents are built first and the samples interleaved, so LevelDB's background compaction of
- * the freshly written entries weighs on every column alike.
+ * A Codex-like thread of 100,000 entries (snapshots every 500, as the runtime writes them): the
+ * median time to fork at its head, and to resume it through the runtime.
  */
-async function forkTimes(lengths, durable) {
-  const log = await openLog({ durable });
-  const parents = [];
-  for (const length of lengths) {
-    const { id } = await log.createThread();
-    await pipeline(log, id, length);
-    parents.push({ id, length });
-  }
-  const samples = new Map([[0, []], ...lengths.map((length) => [length, []])]);
-  const time = async (key, act) => {
-    const start = performance.now();
-    await act();
-    samples.get(key).push(performance.now() - start);
-  };
+async function longThread(backend) {
+  const log = await backend.open();
+  const threadId = "long";
+  await buildThread(log, threadId, LONG_THREAD, 500);
+  const forks = [];
   for (let i = 0; i < FORK_SAMPLES; i++) {
-    await time(0, () => log.createThread());
-    for (const { id, length } of parents) await time(length, () => log.fork(id, length));
+    const head = await log.head(threadId);
+    const start = performance.now();
+    await log.fork(threadId, head);
+    forks.push(performance.now() - start);
   }
+  const rt = await createRuntime({ log, config: {}, env: {}, model: { apiKey: "bench", baseURL: "http://127.0.0.1:9/v1" } });
+  const resumes = [];
+  for (let i = 0; i < RESUME_SAMPLES; i++) {
+    const start = performance.now();
+    const thread = await rt.resumeThread(threadId);
+    resumes.push(performance.now() - start);
+    await thread.close();
+  }
+  await rt.close();
   await log.close();
-  return new Map([...samples].map(([key, times]) => [key, median(times)]));
+  return { fork: median(forks), resume: median(resumes) };
+}
+
+/** Median time of a turn through Loom, and of the bare SDK request to the same instant model. */
+async function turnTime(backend, model) {
+  const log = await backend.open();
+  const rt = await createRuntime({ log, config: {}, env: {}, model: { apiKey: "bench", baseURL: model.baseURL } });
+  const cwd = await mkdtemp(join(tmpdir(), "loom-bench-cwd-"));
+  const thread = await rt.startThread({ cwd, approvalPolicy: "never" });
+  for (let i = 0; i < 20; i++) await thread.run(`warm ${i}`);
+  const times = [];
+  for (let i = 0; i < TURNS; i++) {
+    const start = performance.now();
+    await thread.run(`turn ${i}`);
+    times.push(performance.now() - start);
+  }
+  await rt.close();
+  await log.close();
+  await rm(cwd, { recursive: true, force: true });
+  return median(times);
+}
+
+async function sdkFloor(model) {
+  const client = new OpenAI({ apiKey: "bench", baseURL: model.baseURL, maxRetries: 0 });
+  const once = async () => {
+    const stream = await client.responses.create({ model: "gpt-5.5", input: [{ role: "user", content: "hi" }], stream: true, store: false });
+    for await (const _ of stream) void _;
+  };
+  for (let i = 0; i < 20; i++) await once();
+  const times = [];
+  for (let i = 0; i < TURNS; i++) {
+    const start = performance.now();
+    await once();
+    times.push(performance.now() - start);
+  }
+  return median(times);
 }
 
 async function medianOf(runOnce) {
@@ -151,30 +211,43 @@ function median(values) {
 const fmt = (n) => Math.round(n).toLocaleString("en-US");
 
 async function main() {
-  await appendPipelined(false); // warm-up, not reported: the figures are for compiled code
-  const rows = [];
-  for (const durable of [true, false]) {
-    const mode = durable ? "durable (fsync)" : "relaxed (no fsync)";
-    const one = await medianOf(() => appendPipelined(durable));
-    rows.push([`append, 1 thread pipelined, ${mode}`, `${fmt(one.rate)} appends/s`, `~${fmt(one.batch)} entries/batch`]);
-    const many = await medianOf(() => appendConcurrent(durable));
-    rows.push([`append, ${CONCURRENT_THREADS} threads concurrently, ${mode}`, `${fmt(many.rate)} appends/s`, `~${fmt(many.batch)} entries/batch`]);
+  const [level, postgres] = await backends();
+  const model = await startInstantModel("ok");
+  cleanups.push(() => model.close());
+  const floor = await sdkFloor(model);
+  const results = new Map();
+  for (const backend of [level, postgres]) {
+    await appendPipelined(backend, { durable: false }); // warm-up, not reported
+    const one = await medianOf(() => appendPipelined(backend));
+    const many = await medianOf(() => appendConcurrent(backend));
+    const read = await readAll(backend);
+    const long = await longThread(backend);
+    const turn = await turnTime(backend, model);
+    results.set(backend.name, { one, many, read, long, turn });
   }
-  rows.push([`read, 1 thread of ${fmt(READ_ENTRIES)} entries`, `${fmt(await readAll())} entries/s`, "validated on read"]);
-  for (const durable of [true, false]) {
-    const mode = durable ? "durable" : "relaxed";
-    for (const [length, ms] of await forkTimes([1_000, 100_000], durable)) {
-      const what = length === 0 ? `create an empty thread (the same one write), ${mode}` : `fork at the head of ${fmt(length)} entries, ${mode}`;
-      rows.push([what, `${ms.toFixed(2)} ms`, `median of ${FORK_SAMPLES}`]);
-    }
-  }
-  const widths = [0, 1, 2].map((c) => Math.max(...rows.map((row) => row[c].length)));
-  console.log(`Loom event log, LevelDB backend (node ${process.version}, ${RUNS} runs each, median)\n`);
-  for (const row of rows) console.log(row.map((cell, c) => (c === 1 ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join("   "));
+  const relaxedOne = await medianOf(() => appendPipelined(level, { durable: false }));
+  const relaxedMany = await medianOf(() => appendConcurrent(level, { durable: false }));
+
+  const cell = (name, pick) => pick(results.get(name));
+  const rows = [
+    ["durable appends/s, 1 thread pipelined", (r) => `${fmt(r.one.rate)} (~${fmt(r.one.batch)}/batch)`, "-"],
+    [`durable appends/s, ${CONCURRENT_THREADS} threads concurrently`, (r) => `${fmt(r.many.rate)} (~${fmt(r.many.batch)}/batch)`, ">= 20,000"],
+    [`read one thread of ${fmt(READ_ENTRIES)} entries, entries/s`, (r) => fmt(r.read), "-"],
+    [`fork at the head of ${fmt(LONG_THREAD)} entries`, (r) => `${r.long.fork.toFixed(2)} ms`, "< 5 ms"],
+    [`resume a ${fmt(LONG_THREAD)}-entry thread (runtime)`, (r) => `${r.long.resume.toFixed(1)} ms`, "< 50 ms"],
+    ["one turn, instant model", (r) => `${r.turn.toFixed(1)} ms`, "-"],
+    ["Loom's own time per turn (turn - SDK floor)", (r) => `${(r.turn - floor).toFixed(1)} ms`, "-"],
+  ].map(([what, pick, goal]) => [what, cell("LevelDB", pick), cell("PostgreSQL", pick), goal]);
+  rows.unshift(["", "LevelDB", "PostgreSQL", "goal (PostgreSQL)"]);
+  const widths = [0, 1, 2, 3].map((c) => Math.max(...rows.map((row) => row[c].length)));
+  console.log(`Loom event log, LevelDB and PostgreSQL (node ${process.version}; throughputs: median of ${RUNS} runs)\n`);
+  for (const row of rows) console.log(row.map((text, c) => (c === 0 ? text.padEnd(widths[c]) : text.padStart(widths[c]))).join("   "));
+  console.log(`\nbare SDK request to the instant model (the floor): ${floor.toFixed(1)} ms`);
+  console.log(`LevelDB without fsync: ${fmt(relaxedOne.rate)} appends/s pipelined, ${fmt(relaxedMany.rate)} appends/s with ${CONCURRENT_THREADS} threads`);
 }
 
 try {
   await main();
 } finally {
-  await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
+  for (const cleanup of cleanups.reverse()) await cleanup();
 }

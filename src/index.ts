@@ -13,6 +13,9 @@ export * from "./events/index.js";
 /** Event log backends and their errors. */
 export { MemoryEventLog, LevelEventLog, openEventLog, ConcurrencyError } from "./log/index.js";
 export type { EventLog, ThreadMeta } from "./log/index.js";
+/** PostgreSQL, shared by many workers: leases (one writer per thread), takeover, and their errors. */
+export { PostgresEventLog, isLeasingLog, ThreadBusyError, LeaseLostError, LogUnavailableError, SchemaVersionError } from "./log/index.js";
+export type { PostgresEventLogOptions, LeaseInfo, ThreadLease, LeasingEventLog } from "./log/index.js";
 /** The folded state and the prompt projection. */
 export { initialState, evolve, foldEntries, projectPrompt } from "./state/index.js";
 export type { ThreadState, TurnRecord } from "./state/index.js";

@@ -23,6 +23,8 @@ export class ThreadBus {
   private failure: Error | undefined;
   private closed = false;
   private sealed = false;
+  /** Records that would go past this seq are refused (see `sealAfter`). */
+  private lastAllowed = Number.POSITIVE_INFINITY;
   private readonly inFlight = new Set<Promise<unknown>>();
   private headWaiters: { seq: number; resolve: () => void }[] = [];
 
@@ -59,7 +61,7 @@ export class ThreadBus {
    * before the head moves, so a bad entry never disturbs appends already in flight.
    */
   record(entries: readonly NewEntry[], sub?: string): Promise<LogEntry[]> {
-    if (this.closed || this.sealed) return Promise.reject(new BusClosedError(`thread ${this.threadId} is closed`));
+    if (this.closed || this.sealed || this.head >= this.lastAllowed) return Promise.reject(new BusClosedError(`thread ${this.threadId} is closed`));
     if (this.failure) return Promise.reject(this.failure);
     if (entries.length === 0) return Promise.resolve([]);
     const ts = this.clock.now().toISOString();
@@ -118,6 +120,14 @@ export class ThreadBus {
       }
       next = this.early.get(this.published + 1);
     }
+  }
+
+  /**
+   * Refuses every record that would go past `seq`, as if the process stopped right after it: replay
+   * puts a recorded crash back exactly where it happened, between any two entries.
+   */
+  sealAfter(seq: number): void {
+    this.lastAllowed = seq;
   }
 
   /** Refuses new records (appends already issued still complete): the thread is stopping. */

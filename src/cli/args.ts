@@ -4,6 +4,7 @@ import { UserError } from "../runtime/errors.js";
 
 export const GLOBAL_OPTIONS = {
   "data-dir": { type: "string" },
+  storage: { type: "string" },
   config: { type: "string", short: "c", multiple: true },
   json: { type: "boolean" },
   help: { type: "boolean", short: "h" },

@@ -3,12 +3,14 @@ import { createRuntime, defaultDataDir, type Runtime, type RuntimeOptions } from
 
 export interface GlobalValues {
   "data-dir"?: string;
+  storage?: string;
   config?: string[];
 }
 
 export async function openRuntime(values: GlobalValues, extra: Partial<RuntimeOptions> = {}): Promise<Runtime> {
   return createRuntime({
     dataDir: values["data-dir"] ?? defaultDataDir(),
+    storage: values.storage,
     configOverrides: values.config ?? [],
     ...extra,
   });

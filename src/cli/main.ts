@@ -43,8 +43,10 @@ Usage:
   loom import-codex ROLLOUT.jsonl
   loom export-codex THREAD_ID
 
-Every command takes --data-dir D (default $LOOM_HOME, else ~/.loom) and repeatable
--c key=value overrides of config.toml keys (model, approval_policy, sandbox_mode, ...).
+Every command takes --data-dir D (default $LOOM_HOME, else ~/.loom), --storage URL
+(postgres://user@host:port/db, shared by many workers; default $LOOM_STORAGE, else storage in
+config.toml, else LevelDB in the data dir) and repeatable -c key=value overrides of config.toml
+keys (model, approval_policy, sandbox_mode, ...).
 The model endpoint comes from OPENAI_BASE_URL and OPENAI_API_KEY.`;
 
 export function registerCommand(name: string, command: Command): void {
@@ -79,6 +81,7 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
     }
     // The thread refused or ended the work, or the data dir is in use: the message says why.
     const expected = ["LogLockedError", "ReplayError", "McpStartupError", "ThreadNotFoundError", "EmptyRolloutError"];
+    expected.push("ThreadBusyError", "LeaseLostError", "LogUnavailableError", "SchemaVersionError");
     if (
       error instanceof OpRejectedError ||
       error instanceof TurnFailedError ||

@@ -114,3 +114,54 @@ export class LogLockedError extends Error {
     super(`the event log at ${dir} is already open in another process or handle (LevelDB allows one writer per directory)`, options);
   }
 }
+
+/**
+ * Another worker holds the lease on the thread (a backend shared by many processes): it alone may
+ * write to it until it releases the lease or the lease expires.
+ */
+export class ThreadBusyError extends Error {
+  override readonly name = "ThreadBusyError";
+  constructor(
+    readonly threadId: string,
+    /** The worker holding the lease, as it named itself. */
+    readonly owner: string,
+    readonly expiresAt: Date,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `thread ${threadId} is owned by worker ${JSON.stringify(owner)} until ${expiresAt.toISOString()} (its lease); ` +
+        "another worker can take it over once that lease expires",
+      options,
+    );
+  }
+}
+
+/**
+ * This worker's lease on the thread expired or was taken over (it was paused, partitioned, or lost
+ * the database for longer than the lease): its appends are refused so it can never write again.
+ */
+export class LeaseLostError extends Error {
+  override readonly name = "LeaseLostError";
+  constructor(
+    readonly threadId: string,
+    readonly owner: string,
+    readonly token: number,
+    reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`thread ${threadId}: worker ${JSON.stringify(owner)} lost its lease (token ${token}): ${reason}; nothing more is written`, options);
+  }
+}
+
+/** The database could not be reached; an append that fails this way may or may not have been written. */
+export class LogUnavailableError extends Error {
+  override readonly name = "LogUnavailableError";
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** The database holds a schema this version of Loom does not know (written by a newer Loom). */
+export class SchemaVersionError extends Error {
+  override readonly name = "SchemaVersionError";
+}

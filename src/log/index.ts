@@ -7,7 +7,11 @@ export type {
   ReadRange,
   SubscribeOptions,
   Snapshot,
+  ThreadLease,
+  LeasingEventLog,
 } from "./types.js";
+/** True for a log many processes share, where a thread is written under a lease (PostgreSQL). */
+export { isLeasingLog } from "./types.js";
 /** Options and counters shared by both backends (`clock`, `newId`; `stats.commits` / `stats.entries`). */
 export type { EventLogOptions, EventLogStats } from "./store-event-log.js";
 /** The in-memory backend: `new MemoryEventLog({ clock })`. */
@@ -18,6 +22,9 @@ export type { LevelEventLogOptions } from "./level.js";
 /** Opens LevelDB at `dir` when one is given, else an in-memory log. */
 export { openEventLog } from "./open.js";
 export type { OpenEventLogOptions } from "./open.js";
+/** The PostgreSQL backend: `await PostgresEventLog.open(url, { schema, owner, leaseTtlMs })`, shared by many processes. */
+export { PostgresEventLog, SCHEMA_VERSION } from "./postgres/index.js";
+export type { PostgresEventLogOptions, LeaseInfo } from "./postgres/index.js";
 export {
   ConcurrencyError,
   ThreadNotFoundError,
@@ -30,4 +37,8 @@ export {
   LogWriteError,
   LogClosedError,
   LogLockedError,
+  ThreadBusyError,
+  LeaseLostError,
+  LogUnavailableError,
+  SchemaVersionError,
 } from "./errors.js";

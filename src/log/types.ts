@@ -65,3 +65,28 @@ export interface EventLog {
 
   close(): Promise<void>;
 }
+
+/**
+ * The right to write one thread, held by one worker at a time on a backend many processes share.
+ * Every append the holder makes to the thread carries `token` (a fencing token: it grows with each
+ * acquisition), and the database refuses it once another worker has taken the thread over.
+ */
+export interface ThreadLease {
+  threadId: string;
+  owner: string;
+  token: number;
+  /** Aborted when the lease is lost (expired, taken over) or released; its reason says which. */
+  readonly signal: AbortSignal;
+  /** Gives the thread up: another worker may take it at once. */
+  release(): Promise<void>;
+}
+
+/** A log shared by many processes: a thread is written only under a lease (PostgreSQL). */
+export interface LeasingEventLog extends EventLog {
+  /** Takes the lease on a thread, or rejects with `ThreadBusyError` naming the worker that holds it. */
+  acquireLease(threadId: string): Promise<ThreadLease>;
+}
+
+export function isLeasingLog(log: EventLog): log is LeasingEventLog {
+  return typeof (log as Partial<LeasingEventLog>).acquireLease === "function";
+}

@@ -19,6 +19,12 @@ export interface ModelOptions {
 export interface RuntimeOptions {
   /** LevelDB data directory (default `$LOOM_HOME`, else `~/.loom`). Ignored when `log` is given. */
   dataDir?: string;
+  /**
+   * Where the log lives: `postgres://user@host:port/database` (shared by many processes, a lease per
+   * written thread) or `leveldb[:DIR]`. Default `LOOM_STORAGE`, else `storage` in config.toml, else
+   * LevelDB in the data dir. Ignored when `log` is given.
+   */
+  storage?: string;
   /** Inject a log backend (e.g. `new MemoryEventLog()`). */
   log?: EventLog;
   /** fsync every group commit (default true). */

@@ -4,10 +4,9 @@
  */
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
-import { mkdir } from "node:fs/promises";
 import { createActor } from "xstate";
 import type { DynamicToolSpec, EventMsg, LogEntry, NewEntry, Submission } from "../events/index.js";
-import { LevelEventLog, MemoryEventLog, type EventLog, type ThreadMeta } from "../log/index.js";
+import { MemoryEventLog, type EventLog, type ThreadMeta } from "../log/index.js";
 import { initialState, evolve, type ThreadState } from "../state/index.js";
 import { createModelClient, sampleWithRetry, type ModelClientOptions } from "../actors/model/index.js";
 import { runShell } from "../actors/shell/index.js";
@@ -31,6 +30,8 @@ import type { TurnInput } from "../machines/turn.js";
 import { wireSession } from "./wiring.js";
 import { UserError } from "./errors.js";
 import { VERSION } from "./version.js";
+import { RuntimeLeases } from "./leases.js";
+import { chooseStorage, openStorage } from "./storage.js";
 import type { ForkOptions, RuntimeOptions, StartThreadOptions } from "./options.js";
 export type { ForkOptions, ModelOptions, RuntimeIo, RuntimeOptions, StartThreadOptions } from "./options.js";
 import { McpManager } from "../actors/mcp/index.js";
@@ -55,8 +56,8 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     throw new UserError((error as Error).message, { cause: error });
   }
   if (!log) {
-    await mkdir(dataDir!, { recursive: true });
-    log = await LevelEventLog.open(join(dataDir!, "log"), { durable: options.durable ?? true, clock: () => clock.now() });
+    const storage = chooseStorage(options.storage, env, config);
+    log = await openStorage(storage, { dataDir: dataDir!, durable: options.durable ?? true, clock });
   }
   // Codex keeps one installation id per home; Loom one per data dir (a random one without a dir).
   const installationId = options.installationId ?? (dataDir ? await resolveInstallationId(dataDir) : randomUUID());
@@ -78,6 +79,8 @@ export class Runtime {
   private readonly store: ThreadStateStore;
   private readonly threads = new Map<string, Thread>();
   private readonly ids: IdSource;
+  /** On a log many processes share, the leases of the threads this runtime writes. */
+  private readonly leases: RuntimeLeases;
   private closed = false;
 
   constructor(private readonly parts: RuntimeParts) {
@@ -85,6 +88,7 @@ export class Runtime {
     this.config = parts.config;
     this.ids = parts.ids ?? randomIds;
     this.store = new ThreadStateStore(parts.log, { snapshotEvery: parts.snapshotEvery });
+    this.leases = new RuntimeLeases(parts.log);
   }
 
   async startThread(options: StartThreadOptions = {}): Promise<Thread> {
@@ -99,6 +103,11 @@ export class Runtime {
       await mcp?.close();
       throw error;
     });
+    return this.leases.holding(id, () => this.openNew(id, settings, options, mcp));
+  }
+
+  /** Writes a new thread's metadata and opens it. */
+  private openNew(id: string, settings: SessionSettings, options: StartThreadOptions, mcp: McpManager | undefined): Promise<Thread> {
     // One clock reading for the metadata and its entry, so a replay (recorded clock) agrees.
     const timestamp = this.parts.clock.now().toISOString();
     const meta: NewEntry = {
@@ -124,8 +133,19 @@ export class Runtime {
     this.assertOpen();
     const existing = this.threads.get(id);
     if (existing) return existing;
-    const meta = await this.log.getThread(id);
-    if (!meta) throw new UserError(`unknown thread ${JSON.stringify(id)}`);
+    if (!(await this.log.getThread(id))) throw new UserError(`unknown thread ${JSON.stringify(id)}`);
+    // One writer per thread across processes: the lease first, then the fold, so nobody writes in between.
+    return this.leases.holding(id, () => this.resumeLeased(id, options));
+  }
+
+  private async resumeLeased(id: string, options: ThreadSettingsOptions): Promise<Thread> {
+    const meta = (await this.log.getThread(id))!;
+    if (meta.headSeq === 0) {
+      // Its creator died before writing anything (a crash between creating it and its metadata):
+      // start it now, as startThread would have.
+      const settings = initialSettings(this.config, options, process.cwd());
+      return this.openNew(id, settings, options, await this.startMcp(settings.cwd));
+    }
     const state = await this.store.stateAt(id, meta.headSeq);
     let settings = await this.recoverSettings(id, state);
     settings = { ...settings, ...definedOnly(initialSettings(this.config, options, settings.cwd), options) };
@@ -346,8 +366,13 @@ export class Runtime {
       for (const { callId, request } of resume.reask ?? []) rememberRequest(services, callId, request);
     }
     const actor = createActor(machine, { input: { threadId: id, resumeTurn: resume.resumeTurn } });
-    const thread = new Thread({ services, log: this.log, store: this.store, actor, mcp, onClose: () => this.threads.delete(id) });
+    const onClose = async () => {
+      this.threads.delete(id);
+      await this.leases.release(id).catch(() => undefined);
+    };
+    const thread = new Thread({ services, log: this.log, store: this.store, actor, mcp, onClose });
     this.threads.set(id, thread);
+    if (!resume.quiet) this.leases.watch(id, thread);
     mcp?.bind({
       event: (sub, msg) => bus.event(sub, msg),
       policy: () => currentSettings,

@@ -37,8 +37,8 @@ export interface ThreadParts {
   actor: Actor<typeof sessionMachine>;
   /** The thread's MCP servers, when it has any. */
   mcp?: McpManager;
-  /** Called once the thread has stopped (the runtime forgets it). */
-  onClose(): void;
+  /** Called once the thread has stopped (the runtime forgets it, and gives up its lease). */
+  onClose(): void | Promise<void>;
 }
 
 const TURN_END = new Set(["task_complete", "turn_aborted"]);
@@ -236,7 +236,7 @@ export class Thread {
       await services.bus.flush();
       await this.parts.store.maybeSnapshot(this.id, services.state()).catch(() => undefined);
       services.bus.close();
-      this.parts.onClose();
+      await this.parts.onClose();
     })();
     return this.closing;
   }

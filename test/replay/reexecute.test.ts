@@ -44,6 +44,14 @@ describe("replaying a recorded thread", () => {
     expect(loom.server.requests.length).toBe(requestsBefore);
   });
 
+  it("re-executes a thread started with a name (session_configured carries it)", async () => {
+    loom.server.enqueue(textTurn("Named."));
+    const thread = await loom.rt.startThread({ cwd: loom.cwd, approvalPolicy: "never", name: "job 7" });
+    await thread.run("hello");
+    const report = await replayRecording({ log: loom.rt.log, threadId: thread.id });
+    expect(report.divergence).toBeUndefined();
+  });
+
   it("reports a changed AGENTS.md at the seq of the context message that carried it", async () => {
     const thread = await recordToolSession();
     const entries = await thread.entries();

@@ -38,6 +38,15 @@ export class ReplayCursor {
     await new Promise<void>((resolve) => setImmediate(resolve));
     signal?.throwIfAborted();
   }
+
+  /**
+   * True when the recording restarted between the head and `seq`: what it recorded at `seq` was
+   * done by the next process, so the current one (which died first) must not be handed it.
+   */
+  afterRestart(seq: number): boolean {
+    const head = this.head;
+    return this.recorded.restarts.some((restart) => restart > head && restart <= seq);
+  }
 }
 
 /** Time is the recorded time of the entry about to be written. */
@@ -111,6 +120,9 @@ export function recordedSampler(cursor: ReplayCursor, from = 1): Sampler {
       if (attempt.outcome === "retry") throw new ModelError("stream", "replayed: the summary request failed and was retried");
       throw new RecordedModelError(attempt.outcome.error as Extract<EventMsg, { type: "error" }>);
     }
+    const pending = cursor.recorded.samplings[next];
+    // The recording's process died before it asked: wait, like it, until the thread is stopped.
+    if (pending && cursor.afterRestart(pending.attempts[0]?.requestSeq ?? pending.endSeq)) return untilAborted(options.signal);
     const sampling = cursor.recorded.samplings[next++];
     if (!sampling) throw new ReplayMismatch("the model was asked for a response the recording does not have");
     for (let attempt = 0; attempt < sampling.attempts.length; attempt++) {
@@ -163,6 +175,9 @@ export function recordedTool(cursor: ReplayCursor, handler: ToolHandler): ToolHa
     ...handler,
     async execute(context) {
       const execution = cursor.recorded.executions.get(context.call.callId);
+      // The recording's process died before this tool reported anything: it never ran there.
+      const first = execution && (execution.events[0]?.seq ?? (execution.result ? execution.resultSeq : undefined));
+      if (cursor.afterRestart(first ?? Number.POSITIVE_INFINITY)) return untilAborted(context.signal);
       if (!execution) throw new ReplayMismatch(`the recording has no run of call ${context.call.callId} (${context.call.name})`);
       // A cancelled tool still reported what it had in the recording (e.g. "aborted by user"):
       // its recorded events go on coming, at their seqs, whatever the signal says.

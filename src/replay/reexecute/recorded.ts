@@ -120,6 +120,19 @@ export class RecordedThread {
     return meta && meta.kind === "session_meta" ? meta.payload.id : (this.entries[0]?.threadId ?? "");
   }
 
+  /**
+   * Seqs where a new process took the thread up (a `session_configured` after the first): the
+   * process before it stopped there, wherever it was (a crash leaves a turn at any entry).
+   */
+  get restarts(): number[] {
+    return (this.#restarts ??= this.entries
+      .filter((e) => e.kind === "event_msg" && e.payload.type === "session_configured")
+      .map((e) => e.seq)
+      .slice(1));
+  }
+
+  #restarts: number[] | undefined;
+
   get lastSeq(): number {
     return this.entries.at(-1)?.seq ?? 0;
   }

@@ -189,6 +189,7 @@ async function drive(rt: Runtime, recorded: RecordedThread, cursor: ReplayCursor
       approvalPolicy: msg.approval_policy,
       sandboxPolicy: msg.sandbox_policy,
       effort: msg.reasoning_effort ?? undefined,
+      name: msg.thread_name ?? undefined,
       dynamicTools: meta?.kind === "session_meta" ? (meta.payload.dynamic_tools ?? undefined) : undefined,
     });
   }
@@ -199,11 +200,16 @@ async function drive(rt: Runtime, recorded: RecordedThread, cursor: ReplayCursor
       await thread.submit(entry.payload.op, { id: entry.payload.id });
     } else if (entry.kind === "event_msg" && entry.payload.type === "session_configured") {
       // The recording's process restarted here (resume), or the thread was forked at this point.
-      await cursor.gate(entry.seq);
+      // A process that died here wrote nothing past it, whatever its machines were about to do.
       const id = entry.payload.session_id;
       const current = thread.id;
+      if (id === current) cursor.bus?.sealAfter(entry.seq - 1);
+      await cursor.gate(entry.seq);
       await thread.close();
-      thread = id === current ? await rt.resumeThread(id) : await rt.forkThread(current, { atSeq: entry.seq - 1 });
+      const msg = entry.payload;
+      // With the settings it was resumed with (they may differ from those it had).
+      const settings = { cwd: msg.cwd, model: msg.model, approvalPolicy: msg.approval_policy, sandboxPolicy: msg.sandbox_policy, effort: msg.reasoning_effort ?? undefined };
+      thread = id === current ? await rt.resumeThread(id, settings) : await rt.forkThread(current, { atSeq: entry.seq - 1 });
     }
   }
 }
