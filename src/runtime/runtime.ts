@@ -121,7 +121,7 @@ export class Runtime {
         cli_version: VERSION,
         source: "custom",
         model_provider: "openai",
-        base_instructions: { text: settings.baseInstructions },
+        base_instructions: { text: settings.baseInstructions ?? modelInstructions(settings.model, settings.personality) },
         dynamic_tools: options.dynamicTools,
       },
     };
