@@ -24,6 +24,17 @@ export type { ToolHandler, ToolContext } from "./actors/tools/index.js";
 /** Clock and ids (inject deterministic ones in tests). */
 export { systemClock, randomIds, counterIds, manualClock } from "./actors/clock.js";
 export type { Clock, IdSource } from "./actors/clock.js";
+/** The sandbox port: wrap any argv for a policy (bubblewrap, or unconfined but tied to Loom's life), probe the host, recognise denials. */
+export {
+  wrapCommand,
+  probeHostSandbox,
+  isLikelySandboxDenied,
+  selectSandbox,
+  missingSandboxReason,
+  policyNeedsSandbox,
+  SandboxUnavailableError,
+} from "./sandbox/index.js";
+export type { Launch, WrapOptions, HostSandbox, SandboxAvailability, Lifetime } from "./sandbox/index.js";
 /** Configuration loading (config.toml + -c overrides). */
 export { loadConfig, applyOverrides, ConfigError } from "./config/index.js";
 export type { LoomConfig } from "./config/index.js";

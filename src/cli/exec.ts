@@ -12,6 +12,7 @@ import type { Thread } from "../runtime/thread.js";
 import { parse } from "./args.js";
 import { openRuntime } from "./context.js";
 import { describeMsg } from "./format.js";
+import { describeSandbox } from "../sandbox/index.js";
 import type { CliIO } from "./io.js";
 
 const OPTIONS = {
@@ -76,7 +77,12 @@ export async function execCommand(argv: string[], io: CliIO, env: Record<string,
       else if (!QUIET.has(event.msg.type)) io.err(describeMsg(event.msg));
     };
     if (values.json) for (const event of thread.opening) print(event);
-    else io.err(`thread ${thread.id}`);
+    else {
+      io.err(`thread ${thread.id}`);
+      const configured = thread.configured.msg;
+      // Which sandbox holds the commands comes first: a person reads it before anything runs.
+      if (configured.type === "session_configured" && configured.sandbox) io.err(describeSandbox(configured.sandbox_policy, configured.sandbox));
+    }
     const subscription = thread.events$.subscribe((event) => {
       print(event);
       // Nobody can answer here: a request is refused at once (the model is told), rather than
@@ -87,6 +93,7 @@ export async function execCommand(argv: string[], io: CliIO, env: Record<string,
         void thread.submit(refusal.op).catch(() => undefined);
       }
     });
+    const notRun = printCallsNotRun(thread, io);
     // Ctrl-C / SIGTERM interrupt the turn as Codex does: its processes are killed and the log
     // records the interrupted turn before Loom exits.
     const onSignal = () => void thread.interrupt().catch(() => undefined);
@@ -106,10 +113,28 @@ export async function execCommand(argv: string[], io: CliIO, env: Record<string,
       process.off("SIGINT", onSignal);
       process.off("SIGTERM", onSignal);
       subscription.unsubscribe();
+      notRun.unsubscribe();
     }
   } finally {
     await rt.close();
   }
+}
+
+/**
+ * Tool calls that never ran (refused by the rules, e.g. for want of a sandbox, or declined) show
+ * no command events: their output, which says why, is printed instead.
+ */
+function printCallsNotRun(thread: Thread, io: CliIO) {
+  const ran = new Set<string>();
+  return thread.entries$.subscribe((entry) => {
+    if (entry.kind === "event_msg" && entry.payload.type === "raw_response_item") {
+      const callId = (entry.payload.item as { call_id?: unknown }).call_id;
+      if (typeof callId === "string") ran.add(callId);
+    } else if (entry.kind === "response_item" && (entry.payload.type === "function_call_output" || entry.payload.type === "custom_tool_call_output")) {
+      const { call_id: callId, output } = entry.payload;
+      if (!ran.has(callId)) io.err(`tool call ${callId} not run: ${typeof output === "string" ? output : JSON.stringify(output)}`);
+    }
+  });
 }
 
 function refusalFor(event: Event): { what: string; op: Record<string, unknown> } | undefined {

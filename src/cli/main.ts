@@ -5,6 +5,7 @@ import { forkCommand, logCommand, rollbackCommand, stateCommand, threadsCommand,
 import { processIO, type CliIO } from "./io.js";
 import { exportCodexCommand, importCodexCommand } from "./codex-rollout.js";
 import { diffCommand, replayCommand } from "./replay.js";
+import { sandboxCommand } from "./sandbox.js";
 import { OpRejectedError, TurnAbortedError, TurnFailedError, UserError } from "../runtime/errors.js";
 import { ConfigError } from "../config/index.js";
 import { VERSION } from "../runtime/version.js";
@@ -24,6 +25,7 @@ const COMMANDS: Record<string, Command> = {
   "export-codex": exportCodexCommand,
   replay: replayCommand,
   diff: diffCommand,
+  sandbox: sandboxCommand,
 };
 
 export const HELP = `loom ${VERSION}: an embeddable, event-sourced runtime for coding agents
@@ -42,6 +44,8 @@ Usage:
   loom replay THREAD_ID|FIXTURE [--from SEQ]
   loom import-codex ROLLOUT.jsonl
   loom export-codex THREAD_ID
+  loom sandbox [-s read-only|workspace-write|danger-full-access] [--cwd D] -- CMD ARGS...
+                                       run one command under a sandbox policy; exits with its status
 
 Every command takes --data-dir D (default $LOOM_HOME, else ~/.loom), --storage URL
 (postgres://user@host:port/db, shared by many workers; default $LOOM_STORAGE, else storage in
@@ -68,7 +72,9 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
     io.err(`loom: unknown command ${JSON.stringify(name)}; see loom --help`);
     return 2;
   }
-  if (rest.includes("--help") || rest.includes("-h")) {
+  // After `--` the words are a command's own (`loom sandbox -- ls -h`).
+  const own = rest.includes("--") ? rest.slice(0, rest.indexOf("--")) : rest;
+  if (own.includes("--help") || own.includes("-h")) {
     io.out(HELP);
     return 0;
   }

@@ -47,6 +47,13 @@ export interface LoomConfig {
   base_instructions?: string;
   compact_prompt?: string;
   mcp_servers?: Record<string, McpServerConfig>;
+  /** What `sandbox_mode = "workspace-write"` allows besides the cwd and temp dirs (Codex's table). */
+  sandbox_workspace_write?: {
+    writable_roots?: string[];
+    network_access?: boolean;
+    exclude_tmpdir_env_var?: boolean;
+    exclude_slash_tmp?: boolean;
+  };
   [key: string]: unknown;
 }
 
@@ -114,7 +121,26 @@ export function validateConfig(config: LoomConfig): LoomConfig {
     const value = config[key];
     if (value !== undefined && typeof value !== "string") throw new ConfigError(`${key} must be a string, got ${JSON.stringify(value)}`);
   }
+  validateWorkspaceWrite(config.sandbox_workspace_write);
   return config;
+}
+
+function validateWorkspaceWrite(table: unknown): void {
+  if (table === undefined) return;
+  if (typeof table !== "object" || table === null || Array.isArray(table)) {
+    throw new ConfigError(`sandbox_workspace_write must be a table, got ${JSON.stringify(table)}`);
+  }
+  const fields = table as Record<string, unknown>;
+  for (const key of ["network_access", "exclude_tmpdir_env_var", "exclude_slash_tmp"]) {
+    const value = fields[key];
+    if (value !== undefined && typeof value !== "boolean") {
+      throw new ConfigError(`sandbox_workspace_write.${key} must be true or false, got ${JSON.stringify(value)}`);
+    }
+  }
+  const roots = fields.writable_roots;
+  if (roots !== undefined && !(Array.isArray(roots) && roots.every((root) => typeof root === "string" && root.startsWith("/")))) {
+    throw new ConfigError(`sandbox_workspace_write.writable_roots must be a list of absolute paths, got ${JSON.stringify(roots)}`);
+  }
 }
 
 export async function loadConfig(dataDir: string, overrides: readonly string[] = []): Promise<LoomConfig> {

@@ -3,7 +3,7 @@
  * The builders in this folder are pure functions of it; clock readings (date, timezone), the user's
  * shell and filesystem facts arrive here as inputs so the same settings always give the same items.
  */
-import type { AskForApproval, ReasoningEffort, ReasoningSummary, SandboxPolicy } from "../events/index.js";
+import type { AskForApproval, PlatformSandbox, ReasoningEffort, ReasoningSummary, SandboxPolicy } from "../events/index.js";
 import type { ModeSetting } from "./collaboration-mode.js";
 
 /** Codex's `Personality` (config `personality`); Codex defaults it to "pragmatic". */
@@ -68,4 +68,9 @@ export interface TurnSettings {
   /** Exec-policy prefix rules already approved, e.g. [["git", "pull"]]. */
   approvedCommandPrefixes?: string[][];
   host?: SandboxHost;
+  /**
+   * The sandbox this host can confine commands with, probed once per process. Absent means one is
+   * available (what Codex assumes on Linux); `none` makes Loom decide as Codex does without one.
+   */
+  platformSandbox?: PlatformSandbox;
 }

@@ -3,7 +3,7 @@
  * Core events have their fields; product-specific ones are accepted with whatever they carry.
  */
 import { z } from "zod";
-import { AskForApproval, ReasoningEffort, ReviewDecision, SandboxPolicy } from "./policy.js";
+import { AskForApproval, PlatformSandbox, ReasoningEffort, ReviewDecision, SandboxPolicy } from "./policy.js";
 import { parseTagged, unionOf } from "./tagged.js";
 
 export const TokenUsage = z.looseObject({
@@ -69,6 +69,8 @@ export const EventMsgSchemas = {
     model_provider_id: z.string(),
     approval_policy: AskForApproval,
     sandbox_policy: SandboxPolicy,
+    /** Loom: the sandbox that confines the session's commands (none, and why, when nothing does). */
+    sandbox: PlatformSandbox.optional(),
     cwd: z.string(),
     reasoning_effort: ReasoningEffort.nullish(),
     history_log_id: z.number(),

@@ -24,6 +24,16 @@ export const SandboxPolicy = z.discriminatedUnion("type", [
 ]);
 export type SandboxPolicy = z.infer<typeof SandboxPolicy>;
 
+/**
+ * The confinement a host gives commands (Loom's): bubblewrap at `path`, or none and why. A session
+ * reports the one in force in `session_configured.sandbox`; a turn's approvals read the host's.
+ */
+export const PlatformSandbox = z.discriminatedUnion("type", [
+  z.looseObject({ type: z.literal("bubblewrap"), path: z.string() }),
+  z.looseObject({ type: z.literal("none"), reason: z.string() }),
+]);
+export type PlatformSandbox = z.infer<typeof PlatformSandbox>;
+
 export const ReviewDecision = z.union([
   z.enum(["approved", "approved_for_session", "denied", "timed_out", "abort"]),
   z.looseObject({

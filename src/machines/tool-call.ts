@@ -3,7 +3,7 @@
  * needed, run it, and end with the output item. Cancelling ends it at once with an aborted output
  * (a running tool is told to stop and reports what it had, like Codex's "aborted by user").
  */
-import { assign, fromCallback, fromPromise, sendTo, setup } from "xstate";
+import { assign, enqueueActions, fromCallback, fromPromise, sendTo, setup } from "xstate";
 import type { ResponseItem } from "../events/index.js";
 import type { AnswerEvent, ToolAssessment, ToolCallRequest, ToolCallResult } from "./types.js";
 import { approvalMachine } from "./approval.js";
@@ -20,6 +20,8 @@ export interface ToolCallContext extends ToolCallInput {
   approvalId?: string;
   /** The approval request is already in the log (a resumed turn). */
   requested?: boolean;
+  /** A running tool's own request (a retry outside the sandbox) was answered `abort`: end the turn. */
+  abortTurn?: boolean;
   result?: ToolCallResult;
 }
 
@@ -58,8 +60,18 @@ export const toolCallMachine = setup({
   },
   actions: {
     setResult: assign(({ context, event }) => ({
-      result: { callId: context.call.callId, output: (event as unknown as { output: ResponseItem }).output },
+      result: {
+        callId: context.call.callId,
+        output: (event as unknown as { output: ResponseItem }).output,
+        ...(context.abortTurn ? { abortTurn: true } : {}),
+      },
     })),
+    // Codex interrupts the turn when any approval is answered `abort`, a running tool's included.
+    forwardAnswer: enqueueActions(({ event, enqueue }) => {
+      if (event.type !== "ANSWER") return;
+      if (event.decision === "abort") enqueue.assign({ abortTurn: true });
+      enqueue.sendTo("exec", event);
+    }),
     failWithError: assign(({ context, event }) => ({
       result: {
         callId: context.call.callId,
@@ -156,7 +168,7 @@ export const toolCallMachine = setup({
         TOOL_RESULT: { target: "done", actions: "setResult" },
         CANCEL: { actions: sendTo("exec", { type: "CANCEL" }) },
         // A running tool may wait for an answer (a question to the user, a host tool's result).
-        ANSWER: { actions: sendTo("exec", ({ event }) => event) },
+        ANSWER: { actions: "forwardAnswer" },
       },
     },
     runningApproved: {
@@ -169,7 +181,7 @@ export const toolCallMachine = setup({
         TOOL_RESULT: { target: "done", actions: "setResult" },
         CANCEL: { actions: sendTo("exec", { type: "CANCEL" }) },
         // A running tool may wait for an answer (a question to the user, a host tool's result).
-        ANSWER: { actions: sendTo("exec", ({ event }) => event) },
+        ANSWER: { actions: "forwardAnswer" },
       },
     },
     done: { type: "final" },

@@ -31,12 +31,16 @@ export async function planOpenTurn(log: EventLog, threadId: string, state: Threa
   let samplingOpen = false;
   let startedAt: number | undefined;
   const finished = new Map<string, ResponseItem>();
+  // Calls that had started running: a request they made then (a retry outside the sandbox) is not
+  // an approval the call waits on before it runs, so the call is repaired like any running one.
+  const started = new Set<string>();
   for await (const entry of log.read(threadId, { from: turn?.firstSeq ?? 1, to: state.seq })) {
     if (isModelOutput(entry)) samplingOpen = true;
     if (entry.kind !== "event_msg") continue;
     const msg = entry.payload;
     if (msg.type === "task_started" && msg.turn_id === turnId && typeof msg.started_at === "number") startedAt = msg.started_at * 1000;
     if (msg.type === "token_count") samplingOpen = false;
+    if (msg.type === "exec_command_begin") started.add(msg.call_id);
     if (msg.type === "raw_response_item") {
       const callId = (msg.item as { call_id?: unknown }).call_id;
       if (typeof callId === "string") finished.set(callId, msg.item as ResponseItem);
@@ -50,7 +54,7 @@ export async function planOpenTurn(log: EventLog, threadId: string, state: Threa
   const approvals = new Map<string, EventMsg>();
   for (const p of state.pendingApprovals) {
     if (p.turnId !== turnId) continue;
-    if (p.kind === "exec" || p.kind === "patch") approvals.set(p.request.call_id, p.request);
+    if ((p.kind === "exec" || p.kind === "patch") && !started.has(p.request.call_id)) approvals.set(p.request.call_id, p.request);
     const callId = (p.request as { call_id?: unknown }).call_id;
     if (p.kind === "elicitation" && typeof callId === "string") approvals.set(callId, p.request);
   }

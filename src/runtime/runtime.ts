@@ -35,6 +35,7 @@ import { chooseStorage, openStorage } from "./storage.js";
 import type { ForkOptions, RuntimeOptions, StartThreadOptions } from "./options.js";
 export type { ForkOptions, ModelOptions, RuntimeIo, RuntimeOptions, StartThreadOptions } from "./options.js";
 import { McpManager } from "../actors/mcp/index.js";
+import { platformSandboxOf, probeHostSandbox, sandboxInForce } from "../sandbox/index.js";
 
 /** The `originator` Loom sends unless the embedder names another (Codex sends e.g. "codex_exec"). */
 export const DEFAULT_ORIGINATOR = "loom";
@@ -384,6 +385,7 @@ export class Runtime {
       },
       complete: () => void thread.close(),
     });
+    const platform = platformSandboxOf((await probeHostSandbox()).sandbox);
     const configured: NewEntry = {
       kind: "event_msg",
       // The repairs that follow were stamped with one clock reading: session_configured shares it,
@@ -397,6 +399,7 @@ export class Runtime {
         model_provider_id: "openai",
         approval_policy: currentSettings.approvalPolicy,
         sandbox_policy: currentSettings.sandboxPolicy,
+        sandbox: sandboxInForce(currentSettings.sandboxPolicy, platform),
         cwd: currentSettings.cwd,
         reasoning_effort: currentSettings.effort ?? null,
         history_log_id: 0,

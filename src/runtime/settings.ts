@@ -34,7 +34,15 @@ export interface ApplyOptions {
 
 export const DEFAULT_MODEL = "gpt-5.5";
 
-export function sandboxPolicyFromMode(mode: string): SandboxPolicy {
+/** Codex's `[sandbox_workspace_write]` table: what workspace-write adds to the defaults. */
+export interface WorkspaceWriteConfig {
+  writable_roots?: string[];
+  network_access?: boolean;
+  exclude_tmpdir_env_var?: boolean;
+  exclude_slash_tmp?: boolean;
+}
+
+export function sandboxPolicyFromMode(mode: string, workspaceWrite: WorkspaceWriteConfig = {}): SandboxPolicy {
   const parsed = SandboxMode.safeParse(mode);
   if (!parsed.success) {
     throw new UserError(`unknown sandbox mode ${JSON.stringify(mode)} (expected read-only, workspace-write or danger-full-access)`);
@@ -43,7 +51,13 @@ export function sandboxPolicyFromMode(mode: string): SandboxPolicy {
     case "read-only":
       return { type: "read-only" };
     case "workspace-write":
-      return { type: "workspace-write", writable_roots: [], network_access: false, exclude_tmpdir_env_var: false, exclude_slash_tmp: false };
+      return {
+        type: "workspace-write",
+        writable_roots: workspaceWrite.writable_roots ?? [],
+        network_access: workspaceWrite.network_access ?? false,
+        exclude_tmpdir_env_var: workspaceWrite.exclude_tmpdir_env_var ?? false,
+        exclude_slash_tmp: workspaceWrite.exclude_slash_tmp ?? false,
+      };
     case "danger-full-access":
       return { type: "danger-full-access" };
   }
@@ -83,7 +97,7 @@ export function parsePersonality(value: unknown): Personality {
 export function initialSettings(config: LoomConfig, options: ThreadSettingsOptions, defaultCwd: string): SessionSettings {
   const sandboxPolicy =
     options.sandboxPolicy ??
-    sandboxPolicyFromMode(options.sandboxMode ?? (config.sandbox_mode as string | undefined) ?? "workspace-write");
+    sandboxPolicyFromMode(options.sandboxMode ?? (config.sandbox_mode as string | undefined) ?? "workspace-write", config.sandbox_workspace_write);
   return {
     cwd: options.cwd ?? defaultCwd,
     approvalPolicy: options.approvalPolicy ?? parseApprovalPolicy(config.approval_policy ?? "on-request"),

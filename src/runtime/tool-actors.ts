@@ -4,8 +4,17 @@ import type { ExecuteToolInput, ToolCallInput } from "../machines/tool-call.js";
 import type { ApprovalInput, ApprovalOutcome } from "../machines/approval.js";
 import type { AnswerEvent, ToolAssessment } from "../machines/types.js";
 import type { ThreadServices } from "./services.js";
-import { outputFor, unsupportedCall, type ToolContext } from "../actors/tools/index.js";
+import { outputFor, RwLock, unsupportedCall, type ToolContext } from "../actors/tools/index.js";
 import type { ApprovalPolicyHooks } from "./approvals.js";
+
+/** One lock per thread: its commands share it, apply_patch takes it alone. */
+const toolLocks = new WeakMap<ThreadServices, RwLock>();
+
+function toolLockOf(services: ThreadServices): RwLock {
+  let lock = toolLocks.get(services);
+  if (!lock) toolLocks.set(services, (lock = new RwLock()));
+  return lock;
+}
 
 export function assessToolCallActor(services: ThreadServices, approvals: ApprovalPolicyHooks) {
   return fromPromise<ToolAssessment, ToolCallInput>(async ({ input }) => approvals.assess(services, input));
@@ -55,6 +64,9 @@ export function executeToolActor(services: ThreadServices) {
             waiting.set(id, resolve);
             controller.signal.addEventListener("abort", () => reject(new Error("aborted")), { once: true });
           }),
+        approvedForSession: () => services.state().approvedForSession,
+        exclusive: (work) => toolLockOf(services).exclusive(work),
+        shared: (work) => toolLockOf(services).shared(work),
       };
       return handler.execute(context);
     };

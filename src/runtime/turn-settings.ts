@@ -4,6 +4,7 @@
  */
 import { readlinkSync, readFileSync } from "node:fs";
 import { loadAgentsMd, probeSandboxHost, type TurnSettings } from "../context/index.js";
+import { platformSandboxOf, probeHostSandbox } from "../sandbox/index.js";
 import type { ThreadServices } from "./services.js";
 
 // Building an Intl formatter costs more than a turn's log writes: one per time zone, kept.
@@ -49,9 +50,10 @@ export async function resolveTurnSettings(services: ThreadServices): Promise<Tur
   const session = services.settings();
   const now = services.clock.now();
   const zone = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
-  const [userInstructions, host] = await Promise.all([
+  const [userInstructions, host, platform] = await Promise.all([
     loadAgentsMd(session.cwd, { signal: services.signal }),
     probeSandboxHost(session.cwd, session.sandboxPolicy, { signal: services.signal }),
+    probeHostSandbox(),
   ]);
   return {
     cwd: session.cwd,
@@ -71,5 +73,6 @@ export async function resolveTurnSettings(services: ThreadServices): Promise<Tur
     ...(session.serviceTier ? { serviceTier: session.serviceTier } : {}),
     ...(services.skills ? { skills: services.skills } : {}),
     host,
+    platformSandbox: platformSandboxOf(platform.sandbox),
   };
 }

@@ -3,8 +3,9 @@
  * `exec_policy.rs::create_exec_approval_requirement_for_command` with no `.rules` files loaded,
  * so every command takes the "unmatched" heuristics of `render_decision_for_unmatched_command`).
  *
- * Codex's Windows special case (a read-only policy is no sandbox there) does not apply: we
- * decide as Codex on Linux/macOS does.
+ * Codex's special case for a host without a sandbox (its Windows branch, where a restricted policy
+ * is not enforced) applies wherever Loom finds no sandbox: `noSandbox` says so, and then every
+ * command that is not known-safe needs an approval, or is refused under `never`.
  */
 import type { AskForApproval, SandboxPolicy } from "../events/index.js";
 import { approvalKeyForCommand } from "./approval-keys.js";
@@ -51,6 +52,11 @@ export interface ExecApprovalInput {
   cwd?: string | null;
   /** Keys (see approvalKeyForCommand) the user approved for the session. */
   approvedForSession?: ReadonlySet<string>;
+  /**
+   * Why no sandbox can enforce this (restricted) policy on this host, when none can: Codex's
+   * `SandboxType::None`. Absent or null: the platform sandbox confines the command.
+   */
+  noSandbox?: string | null;
 }
 
 type Decision = "allow" | "prompt" | "forbidden";
@@ -78,9 +84,11 @@ export function renderDecisionForUnmatchedCommand(
   sandboxPolicy: SandboxPolicy,
   sandboxPermissions: SandboxPermissions,
   usedComplexParsing: boolean,
+  environmentLacksSandbox = false,
 ): Decision {
   if (isKnownSafeCommand(command) && !usedComplexParsing) return "allow";
-  if (isDangerousCommand(command)) {
+  // Dangerous, or nothing would contain it: never run without a person saying so.
+  if (isDangerousCommand(command) || environmentLacksSandbox) {
     if (approvalPolicy === "never") {
       // With prompts disabled a dangerous command is refused, unless the user switched the
       // sandbox off entirely and so accepted whatever runs.
@@ -110,13 +118,22 @@ export function execApprovalRequirement(input: ExecApprovalInput): ExecApprovalR
   const { approvalPolicy, sandboxPolicy } = input;
   const sandboxPermissions = input.sandboxPermissions ?? "use_default";
   const { commands, complex } = commandsForExecPolicy(input.command);
+  const lacksSandbox = Boolean(input.noSandbox) && fileSystemKind(sandboxPolicy) === "restricted";
   const decide = (cmd: readonly string[]) =>
-    renderDecisionForUnmatchedCommand(cmd, approvalPolicy, sandboxPolicy, sandboxPermissions, complex);
+    renderDecisionForUnmatchedCommand(cmd, approvalPolicy, sandboxPolicy, sandboxPermissions, complex, lacksSandbox);
   const decisions = commands.map(decide);
   const overall = decisions.reduce<Decision>((a, b) => (RANK[b] > RANK[a] ? b : a), "allow");
+  // Only the missing sandbox made it ask: the person (or the refusal) is told so.
+  const becauseNoSandbox = lacksSandbox && !commands.some((cmd) => isDangerousCommand(cmd));
 
   switch (overall) {
     case "forbidden":
+      if (becauseNoSandbox) {
+        return {
+          type: "forbidden",
+          reason: `\`${renderCommand(input.command)}\` rejected: no sandbox can contain it here (${input.noSandbox}) and approval policy is never, so it cannot be approved`,
+        };
+      }
       return { type: "forbidden", reason: `\`${renderCommand(input.command)}\` rejected: blocked by policy` };
     case "prompt": {
       // An unmatched prompt is a sandbox prompt, which granular configs may switch off.
@@ -129,9 +146,10 @@ export function execApprovalRequirement(input: ExecApprovalInput): ExecApprovalR
       const amendment =
         requestedAmendment(input.prefixRule, commands, decide) ??
         (complex ? undefined : commands[decisions.indexOf("prompt")]);
+      const reason = input.justification || (becauseNoSandbox ? `no sandbox can contain this command here (${input.noSandbox}): approve to run it unconfined` : undefined);
       return {
         type: "needs_approval",
-        ...(input.justification ? { reason: input.justification } : {}),
+        ...(reason ? { reason } : {}),
         ...(amendment ? { proposedExecpolicyAmendment: amendment } : {}),
       };
     }
@@ -162,6 +180,17 @@ function sameWords(a: readonly string[], b: readonly string[]): boolean {
 
 function renderCommand(argv: readonly string[]): string {
   return shlexTryJoin(argv) ?? argv.join(" ");
+}
+
+/**
+ * Whether a command the sandbox denied may be retried outside it after asking (Codex
+ * `wants_no_sandbox_approval`): under `on-failure` and `untrusted`, and granular configs that allow
+ * sandbox prompts. Under `never` and `on-request` the denial goes back to the model.
+ */
+export function wantsNoSandboxApproval(approvalPolicy: AskForApproval): boolean {
+  if (approvalPolicy === "on-failure" || approvalPolicy === "untrusted") return true;
+  if (granularConfig(approvalPolicy) !== null) return granularAllowsSandboxApproval(approvalPolicy);
+  return false;
 }
 
 /**

@@ -17,10 +17,11 @@ export {
   commandsForExecPolicy,
   defaultExecApprovalRequirement,
   checkSandboxPermissionsRequest,
+  wantsNoSandboxApproval,
 } from "./exec-approval.js";
 export type { ExecApprovalRequirement, ExecApprovalInput } from "./exec-approval.js";
 /** `patchSafety(input)`: auto_approve / ask_user / reject for an apply_patch, given the files it writes. */
-export { patchSafety, writableRoots } from "./patch-safety.js";
+export { patchSafety, writableRoots, isWritable } from "./patch-safety.js";
 export type { PatchSafety, PatchSafetyInput } from "./patch-safety.js";
 /** Keys that `approved_for_session` decisions are remembered under. */
 export { approvalKeyForCommand, approvalKeyForPatch, canonicalizeCommandForApproval } from "./approval-keys.js";

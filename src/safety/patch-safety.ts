@@ -3,13 +3,13 @@
  * assess_patch_safety`), plus the session-approval cache the patch runtime consults.
  *
  * Sandbox availability. Codex auto-approves an in-workspace patch only when it can still enforce
- * a platform sandbox around the write (Seatbelt on macOS, Landlock/seccomp via
- * codex-linux-sandbox on Linux), because a path inside the workspace may be a hard link to a
- * file outside it. Loom runs without any platform sandbox, so by default (`platformSandbox:
- * false`) we take Codex's "no sandbox available" branch: ask the user, or reject when prompts are
- * disabled (`never`, granular without sandbox approval). `danger-full-access` and
- * `external-sandbox` still auto-approve, as in Codex, since the user opted out of our sandbox.
- * Pass `platformSandbox: true` to reproduce Codex's decisions on a sandboxed host.
+ * a platform sandbox around the write, because a path inside the workspace may lead outside it.
+ * Loom resolves every written path first (symlinks, `..`, other hard links: see the apply_patch
+ * tool) and passes the real paths and roots here; and like Codex it auto-approves only where the
+ * host has a sandbox (`platformSandbox`). Without one it asks, or refuses when prompts are
+ * disabled (`never`, granular without sandbox approval), saying why (`noSandboxReason`).
+ * `danger-full-access` and `external-sandbox` still auto-approve, as in Codex, since the user
+ * opted out of the sandbox.
  */
 import path from "node:path";
 import type { AskForApproval, SandboxPolicy } from "../events/index.js";
@@ -37,8 +37,19 @@ export interface PatchSafetyInput {
   tmpdir?: string | null;
   /** Keys (see approvalKeyForPatch) the user approved for the session. */
   approvedForSession?: ReadonlySet<string>;
-  /** Whether a platform sandbox confines the write (never true in Loom today). */
+  /** Whether a platform sandbox confines the host's commands (Codex `get_platform_sandbox`). */
   platformSandbox?: boolean;
+  /** Why there is none, added to a refusal so the model and the person know. */
+  noSandboxReason?: string;
+  /**
+   * The roots to check against, already resolved to real paths (the apply_patch tool resolves
+   * them); absent: `writableRoots(input)` as spelled.
+   */
+  roots?: readonly string[] | "everywhere";
+  /** Where each of `paths` really lands (same order), when resolved; the roots check uses these. */
+  realPaths?: readonly string[];
+  /** Written paths that reach outside whatever their name says (a file with other hard links). */
+  escapingPaths?: readonly string[];
 }
 
 const REJECTED_OUTSIDE_PROJECT = "writing outside of the project; rejected by user approval settings";
@@ -71,21 +82,27 @@ function assess(input: PatchSafetyInput): PatchSafety {
     type: "reject",
     reason: sandboxPolicy.type === "read-only" ? REJECTED_READ_ONLY : REJECTED_OUTSIDE_PROJECT,
   });
+  const noSandboxRejection = (): PatchSafety => {
+    const base = rejection();
+    if (base.type !== "reject" || input.noSandboxReason === undefined) return base;
+    return { type: "reject", reason: `${base.reason} (no sandbox can contain the write here: ${input.noSandboxReason})` };
+  };
 
   if (patchStaysWritable(input) || approvalPolicy === "on-failure") {
     if (sandboxPolicy.type === "danger-full-access" || sandboxPolicy.type === "external-sandbox") {
       return { type: "auto_approve", userExplicitlyApproved: false };
     }
     if (input.platformSandbox) return { type: "auto_approve", userExplicitlyApproved: false };
-    return rejectsPrompt ? rejection() : { type: "ask_user" };
+    return rejectsPrompt ? noSandboxRejection() : { type: "ask_user" };
   }
   return rejectsPrompt ? rejection() : { type: "ask_user" };
 }
 
 function patchStaysWritable(input: PatchSafetyInput): boolean {
-  const roots = writableRoots(input);
+  if ((input.escapingPaths ?? []).length > 0) return false;
+  const roots = input.roots ?? writableRoots(input);
   if (roots === "everywhere") return true;
-  return input.paths.every((p) => isWritable(path.resolve(input.cwd, p), roots));
+  return (input.realPaths ?? input.paths).every((p) => isWritable(path.resolve(input.cwd, p), roots));
 }
 
 /** The roots a patch may write under for this policy (Codex `get_writable_roots_with_cwd`). */
@@ -112,7 +129,8 @@ export function writableRoots(
   }
 }
 
-function isWritable(absolute: string, roots: readonly string[]): boolean {
+/** Inside a root and outside its protected `.git`, `.codex`, `.agents`. */
+export function isWritable(absolute: string, roots: readonly string[]): boolean {
   return roots.some(
     (root) => isInside(absolute, root) && !READ_ONLY_SUBDIRS.some((sub) => isInside(absolute, path.join(root, sub))),
   );

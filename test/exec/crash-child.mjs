@@ -5,7 +5,7 @@ import { ProcessManager, execEnv, shellArgv } from "../../dist/actors/exec/index
 
 const manager = new ProcessManager();
 const output = await manager.execCommand({
-  command: shellArgv("/bin/bash", "sleep 60 & echo $! $$; wait", false),
+  command: shellArgv("/bin/bash", `sleep ${process.argv[3]} & echo started; wait # ${process.argv[3]}`, false),
   cwd: process.cwd(),
   env: execEnv(process.env, "crash-test"),
   tty: process.argv[2] === "tty",

@@ -1,47 +1,32 @@
 // No process the model starts outlives what should end it: an interrupt, clean_background_terminals,
 // closing the thread, or Loom itself dying (SIGKILL, with no chance to clean up). Real processes.
 import { spawn } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { collectUntil, nextEvent, startLoom, type LoomHarness } from "../support/loom.js";
 import { inputItems, textTurn, toolCallTurn } from "../support/fake-responses.js";
-import { alive, waitUntilGone } from "./support.js";
+import { uniqueSleep, waitForPids, waitUntilNone } from "./support.js";
 
 let loom: LoomHarness;
 afterEach(async () => {
   await loom?.close();
 });
 
-/** Waits (bounded) until `file` exists and holds a pid. */
-async function pidIn(file: string): Promise<number> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    if (existsSync(file)) {
-      const pid = Number(readFileSync(file, "utf8").trim());
-      if (pid > 0) return pid;
-    }
-    if (Date.now() > deadline) throw new Error(`no pid in ${file}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 describe("unified exec process lifetimes", () => {
   it("an interrupt ends the turn's running command, with Codex's aborted output and an exec_command_end", async () => {
     loom = await startLoom();
-    const pidFile = join(loom.cwd, "pid");
-    loom.server.enqueue(toolCallTurn("c1", "exec_command", { cmd: `echo $$ > ${pidFile}; exec sleep 30`, yield_time_ms: 30_000 }), textTurn("ok"));
+    const marker = uniqueSleep();
+    loom.server.enqueue(toolCallTurn("c1", "exec_command", { cmd: `exec sleep ${marker}`, yield_time_ms: 30_000 }), textTurn("ok"));
     const thread = await loom.rt.startThread({ cwd: loom.cwd, approvalPolicy: "never", sandboxMode: "danger-full-access" });
     const begin = nextEvent(thread.events$, "exec_command_begin");
     const end = nextEvent(thread.events$, "exec_command_end");
     const aborted = nextEvent(thread.events$, "turn_aborted");
     await thread.submit({ type: "user_input", items: [{ type: "text", text: "sleep" }] });
     expect((await begin).process_id).toMatch(/^\d+$/);
-    const pid = await pidIn(pidFile);
+    await waitForPids(marker);
     await thread.interrupt();
     await aborted;
-    await waitUntilGone(pid);
+    await waitUntilNone(marker);
     expect(await end).toMatchObject({ call_id: "c1", source: "unified_exec_startup", exit_code: 137, status: "failed" });
     const output = (await thread.entries()).find((e) => e.kind === "response_item" && e.payload.type === "function_call_output");
     expect((output?.payload as { output: string }).output).toMatch(/^aborted by user after \d+\.\ds$/);
@@ -49,17 +34,16 @@ describe("unified exec process lifetimes", () => {
 
   it("a process left running after its turn is ended by clean_background_terminals", async () => {
     loom = await startLoom();
-    const pidFile = join(loom.cwd, "pid");
-    loom.server.enqueue(toolCallTurn("c1", "exec_command", { cmd: `echo $$ > ${pidFile}; exec sleep 30`, yield_time_ms: 250 }), textTurn("started"));
+    const marker = uniqueSleep();
+    loom.server.enqueue(toolCallTurn("c1", "exec_command", { cmd: `exec sleep ${marker}`, yield_time_ms: 250 }), textTurn("started"));
     const thread = await loom.rt.startThread({ cwd: loom.cwd, approvalPolicy: "never", sandboxMode: "danger-full-access" });
     await thread.run("start it");
     const output = inputItems(loom.server.requests[1]!).find((item) => item.type === "function_call_output").output as string;
     expect(output).toMatch(/Process running with session ID \d+/);
-    const pid = await pidIn(pidFile);
-    expect(alive(pid)).toBe(true);
+    await waitForPids(marker);
     const end = nextEvent(thread.events$, "exec_command_end");
     await thread.submit({ type: "clean_background_terminals" });
-    await waitUntilGone(pid);
+    await waitUntilNone(marker);
     expect((await end).exit_code).toBe(137);
   });
 
@@ -84,32 +68,28 @@ describe("unified exec process lifetimes", () => {
 
   it("closing the thread ends its processes", async () => {
     loom = await startLoom();
-    const pidFile = join(loom.cwd, "pid");
-    loom.server.enqueue(toolCallTurn("c1", "exec_command", { cmd: `echo $$ > ${pidFile}; exec sleep 30`, yield_time_ms: 250 }), textTurn("started"));
+    const marker = uniqueSleep();
+    loom.server.enqueue(toolCallTurn("c1", "exec_command", { cmd: `exec sleep ${marker}`, yield_time_ms: 250 }), textTurn("started"));
     const thread = await loom.rt.startThread({ cwd: loom.cwd, approvalPolicy: "never", sandboxMode: "danger-full-access" });
     await thread.run("start it");
-    const pid = await pidIn(pidFile);
+    await waitForPids(marker);
     await thread.close();
-    await waitUntilGone(pid);
+    await waitUntilNone(marker);
   });
 
   it.each(["pipes", "tty"])("Loom killed with SIGKILL: the reaper still ends its processes (%s)", async (mode) => {
     const script = fileURLToPath(new URL("./crash-child.mjs", import.meta.url));
-    const child = spawn(process.execPath, [script, mode], { stdio: ["ignore", "pipe", "inherit"] });
-    const line = await new Promise<string>((resolve, reject) => {
-      let text = "";
-      child.stdout.on("data", (chunk: Buffer) => {
-        text += chunk.toString();
-        if (text.includes("\n")) resolve(text.trim());
-      });
+    const marker = uniqueSleep();
+    const child = spawn(process.execPath, [script, mode, marker], { stdio: ["ignore", "pipe", "inherit"] });
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on("data", () => resolve());
       child.once("exit", (code) => reject(new Error(`child exited early with ${code}`)));
     });
-    const [grandchild, shell] = line.split(/\s+/).map(Number);
-    expect(alive(grandchild!) && alive(shell!)).toBe(true);
+    // The shell and its background child both carry the marker.
+    expect((await waitForPids(marker)).length).toBeGreaterThanOrEqual(2);
     const exited = new Promise((resolve) => child.once("exit", resolve));
     child.kill("SIGKILL");
     await exited;
-    await waitUntilGone(grandchild!);
-    await waitUntilGone(shell!);
+    await waitUntilNone(marker);
   });
 });

@@ -13,7 +13,7 @@ import {
   shellArgv,
   type ProcessObserver,
 } from "../../src/actors/exec/index.js";
-import { alive, waitUntilGone } from "./support.js";
+import { uniqueSleep, waitForPids, waitUntilNone } from "./support.js";
 
 let manager: ProcessManager;
 afterEach(() => manager?.close());
@@ -115,11 +115,12 @@ describe("exec_command", () => {
 describe("process lifetimes", () => {
   it("terminateAll kills every kept process and what it started", async () => {
     manager = new ProcessManager();
-    const first = await exec("sleep 30 & echo $!; sleep 30", { yieldTimeMs: 250 });
-    const child = Number(first.raw.toString().trim());
-    expect(alive(child)).toBe(true);
+    const marker = uniqueSleep();
+    const first = await exec(`sleep ${marker} & sleep ${marker}`, { yieldTimeMs: 250 });
+    expect(first.sessionId).not.toBeNull();
+    expect((await waitForPids(marker)).length).toBeGreaterThanOrEqual(2);
     manager.terminateAll();
-    await waitUntilGone(child);
+    await waitUntilNone(marker);
     expect(manager.size).toBe(0);
   });
 

@@ -10,6 +10,7 @@ import {
   runShell,
   type ShellOutputChunk,
 } from "../../src/actors/shell/index.js";
+import { sleepMarker, survivorsAfter } from "../support/processes.js";
 
 let dir: string;
 
@@ -137,10 +138,11 @@ describe("runShell", () => {
 
   it("an abort kills the children too: `bash -c \"sleep 30; echo x\"` leaves nothing running", async () => {
     const controller = new AbortController();
+    const marker = sleepMarker();
     let printed = "";
     const result = await runShell({
-      // Prints bash's pid and the sleep's pid, then waits; `echo x` must never run.
-      command: ["bash", "-c", "sleep 30 & echo $$ $!; wait $!; echo x"],
+      // Starts a sleep, says so, then waits for it; `echo x` must never run.
+      command: ["bash", "-c", `sleep ${marker} & echo started; wait $!; echo x`],
       cwd: dir,
       signal: controller.signal,
       onOutput: ({ chunk }) => {
@@ -150,12 +152,16 @@ describe("runShell", () => {
     });
     expect(result.aborted).toBe(true);
     expect(result.stdout).not.toContain("x");
-    const [bashPid, sleepPid] = printed.trim().split(" ").map(Number);
-    expect(bashPid).toBe(result.pid);
-    expect(sleepPid).toBeGreaterThan(0);
-    expect(() => process.kill(bashPid, 0)).toThrow();
+    expect(() => process.kill(result.pid!, 0)).toThrow();
     // SIGKILL reaches the group at once but a process takes a moment to die: wait for it (bounded).
-    expect(await stopsRunning(sleepPid)).toBe(true);
+    expect(await survivorsAfter(marker, 2_000)).toEqual([]);
+  });
+
+  it("a command's backgrounded children die when it exits, even one in a session of its own", async () => {
+    const marker = sleepMarker();
+    const result = await runShell({ command: ["bash", "-c", `sleep ${marker} & setsid sleep ${marker} & echo started`], cwd: dir });
+    expect(result).toMatchObject({ exitCode: 0, stdout: "started\n" });
+    expect(await survivorsAfter(marker, 2_000)).toEqual([]);
   });
 
   it("does not start anything when the signal is already aborted", async () => {

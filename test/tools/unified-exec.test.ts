@@ -1,5 +1,7 @@
 // exec_command and write_stdin as handlers: Codex's approval rule on the shell command they run,
 // the argument errors the model reads, and an approved command running for real.
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { nextEvent, startLoom, type LoomHarness } from "../support/loom.js";
 import { inputItems, textTurn, toolCallTurn } from "../support/fake-responses.js";
@@ -70,5 +72,23 @@ describe("exec_command approvals", () => {
     const outputs = inputItems(loom.server.requests[2]!).filter((item) => item.type === "function_call_output").map((item) => item.output);
     expect(outputs[0]).toMatch(/^failed to parse function arguments: cmd: /);
     expect(outputs[1]).toBe("write_stdin failed: Unknown process id 99");
+  });
+});
+
+describe("exec_command under the sandbox", () => {
+  it("confines a workspace-write command to its writable roots, on pipes and in a PTY", async () => {
+    loom = await startLoom();
+    loom.server.enqueue(
+      toolCallTurn("c1", "exec_command", { cmd: "touch inside && echo wrote; touch /usr/loom-outside 2>&1; echo $CODEX_SANDBOX_NETWORK_DISABLED", login: false }),
+      toolCallTurn("c2", "exec_command", { cmd: "touch /usr/loom-outside-tty 2>&1 || echo refused", login: false, tty: true }),
+      textTurn("done"),
+    );
+    const thread = await loom.rt.startThread({ cwd: loom.cwd, approvalPolicy: "never", sandboxMode: "workspace-write" });
+    await thread.run("write inside and outside");
+    const outputs = inputItems(loom.server.requests[2]!).filter((item) => item.type === "function_call_output").map((item) => item.output as string);
+    expect(outputs[0]).toMatch(/Output:\nwrote\ntouch: cannot touch '\/usr\/loom-outside': Read-only file system\n1\n$/);
+    expect(outputs[1]).toMatch(/Read-only file system\r\nrefused\r\n$/);
+    expect(existsSync(join(loom.cwd, "inside"))).toBe(true);
+    expect(existsSync("/usr/loom-outside")).toBe(false);
   });
 });

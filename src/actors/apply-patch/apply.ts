@@ -4,8 +4,9 @@
  * already written are put back from copies held in memory, so a failed patch leaves no trace.
  * (Codex's tool path also verifies before writing, but does not undo a write that fails halfway.)
  */
-import { chmod, lstat, mkdir, readFile, rmdir, unlink, writeFile } from "node:fs/promises";
+import { chmod, lstat, mkdir, rmdir, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { readRegularFile } from "../../sandbox/index.js";
 import { ApplyPatchError, InvalidPatchError } from "./errors.js";
 import { type Hunk, parsePatch } from "./parser.js";
 import { type AffectedPaths, type PatchFileChange, type PatchPlan, planPatch } from "./plan.js";
@@ -25,9 +26,12 @@ export interface ApplyPatchResult {
   affected: AffectedPaths;
 }
 
-/** Reads a file as strict UTF-8, as Codex does: a file that is not text is not patched. */
+/**
+ * Reads a file as strict UTF-8, as Codex does: a file that is not text is not patched. Only a
+ * regular file, and at most 16 MiB of it (Codex reads whatever it is given: `/dev/zero` for ever).
+ */
 export async function readTextFile(absPath: string): Promise<string> {
-  const bytes = await readFile(absPath);
+  const bytes = await readRegularFile(absPath);
   try {
     return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch (err) {
@@ -87,7 +91,7 @@ async function snapshot(absPath: string): Promise<Backup> {
   try {
     const stat = await lstat(absPath);
     if (!stat.isFile()) return { path: absPath, before: null };
-    return { path: absPath, before: { bytes: await readFile(absPath), mode: stat.mode & 0o7777 } };
+    return { path: absPath, before: { bytes: await readRegularFile(absPath), mode: stat.mode & 0o7777 } };
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === "ENOENT" || code === "ENOTDIR") return { path: absPath, before: null };

@@ -6,7 +6,8 @@
  * turn created diffs from /dev/null, one it deleted to /dev/null.
  */
 import { createHash } from "node:crypto";
-import { lstat, readFile, readlink, stat } from "node:fs/promises";
+import { lstat, readlink, stat } from "node:fs/promises";
+import { readRegularFile } from "../../sandbox/index.js";
 import path from "node:path";
 import type { FileChange } from "../../events/index.js";
 import { unifiedDiff } from "./unified-diff.js";
@@ -133,7 +134,7 @@ async function readBlob(file: string): Promise<{ bytes: Buffer; mode: FileMode }
     const st = await lstat(file);
     if (st.isSymbolicLink()) return { bytes: Buffer.from(await readlink(file)), mode: "120000" };
     if (!st.isFile()) return null;
-    return { bytes: await readFile(file), mode: (st.mode & 0o111) !== 0 ? "100755" : "100644" };
+    return { bytes: await readRegularFile(file), mode: (st.mode & 0o111) !== 0 ? "100755" : "100644" };
   } catch {
     return null;
   }

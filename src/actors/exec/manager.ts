@@ -35,7 +35,7 @@ export interface ExecCommandRequest {
   cwd: string;
   env: Record<string, string>;
   tty: boolean;
-  sandboxPolicy?: SpawnRequest["sandboxPolicy"];
+  sandbox?: SpawnRequest["sandbox"];
   yieldTimeMs: number;
   maxOutputTokens: number;
   callId: string;
@@ -93,7 +93,7 @@ export class ProcessManager {
         cwd: request.cwd,
         env: request.env,
         tty: request.tty,
-        sandboxPolicy: request.sandboxPolicy,
+        sandbox: request.sandbox,
       });
       const info: SessionInfo = { id, callId: request.callId, turnId: request.turnId, command: request.command, cwd: request.cwd, tty: request.tty };
       session = new ExecSession(info, process, Date.now());

@@ -1,8 +1,7 @@
 /**
- * The one place unified exec starts a process. Every exec_command goes through `spawnProcess`, so
- * routing them all through the sandbox (src/sandbox, being built beside this) is a change to this
- * function alone: wrap `request.argv` for `request.sandboxPolicy` before it reaches the PTY or
- * `spawn`. Until then the policy is carried here but not enforced (see the README's tool table).
+ * The one place unified exec starts a process. Every exec_command goes through `spawnProcess`, and
+ * it through the sandbox port (src/sandbox `wrapCommand`): confined under the thread's policy
+ * (bubblewrap), or unconfined under the lifetime launcher that ties the command to Loom's life.
  *
  * A `tty` request gets a real pseudo-terminal from the native part of `@replit/ruspty` (the
  * optional package `@replit/ruspty-linux-x64-gnu`: a Rust addon shipped inside the registry
@@ -19,6 +18,7 @@ import { ReadStream } from "node:tty";
 import { createRequire } from "node:module";
 import { constants } from "node:os";
 import type { SandboxPolicy } from "../../events/index.js";
+import { probeHostSandbox, wrapCommand, type Launch } from "../../sandbox/index.js";
 import { reaper } from "./reaper.js";
 
 export interface SpawnRequest {
@@ -26,8 +26,8 @@ export interface SpawnRequest {
   cwd: string;
   env: Readonly<Record<string, string>>;
   tty: boolean;
-  /** The thread's sandbox policy for this process (the sandbox port wraps `argv` for it). */
-  sandboxPolicy?: SandboxPolicy;
+  /** How the sandbox port wraps `argv`: the thread's policy, and whether to confine this process. */
+  sandbox?: { policy: SandboxPolicy; policyCwd: string; confine: boolean };
 }
 
 /** A running child, whatever carries its bytes. */
@@ -93,11 +93,35 @@ function killGroup(pid: number): void {
   }
 }
 
-export function spawnProcess(request: SpawnRequest): Promise<SpawnedProcess> {
-  const [program, ...args] = request.argv;
-  if (!program) return Promise.reject(new SpawnError("missing command line for unified exec request"));
+export async function spawnProcess(request: SpawnRequest): Promise<SpawnedProcess> {
+  if (request.argv.length === 0) throw new SpawnError("missing command line for unified exec request");
+  let launch: Launch;
+  try {
+    launch = await wrapCommand({
+      command: request.argv,
+      cwd: request.cwd,
+      env: request.env,
+      policy: request.sandbox?.policy ?? { type: "danger-full-access" },
+      policyCwd: request.sandbox?.policyCwd,
+      confine: request.sandbox?.confine ?? false,
+      host: await probeHostSandbox({ path: request.env.PATH }),
+    });
+  } catch (error) {
+    // No silent fallback: a process that cannot be confined as asked does not start.
+    throw new SpawnError(`sandbox: ${(error as Error).message}`, { cause: error });
+  }
+  const [program, ...args] = launch.argv;
+  const wrapped = { ...request, cwd: launch.cwd, env: launch.env };
   const pty = request.tty ? loadPty() : null;
-  return pty ? spawnPty(pty, program, args, request) : spawnPipes(program, args, request);
+  let spawned: SpawnedProcess;
+  try {
+    spawned = pty ? await spawnPty(pty, program!, args, wrapped) : await spawnPipes(program!, args, wrapped);
+  } catch (error) {
+    launch.release();
+    throw error;
+  }
+  void spawned.exited.then(() => launch.release());
+  return spawned;
 }
 
 async function spawnPty(pty: PtyBinding, program: string, args: string[], request: SpawnRequest): Promise<SpawnedProcess> {

@@ -3,13 +3,18 @@
 /** `runShell(options)`: spawn argv in its own process group; timeout/abort kill the group; never throws for a bad command. */
 export {
   runShell,
+  effectiveTimeout,
   aggregateOutput,
   DEFAULT_EXEC_TIMEOUT_MS,
+  MAX_EXEC_TIMEOUT_MS,
   EXEC_OUTPUT_MAX_BYTES,
   EXEC_TIMEOUT_EXIT_CODE,
   IO_DRAIN_TIMEOUT_MS,
   MAX_EXEC_OUTPUT_DELTAS_PER_CALL,
+  MAX_EXEC_OUTPUT_DELTA_BYTES,
 } from "./run-shell.js";
+/** `lookupProgram(argv0, cwd, PATH)`: execvp's lookup, done before a launcher hides a missing program. */
+export { lookupProgram } from "./program.js";
 export type { RunShellOptions, ShellResult, ShellOutputChunk } from "./types.js";
 /** `formatExecOutputForModel(result)`: the function_call_output text; `formatExecOutputStr` for exec_command_end. */
 export { formatExecOutputForModel, formatExecOutputStr, formatAbortedShellOutput } from "./format-output.js";

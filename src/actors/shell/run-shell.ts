@@ -1,20 +1,28 @@
 /**
- * Runs one shell tool command as a child process, the way Codex's `exec.rs` does: argv spawned
- * directly with stdin closed, stdout/stderr captured under a byte cap, a timeout and an interrupt
- * that kill the command's whole process group, and failures to start reported as a result rather
- * than thrown. This is the only place in Loom that spawns model-requested commands.
+ * Runs one command as a child process, the way Codex's `exec.rs` does: argv exec'd directly with
+ * stdin closed, stdout/stderr captured under a byte cap, a timeout and an interrupt that kill the
+ * command's whole process group, and failures to start reported as a result rather than thrown.
+ * Every command goes through the sandbox port first: confined under its policy (bubblewrap), or
+ * unconfined under the launcher that makes it die with Loom. When it ends, whatever it left
+ * running in its process group is killed too. This is the only place in Loom that spawns
+ * model-requested and user commands.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { constants } from "node:os";
-import type { Readable } from "node:stream";
+import { probeHostSandbox, wrapCommand, type Launch } from "../../sandbox/index.js";
+import { CappedBuffer, DeltaBudget, EXEC_OUTPUT_MAX_BYTES, aggregateOutput, collect } from "./capture.js";
+import { lookupProgram } from "./program.js";
 import type { RunShellOptions, ShellResult } from "./types.js";
+
+export { EXEC_OUTPUT_MAX_BYTES, MAX_EXEC_OUTPUT_DELTAS_PER_CALL, MAX_EXEC_OUTPUT_DELTA_BYTES, aggregateOutput } from "./capture.js";
 
 /** Codex's shell timeout when the model gives none. */
 export const DEFAULT_EXEC_TIMEOUT_MS = 10_000;
-/** Bytes kept per stream (Codex `EXEC_OUTPUT_MAX_BYTES`, 1 MiB): a runaway command cannot exhaust memory. */
-export const EXEC_OUTPUT_MAX_BYTES = 1024 * 1024;
-/** Live output chunks reported per stream; the captured output is unaffected. */
-export const MAX_EXEC_OUTPUT_DELTAS_PER_CALL = 10_000;
+/**
+ * The longest a command may run (the user's own commands get the same hour in Codex). Longer
+ * requests are cut to it: Node's timers overflow past 2^31 ms and would fire at once.
+ */
+export const MAX_EXEC_TIMEOUT_MS = 60 * 60 * 1000;
 /** How long to wait for pipes after the child exits; a backgrounded grandchild may hold them open. */
 export const IO_DRAIN_TIMEOUT_MS = 2_000;
 /** Exit code reported for a timeout, as `timeout(1)` does. */
@@ -22,11 +30,18 @@ export const EXEC_TIMEOUT_EXIT_CODE = 124;
 
 type Exit = { code: number | null; signal: NodeJS.Signals | null };
 
+/** A usable timeout: the default when unset, the cap when larger, null for none. */
+export function effectiveTimeout(timeoutMs: number | null | undefined): number | null {
+  if (timeoutMs === null) return null;
+  if (timeoutMs === undefined || !Number.isFinite(timeoutMs) || timeoutMs < 0) return DEFAULT_EXEC_TIMEOUT_MS;
+  return Math.min(Math.floor(timeoutMs), MAX_EXEC_TIMEOUT_MS);
+}
+
 export async function runShell(options: RunShellOptions): Promise<ShellResult> {
   const started = performance.now();
   const elapsed = () => performance.now() - started;
   const cap = options.maxOutputBytes ?? EXEC_OUTPUT_MAX_BYTES;
-  const timeoutMs = options.timeoutMs === undefined ? DEFAULT_EXEC_TIMEOUT_MS : options.timeoutMs;
+  const timeoutMs = effectiveTimeout(options.timeoutMs);
 
   if (options.command.length === 0) {
     return spawnFailure('execution error: Io(Custom { kind: InvalidInput, error: "command args are empty" })', elapsed());
@@ -34,22 +49,48 @@ export async function runShell(options: RunShellOptions): Promise<ShellResult> {
   if (options.signal?.aborted) {
     return { ...emptyResult(elapsed()), aborted: true };
   }
+  const env = options.env ?? process.env;
+  const program = lookupProgram(options.command[0]!, options.cwd, env.PATH);
+  if (!program.ok) return spawnFailure(describeSpawnError({ code: program.code }), elapsed());
+
+  let launch: Launch;
+  try {
+    const host = options.host ?? (await probeHostSandbox({ path: env.PATH }));
+    launch = await wrapCommand({
+      command: options.command,
+      cwd: options.cwd,
+      env,
+      policy: options.sandbox?.policy ?? { type: "danger-full-access" },
+      policyCwd: options.sandbox?.policyCwd,
+      confine: options.sandbox?.confine ?? false,
+      host,
+    });
+  } catch (error) {
+    // No silent fallback: a command that cannot be confined as asked does not run.
+    return spawnFailure(`execution error: sandbox: ${(error as Error).message}`, elapsed());
+  }
+  if (options.signal?.aborted) {
+    launch.release();
+    return { ...emptyResult(elapsed()), aborted: true };
+  }
 
   let child: ChildProcess;
   try {
-    child = spawn(options.command[0], options.command.slice(1), {
-      cwd: options.cwd,
-      env: options.env ?? process.env,
+    child = spawn(launch.argv[0]!, launch.argv.slice(1), {
+      cwd: launch.cwd,
+      env: launch.env,
       // Its own process group, so a timeout or interrupt can kill everything it started.
       detached: true,
       stdio: ["ignore", "pipe", "pipe"],
     });
   } catch (error) {
+    launch.release();
     return spawnFailure(describeSpawnError(error), elapsed());
   }
 
   const stdout = new CappedBuffer(cap);
   const stderr = new CappedBuffer(cap);
+  const budget = new DeltaBudget(options.maxOutputDeltaBytes);
   let timedOut = false;
   let aborted = false;
   let timer: NodeJS.Timeout | undefined;
@@ -73,10 +114,16 @@ export async function runShell(options: RunShellOptions): Promise<ShellResult> {
       child.once("spawn", () => resolve(null));
       child.on("error", (error) => resolve(error));
     });
-    const exited = new Promise<Exit>((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
+    const exited = new Promise<Exit>((resolve) =>
+      child.once("exit", (code, signal) => {
+        // What the command left running in its group (`sleep 30 &`) dies with it.
+        killGroup();
+        resolve({ code, signal });
+      }),
+    );
     const drained = Promise.all([
-      collect(child.stdout!, stdout, "stdout", options.onOutput),
-      collect(child.stderr!, stderr, "stderr", options.onOutput),
+      collect(child.stdout!, stdout, "stdout", budget, options.onOutput),
+      collect(child.stderr!, stderr, "stderr", budget, options.onOutput),
     ]);
     options.signal?.addEventListener("abort", onAbort, { once: true });
 
@@ -114,6 +161,8 @@ export async function runShell(options: RunShellOptions): Promise<ShellResult> {
       timedOut,
       aborted,
       pid: child.pid,
+      sandbox: launch.sandbox,
+      networkRestricted: launch.networkRestricted,
     };
   } finally {
     clearTimeout(timer);
@@ -123,6 +172,7 @@ export async function runShell(options: RunShellOptions): Promise<ShellResult> {
     // keep them (or us) alive.
     child.stdout?.destroy();
     child.stderr?.destroy();
+    launch.release();
   }
 }
 
@@ -131,62 +181,6 @@ function exitCodeOf(exit: Exit): number {
   // Shell convention for a signal death: 128 + signal number (SIGKILL -> 137).
   if (exit.signal !== null) return 128 + (constants.signals[exit.signal] ?? 0);
   return -1;
-}
-
-// Reads a stream to its end, keeping at most `cap` bytes and reporting chunks live.
-function collect(
-  stream: Readable,
-  sink: CappedBuffer,
-  name: "stdout" | "stderr",
-  onOutput: RunShellOptions["onOutput"],
-): Promise<void> {
-  let deltas = 0;
-  return new Promise<void>((resolve) => {
-    stream.on("data", (chunk: Buffer) => {
-      if (onOutput && deltas < MAX_EXEC_OUTPUT_DELTAS_PER_CALL) {
-        deltas += 1;
-        try {
-          onOutput({ stream: name, chunk });
-        } catch {
-          // A listener's bug must not leave the child running unobserved.
-        }
-      }
-      sink.push(chunk);
-    });
-    stream.once("close", () => resolve());
-    stream.once("error", () => resolve());
-  });
-}
-
-class CappedBuffer {
-  private readonly chunks: Buffer[] = [];
-  private size = 0;
-  constructor(private readonly cap: number) {}
-
-  push(chunk: Buffer): void {
-    if (this.size >= this.cap) return;
-    const take = Math.min(this.cap - this.size, chunk.length);
-    this.chunks.push(take === chunk.length ? chunk : chunk.subarray(0, take));
-    this.size += take;
-  }
-
-  toBuffer(): Buffer {
-    return Buffer.concat(this.chunks, this.size);
-  }
-}
-
-/**
- * stdout followed by stderr within `cap` bytes. Under contention stdout gets a third and stderr
- * the rest, and stderr's unused share goes back to stdout (Codex `aggregate_output`): errors are
- * usually what the model needs to see.
- */
-export function aggregateOutput(stdout: Buffer, stderr: Buffer, cap: number): Buffer {
-  if (stdout.length + stderr.length <= cap) return Buffer.concat([stdout, stderr]);
-  const wantStdout = Math.min(stdout.length, Math.floor(cap / 3));
-  const stderrTake = Math.min(stderr.length, cap - wantStdout);
-  const remaining = cap - wantStdout - stderrTake;
-  const stdoutTake = wantStdout + Math.min(remaining, stdout.length - wantStdout);
-  return Buffer.concat([stdout.subarray(0, stdoutTake), stderr.subarray(0, stderrTake)]);
 }
 
 function emptyResult(durationMs: number): ShellResult {

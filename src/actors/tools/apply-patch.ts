@@ -8,7 +8,9 @@ import { z } from "zod";
 import { formatIssues } from "../../events/index.js";
 import type { ModelInfo } from "../../context/index.js";
 import type { ToolCallRequest } from "../../machines/types.js";
-import { approvalKeyForPatch, patchSafety } from "../../safety/index.js";
+import { approvalKeyForPatch, patchSafety, writableRoots, type PatchSafety } from "../../safety/index.js";
+import { missingSandboxReason, resolveWriteTarget } from "../../sandbox/index.js";
+import type { TurnSettings } from "../../context/index.js";
 import {
   APPLY_PATCH_TOOL,
   ApplyPatchError,
@@ -73,6 +75,63 @@ async function verify(text: string, cwd: string): Promise<{ ok: true; changes: R
   }
 }
 
+/** Where a patch's writes really land, or why it may not be written at all. */
+type Targets =
+  | { ok: true; real: string[]; escaping: string[] }
+  | { ok: false; message: string };
+
+/**
+ * Resolves each written path as the kernel will (symlinks, then `..`): a file that is not a regular
+ * file is refused outright (a FIFO, a device, a socket), and a file with other hard links counts
+ * as outside the roots, since writing it in place changes its other names too.
+ */
+async function resolveTargets(changes: Record<string, PatchFileChange>): Promise<Targets> {
+  const real: string[] = [];
+  const escaping: string[] = [];
+  for (const [file, change] of Object.entries(changes)) {
+    const moved = change.type === "update" && change.move_path ? change.move_path : null;
+    // A deleted or moved-away file loses its name only: its directory entry is what is written.
+    const source = await resolveWriteTarget(file, { followFinal: change.type === "add" || (change.type === "update" && moved === null) });
+    const targets = moved ? [source, await resolveWriteTarget(moved)] : [source];
+    for (const target of targets) {
+      const written = target === source && (change.type === "delete" || moved !== null) ? undefined : target;
+      if (written?.kind === "other") return { ok: false, message: `patch rejected: ${written.path} is not a regular file (it is ${written.otherKind})` };
+      if (written?.hardLinked) escaping.push(written.path);
+      real.push(target.real);
+    }
+  }
+  return { ok: true, real, escaping };
+}
+
+/** The roots as real paths, so a resolved write is compared with where the roots really are. */
+async function realRoots(settings: TurnSettings): Promise<string[] | "everywhere"> {
+  const roots = writableRoots({ cwd: settings.cwd, sandboxPolicy: settings.sandboxPolicy, tmpdir: settings.host?.tmpdir ?? null });
+  if (roots === "everywhere") return roots;
+  return Promise.all(roots.map(async (root) => (await resolveWriteTarget(root)).real));
+}
+
+/** Codex's patch safety for verified changes, on the paths the writes really reach. */
+async function assessPatch(settings: TurnSettings, changes: Record<string, PatchFileChange>, approvedFiles: readonly string[]): Promise<PatchSafety | { type: "refuse"; output: string }> {
+  const targets = await resolveTargets(changes);
+  if (!targets.ok) return { type: "refuse", output: targets.message };
+  const noSandbox = missingSandboxReason(settings.sandboxPolicy, settings.platformSandbox);
+  return patchSafety({
+    paths: writtenPaths(changes),
+    realPaths: targets.real,
+    escapingPaths: targets.escaping,
+    roots: await realRoots(settings),
+    cwd: settings.cwd,
+    approvalPolicy: settings.approvalPolicy,
+    sandboxPolicy: settings.sandboxPolicy,
+    tmpdir: settings.host?.tmpdir ?? null,
+    // Codex auto-approves an in-workspace patch only where a platform sandbox exists.
+    platformSandbox: noSandbox === null,
+    ...(noSandbox !== null ? { noSandboxReason: noSandbox } : {}),
+    // The thread remembers files approved for the session by absolute path.
+    approvedForSession: new Set(approvedFiles.map(approvalKeyForPatch)),
+  });
+}
+
 /**
  * Codex's `assess_patch_safety` for one call: a patch that does not verify is refused with the
  * verification error (Codex never asks about it); otherwise it runs, asks with an
@@ -81,25 +140,14 @@ async function verify(text: string, cwd: string): Promise<{ ok: true; changes: R
 export async function applyPatchApproval(context: ApprovalContext): Promise<ApprovalNeed> {
   const patch = patchTextOf(context.call);
   if (!patch.ok) return { type: "reject", output: patch.message };
-  const { cwd, approvalPolicy, sandboxPolicy, host } = context.settings;
-  const verified = await verify(patch.text, cwd);
+  const verified = await verify(patch.text, context.settings.cwd);
   if (!verified.ok) return { type: "reject", output: verified.message };
-  const safety = patchSafety({
-    paths: writtenPaths(verified.changes),
-    cwd,
-    approvalPolicy,
-    sandboxPolicy,
-    tmpdir: host?.tmpdir ?? null,
-    // Loom writes a patch itself, after checking every path against the writable roots (that check
-    // is this decision): the confinement Codex gets from its platform sandbox holds here too, so a
-    // patch inside the workspace is decided as on a sandboxed host.
-    platformSandbox: true,
-    // The thread remembers files approved for the session by absolute path.
-    approvedForSession: new Set(context.approvedForSession.files.map(approvalKeyForPatch)),
-  });
+  const safety = await assessPatch(context.settings, verified.changes, context.approvedForSession.files);
   switch (safety.type) {
     case "auto_approve":
       return { type: "run" };
+    case "refuse":
+      return { type: "reject", output: safety.output };
     case "reject":
       return { type: "reject", output: `patch rejected: ${safety.reason}` };
     case "ask_user":
@@ -131,6 +179,13 @@ export function applyPatchTool(): ToolHandler {
     const verified = await verify(text, context.settings.cwd);
     if (!verified.ok) return outputFor(call, verified.message);
     const { changes } = verified;
+    // And checked again where the writes land: a symlink may have appeared since. A person who
+    // approved these changes approved them wherever they go; special files are never written.
+    const recheck = await assessPatch(context.settings, changes, context.approvedForSession?.().files ?? []);
+    if (recheck.type === "refuse") return outputFor(call, recheck.output);
+    if (!context.approved && recheck.type !== "auto_approve") {
+      return outputFor(call, "patch rejected: the files changed since the patch was checked and it now writes outside the writable roots");
+    }
     const tracker = trackerFor(turnId);
     await tracker.onPatchBegin(changes);
     await context.event({ type: "patch_apply_begin", call_id: call.callId, turn_id: turnId, auto_approved: !context.approved, changes });
@@ -185,7 +240,9 @@ export function applyPatchTool(): ToolHandler {
       const patch = patchTextOf(context.call);
       if (!patch.ok) return Promise.resolve(outputFor(context.call, patch.message));
       const startedAt = context.clock.now().getTime();
-      const next = queue.then(() => run(context, patch.text, startedAt));
+      // Alone among the thread's calls: no command moves a path between the check and the writes.
+      const alone = () => (context.exclusive ? context.exclusive(() => run(context, patch.text, startedAt)) : run(context, patch.text, startedAt));
+      const next = queue.then(alone);
       queue = next.catch(() => undefined);
       return next;
     },

@@ -2,6 +2,11 @@
 export { ToolRegistry, outputFor, unsupportedCall } from "./registry.js";
 export type { ToolContext, ToolHandler, ApprovalNeed, ApprovalContext } from "./registry.js";
 export { shellTool, localShellTool, runShellCall } from "./shell.js";
+/** One shell call's attempts: sandboxed first, then (denied, and allowed to) unsandboxed after asking. */
+export { runShellAttempts, RETRY_WITHOUT_SANDBOX_REASON, EXEC_REJECTED_BY_USER } from "./shell-attempts.js";
+export type { ShellRequest, ShellOutcome } from "./shell-attempts.js";
+/** The per-thread lock: commands share it, apply_patch runs alone. */
+export { RwLock } from "./rw-lock.js";
 export { updatePlanTool, UPDATE_PLAN_SPEC } from "./plan.js";
 export { defaultToolHandlers } from "./defaults.js";
 /** Which tools a turn offers (Codex's ToolsConfig): shell family, web search, collaboration mode. */

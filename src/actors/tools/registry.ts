@@ -27,6 +27,14 @@ export interface ToolContext {
   event(msg: EventMsg): Promise<unknown>;
   /** Resolves with the answer a submission gives to request `id` (user input, host tool). */
   waitForAnswer(id: string): Promise<unknown>;
+  /** What the thread has approved for the session so far (a retry outside the sandbox is not asked again). */
+  approvedForSession?(): { commands: readonly string[]; files: readonly string[] };
+  /**
+   * Runs `work` alone among the thread's tool calls (apply_patch), or beside other shared ones: a
+   * patch checked against the writable roots must not race a command changing those paths.
+   */
+  exclusive?<T>(work: () => Promise<T>): Promise<T>;
+  shared?<T>(work: () => Promise<T>): Promise<T>;
 }
 
 /** What a call needs before it may run, under the thread's approval policy (a pure decision). */

@@ -71,6 +71,12 @@ export const shellCommandTool: ToolHandler = {
     const parsed = parseArgs(ShellCommandParams, context.call.input);
     if (!parsed.ok) return outputFor(context.call, parsed.message);
     const params = parsed.value;
-    return runCommandCall(context, { command: argvOf(params), workdir: params.workdir, timeoutMs: params.timeout_ms, style: "text" });
+    return runCommandCall(context, {
+      command: argvOf(params),
+      workdir: params.workdir,
+      timeoutMs: params.timeout_ms,
+      sandboxPermissions: params.sandbox_permissions,
+      style: "text",
+    });
   },
 };

@@ -1,19 +1,21 @@
 /**
- * The `shell` tool (and the Responses built-in `local_shell`): a real child process in its own
- * process group, with exec_command_begin / output deltas / end events and Codex's structured
- * output (`{"output":…,"metadata":{…}}`, as Codex gives `shell`; `shell_command` reads as text).
- * Before it runs, Codex's exec approval rule (no execpolicy `.rules` loaded) decides whether the
- * command runs, asks the user with an `exec_approval_request`, or is refused.
+ * The `shell` tool (and the Responses built-in `local_shell`): a real child process under the
+ * thread's sandbox policy, with exec_command_begin / output deltas / end events and Codex's
+ * structured output (`{"output":…,"metadata":{…}}`, as Codex gives `shell`; `shell_command`, which
+ * runs through here too, reads as text). Before it runs, Codex's exec approval rule (no execpolicy `.rules` loaded) decides whether
+ * the command runs, asks the user with an `exec_approval_request`, or is refused; a run the sandbox
+ * denies may be retried outside it (see shell-attempts.ts).
  */
 import type { EventMsgOf, ReviewDecision } from "../../events/index.js";
 import { approvalPolicyDebug, checkSandboxPermissionsRequest, execApprovalRequirement } from "../../safety/index.js";
-import { SHELL_TOOL_SPEC, formatExecOutputForModel, formatExecOutputStr, parseShellArguments, resolveWorkdir, runShell, type ShellResult } from "../shell/index.js";
+import { missingSandboxReason } from "../../sandbox/index.js";
+import { SHELL_TOOL_SPEC, formatExecOutputForModel, formatExecOutputStr, parseShellArguments, resolveWorkdir, type ShellResult } from "../shell/index.js";
 import { parseCommandForDisplay } from "../shell/index.js";
 import type { ApprovalContext, ApprovalNeed, ToolContext, ToolHandler } from "./registry.js";
 import { outputFor } from "./registry.js";
+import { EXEC_REJECTED_BY_USER, runShellAttempts } from "./shell-attempts.js";
 
-/** What the model reads when the user declines a command (Codex's normalized rejection text). */
-export const EXEC_REJECTED_BY_USER = "exec command rejected by user";
+export { EXEC_REJECTED_BY_USER } from "./shell-attempts.js";
 
 /** A duration as Rust's serde writes `std::time::Duration`. */
 /** Codex's `exec_command_end` for a finished run (the agent's or the user's). */
@@ -45,6 +47,7 @@ export interface CommandCall {
   command: string[];
   workdir?: string | null;
   timeoutMs?: number | null;
+  sandboxPermissions?: CommandPermissions["sandbox_permissions"];
   /** "json" for `shell` (Codex's structured output), "text" for `shell_command` (freeform). */
   style: "json" | "text";
 }
@@ -54,10 +57,16 @@ export async function runShellCall(context: ToolContext, input: string) {
   if (!parsed.ok) return outputFor(context.call, parsed.error.message);
   const { params } = parsed;
   if (params.command.length === 0) return outputFor(context.call, "failed to parse function arguments: command must not be empty");
-  return runCommandCall(context, { command: params.command, workdir: params.workdir, timeoutMs: params.timeout_ms, style: "json" });
+  return runCommandCall(context, {
+    command: params.command,
+    workdir: params.workdir,
+    timeoutMs: params.timeout_ms,
+    sandboxPermissions: params.sandbox_permissions,
+    style: "json",
+  });
 }
 
-/** Runs one command to its end with Codex's exec events, and gives the model its output. */
+/** Runs one command to its end under the sandbox, with Codex's exec events, and gives the model its output. */
 export async function runCommandCall(context: ToolContext, params: CommandCall) {
   const { call } = context;
   const cwd = resolveWorkdir(context.settings.cwd, params.workdir);
@@ -71,11 +80,15 @@ export async function runCommandCall(context: ToolContext, params: CommandCall) 
   };
   await context.event({ type: "exec_command_begin", ...common });
   const deltas: Promise<unknown>[] = [];
-  const result = await runShell({
+  const sandboxPermissions = params.sandboxPermissions ?? "use_default";
+  const attempts = () => runShellAttempts(context, {
     command: params.command,
     cwd,
     timeoutMs: params.timeoutMs ?? undefined,
-    signal: context.signal,
+    escalated: sandboxPermissions === "require_escalated",
+    proposedAmendment: retryAmendment(context, params.command, cwd),
+    retryRequest: (reason, amendment) =>
+      execApprovalRequest({ callId: call.callId, turnId: context.turnId, command: params.command, cwd, reason, amendment }),
     onOutput: (chunk) => {
       deltas.push(
         context
@@ -84,7 +97,15 @@ export async function runCommandCall(context: ToolContext, params: CommandCall) 
       );
     },
   });
+  const outcome = context.shared ? await context.shared(attempts) : await attempts();
   await Promise.all(deltas);
+  if (outcome.type === "rejected") {
+    // Codex's `ToolEventFailure::Rejected`: the message as output, exit -1, status declined.
+    const declined: ShellResult = { exitCode: -1, stdout: "", stderr: outcome.message, aggregatedOutput: outcome.message, durationMs: 0, timedOut: false, aborted: false };
+    await context.event({ ...execCommandEnd(common, declined, outcome.message), status: "declined" });
+    return outputFor(call, outcome.message);
+  }
+  const { result } = outcome;
   const policy = context.model.truncationPolicy;
   await context.event(execCommandEnd(common, result, formatExecOutputStr(result, policy)));
   return outputFor(call, formatExecOutputForModel(result, { truncationPolicy: policy, style: params.style }));
@@ -97,6 +118,17 @@ export interface CommandPermissions {
   additional_permissions?: unknown;
   prefix_rule?: string[] | null;
   justification?: string | null;
+}
+
+/** The prefix a retry request offers to allow for good: what the exec policy proposed for the call. */
+function retryAmendment(context: ToolContext, command: string[], cwd: string): string[] | undefined {
+  const requirement = execApprovalRequirement({
+    command,
+    approvalPolicy: context.settings.approvalPolicy,
+    sandboxPolicy: context.settings.sandboxPolicy,
+    cwd,
+  });
+  return requirement.type === "forbidden" ? undefined : requirement.proposedExecpolicyAmendment;
 }
 
 /**
@@ -138,6 +170,7 @@ export function commandApproval(
     prefixRule: params.prefix_rule,
     justification: params.justification,
     cwd,
+    noSandbox: missingSandboxReason(sandboxPolicy, context.settings.platformSandbox),
   });
   switch (requirement.type) {
     case "skip":

@@ -23,6 +23,7 @@ import {
 } from "../exec/index.js";
 import { MAX_EXEC_OUTPUT_DELTAS_PER_CALL, formattedTruncateText, parseCommandForDisplay, resolveWorkdir } from "../shell/index.js";
 import { shlexJoin } from "../../safety/index.js";
+import { selectSandbox } from "../../sandbox/index.js";
 import type { ApprovalContext, ApprovalNeed, ToolContext, ToolHandler } from "./registry.js";
 import { outputFor } from "./registry.js";
 import { EXEC_REJECTED_BY_USER, commandApproval, durationOf } from "./shell.js";
@@ -76,7 +77,12 @@ async function execCommand(processes: ProcessManager, context: ToolContext) {
       cwd,
       env: execEnv(processes.baseEnv, context.threadId),
       tty: args.tty,
-      sandboxPolicy: context.settings.sandboxPolicy,
+      sandbox: {
+        policy: context.settings.sandboxPolicy,
+        policyCwd: context.settings.cwd,
+        // An escalated call was approved to run outside the sandbox (as Codex's orchestrator does).
+        confine: selectSandbox(context.settings.sandboxPolicy, context.settings.platformSandbox, { bypass: args.sandbox_permissions === "require_escalated" }) === "bubblewrap",
+      },
       yieldTimeMs: args.yield_time_ms,
       maxOutputTokens: effectiveMaxOutputTokens(args.max_output_tokens, context.model.truncationPolicy),
       callId: call.callId,

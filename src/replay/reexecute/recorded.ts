@@ -49,6 +49,16 @@ const TOOL_EVENTS = new Set([
 /** Tool events without a call id, and the tool that emits them. */
 const UNTAGGED_TOOL_EVENTS: Record<string, string> = { plan_update: "update_plan", turn_diff: "apply_patch" };
 
+/**
+ * An approval request a running command made itself (retry outside the sandbox after a denial):
+ * it follows the call's `exec_command_begin`, so it is the tool's event, not the approval's.
+ */
+function isRetryRequest(msg: EventMsg, executions: ReadonlyMap<string, RecordedExecution>): boolean {
+  if (msg.type !== "exec_approval_request") return false;
+  const events = executions.get(msg.call_id)?.events ?? [];
+  return events.some((e) => e.kind === "event_msg" && e.payload.type === "exec_command_begin");
+}
+
 export function isModelOutput(entry: LogEntry): boolean {
   if (entry.kind === "response_item") {
     const item = entry.payload;
@@ -204,7 +214,7 @@ export class RecordedThread {
         this.compactionEnded = true;
       }
       const untaggedTool = UNTAGGED_TOOL_EVENTS[msg.type];
-      if (TOOL_EVENTS.has(msg.type) || msg.type === "raw_response_item" || untaggedTool) {
+      if (TOOL_EVENTS.has(msg.type) || msg.type === "raw_response_item" || untaggedTool || isRetryRequest(msg, this.executions)) {
         const callId = untaggedTool
           ? pendingUntagged.find((p) => p.tool === untaggedTool && !this.executions.get(p.callId)?.result)?.callId
           : callIdOf(msg);

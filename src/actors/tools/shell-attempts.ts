@@ -1,0 +1,87 @@
+/**
+ * One shell call's attempts (Codex `tools/orchestrator.rs`): the first under the sandbox (unless the
+ * call was approved to run outside it), and when the sandbox likely denied it, a second one
+ * unsandboxed: at once when the call was already approved, after asking the user with Codex's
+ * "command failed; retry without sandbox?" request under `on-failure` and `untrusted`, and never
+ * under `on-request` or `never` (the model reads the denial and may ask to escalate). Each step is
+ * an event in the log (the request, the answer as a submission), so a replay walks it again.
+ */
+import type { ReviewDecision } from "../../events/index.js";
+import { wantsNoSandboxApproval } from "../../safety/index.js";
+import { isLikelySandboxDenied, selectSandbox } from "../../sandbox/index.js";
+import { runShell, type ShellOutputChunk, type ShellResult } from "../shell/index.js";
+import type { ToolContext } from "./registry.js";
+import { requestAndWait } from "./user-input.js";
+
+/** Codex's reason on the retry request (`build_denial_reason_from_output`). */
+export const RETRY_WITHOUT_SANDBOX_REASON = "command failed; retry without sandbox?";
+/** What the model reads when the user declines a command (Codex's normalized rejection text). */
+export const EXEC_REJECTED_BY_USER = "exec command rejected by user";
+
+export interface ShellRequest {
+  command: string[];
+  cwd: string;
+  timeoutMs?: number;
+  /** The call asked to run outside the sandbox (`require_escalated`) and was approved to. */
+  escalated: boolean;
+  /** Offered with the retry request, as Codex offers the exec policy's proposal. */
+  proposedAmendment?: string[];
+  onOutput: (chunk: ShellOutputChunk) => void;
+  /** Builds the retry's `exec_approval_request` (the shell tool's own builder). */
+  retryRequest: (reason: string, amendment?: string[]) => import("../../events/index.js").EventMsg;
+}
+
+export type ShellOutcome =
+  | { type: "ran"; result: ShellResult }
+  /** The user declined the retry: Codex's `Rejected` (exec_command_end is `declined`). */
+  | { type: "rejected"; message: string };
+
+
+export async function runShellAttempts(context: ToolContext, request: ShellRequest): Promise<ShellOutcome> {
+  const { settings } = context;
+  const policy = settings.sandboxPolicy;
+  const attempt = (sandbox: "bubblewrap" | "none") =>
+    runShell({
+      command: request.command,
+      cwd: request.cwd,
+      timeoutMs: request.timeoutMs,
+      signal: context.signal,
+      onOutput: request.onOutput,
+      sandbox: { policy, policyCwd: settings.cwd, confine: sandbox === "bubblewrap" },
+    });
+
+  const first = selectSandbox(policy, settings.platformSandbox, { bypass: request.escalated });
+  const result = await attempt(first);
+  const denied =
+    first === "bubblewrap" &&
+    !result.aborted &&
+    !result.timedOut &&
+    isLikelySandboxDenied({ sandboxed: true, networkRestricted: result.networkRestricted ?? false, ...result });
+  if (!denied || !wantsNoSandboxApproval(settings.approvalPolicy)) return { type: "ran", result };
+
+  const approvedForSession = context.approvedForSession?.().commands.includes(JSON.stringify(request.command)) ?? false;
+  // Already approved (before the first attempt, or for the session): Codex does not ask again.
+  if (!context.approved && !approvedForSession) {
+    const startedAt = context.clock.now().getTime();
+    const waited = await requestAndWait(
+      context,
+      context.call.callId,
+      request.retryRequest(RETRY_WITHOUT_SANDBOX_REASON, request.proposedAmendment),
+      startedAt,
+      EXEC_REJECTED_BY_USER,
+    );
+    // Interrupted while asking: the call ends as aborted; otherwise the model reads the denial.
+    if (!waited.answered) return { type: "ran", result: { ...result, aborted: context.signal.aborted } };
+    if (!approves((waited.op as { decision?: ReviewDecision }).decision)) return { type: "rejected", message: EXEC_REJECTED_BY_USER };
+  }
+  return { type: "ran", result: await attempt("none") };
+}
+
+/** Codex's `reject_if_not_approved`: denied, timed out, abort and a network deny rule do not run it. */
+function approves(decision: ReviewDecision | undefined): boolean {
+  if (decision === "approved" || decision === "approved_for_session") return true;
+  if (typeof decision !== "object" || decision === null) return false;
+  if ("approved_execpolicy_amendment" in decision) return true;
+  if ("network_policy_amendment" in decision) return decision.network_policy_amendment.network_policy_amendment.action === "allow";
+  return false;
+}
