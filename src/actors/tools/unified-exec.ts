@@ -19,6 +19,7 @@ import {
   parseArgs,
   shellArgv,
   userShell,
+  type ExecOutput,
   type ProcessManager,
 } from "../exec/index.js";
 import { MAX_EXEC_OUTPUT_DELTAS_PER_CALL, formattedTruncateText, parseCommandForDisplay, resolveWorkdir } from "../shell/index.js";
@@ -72,7 +73,9 @@ async function execCommand(processes: ProcessManager, context: ToolContext) {
   const emit = (msg: Parameters<ToolContext["event"]>[0]) => (chain = chain.then(() => context.event(msg)).catch(() => undefined));
   let deltas = 0;
   try {
-    const output = await processes.execCommand({
+    // Beside other commands, never beside an apply_patch (the thread's tool lock).
+    const start = (work: () => Promise<ExecOutput>) => (context.shared ? context.shared(work) : work());
+    const output = await start(() => processes.execCommand({
       command,
       cwd,
       env: execEnv(processes.baseEnv, context.threadId),
@@ -120,7 +123,7 @@ async function execCommand(processes: ProcessManager, context: ToolContext) {
           void emit(end);
         },
       },
-    });
+    }));
     await chain;
     if (context.signal.aborted) return outputFor(call, abortedByUserText(startedAt, context.clock));
     return outputFor(call, execOutputText(output));
