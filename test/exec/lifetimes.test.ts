@@ -1,5 +1,7 @@
 // No process the model starts outlives what should end it: an interrupt, clean_background_terminals,
 // closing the thread, or Loom itself dying (SIGKILL, with no chance to clean up). Real processes.
+// The commands here run without a login shell: a login shell killed while it reads this machine's
+// profile can leave that profile's locks behind (pyenv's rehash lock made every later login shell wait).
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
@@ -16,7 +18,7 @@ describe("unified exec process lifetimes", () => {
   it("an interrupt ends the turn's running command, with Codex's aborted output and an exec_command_end", async () => {
     loom = await startLoom();
     const marker = uniqueSleep();
-    loom.server.enqueue(toolCallTurn("c1", "exec_command", { cmd: `exec sleep ${marker}`, yield_time_ms: 30_000 }), textTurn("ok"));
+    loom.server.enqueue(toolCallTurn("c1", "exec_command", { cmd: `exec sleep ${marker}`, login: false, yield_time_ms: 30_000 }), textTurn("ok"));
     const thread = await loom.rt.startThread({ cwd: loom.cwd, approvalPolicy: "never", sandboxMode: "danger-full-access" });
     const begin = nextEvent(thread.events$, "exec_command_begin");
     const end = nextEvent(thread.events$, "exec_command_end");
@@ -35,7 +37,7 @@ describe("unified exec process lifetimes", () => {
   it("a process left running after its turn is ended by clean_background_terminals", async () => {
     loom = await startLoom();
     const marker = uniqueSleep();
-    loom.server.enqueue(toolCallTurn("c1", "exec_command", { cmd: `exec sleep ${marker}`, yield_time_ms: 250 }), textTurn("started"));
+    loom.server.enqueue(toolCallTurn("c1", "exec_command", { cmd: `exec sleep ${marker}`, login: false, yield_time_ms: 250 }), textTurn("started"));
     const thread = await loom.rt.startThread({ cwd: loom.cwd, approvalPolicy: "never", sandboxMode: "danger-full-access" });
     await thread.run("start it");
     const output = inputItems(loom.server.requests[1]!).find((item) => item.type === "function_call_output").output as string;
@@ -69,7 +71,7 @@ describe("unified exec process lifetimes", () => {
   it("closing the thread ends its processes", async () => {
     loom = await startLoom();
     const marker = uniqueSleep();
-    loom.server.enqueue(toolCallTurn("c1", "exec_command", { cmd: `exec sleep ${marker}`, yield_time_ms: 250 }), textTurn("started"));
+    loom.server.enqueue(toolCallTurn("c1", "exec_command", { cmd: `exec sleep ${marker}`, login: false, yield_time_ms: 250 }), textTurn("started"));
     const thread = await loom.rt.startThread({ cwd: loom.cwd, approvalPolicy: "never", sandboxMode: "danger-full-access" });
     await thread.run("start it");
     await waitForPids(marker);

@@ -48,12 +48,12 @@ describe("exec_command approvals", () => {
 
   it("runs an approved command and tells the model its output", async () => {
     loom = await startLoom();
-    loom.server.enqueue(toolCallTurn("c1", "exec_command", { cmd: "touch made; echo made it" }), textTurn("done"));
+    loom.server.enqueue(toolCallTurn("c1", "exec_command", { cmd: "touch made; echo made it", login: false }), textTurn("done"));
     const thread = await loom.rt.startThread({ cwd: loom.cwd, approvalPolicy: "untrusted", sandboxMode: "danger-full-access" });
     const asked = nextEvent(thread.events$, "exec_approval_request");
     const run = thread.run("make a file");
     const request = await asked;
-    expect(request.command.slice(1)).toEqual(["-lc", "touch made; echo made it"]);
+    expect(request.command.slice(1)).toEqual(["-c", "touch made; echo made it"]);
     await thread.submit({ type: "exec_approval", id: request.call_id, decision: "approved" });
     await run;
     const output = inputItems(loom.server.requests[1]!).find((item) => item.type === "function_call_output").output;
