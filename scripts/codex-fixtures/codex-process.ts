@@ -15,8 +15,19 @@ export interface Sandbox {
   env: NodeJS.ProcessEnv;
 }
 
+export interface SandboxOptions {
+  /** Extra top-level config.toml lines. */
+  config?: string[];
+  /** Extra tables (`[features]` ...), written after everything else. */
+  tables?: string[];
+  /** Replaces the default `sandbox_mode = "danger-full-access"`. */
+  sandboxMode?: string;
+  /** Files written into the working directory before Codex starts (relative path -> content). */
+  files?: Record<string, string | Buffer>;
+}
+
 /** A fresh sandbox under `root` (wiped first), with config.toml pointing Codex at `baseURL`. */
-export function makeSandbox(root: string, baseURL: string, extraConfig: string[] = []): Sandbox {
+export function makeSandbox(root: string, baseURL: string, options: SandboxOptions = {}): Sandbox {
   rmSync(root, { recursive: true, force: true });
   const home = join(root, "home");
   const codexHome = join(home, ".codex");
@@ -29,8 +40,8 @@ export function makeSandbox(root: string, baseURL: string, extraConfig: string[]
     `model = "gpt-5.5"`,
     `model_provider = "fake"`,
     `approval_policy = "never"`,
-    `sandbox_mode = "danger-full-access"`,
-    ...extraConfig,
+    `sandbox_mode = "${options.sandboxMode ?? "danger-full-access"}"`,
+    ...(options.config ?? []),
     ``,
     `[model_providers.fake]`,
     `name = "fake"`,
@@ -46,9 +57,11 @@ export function makeSandbox(root: string, baseURL: string, extraConfig: string[]
     `enabled = false`,
     `[otel]`,
     `exporter = "none"`,
+    ...(options.tables ?? []),
     ``,
   ].join("\n");
   writeFileSync(join(codexHome, "config.toml"), config);
+  for (const [name, content] of Object.entries(options.files ?? {})) writeFileSync(join(cwd, name), content);
   // A minimal, stable environment: nothing from the caller's OpenAI or Codex setup leaks in.
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
@@ -174,8 +187,12 @@ export class AppServer {
     });
   }
 
-  async initialize(): Promise<void> {
-    await this.request("initialize", { clientInfo: { name: "loom-fixtures", title: "Loom fixture generator", version: "0.1.0" } });
+  /** `experimental` opts into experimental fields (turn/start's collaborationMode). */
+  async initialize(experimental = false): Promise<void> {
+    await this.request("initialize", {
+      clientInfo: { name: "loom-fixtures", title: "Loom fixture generator", version: "0.1.0" },
+      ...(experimental ? { capabilities: { experimentalApi: true } } : {}),
+    });
     this.send({ method: "initialized" });
   }
 

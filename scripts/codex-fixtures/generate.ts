@@ -42,7 +42,7 @@ if (unknown.length > 0) {
 async function runScenario(scenario: Scenario): Promise<ScenarioRun> {
   const model = new ScriptedModel();
   const fake = await startFakeResponses({ handler: model.reply });
-  const sandbox = makeSandbox(join(runDir, scenario.name), fake.baseURL, scenario.config);
+  const sandbox = makeSandbox(join(runDir, scenario.name), fake.baseURL, scenario.sandbox);
   let final: Pick<ScenarioRun, "finalRequestIndex" | "finalPrompt" | "rolloutBefore" | "extraRollouts"> | undefined;
   const readThread = (threadId: string): string => readFileSync(rolloutForThread(sandbox, threadId), "utf8");
   const ctx: ScenarioContext = {
@@ -70,7 +70,7 @@ async function runScenario(scenario: Scenario): Promise<ScenarioRun> {
       name: scenario.name,
       description: scenario.description,
       codexVersion,
-      config: scenario.config ?? [],
+      config: [...(scenario.sandbox?.config ?? []), ...(scenario.sandbox?.tables ?? []), ...(scenario.sandbox?.sandboxMode ? [`sandbox_mode = "${scenario.sandbox.sandboxMode}"`] : [])],
       steps: ctx.steps,
       notes: ctx.notes,
       threadId,

@@ -1,86 +1,13 @@
 // The scenarios: what each one asks Codex to do, step by step. Each ends with one final turn;
 // `ctx.beginFinal` snapshots the thread's rollout just before that turn starts.
-import type { FakeResponses } from "../../test/support/fake-responses.js";
-import { AppServer, listRollouts, runCodex, waitForRollout, type RolloutLine, type Sandbox } from "./codex-process.js";
-import type { ScriptedModel } from "./scripted-model.js";
+import { waitForRollout } from "./codex-process.js";
+import { EXEC_FLAGS, endsWith, exec, onlyThread, settled, startThread, turn, withAppServer, type Scenario } from "./steps.js";
+import { toolScenarios } from "./scenarios-tools.js";
+import { settingsScenarios } from "./scenarios-settings.js";
 
-export interface ScenarioContext {
-  codex: string;
-  sandbox: Sandbox;
-  fake: FakeResponses;
-  model: ScriptedModel;
-  timeoutMs: number;
-  /** Human-readable steps, in order, for meta.json. */
-  steps: string[];
-  notes: string[];
-  /** Snapshot the rollout(s) of `threadId` and mark the next request as the final turn's. */
-  beginFinal(threadId: string, prompt: string, extraRollouts?: Record<string, string>): void;
-}
+export type { Scenario, ScenarioContext } from "./steps.js";
 
-export interface Scenario {
-  name: string;
-  description: string;
-  /** Extra config.toml lines (top level). */
-  config?: string[];
-  run(ctx: ScenarioContext): Promise<{ threadId: string }>;
-}
-
-const EXEC_FLAGS = ["--skip-git-repo-check", "--dangerously-bypass-approvals-and-sandbox"];
-
-async function exec(ctx: ScenarioContext, step: string, args: string[]): Promise<void> {
-  ctx.model.step = step;
-  ctx.steps.push(`${step}: codex ${args.join(" ")}`);
-  const result = await runCodex(ctx.codex, ctx.sandbox, args, ctx.timeoutMs);
-  if (result.code !== 0) throw new Error(`codex ${args.join(" ")} exited ${result.code}\n${result.stderr}`);
-}
-
-/** The one thread a fresh `codex exec` created. */
-function onlyThread(ctx: ScenarioContext): string {
-  const rollouts = listRollouts(ctx.sandbox);
-  if (rollouts.length !== 1) throw new Error(`expected one rollout, found ${rollouts.length}`);
-  return /-([0-9a-f-]{36})\.jsonl$/.exec(rollouts[0])![1];
-}
-
-async function withAppServer<T>(ctx: ScenarioContext, body: (app: AppServer) => Promise<T>): Promise<T> {
-  const app = new AppServer(ctx.codex, ctx.sandbox, ctx.timeoutMs);
-  try {
-    await app.initialize();
-    return await body(app);
-  } catch (error) {
-    throw new Error(`${String(error)}\napp-server stderr:\n${app.stderr.slice(-30).join("\n")}`, { cause: error });
-  } finally {
-    await app.close();
-  }
-}
-
-async function startThread(ctx: ScenarioContext, app: AppServer): Promise<{ id: string; path: string }> {
-  ctx.steps.push("app-server: initialize, thread/start");
-  const { thread } = await app.request("thread/start", { cwd: ctx.sandbox.cwd });
-  return { id: thread.id, path: thread.path };
-}
-
-/** turn/start and wait for turn/completed; returns the finished turn. */
-async function turn(ctx: ScenarioContext, app: AppServer, threadId: string, step: string, text: string): Promise<any> {
-  ctx.model.step = step;
-  ctx.steps.push(`${step}: turn/start ${JSON.stringify(text)}`);
-  const since = app.mark();
-  const started = await app.request("turn/start", { threadId, input: [{ type: "text", text, text_elements: [] }] });
-  const done = await app.waitFor("turn/completed", since, (params) => params.turn.id === started.turn.id);
-  if (done.turn.status !== "completed") throw new Error(`${step} ended ${done.turn.status}: ${JSON.stringify(done.turn.error)}`);
-  return done.turn;
-}
-
-const endsWith = (type: string, payloadType?: string) => (lines: RolloutLine[]) => {
-  const last = lines[lines.length - 1];
-  return last?.type === type && (payloadType === undefined || last.payload?.type === payloadType);
-};
-
-/** Waits until the rollout's last line is the end of a turn, so the snapshot is complete. */
-function settled(path: string): Promise<string> {
-  return waitForRollout(path, endsWith("event_msg", "task_complete"));
-}
-
-export const scenarios: Scenario[] = [
+const coreScenarios: Scenario[] = [
   {
     name: "plain",
     description: "One text turn with `codex exec`. There is no history before it: rollout.jsonl is empty.",
@@ -158,7 +85,7 @@ export const scenarios: Scenario[] = [
       "app-server with model_auto_compact_token_limit = 20000. Turn 1 reports 30000 tokens in response.completed, so " +
       "turn 2 starts with an automatic compaction (a summarization request answered with a summary), then samples. " +
       "Turn 3 is the final turn, on the compacted history.",
-    config: ["model_auto_compact_token_limit = 20000"],
+    sandbox: { config: ["model_auto_compact_token_limit = 20000"] },
     async run(ctx) {
       return withAppServer(ctx, async (app) => {
         const thread = await startThread(ctx, app);
@@ -248,3 +175,5 @@ export const scenarios: Scenario[] = [
     },
   },
 ];
+
+export const scenarios: Scenario[] = [...coreScenarios, ...toolScenarios, ...settingsScenarios];

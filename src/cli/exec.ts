@@ -6,6 +6,7 @@
  * the model endpoint, the prompt (from stdin too).
  */
 import { existsSync, statSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { checkUserText, type Event } from "../events/index.js";
 import { checkEndpoint, ModelConfigError, resolveEndpoint } from "../actors/model/index.js";
@@ -31,9 +32,31 @@ const OPTIONS = {
   sandbox: { type: "string" },
   last: { type: "boolean" },
   all: { type: "boolean" },
+  "output-schema": { type: "string" },
 } as const;
 
-export const EXEC_USAGE = "loom exec [--json] [--cwd D] [--model M] [--approval-policy P] [--sandbox S] [PROMPT | -]";
+/** `--output-schema FILE`: a JSON schema object the final answer must follow. */
+async function readOutputSchema(path: string | undefined): Promise<unknown> {
+  if (path === undefined) return undefined;
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (error) {
+    throw new UserError(`cannot read --output-schema ${path}: ${(error as Error).message}`, { cause: error });
+  }
+  let schema: unknown;
+  try {
+    schema = JSON.parse(text);
+  } catch (error) {
+    throw new UserError(`--output-schema ${path} is not valid JSON: ${(error as Error).message}`, { cause: error });
+  }
+  if (typeof schema !== "object" || schema === null || Array.isArray(schema)) {
+    throw new UserError(`--output-schema ${path} must hold a JSON schema object`);
+  }
+  return schema;
+}
+
+export const EXEC_USAGE = "loom exec [--json] [--cwd D] [--model M] [--approval-policy P] [--sandbox S] [--output-schema FILE] [PROMPT | -]";
 export const RESUME_USAGE = "loom exec resume (THREAD_ID | --last [--all]) [--json] [--cwd D] [--model M] [PROMPT | -]";
 
 export const NO_API_KEY =
@@ -85,6 +108,7 @@ export async function execCommand(argv: string[], io: CliIO): Promise<number> {
     throw new UserError((error as Error).message, { cause: error });
   }
   const options = threadOptions(values, config);
+  const outputSchema = await readOutputSchema(values["output-schema"]);
 
   const rt = await openRuntime(values, { access: "create", report: values.json ? undefined : io, env });
   try {
@@ -100,7 +124,7 @@ export async function execCommand(argv: string[], io: CliIO): Promise<number> {
     } else {
       thread = await rt.startThread({ ...options, cwd: cwd ?? process.cwd() });
     }
-    return await runTurn(thread, prompt, io, { json: values.json === true, resumed: resuming });
+    return await runTurn(thread, prompt, io, { json: values.json === true, resumed: resuming, outputSchema });
   } finally {
     await rt.close();
   }
@@ -117,7 +141,7 @@ async function waitingOnSomeone(rt: Runtime, id: string): Promise<string | undef
   );
 }
 
-async function runTurn(thread: Thread, prompt: string, io: CliIO, options: { json: boolean; resumed: boolean }): Promise<number> {
+async function runTurn(thread: Thread, prompt: string, io: CliIO, options: { json: boolean; resumed: boolean; outputSchema?: unknown }): Promise<number> {
   const human = options.json ? undefined : new HumanOutput(io.err, io.stderrIsTTY === true);
   const print = (event: Event) => {
     if (options.json) io.out(JSON.stringify(event));
@@ -169,7 +193,7 @@ async function runTurn(thread: Thread, prompt: string, io: CliIO, options: { jso
   io.stopsOnOutputClosed?.();
   io.outputClosed?.addEventListener("abort", onOutputClosed, { once: true });
   try {
-    const result = await thread.run(prompt);
+    const result = await thread.run(prompt, { outputSchema: options.outputSchema });
     human?.finish();
     if (!options.json) io.out(result.finalResponse);
     return 0;

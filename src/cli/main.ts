@@ -20,7 +20,7 @@ export interface CommandSpec {
 const COMMANDS: Record<string, CommandSpec> = {
   exec: {
     usage: [
-      "loom exec [--json] [--cwd D] [--model M] [--approval-policy P] [--sandbox S] [PROMPT | -]",
+      "loom exec [--json] [--cwd D] [--model M] [--approval-policy P] [--sandbox S] [--output-schema FILE] [PROMPT | -]",
       "loom exec resume (THREAD_ID | --last [--all]) [--json] [--cwd D] [--model M] [PROMPT | -]",
     ],
     details: [
@@ -31,6 +31,7 @@ const COMMANDS: Record<string, CommandSpec> = {
       "  --approval-policy P  untrusted | on-failure | on-request | never (exec's default: never;",
       "                       a request exec cannot ask about is refused and the model is told)",
       "  --sandbox S          read-only | workspace-write | danger-full-access",
+      "  --output-schema FILE a JSON Schema the final answer must follow (structured output)",
       "  --last [--all]       resume the thread written to last (started in this directory, unless --all)",
       "PROMPT: without it (or with -) the prompt is read from stdin; with both, stdin is added as a",
       "<stdin> block. A thread waiting on an approval is not resumed: exec says what it waits on.",

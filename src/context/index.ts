@@ -28,11 +28,20 @@ export {
   textMessage,
   AGENTS_MD_OPEN_PREFIX,
 } from "./fragments.js";
-/** Model metadata and instructions (gpt-5.5, gpt-5.1-codex, fallback). */
-export { modelInfo, modelInstructions, personalityMessage, supportsPersonality } from "./models.js";
+/** Model metadata and instructions (Codex 0.125's bundled catalog, gpt-5.1-codex, fallback). */
+export { modelInfo, modelInstructions, personalityMessage, supportsPersonality, CATALOG_MODELS } from "./models.js";
 export type { ModelInfo, ModelMessages, ShellToolType, TruncationPolicy } from "./models.js";
 /** IO: AGENTS.md discovery and the sandbox facts of the host. */
 export { loadAgentsMd, agentsMdPaths, AGENTS_MD_MAX_BYTES } from "./agents-md.js";
 export type { LoadAgentsMdOptions } from "./agents-md.js";
 export { probeSandboxHost, readOnlySubpaths } from "./sandbox-host.js";
 export type { ProbeOptions } from "./sandbox-host.js";
+/** Collaboration modes (Default, Plan): their built-in instructions and `<collaboration_mode>` section. */
+export {
+  builtinModeInstructions,
+  defaultModeInstructions,
+  collaborationModeSection,
+  requestUserInputAvailable,
+  modeDisplayName,
+} from "./collaboration-mode.js";
+export type { ModeSetting, ModeKind } from "./collaboration-mode.js";

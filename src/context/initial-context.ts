@@ -1,7 +1,7 @@
 /**
  * `buildInitialContext`: the items Codex records before the first user message of a thread (and after
  * anything that clears its reference context): one developer message bundling permissions, developer
- * instructions, personality and skills; then one user message with AGENTS.md and `<environment_context>`.
+ * instructions, collaboration mode, personality and skills; then one user message with AGENTS.md and `<environment_context>`.
  */
 import type { ResponseItem } from "../events/index.js";
 import type { EnvironmentContext } from "./environment.js";
@@ -9,6 +9,7 @@ import { environmentContextText } from "./environment.js";
 import { modelSwitchText, personalitySpecText, skillsInstructionsText, textMessage, userInstructionsText } from "./fragments.js";
 import { modelInfo, modelInstructions, personalityMessage, supportsPersonality } from "./models.js";
 import { permissionsInstructions } from "./permissions.js";
+import { collaborationModeSection } from "./collaboration-mode.js";
 import type { TurnSettings } from "./settings.js";
 
 export interface ContextOptions {
@@ -71,6 +72,8 @@ export function buildInitialContext(settings: TurnSettings, options: ContextOpti
   if (modelSwitch !== undefined) developer.push(modelSwitch);
   developer.push(permissionsOf(settings));
   if (settings.developerInstructions) developer.push(settings.developerInstructions);
+  const collaboration = collaborationModeSection(settings.collaborationMode);
+  if (collaboration !== undefined) developer.push(collaboration);
   if (!hasBakedPersonality(settings)) {
     const personality = personalitySection(settings);
     if (personality !== undefined) developer.push(personality);

@@ -1,17 +1,13 @@
 /**
- * The model catalog Loom knows, with Codex's metadata: gpt-5.5 from the 0.125 catalog, gpt-5.1-codex
- * from the 0.100 catalog, and Codex's fallback metadata for any other slug (`model_info_from_slug`).
+ * The model catalog Loom knows, with Codex's metadata: the five models of Codex 0.125's bundled
+ * catalog (generated from `codex debug models`, see ./catalog), gpt-5.1-codex from the 0.100
+ * catalog, and Codex's fallback metadata for any other slug (`model_info_from_slug`).
  */
 import type { ReasoningEffort, ReasoningSummary } from "../events/index.js";
+import { BUNDLED_MODELS } from "./catalog/bundled.js";
+import type { CatalogModel } from "./catalog/types.js";
 import { FALLBACK_INSTRUCTIONS } from "./prompts/fallback.js";
 import { GPT_5_1_CODEX_INSTRUCTIONS } from "./prompts/gpt-5.1-codex.js";
-import {
-  GPT_5_5_BASE_INSTRUCTIONS,
-  GPT_5_5_INSTRUCTIONS_TEMPLATE,
-  GPT_5_5_PERSONALITY_DEFAULT,
-  GPT_5_5_PERSONALITY_FRIENDLY,
-  GPT_5_5_PERSONALITY_PRAGMATIC,
-} from "./prompts/gpt-5.5.js";
 import type { Personality } from "./settings.js";
 
 export type ShellToolType = "default" | "local" | "unified_exec" | "disabled" | "shell_command";
@@ -25,6 +21,8 @@ export interface ModelMessages {
 
 export interface ModelInfo {
   slug: string;
+  /** The name the catalog shows (the slug for unknown models). */
+  displayName: string;
   /** The instructions used when no personality template applies. */
   baseInstructions: string;
   modelMessages?: ModelMessages;
@@ -36,7 +34,14 @@ export interface ModelInfo {
   supportsParallelToolCalls: boolean;
   /** null: the catalog names no apply_patch tool type (fallback metadata). */
   applyPatchToolType: "freeform" | "function" | null;
+  /** The catalog's shell tool; features (unified exec) may replace it, see `toolsConfigFor`. */
   shellType: ShellToolType;
+  /** What the hosted web search may return: "text", or "text_and_image". */
+  webSearchToolType: "text" | "text_and_image";
+  /** The model reads images (view_image and image input are refused otherwise). */
+  supportsImages: boolean;
+  /** `view_image` may ask for `detail: "original"`. */
+  supportsImageDetailOriginal: boolean;
   truncationPolicy: TruncationPolicy;
   defaultReasoningEffort: ReasoningEffort | null;
   defaultReasoningSummary: ReasoningSummary;
@@ -50,37 +55,44 @@ export interface ModelInfo {
 const PERSONALITY_PLACEHOLDER = "{{ personality }}";
 const CONTEXT_WINDOW = 272_000;
 
-const CATALOG: Record<string, Omit<ModelInfo, "autoCompactTokenLimit" | "usedFallbackMetadata">> = {
-  "gpt-5.5": {
-    slug: "gpt-5.5",
-    baseInstructions: GPT_5_5_BASE_INSTRUCTIONS,
-    modelMessages: {
-      instructionsTemplate: GPT_5_5_INSTRUCTIONS_TEMPLATE,
-      personalities: {
-        default: GPT_5_5_PERSONALITY_DEFAULT,
-        friendly: GPT_5_5_PERSONALITY_FRIENDLY,
-        pragmatic: GPT_5_5_PERSONALITY_PRAGMATIC,
-      },
-    },
-    contextWindow: CONTEXT_WINDOW,
-    effectiveContextWindowPercent: 95,
-    supportsParallelToolCalls: true,
-    applyPatchToolType: "freeform",
-    shellType: "shell_command",
-    truncationPolicy: { mode: "tokens", limit: 10_000 },
-    defaultReasoningEffort: "medium",
-    defaultReasoningSummary: "none",
-    supportsReasoningSummaries: true,
-    defaultVerbosity: "low",
-  },
+type CatalogInfo = Omit<ModelInfo, "autoCompactTokenLimit" | "usedFallbackMetadata">;
+
+function fromCatalog(model: CatalogModel): CatalogInfo {
+  return {
+    slug: model.slug,
+    displayName: model.displayName,
+    baseInstructions: model.baseInstructions,
+    ...(model.modelMessages ? { modelMessages: model.modelMessages } : {}),
+    contextWindow: model.contextWindow,
+    effectiveContextWindowPercent: model.effectiveContextWindowPercent,
+    supportsParallelToolCalls: model.supportsParallelToolCalls,
+    applyPatchToolType: model.applyPatchToolType,
+    shellType: model.shellType,
+    webSearchToolType: model.webSearchToolType,
+    supportsImages: model.inputModalities.includes("image"),
+    supportsImageDetailOriginal: model.supportsImageDetailOriginal,
+    truncationPolicy: model.truncationPolicy,
+    defaultReasoningEffort: model.defaultReasoningEffort,
+    defaultReasoningSummary: model.defaultReasoningSummary,
+    supportsReasoningSummaries: model.supportsReasoningSummaries,
+    defaultVerbosity: model.defaultVerbosity,
+  };
+}
+
+const CATALOG: Record<string, CatalogInfo> = {
+  ...Object.fromEntries(BUNDLED_MODELS.map((model) => [model.slug, fromCatalog(model)])),
   "gpt-5.1-codex": {
     slug: "gpt-5.1-codex",
+    displayName: "gpt-5.1-codex",
     baseInstructions: GPT_5_1_CODEX_INSTRUCTIONS,
     contextWindow: CONTEXT_WINDOW,
     effectiveContextWindowPercent: 95,
     supportsParallelToolCalls: false,
     applyPatchToolType: "freeform",
     shellType: "shell_command",
+    webSearchToolType: "text",
+    supportsImages: true,
+    supportsImageDetailOriginal: false,
     truncationPolicy: { mode: "tokens", limit: 10_000 },
     defaultReasoningEffort: "medium",
     defaultReasoningSummary: "auto",
@@ -89,20 +101,27 @@ const CATALOG: Record<string, Omit<ModelInfo, "autoCompactTokenLimit" | "usedFal
   },
 };
 
+/** The slugs of Codex 0.125's bundled catalog, in its order. */
+export const CATALOG_MODELS: readonly string[] = BUNDLED_MODELS.map((model) => model.slug);
+
 /** Codex's metadata for `model`; unknown slugs get the fallback metadata under their own slug. */
 export function modelInfo(model: string): ModelInfo {
   const known = CATALOG[model];
-  const info = known ?? {
+  const info: CatalogInfo = known ?? {
     slug: model,
+    displayName: model,
     baseInstructions: FALLBACK_INSTRUCTIONS,
     contextWindow: CONTEXT_WINDOW,
     effectiveContextWindowPercent: 95,
     supportsParallelToolCalls: false,
     applyPatchToolType: null,
-    shellType: "default" as const,
-    truncationPolicy: { mode: "bytes" as const, limit: 10_000 },
+    shellType: "default",
+    webSearchToolType: "text",
+    supportsImages: true,
+    supportsImageDetailOriginal: false,
+    truncationPolicy: { mode: "bytes", limit: 10_000 },
     defaultReasoningEffort: null,
-    defaultReasoningSummary: "auto" as const,
+    defaultReasoningSummary: "auto",
     supportsReasoningSummaries: false,
     defaultVerbosity: null,
   };

@@ -4,6 +4,7 @@
  * shell and filesystem facts arrive here as inputs so the same settings always give the same items.
  */
 import type { AskForApproval, PlatformSandbox, ReasoningEffort, ReasoningSummary, SandboxPolicy } from "../events/index.js";
+import type { ModeSetting } from "./collaboration-mode.js";
 
 /** Codex's `Personality` (config `personality`); Codex defaults it to "pragmatic". */
 export type Personality = "none" | "friendly" | "pragmatic";
@@ -50,6 +51,10 @@ export interface TurnSettings {
   /** AGENTS.md text as `loadAgentsMd` returns it (global + project docs). */
   userInstructions?: string;
   personality?: Personality;
+  /** Default or Plan, and the instructions the mode adds (none unless a mode was chosen). */
+  collaborationMode?: ModeSetting;
+  /** Codex's service tier for the request ("fast" goes out as "priority"); none by default. */
+  serviceTier?: "fast" | "flex";
   /** Local date, `YYYY-MM-DD`. */
   currentDate: string;
   /** IANA time zone, e.g. "Europe/Paris" ("Etc/UTC" when unknown). */

@@ -46,8 +46,12 @@ export function toTurnContextItem(settings: TurnSettings, turnId: string, option
     model: settings.model,
     ...(settings.personality !== undefined ? { personality: settings.personality } : {}),
     collaboration_mode: {
-      mode: "default",
-      settings: { model: settings.model, reasoning_effort: settings.effort ?? null, developer_instructions: null },
+      mode: settings.collaborationMode?.mode ?? "default",
+      settings: {
+        model: settings.model,
+        reasoning_effort: settings.effort ?? null,
+        developer_instructions: settings.collaborationMode?.developerInstructions ?? null,
+      },
     },
     realtime_active: false,
     ...(settings.effort !== undefined ? { effort: settings.effort } : {}),

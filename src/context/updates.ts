@@ -2,7 +2,8 @@
  * `buildContextUpdates`: what a turn adds to the history before its user message. Without a
  * reference (`turn_context` of the previous turn) that is the full initial context; with one, only the
  * sections whose inputs changed (Codex's `build_settings_update_items`): a developer message with
- * model switch, permissions and personality, then a user message with the environment diff.
+ * model switch, permissions, collaboration mode and personality, then a user message with the
+ * environment diff.
  * AGENTS.md and developer instructions are not diffed: Codex restates them only with full context.
  */
 import type { ResponseItem, TurnContextItem } from "../events/index.js";
@@ -19,6 +20,7 @@ import {
 import { permissionProfile } from "./sandbox.js";
 import type { TurnSettings } from "./settings.js";
 import { toTurnContextItem } from "./turn-context.js";
+import { collaborationModeSection } from "./collaboration-mode.js";
 
 /** Structural equality of JSON values, ignoring object key order (Rust compares the typed values). */
 function sameJson(a: unknown, b: unknown): boolean {
@@ -42,6 +44,16 @@ function permissionsUpdate(reference: TurnContextItem, next: TurnSettings, nextI
   return unchanged ? undefined : permissionsOf(next);
 }
 
+/**
+ * `build_collaboration_mode_update_item`: the new mode's section when the mode (its kind, model,
+ * effort or instructions) changed; none when the new mode has no instructions, so the previous
+ * section stays in effect.
+ */
+function collaborationModeUpdate(reference: TurnContextItem, nextItem: TurnContextItem, next: TurnSettings): string | undefined {
+  if (sameJson(reference.collaboration_mode, nextItem.collaboration_mode)) return undefined;
+  return collaborationModeSection(next.collaborationMode);
+}
+
 /** `build_personality_update_item`: only on the same model, and only when a personality is chosen anew. */
 function personalityUpdate(reference: TurnContextItem, next: TurnSettings): string | undefined {
   if (next.model !== reference.model) return undefined;
@@ -61,6 +73,7 @@ export function buildContextUpdates(
     // Model-switch instructions come first so the model reads them before any other change.
     modelSwitchSection(options.previousModel ?? reference.model, next),
     permissionsUpdate(reference, next, nextItem),
+    collaborationModeUpdate(reference, nextItem, next),
     personalityUpdate(reference, next),
   ].filter((section): section is string => section !== undefined);
   const environment = environmentContextDiff(reference, environmentOf(next));

@@ -17,7 +17,7 @@ export {
   parseResponseItem,
 } from "./response-item.js";
 export { TurnContextItem, CompactedItem, SessionMeta, DynamicToolSpec } from "./items.js";
-export { UserInputItem, Op, OpSchemas, Submission, parseOp, parseSubmission } from "./op.js";
+export { UserInputItem, Op, OpSchemas, Submission, parseOp, parseSubmission, ServiceTier, Personality, CollaborationMode } from "./op.js";
 export type { OpType, OpOf } from "./op.js";
 export {
   TokenUsage,

@@ -13,6 +13,31 @@ export const UserInputItem = z.discriminatedUnion("type", [
 ]);
 export type UserInputItem = z.infer<typeof UserInputItem>;
 
+/** Codex's `ServiceTier` (`fast` goes out as "priority"). */
+export const ServiceTier = z.enum(["fast", "flex"]);
+export type ServiceTier = z.infer<typeof ServiceTier>;
+
+/** Codex's `Personality`. */
+export const Personality = z.enum(["none", "friendly", "pragmatic"]);
+export type Personality = z.infer<typeof Personality>;
+
+/**
+ * Codex's `CollaborationMode`: the mode, and the model, effort and instructions it runs with.
+ * Null instructions mean the mode's built-in ones.
+ */
+export const CollaborationMode = z.looseObject({
+  mode: z.enum(["default", "plan"]),
+  settings: z.looseObject({
+    model: z.string(),
+    reasoning_effort: ReasoningEffort.nullish(),
+    developer_instructions: z.string().nullish(),
+  }),
+});
+export type CollaborationMode = z.infer<typeof CollaborationMode>;
+
+/** A JSON schema the final answer must follow: a JSON object (a schema), or null for none. */
+const OutputSchema = z.record(z.string(), z.unknown()).nullish();
+
 /** Settings a turn may carry or override; all optional so overrides name only what changes. */
 const TurnSettings = {
   cwd: z.string().optional(),
@@ -21,9 +46,9 @@ const TurnSettings = {
   model: z.string().optional(),
   effort: ReasoningEffort.nullish(),
   summary: ReasoningSummary.optional(),
-  service_tier: z.string().nullish(),
-  collaboration_mode: z.unknown().optional(),
-  personality: z.string().nullish(),
+  service_tier: ServiceTier.nullish(),
+  collaboration_mode: CollaborationMode.nullish(),
+  personality: Personality.nullish(),
   developer_instructions: z.string().nullish(),
 };
 
@@ -34,16 +59,16 @@ export const OpSchemas = {
   interrupt: op("interrupt", {}),
   user_input: op("user_input", {
     items: z.array(UserInputItem),
-    final_output_json_schema: z.unknown().optional(),
+    final_output_json_schema: OutputSchema,
   }),
   user_input_with_turn_context: op("user_input_with_turn_context", {
     items: z.array(UserInputItem),
-    final_output_json_schema: z.unknown().optional(),
+    final_output_json_schema: OutputSchema,
     ...TurnSettings,
   }),
   user_turn: op("user_turn", {
     items: z.array(UserInputItem),
-    final_output_json_schema: z.unknown().optional(),
+    final_output_json_schema: OutputSchema,
     ...TurnSettings,
     cwd: z.string(),
     approval_policy: AskForApproval,

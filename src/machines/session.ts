@@ -51,7 +51,13 @@ const ANSWER_OPS = new Set([
   "request_permissions_response",
 ]);
 /** Ops handled at once, whatever runs: they never touch the model history. */
-const IMMEDIATE_OPS = new Set(["override_turn_context", "set_thread_name", "list_mcp_tools", "add_to_history"]);
+const IMMEDIATE_OPS = new Set([
+  "override_turn_context",
+  "set_thread_name",
+  "list_mcp_tools",
+  "add_to_history",
+  "clean_background_terminals",
+]);
 
 export interface ShutdownInput {
   submission: Submission;

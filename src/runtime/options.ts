@@ -4,6 +4,7 @@ import type { EventLog } from "../log/index.js";
 import type { LoomConfig } from "../config/index.js";
 import type { Clock, IdSource } from "../actors/clock.js";
 import type { ToolHandler } from "../actors/tools/index.js";
+import type { SkillSummary } from "../context/index.js";
 import type { ApprovalPolicyHooks } from "./approvals.js";
 import type { Sampler, ThreadServices } from "./services.js";
 import type { ThreadSettingsOptions } from "./settings.js";
@@ -48,6 +49,14 @@ export interface RuntimeOptions {
   io?: RuntimeIo;
   /** Non-turn tasks by op type (compact, run_user_shell_command); built-ins are registered by default. */
   tasks?: Map<string, Task>;
+  /** The `originator` header of model requests (default "loom"). */
+  originator?: string;
+  /** `client_metadata`'s installation id (default: kept in `<dataDir>/installation_id`). */
+  installationId?: string;
+  /** The environment exec_command processes start from (default process.env). */
+  commandEnv?: Record<string, string | undefined>;
+  /** Skills listed to the model in `<skills_instructions>` (default none). */
+  skills?: SkillSummary[];
 }
 
 /** Seams for re-execution: what stands in for the model and the tools. */

@@ -15,7 +15,10 @@ import { defaultDataDir, loadConfig, validateConfig, type LoomConfig } from "../
 import { ThreadStateStore } from "./state-store.js";
 import { Thread } from "./thread.js";
 import type { ThreadServices } from "./services.js";
-import { ToolRegistry, defaultToolHandlers } from "../actors/tools/index.js";
+import { ToolRegistry, defaultToolHandlers, featuresFrom, parseWebSearchMode } from "../actors/tools/index.js";
+import { ProcessManager } from "../actors/exec/index.js";
+import { resolveInstallationId } from "../actors/model/index.js";
+import { randomUUID } from "node:crypto";
 import {
   initialSettings,
   settingsFromConfigured,
@@ -27,7 +30,8 @@ import {
 import { codexApprovals, rememberRequest } from "./approvals.js";
 import { planReopen, type ReopenPlan } from "./resume.js";
 import { resolveTurnSettings } from "./turn-settings.js";
-import { modelInfo } from "../context/index.js";
+import { modelInstructions } from "../context/index.js";
+import { activateTurn } from "./turn-actors.js";
 import { wireSession } from "./wiring.js";
 import { UserError } from "./errors.js";
 import { VERSION } from "./version.js";
@@ -40,6 +44,9 @@ import { platformSandboxOf, probeHostSandbox, sandboxInForce } from "../sandbox/
 
 export { defaultDataDir };
 
+/** The `originator` Loom sends unless the embedder names another (Codex sends e.g. "codex_exec"). */
+export const DEFAULT_ORIGINATOR = "loom";
+
 export async function createRuntime(options: RuntimeOptions = {}): Promise<Runtime> {
   const env = options.env ?? process.env;
   const clock = options.clock ?? systemClock;
@@ -47,12 +54,19 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   const dataDir = log ? undefined : resolve(options.dataDir ?? defaultDataDir(env));
   // Configuration first: a bad value is reported before anything is opened or created.
   const config = validateConfig(options.config ?? (dataDir ? await loadConfig(dataDir, options.configOverrides ?? []) : {}));
+  try {
+    parseWebSearchMode(config.web_search);
+  } catch (error) {
+    throw new UserError((error as Error).message, { cause: error });
+  }
   if (!log) {
     const storage = chooseStorage(options.storage, env, config);
     // On the data dir's LevelDB, this process holds it and answers other processes' reads.
     log = await openStorage(storage, { dataDir: dataDir!, durable: options.durable ?? true, clock, serve: { version: VERSION } });
   }
-  return new Runtime({ ...options, env, clock, log, config, ownsLog: !options.log });
+  // Codex keeps one installation id per home; Loom one per data dir (a random one without a dir).
+  const installationId = options.installationId ?? (dataDir ? await resolveInstallationId(dataDir) : randomUUID());
+  return new Runtime({ ...options, env, clock, log, config, ownsLog: !options.log, installationId });
 }
 
 interface RuntimeParts extends RuntimeOptions {
@@ -61,6 +75,7 @@ interface RuntimeParts extends RuntimeOptions {
   clock: Clock;
   env: Record<string, string | undefined>;
   ownsLog: boolean;
+  installationId: string;
 }
 
 export class Runtime {
@@ -83,7 +98,10 @@ export class Runtime {
 
   async startThread(options: StartThreadOptions = {}): Promise<Thread> {
     this.assertOpen();
-    const settings = initialSettings(this.config, options, process.cwd());
+    const initial = initialSettings(this.config, options, process.cwd());
+    // The thread's instructions are fixed when it starts (Codex's session_meta.base_instructions):
+    // a later change of model or personality adds context messages instead of changing them.
+    const settings = { ...initial, baseInstructions: initial.baseInstructions ?? modelInstructions(initial.model, initial.personality) };
     const mcp = await this.startMcp(settings.cwd);
     const id = this.ids.next("thread");
     await this.log.createThread({ id, name: options.name }).catch(async (error: unknown) => {
@@ -108,7 +126,7 @@ export class Runtime {
         cli_version: VERSION,
         source: "custom",
         model_provider: "openai",
-        base_instructions: settings.baseInstructions ? { text: settings.baseInstructions } : undefined,
+        base_instructions: { text: settings.baseInstructions ?? modelInstructions(settings.model, settings.personality) },
         dynamic_tools: options.dynamicTools,
       },
     };
@@ -145,7 +163,11 @@ export class Runtime {
     let settings = await this.recoverSettings(id, state);
     settings = { ...settings, ...definedOnly(initialSettings(this.config, options, settings.cwd), options) };
     const plan = await planReopen(this.log, id, state, { now: this.parts.clock.now().getTime(), fork: how.fork });
-    return this.open(id, meta.headSeq, state, settings, plan.firstEntries, state.sessionMeta?.dynamic_tools ?? undefined, plan);
+    return this.open(id, meta.headSeq, state, settings, plan.firstEntries, state.sessionMeta?.dynamic_tools ?? undefined, {
+      ...plan,
+      // A resumed turn keeps the output schema its turn_context recorded.
+      outputSchema: plan.resumeTurn ? await this.outputSchemaOf(id, state, plan.resumeTurn.turnId) : undefined,
+    });
   }
 
   /**
@@ -230,12 +252,32 @@ export class Runtime {
    * then every settings-carrying submission after it. Base instructions: the configuration's
    * override, else the thread's own (Codex's order), else the model's.
    */
+  private applyOptions() {
+    return { defaultModeRequestUserInput: featuresFrom(this.config.features).defaultModeRequestUserInput };
+  }
+
+  /** The output schema an open turn runs with, from its `turn_context` (a resumed turn keeps it). */
+  private async outputSchemaOf(id: string, state: ThreadState, turnId: string): Promise<unknown> {
+    const from = state.turns.at(-1)?.firstSeq ?? 1;
+    for await (const entry of this.log.read(id, { from, to: state.seq })) {
+      if (entry.kind === "turn_context" && entry.payload.turn_id === turnId) return entry.payload.final_output_json_schema ?? undefined;
+    }
+    return undefined;
+  }
+
+  /** Compactions in this thread's own part of the log (a fork starts at 0, as in Codex). */
+  private async windowGeneration(id: string, meta: ThreadMeta): Promise<number> {
+    let count = 0;
+    for await (const entry of this.log.read(id, { from: (meta.forkSeq ?? 0) + 1 })) if (entry.kind === "compacted") count += 1;
+    return count;
+  }
+
   private async recoverSettings(id: string, state: ThreadState): Promise<SessionSettings> {
     let settings = initialSettings(this.config, {}, state.sessionMeta?.cwd ?? process.cwd());
     settings = { ...settings, baseInstructions: this.config.base_instructions ?? state.baseInstructions ?? undefined };
     for await (const entry of this.log.read(id, { from: Math.max(1, state.settingsSeq), to: state.seq })) {
       if (entry.kind === "turn_context") settings = settingsFromTurnContext(settings, entry.payload);
-      else if (entry.kind === "submission") settings = applySubmission(settings, entry.payload);
+      else if (entry.kind === "submission") settings = applySubmission(settings, entry.payload, this.applyOptions());
       else if (entry.kind === "event_msg" && entry.payload.type === "session_configured") {
         settings = settingsFromConfigured(settings, entry.payload);
         if (this.config.base_instructions !== undefined) settings.baseInstructions = this.config.base_instructions;
@@ -251,7 +293,12 @@ export class Runtime {
     settings: SessionSettings,
     firstEntries: NewEntry[],
     dynamicTools: DynamicToolSpec[] | undefined,
-    resume: Partial<ReopenPlan> & { mcp?: McpManager | null; quiet?: boolean } = {},
+    resume: Partial<ReopenPlan> & {
+      mcp?: McpManager | null;
+      quiet?: boolean;
+      /** The resumed turn's output schema, from its `turn_context`. */
+      outputSchema?: unknown;
+    } = {},
   ): Promise<Thread> {
     const { parts } = this;
     // A resumed or forked thread starts its MCP servers again (they do not outlive a process).
@@ -261,13 +308,24 @@ export class Runtime {
     const controller = new AbortController();
     let current = state;
     let currentSettings = settings;
+    const applyOptions = this.applyOptions();
+    const turnOptions = new Map<string, { outputSchema?: unknown }>();
+    const meta = headSeq > 0 ? await this.log.getThread(id) : undefined;
+    let windowGeneration = meta ? await this.windowGeneration(id, meta) : 0;
     bus.entries$.subscribe((entry) => {
       current = evolve(current, entry);
-      if (entry.kind === "submission") currentSettings = applySubmission(currentSettings, entry.payload);
+      if (entry.kind === "submission") {
+        currentSettings = applySubmission(currentSettings, entry.payload, applyOptions);
+        const schema = (entry.payload.op as { final_output_json_schema?: unknown }).final_output_json_schema;
+        if (schema !== undefined && schema !== null) turnOptions.set(entry.payload.id, { outputSchema: schema });
+      }
+      if (entry.kind === "compacted") windowGeneration += 1;
       // Resume and time travel start from the nearest snapshot: keep one every K entries.
       void this.store.maybeSnapshot(id, current).catch(() => undefined);
     });
+    if (resume.resumeTurn && resume.outputSchema !== undefined) turnOptions.set(resume.resumeTurn.turnId, { outputSchema: resume.outputSchema });
     const modelOptions = this.modelOptions(currentSettings.model);
+    const processes = new ProcessManager({ env: parts.commandEnv });
     const services: ThreadServices = {
       threadId: id,
       bus,
@@ -278,12 +336,25 @@ export class Runtime {
       model: createModelClient(modelOptions),
       sample: (request, options) => sampleWithRetry(services.model, request, options),
       exec: runShell,
-      tools: new ToolRegistry([...defaultToolHandlers(dynamicTools), ...(mcp?.toolHandlers() ?? []), ...(parts.tools ?? [])]),
+      tools: new ToolRegistry([
+        ...defaultToolHandlers({ dynamicTools, processes }),
+        ...(mcp?.toolHandlers() ?? []),
+        ...(parts.tools ?? []),
+      ]),
       turns: new Map(),
       modelContextWindow: this.config.model_context_window,
       autoCompactTokenLimit: this.config.model_auto_compact_token_limit,
       compactPrompt: this.config.compact_prompt,
-      personality: (this.config.personality as ThreadServices["personality"]) ?? "pragmatic",
+      skills: parts.skills,
+      processes,
+      features: featuresFrom(this.config.features),
+      webSearch: parseWebSearchMode(this.config.web_search),
+      identity: { originator: parts.originator ?? DEFAULT_ORIGINATOR, installationId: parts.installationId },
+      get windowGeneration() {
+        return windowGeneration;
+      },
+      turnOptions,
+      invalidImages: new Set(),
       retry: this.retryPolicy(),
       signal: controller.signal,
       abort: () => controller.abort(),
@@ -370,15 +441,7 @@ export class Runtime {
    */
   private async prepareResumedTurn(services: ThreadServices, turnId: string, startedAt: number | undefined): Promise<void> {
     const settings = await resolveTurnSettings(services);
-    const model = modelInfo(settings.model);
-    services.turns.set(turnId, {
-      turnId,
-      settings,
-      model,
-      tools: services.tools.specsFor(model),
-      startedAt: startedAt ?? this.parts.clock.now().getTime(),
-      items: [],
-    });
+    activateTurn(services, turnId, settings, startedAt ?? this.parts.clock.now().getTime());
   }
 
   private retryPolicy(): ThreadServices["retry"] {

@@ -10,7 +10,9 @@ import type { TurnSettings } from "../context/index.js";
 import type { ModelInfo } from "../context/index.js";
 import type { ModelClient, RequestSource, RetryOptions, SampleResult } from "../actors/model/index.js";
 import type { SessionSettings } from "./settings.js";
-import type { ToolRegistry } from "../actors/tools/index.js";
+import type { ToolRegistry, ToolsConfig, Features, WebSearchMode } from "../actors/tools/index.js";
+import type { ProcessManager } from "../actors/exec/index.js";
+import type { SkillSummary } from "../context/index.js";
 import type { RunShellOptions, ShellResult } from "../actors/shell/index.js";
 
 /** A running turn's frozen settings: what it samples and runs tools with. */
@@ -18,8 +20,12 @@ export interface ActiveTurn {
   turnId: string;
   settings: TurnSettings;
   model: ModelInfo;
+  /** What this turn offers (shell family, web search, mode), and the specs that come of it. */
+  toolsConfig: ToolsConfig;
   /** Tool specs offered to the model for this turn. */
   tools: unknown[];
+  /** The JSON schema the final answer must follow (`final_output_json_schema`), if any. */
+  outputSchema?: unknown;
   startedAt: number;
   /** Usage summed over this turn's model requests (for `thread.run`). */
   items: ResponseItem[];
@@ -48,7 +54,21 @@ export interface ThreadServices {
   autoCompactTokenLimit?: number;
   /** `compact_prompt`: replaces Codex's summarization prompt. */
   compactPrompt?: string;
-  personality?: "none" | "friendly" | "pragmatic";
+  /** Skills listed in the developer context (`<skills_instructions>`), when the embedder gives some. */
+  skills?: SkillSummary[];
+  /** The thread's unified exec processes (killed at interrupt, clean and shutdown). */
+  processes: ProcessManager;
+  /** `[features]` switches and the `web_search` setting (configuration). */
+  features: Features;
+  webSearch?: WebSearchMode;
+  /** `originator` header and `client_metadata` installation id of every request. */
+  identity: { originator: string; installationId: string };
+  /** How many times this thread's history was compacted (Codex's window generation). */
+  windowGeneration: number;
+  /** Tool outputs whose images the API refused: sent with "Invalid image" instead (not logged, as in Codex). */
+  invalidImages: Set<string>;
+  /** Op data of user turns by submission id (their output schema), until the turn starts. */
+  turnOptions: Map<string, { outputSchema?: unknown }>;
   /** Stream retry policy (tests shorten the backoff). */
   retry: { maxStreamRetries?: number; backoff?: (attempt: number) => number };
   /** Aborted when the thread closes: long waits (AGENTS.md reads, backoff) end with it. */

@@ -65,9 +65,15 @@ export function handleImmediateActor(deps: SessionActorDeps) {
         // Already in the log as a submission: the next turn's settings are read from there.
         return;
       case "interrupt":
-        // Nothing runs. Codex ignores it silently; a client waiting for the interrupt to land
-        // would wait for ever, so say so.
+        // No turn runs, but processes it started may: Loom ends them (Codex would leave them).
+        services.processes.terminateAll();
+        // Codex ignores it silently; a client waiting for the interrupt to land would wait for
+        // ever, so say so.
         await services.bus.event(submission.id, { type: "warning", message: "no turn is running: nothing to interrupt" });
+        return;
+      case "clean_background_terminals":
+        // Codex's op: every unified exec process of the thread is killed.
+        services.processes.terminateAll();
         return;
       case "set_thread_name": {
         const name = (submission.op as { name: string }).name.trim();
@@ -111,6 +117,7 @@ export function handleImmediateActor(deps: SessionActorDeps) {
 
 export function shutdownActor(deps: SessionActorDeps) {
   return fromPromise<void, ShutdownInput>(async ({ input }) => {
+    deps.services.processes.close();
     await deps.services.bus.record(
       [...undeliveredEntries(input.undelivered, "shutdown"), { kind: "event_msg", payload: { type: "shutdown_complete" } }],
       input.submission.id,

@@ -8,13 +8,29 @@ import { AskForApproval as AskForApprovalSchema, SandboxMode } from "../events/i
 import type { EventMsgOf, TurnContextItem } from "../events/index.js";
 import type { LoomConfig } from "../config/index.js";
 import { UserError } from "./errors.js";
-import type { TurnSettings } from "../context/index.js";
+import { builtinModeInstructions, type Personality, type TurnSettings } from "../context/index.js";
 
 /** The part of a turn's settings the session carries between turns (the rest is read per turn). */
 export type SessionSettings = Pick<
   TurnSettings,
-  "cwd" | "approvalPolicy" | "sandboxPolicy" | "model" | "effort" | "summary" | "developerInstructions" | "baseInstructions"
+  | "cwd"
+  | "approvalPolicy"
+  | "sandboxPolicy"
+  | "model"
+  | "effort"
+  | "summary"
+  | "developerInstructions"
+  | "baseInstructions"
+  | "personality"
+  | "collaborationMode"
+  | "serviceTier"
 >;
+
+/** What applying a submission's settings depends on beyond the settings themselves. */
+export interface ApplyOptions {
+  /** `features.default_mode_request_user_input`: changes Default mode's built-in instructions. */
+  defaultModeRequestUserInput?: boolean;
+}
 
 export const DEFAULT_MODEL = "gpt-5.5";
 
@@ -68,6 +84,14 @@ export interface ThreadSettingsOptions {
   summary?: ReasoningSummary;
   developerInstructions?: string;
   baseInstructions?: string;
+  personality?: Personality;
+}
+
+/** The `personality` setting, Codex's default (pragmatic) when unset. */
+export function parsePersonality(value: unknown): Personality {
+  if (value === undefined) return "pragmatic";
+  if (value === "none" || value === "friendly" || value === "pragmatic") return value;
+  throw new UserError(`unknown personality ${JSON.stringify(value)} (expected none, friendly or pragmatic)`);
 }
 
 export function initialSettings(config: LoomConfig, options: ThreadSettingsOptions, defaultCwd: string): SessionSettings {
@@ -83,7 +107,14 @@ export function initialSettings(config: LoomConfig, options: ThreadSettingsOptio
     summary: options.summary ?? (config.model_reasoning_summary as ReasoningSummary | undefined),
     developerInstructions: options.developerInstructions ?? config.developer_instructions,
     baseInstructions: options.baseInstructions ?? config.base_instructions,
+    personality: options.personality ?? parsePersonality(config.personality),
+    ...(config.service_tier !== undefined ? { serviceTier: parseServiceTier(config.service_tier) } : {}),
   };
+}
+
+function parseServiceTier(value: unknown): "fast" | "flex" {
+  if (value === "fast" || value === "flex") return value;
+  throw new UserError(`unknown service_tier ${JSON.stringify(value)} (expected fast or flex)`);
 }
 
 /** The settings a recorded `turn_context` implies (used when resuming a thread). */
@@ -97,6 +128,8 @@ export function settingsFromTurnContext(base: SessionSettings, item: TurnContext
     effort: item.effort ?? undefined,
     summary: item.summary,
     developerInstructions: item.developer_instructions ?? base.developerInstructions,
+    personality: (item.personality as Personality | null | undefined) ?? base.personality,
+    collaborationMode: modeOfTurnContext(item.collaboration_mode) ?? base.collaborationMode,
   };
 }
 
@@ -117,8 +150,17 @@ export function settingsFromConfigured(base: SessionSettings, msg: EventMsgOf<"s
   return next;
 }
 
+/** The mode a recorded `turn_context` ran in; none when it carried no instructions (the default). */
+function modeOfTurnContext(recorded: unknown): SessionSettings["collaborationMode"] {
+  const mode = recorded as { mode?: unknown; settings?: { developer_instructions?: unknown } } | undefined;
+  if (mode?.mode !== "default" && mode?.mode !== "plan") return undefined;
+  const instructions = mode.settings?.developer_instructions;
+  if (mode.mode === "default" && typeof instructions !== "string") return undefined;
+  return { mode: mode.mode, developerInstructions: typeof instructions === "string" ? instructions : null };
+}
+
 /** Applies the settings a submission carries (override_turn_context, user_turn, ...). Pure. */
-export function applySubmission(settings: SessionSettings, submission: Submission): SessionSettings {
+export function applySubmission(settings: SessionSettings, submission: Submission, options: ApplyOptions = {}): SessionSettings {
   const op = submission.op;
   switch (op.type) {
     case "override_turn_context":
@@ -132,6 +174,23 @@ export function applySubmission(settings: SessionSettings, submission: Submissio
       if (op.effort !== undefined) next.effort = op.effort ?? undefined;
       if (op.summary !== undefined) next.summary = op.summary;
       if (op.developer_instructions !== undefined) next.developerInstructions = op.developer_instructions ?? undefined;
+      if (op.personality !== undefined && op.personality !== null) next.personality = op.personality;
+      if (op.service_tier !== undefined) {
+        if (op.service_tier === null) delete next.serviceTier;
+        else next.serviceTier = op.service_tier;
+      }
+      // A collaboration mode carries the model and effort it runs with, as in Codex, where they
+      // take the place of the op's own model and effort fields.
+      const mode = op.collaboration_mode;
+      if (mode) {
+        next.model = mode.settings.model;
+        if (mode.settings.reasoning_effort === undefined || mode.settings.reasoning_effort === null) delete next.effort;
+        else next.effort = mode.settings.reasoning_effort;
+        next.collaborationMode = {
+          mode: mode.mode,
+          developerInstructions: mode.settings.developer_instructions ?? builtinModeInstructions(mode.mode, options.defaultModeRequestUserInput),
+        };
+      }
       return next;
     }
     default:

@@ -27,6 +27,8 @@ export interface RunResult {
 
 export interface RunOptions {
   signal?: AbortSignal;
+  /** A JSON schema the turn's final answer must follow (sent as Codex's `codex_output_schema`). */
+  outputSchema?: unknown;
 }
 
 export interface ThreadParts {
@@ -203,7 +205,8 @@ export class Thread {
     const onAbort = () => void this.interrupt().catch(() => undefined);
     options.signal?.addEventListener("abort", onAbort, { once: true });
     try {
-      await this.submit({ type: "user_input", items }, { id });
+      const schema = options.outputSchema === undefined ? {} : { final_output_json_schema: options.outputSchema };
+      await this.submit({ type: "user_input", items, ...schema }, { id });
       const end = await done;
       return turnResult(id, end, collected, usageBefore);
     } finally {
@@ -288,6 +291,8 @@ export class Thread {
       services.bus.seal();
       actor.stop();
       services.abort();
+      // No process the thread started outlives it.
+      services.processes.close();
       await this.parts.mcp?.close();
       await services.bus.flush();
       await this.parts.store.maybeSnapshot(this.id, services.state()).catch(() => undefined);

@@ -51,6 +51,7 @@ export function executeToolActor(services: ThreadServices) {
         turnId: input.turnId,
         settings: turn.settings,
         model: turn.model,
+        tools: turn.toolsConfig,
         call,
         signal: controller.signal,
         approved: input.approved,

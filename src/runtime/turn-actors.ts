@@ -2,7 +2,6 @@
  * The IO behind the turn machine's named actors: each records its facts through the bus, in one
  * append per step, so a step stopped half-way (interrupt) never interleaves with what follows it.
  */
-import { createHash } from "node:crypto";
 import { fromCallback, fromPromise } from "xstate";
 import type { EventMsg, NewEntry, ResponseItem, UserInputItem } from "../events/index.js";
 import type {
@@ -16,18 +15,20 @@ import type {
 import type { AnswerEvent, PendingInput } from "../machines/types.js";
 import { toolCallRequestOf } from "../machines/types.js";
 import { projectPrompt } from "../state/index.js";
-import { buildContextUpdates, buildInitialContext, modelInfo, modelInstructions, toTurnContextItem } from "../context/index.js";
+import { buildContextUpdates, buildInitialContext, modelInfo, toTurnContextItem } from "../context/index.js";
 import { resolveTurnSettings } from "./turn-settings.js";
-import type { ModelInfo, TurnSettings } from "../context/index.js";
+import type { TurnSettings } from "../context/index.js";
+import { ModelError, RecordedModelError, toErrorEvent } from "../actors/model/index.js";
 import {
-  buildResponsesRequest,
-  createTextControls,
-  ModelError,
-  RecordedModelError,
-  reasoningParams,
-  toErrorEvent,
-  type ResponsesRequest,
-} from "../actors/model/index.js";
+  INVALID_IMAGE_MESSAGE,
+  isInvalidImage,
+  lastImageOutput,
+  modelRequestEvent,
+  requestHeadersFor,
+  turnRequest,
+  withoutInvalidImages,
+} from "./turn-request.js";
+import { toolsConfigFor, webSearchModeFor } from "../actors/tools/index.js";
 import { appendUsage, fullUsage } from "./compaction/tokens.js";
 import { limitsFor, planPreTurnCompaction, tokenLimitReached } from "./compaction/plan.js";
 import type { ActiveTurn, ThreadServices } from "./services.js";
@@ -46,20 +47,6 @@ export function stamped(entries: NewEntry[], now: number): NewEntry[] {
   return entries.map((entry) => ({ ...entry, ts }));
 }
 
-/** Loom's `model_request` record: digests of what was sent, so replay notices a changed prompt. */
-export function modelRequestEvent(turnId: string, request: ResponsesRequest, purpose: "turn" | "compaction" = "turn"): EventMsg {
-  const { instructions, tools, input, ...params } = request as ResponsesRequest & Record<string, unknown>;
-  const digest = (value: unknown) => createHash("sha256").update(JSON.stringify(value ?? null)).digest("hex").slice(0, 16);
-  return {
-    type: "model_request",
-    turn_id: turnId,
-    ...(purpose === "compaction" ? { purpose } : {}),
-    model: String(params.model),
-    input_items: Array.isArray(input) ? input.length : 0,
-    digest: { instructions: digest(instructions), tools: digest(tools), input: digest(input), params: digest(params) },
-  };
-}
-
 export function turnAbortedMarker(): ResponseItem {
   return {
     type: "message",
@@ -72,8 +59,8 @@ const event = (msg: EventMsg): NewEntry => ({ kind: "event_msg", payload: msg })
 const item = (payload: ResponseItem): NewEntry => ({ kind: "response_item", payload });
 
 
-function userInputEntries(services: ThreadServices, turnId: string, items: UserInputItem[]): NewEntry[] {
-  const message = userMessageItem(items);
+async function userInputEntries(services: ThreadServices, turnId: string, items: UserInputItem[], cwd: string): Promise<NewEntry[]> {
+  const message = await userMessageItem(items, cwd);
   const text = userMessageText(items);
   const itemId = services.ids.next("item");
   const turnItem = { type: "UserMessage", id: itemId, content: items };
@@ -95,17 +82,47 @@ function userInputEntries(services: ThreadServices, turnId: string, items: UserI
  * What a turn records before it samples: context updates (the full initial context when the
  * reference is gone, e.g. after a compaction), its `turn_context`, then the user message.
  */
-function turnInputEntries(services: ThreadServices, active: ActiveTurn, input: TurnInput): NewEntry[] {
+async function turnInputEntries(services: ThreadServices, active: ActiveTurn, input: TurnInput): Promise<NewEntry[]> {
   const { settings } = active;
   const state = services.state();
   const contextItems = state.referenceContext
     ? buildContextUpdates(state.referenceContext, settings)
     : buildInitialContext(settings, { previousModel: state.previousTurnSettings?.model });
+  const turnContext = toTurnContextItem(settings, input.turnId, { finalOutputJsonSchema: active.outputSchema });
   return [
     ...contextItems.map(item),
-    { kind: "turn_context", payload: toTurnContextItem(settings, input.turnId) },
-    ...userInputEntries(services, input.turnId, input.items),
+    { kind: "turn_context", payload: turnContext },
+    ...(await userInputEntries(services, input.turnId, input.items, settings.cwd)),
   ];
+}
+
+/**
+ * A turn about to run with `settings`: its model, the tools it offers (Codex's ToolsConfig from
+ * the catalog, features, web search under the turn's sandbox and the collaboration mode) and the
+ * output schema its user turn asked for.
+ */
+export function activateTurn(services: ThreadServices, turnId: string, settings: TurnSettings, startedAt: number): ActiveTurn {
+  const model = modelInfo(settings.model);
+  const toolsConfig = toolsConfigFor({
+    model,
+    features: services.features,
+    webSearch: webSearchModeFor(services.webSearch, settings.sandboxPolicy),
+    mode: settings.collaborationMode?.mode ?? "default",
+  });
+  const options = services.turnOptions.get(turnId);
+  services.turnOptions.delete(turnId);
+  const active: ActiveTurn = {
+    turnId,
+    settings,
+    model,
+    toolsConfig,
+    tools: services.tools.specsFor(toolsConfig),
+    startedAt,
+    items: [],
+    ...(options?.outputSchema !== undefined ? { outputSchema: options.outputSchema } : {}),
+  };
+  services.turns.set(turnId, active);
+  return active;
 }
 
 /**
@@ -116,26 +133,18 @@ function turnInputEntries(services: ThreadServices, active: ActiveTurn, input: T
 export function beginTurnActor(services: ThreadServices) {
   return fromPromise<BeginTurnOutput, TurnInput>(async ({ input, signal }) => {
     const settings = await resolveTurnSettings(services);
-    const model = modelInfo(settings.model);
-    const active: ActiveTurn = {
-      turnId: input.turnId,
-      settings,
-      model,
-      tools: services.tools.specsFor(model),
-      startedAt: services.clock.now().getTime(),
-      items: [],
-    };
-    services.turns.set(input.turnId, active);
+    const active = activateTurn(services, input.turnId, settings, services.clock.now().getTime());
+    const { model } = active;
     const preTurnCompaction = planPreTurnCompaction(services, model);
     const started = event({
       type: "task_started",
       turn_id: input.turnId,
       started_at: Math.floor(active.startedAt / 1000),
       model_context_window: limitsFor(services, model).reportedWindow,
-      collaboration_mode_kind: "default",
+      collaboration_mode_kind: settings.collaborationMode?.mode ?? "default",
     });
     if (signal.aborted) return { preTurnCompaction: null };
-    const entries = preTurnCompaction ? [started] : [started, ...turnInputEntries(services, active, input)];
+    const entries = preTurnCompaction ? [started] : [started, ...(await turnInputEntries(services, active, input))];
     await services.bus.record(stamped(entries, active.startedAt), input.turnId);
     return { preTurnCompaction };
   });
@@ -146,41 +155,10 @@ export function recordTurnInputActor(services: ThreadServices) {
     const active = services.turns.get(input.turnId);
     if (!active) throw new Error(`turn ${input.turnId} has no settings`);
     if (signal.aborted) return;
-    await services.bus.record(turnInputEntries(services, active, input), input.turnId);
+    await services.bus.record(await turnInputEntries(services, active, input), input.turnId);
   });
 }
 
-/** The turn's instructions: the thread's base instructions, else the model's own. */
-export function turnInstructions(settings: TurnSettings, model: ModelInfo): string {
-  return settings.baseInstructions ?? modelInstructions(model, settings.personality);
-}
-
-/** A Responses request under a turn's settings; compaction sends the same one without tools. */
-export function turnRequest(
-  services: ThreadServices,
-  turn: { settings: TurnSettings; model: ModelInfo },
-  input: readonly ResponseItem[],
-  tools: { specs: readonly unknown[]; parallel: boolean },
-): ResponsesRequest {
-  const { settings, model } = turn;
-  return buildResponsesRequest({
-    model: settings.model,
-    instructions: turnInstructions(settings, model),
-    input,
-    tools: tools.specs,
-    parallelToolCalls: tools.parallel,
-    reasoning: model.supportsReasoningSummaries
-      ? reasoningParams(settings.effort ?? model.defaultReasoningEffort, settings.summary ?? model.defaultReasoningSummary)
-      : null,
-    text: createTextControls(model.defaultVerbosity ?? undefined, undefined),
-    promptCacheKey: services.threadId,
-  });
-}
-
-/**
- * One sampling round: build the prompt from the folded history, stream the model, record every item
- * and event in stream order, and tell the turn about each tool call once its item is durable.
- */
 export function sampleActor(services: ThreadServices) {
   return fromCallback<{ type: "STOP" }, { turnId: string }>(({ input, sendBack }) => {
     const controller = new AbortController();
@@ -197,15 +175,17 @@ export function sampleActor(services: ThreadServices) {
       const { model } = active;
       // Rebuilt on every attempt from the folded history, as Codex does before a retry.
       const request = () => {
-        const body = turnRequest(services, active, projectPrompt(services.state().history), {
+        const prompt = withoutInvalidImages(projectPrompt(services.state().history), services.invalidImages);
+        const body = turnRequest(services, active, prompt, {
           specs: active.tools,
           parallel: model.supportsParallelToolCalls,
         });
         void record([event(modelRequestEvent(input.turnId, body))]).catch(() => undefined);
         return body;
       };
-      const result = await services.sample(request, {
+      const sample = () => services.sample(request, {
         ...services.retry,
+        headers: requestHeadersFor(services, input.turnId, active.settings),
         signal: controller.signal,
         threadId: services.threadId,
         turnId: input.turnId,
@@ -224,6 +204,20 @@ export function sampleActor(services: ThreadServices) {
           if (call && !controller.signal.aborted) sendBack({ type: "TOOL_CALL", call });
         },
       });
+      let result: Awaited<ReturnType<typeof sample>>;
+      for (;;) {
+        try {
+          result = await sample();
+          break;
+        } catch (error) {
+          // Codex's answer to an image the API refuses: the last tool output's images become
+          // "Invalid image" and the request goes again; without one, the turn ends with its error.
+          if (!isInvalidImage(error)) throw error;
+          const callId = lastImageOutput(services.state().history, services.invalidImages);
+          if (callId === null) throw new RecordedModelError({ type: "error", message: INVALID_IMAGE_MESSAGE, codex_error_info: "bad_request" });
+          services.invalidImages.add(callId);
+        }
+      }
       if (controller.signal.aborted) return;
       const window = limitsFor(services, model).reportedWindow;
       const info = appendUsage(services.state().tokenUsage, result.usage, window);
@@ -284,10 +278,9 @@ export function recordOutputsActor(services: ThreadServices) {
 
 export function recordPendingInputActor(services: ThreadServices) {
   return fromPromise<void, { turnId: string; inputs: PendingInput[] }>(async ({ input }) => {
-    await services.bus.record(
-      input.inputs.flatMap((pending) => userInputEntries(services, input.turnId, pending.items)),
-      input.turnId,
-    );
+    const cwd = services.turns.get(input.turnId)?.settings.cwd ?? services.settings().cwd;
+    const entries = await Promise.all(input.inputs.map((pending) => userInputEntries(services, input.turnId, pending.items, cwd)));
+    await services.bus.record(entries.flat(), input.turnId);
   });
 }
 
@@ -347,6 +340,9 @@ export function failTurnActor(services: ThreadServices) {
 /** Codex's interrupt trail: outputs for unanswered calls, the `<turn_aborted>` marker, `turn_aborted`. */
 export function abortTurnActor(services: ThreadServices) {
   return fromPromise<void, AbortTurnInput>(async ({ input }) => {
+    // Loom ends every process the thread started at an interrupt (Codex leaves background ones
+    // running until `clean_background_terminals` or shutdown).
+    services.processes.terminateAll();
     const active = services.turns.get(input.turnId);
     const now = services.clock.now().getTime();
     try {

@@ -2,6 +2,7 @@
  * What a new turn runs with: the session's settings plus what only the outside world knows (the
  * date and time zone, AGENTS.md, the sandbox facts of the host), read once per turn as Codex does.
  */
+import { readlinkSync, readFileSync } from "node:fs";
 import { loadAgentsMd, probeSandboxHost, type TurnSettings } from "../context/index.js";
 import { platformSandboxOf, probeHostSandbox } from "../sandbox/index.js";
 import type { ThreadServices } from "./services.js";
@@ -20,8 +21,27 @@ function localDate(now: Date, timeZone: string): string {
 
 let hostTimeZone: string | undefined;
 
-function timezone(): string {
-  hostTimeZone ??= Intl.DateTimeFormat().resolvedOptions().timeZone || "Etc/UTC";
+/**
+ * The time zone's name as Codex reads it (the `iana-time-zone` crate): the target of the
+ * /etc/localtime link under a zoneinfo folder, else /etc/timezone, else "Etc/UTC" (Codex's value
+ * when it cannot tell). The TZ variable is not consulted, as there; it still sets the date.
+ */
+export function hostTimezone(): string {
+  if (hostTimeZone !== undefined) return hostTimeZone;
+  let zone: string | undefined;
+  try {
+    zone = /zoneinfo\/(.+)$/.exec(readlinkSync("/etc/localtime"))?.[1];
+  } catch {
+    // Not a link (or absent): try the Debian file.
+  }
+  if (!zone) {
+    try {
+      zone = readFileSync("/etc/timezone", "utf8").trim() || undefined;
+    } catch {
+      // Absent.
+    }
+  }
+  hostTimeZone = zone ?? "Etc/UTC";
   return hostTimeZone;
 }
 
@@ -29,7 +49,7 @@ function timezone(): string {
 export async function resolveTurnSettings(services: ThreadServices): Promise<TurnSettings> {
   const session = services.settings();
   const now = services.clock.now();
-  const zone = timezone();
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
   const [userInstructions, host, platform] = await Promise.all([
     loadAgentsMd(session.cwd, { signal: services.signal }),
     probeSandboxHost(session.cwd, session.sandboxPolicy, { signal: services.signal }),
@@ -46,9 +66,12 @@ export async function resolveTurnSettings(services: ThreadServices): Promise<Tur
     baseInstructions: session.baseInstructions,
     userInstructions,
     currentDate: localDate(now, zone),
-    timezone: zone,
+    timezone: hostTimezone(),
     shell: "bash",
-    personality: services.personality,
+    personality: session.personality,
+    ...(session.collaborationMode ? { collaborationMode: session.collaborationMode } : {}),
+    ...(session.serviceTier ? { serviceTier: session.serviceTier } : {}),
+    ...(services.skills ? { skills: services.skills } : {}),
     host,
     platformSandbox: platformSandboxOf(platform.sandbox),
   };

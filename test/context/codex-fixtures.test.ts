@@ -4,6 +4,7 @@
 // (test/fixtures/codex) and our own captures of the cases they do not cover (AGENTS.md, workspace-write,
 // resumes that change cwd, model, sandbox or personality).
 import { existsSync, readdirSync } from "node:fs";
+import { dirname } from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildContextUpdates, buildInitialContext, toTurnContextItem } from "../../src/context/index.js";
 import type { SandboxHost } from "../../src/context/index.js";
@@ -21,10 +22,16 @@ describe.runIf(scenarios.length > 0)("shared Codex fixtures", () => {
     const turns = recordedTurns(lines);
     expect(turns.length).toBeGreaterThan(0);
     const first = turns[0].contextItems;
-    const machine = { shell: shellIn(first), skills: skillsIn(first) };
+    // Machine facts of the generator's run: its TMPDIR (a writable root under workspace-write),
+    // and the thread's base instructions (Codex adds a personality section when they differ).
+    const cwd = turns[0].turnContext.cwd;
+    const host: SandboxHost = { slashTmpIsDir: true, tmpdir: `${dirname(cwd)}/tmp`, readOnlySubpaths: {} };
+    const meta = lines.find((line) => line.type === "session_meta")?.payload;
+    const machine = { shell: shellIn(first), skills: skillsIn(first), host, baseInstructions: meta?.base_instructions?.text };
     for (const turn of turns) {
       const settings = settingsOf(turn.turnContext, machine);
-      expect(JSON.stringify(toTurnContextItem(settings, turn.turnContext.turn_id!))).toBe(JSON.stringify(turn.turnContext));
+      const options = { finalOutputJsonSchema: turn.turnContext.final_output_json_schema ?? undefined };
+      expect(JSON.stringify(toTurnContextItem(settings, turn.turnContext.turn_id!, options))).toBe(JSON.stringify(turn.turnContext));
       expect(JSON.stringify(buildContextUpdates(turn.reference, settings))).toBe(JSON.stringify(turn.contextItems));
     }
   });

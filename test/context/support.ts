@@ -44,7 +44,7 @@ export function shellIn(items: readonly unknown[]): string {
 /** The settings a recorded `turn_context` describes. */
 export function settingsOf(
   item: TurnContextItem,
-  extra: { shell: string; skills?: SkillSummary[]; host?: SandboxHost },
+  extra: { shell: string; skills?: SkillSummary[]; host?: SandboxHost; baseInstructions?: string },
 ): TurnSettings {
   return {
     cwd: item.cwd,
@@ -56,12 +56,22 @@ export function settingsOf(
     ...(item.developer_instructions != null ? { developerInstructions: item.developer_instructions } : {}),
     ...(item.user_instructions != null ? { userInstructions: item.user_instructions } : {}),
     ...(item.personality != null ? { personality: item.personality as Personality } : {}),
+    ...collaborationModeOf(item),
     currentDate: item.current_date ?? "",
     timezone: item.timezone ?? "",
     shell: extra.shell,
     skills: extra.skills,
     host: extra.host,
+    ...(extra.baseInstructions !== undefined ? { baseInstructions: extra.baseInstructions } : {}),
   };
+}
+
+/** The collaboration mode a recorded `turn_context` names, when it carries instructions or is Plan. */
+function collaborationModeOf(item: TurnContextItem): Pick<TurnSettings, "collaborationMode"> {
+  const mode = item.collaboration_mode as { mode?: "default" | "plan"; settings?: { developer_instructions?: string | null } } | undefined;
+  const instructions = mode?.settings?.developer_instructions ?? null;
+  if (!mode?.mode || (mode.mode === "default" && instructions === null)) return {};
+  return { collaborationMode: { mode: mode.mode, developerInstructions: instructions } };
 }
 
 /** One `turn_context` with the response items Codex recorded just before it (its context items). */

@@ -298,7 +298,7 @@ describe("MCP server lifecycle", () => {
       expect.stringMatching(/^MCP client for `broken` failed to start: .*ENOENT/),
     ]);
     await thread.run("hi");
-    const names = (server.requests[0]!.body.tools as any[]).map((tool) => tool.name);
+    const names = (server.requests[0]!.body.tools as any[]).map((tool) => tool.name ?? tool.type);
     expect(names).toContain("mcp__everything__echo");
     expect(names.some((name) => name.startsWith("mcp__broken__"))).toBe(false);
     expect(names).not.toContain("mcp__everything__get_env");

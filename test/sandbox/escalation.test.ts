@@ -48,7 +48,8 @@ describe("a write outside the workspace, denied by the sandbox", () => {
     await thread.submit({ type: "exec_approval", id: "c1", decision: "approved" });
     await run;
     expect(existsSync(target)).toBe(true);
-    expect(outputOf(1, "c1")).toMatch(/^Exit code: 0\n/);
+    // `shell` answers in Codex's structured form (output and metadata as JSON).
+    expect(JSON.parse(outputOf(1, "c1")).metadata.exit_code).toBe(0);
 
     const entries = await thread.entries();
     const types = entries.flatMap((e) => (e.kind === "event_msg" ? [e.payload.type] : e.kind === "submission" ? [`op:${e.payload.op.type}`] : []));
@@ -120,7 +121,9 @@ describe("a write outside the workspace, denied by the sandbox", () => {
     await thread.run("make the file");
     expect((await events).some((e) => e.msg.type === "exec_approval_request")).toBe(false);
     expect(existsSync(target)).toBe(false);
-    expect(outputOf(1, "c1")).toMatch(/^Exit code: 1\n[\s\S]*Read-only file system/);
+    const denied = JSON.parse(outputOf(1, "c1"));
+    expect(denied.metadata.exit_code).toBe(1);
+    expect(denied.output).toMatch(/Read-only file system/);
     await expectReplay({ log: loom.rt.log, threadId: thread.id });
   });
 

@@ -43,13 +43,19 @@ describe("folding real Codex rollouts", () => {
     expect(state.activeTurn).toBeNull();
   });
 
-  it.each(scenarios.filter((s) => s !== "plain"))("%s: a reference context exactly when Codex did not re-inject context", (scenario) => {
+  // Only scenarios whose final turn follows earlier ones (single-turn ones have no rollout before it).
+  const continued = scenarios.filter((s) => read(s, "rollout.jsonl").trim() !== "");
+  it.each(continued)("%s: a reference context exactly when Codex did not re-inject context", (scenario) => {
     const meta = json(scenario, "meta.json");
-    const state = foldEntries(rollout(scenario));
-    // Codex records context items for the new turn only when it has no baseline to diff against.
-    const reinjected = meta.finalTurn.newTurnItems > 1;
+    const entries = rollout(scenario);
+    const state = foldEntries(entries);
+    // Codex re-injects the whole context (its permissions section first) only when it has no
+    // baseline to diff against; a diff (model switch, collaboration mode) is a smaller message.
+    const described: string[] = meta.finalTurn.newTurnItemsDescribed;
+    const reinjected = described.some((item) => item.startsWith("developer message: <permissions instructions>"));
     expect(state.referenceContext === null).toBe(reinjected);
-    expect(state.previousTurnSettings).toEqual({ model: "gpt-5.5", realtime_active: false });
+    const lastContext = entries.filter((e) => e.kind === "turn_context").at(-1)!;
+    expect(state.previousTurnSettings).toEqual({ model: (lastContext.payload as { model: string }).model, realtime_active: false });
   });
 
   it("rollback: the rolled-back turn leaves the turn list", () => {

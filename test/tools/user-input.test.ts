@@ -43,7 +43,8 @@ describe("normalizeQuestions", () => {
 describe("request_user_input through the runtime", () => {
   let loom: LoomHarness;
   beforeEach(async () => {
-    loom = await startLoom();
+    // In Default mode only with the feature on, as in Codex (Plan mode always has it: see below).
+    loom = await startLoom({ config: { features: { default_mode_request_user_input: true } } });
   });
   afterEach(async () => {
     await loom.close();
@@ -54,6 +55,7 @@ describe("request_user_input through the runtime", () => {
     const thread = await loom.rt.startThread({ cwd: loom.cwd, approvalPolicy: "never" });
     await thread.run("hello");
     expect(loom.server.requests[0]!.body.tools).toContainEqual(REQUEST_USER_INPUT_SPEC);
+    expect(REQUEST_USER_INPUT_SPEC.description).toMatch(/only available in Default or Plan mode\.$/);
   });
 
   it("asks, waits for the user's answer, and gives it to the model as JSON", async () => {
@@ -102,5 +104,45 @@ describe("request_user_input through the runtime", () => {
     await expect(run).rejects.toBeInstanceOf(TurnAbortedError);
     await thread.run("again");
     expect(outputOf(loom.server.requests[1], "q1")).toMatch(/^aborted by user after \d+\.\ds$/);
+  });
+});
+
+describe("request_user_input and the collaboration mode (Codex's defaults)", () => {
+  let loom: LoomHarness;
+  beforeEach(async () => {
+    loom = await startLoom();
+  });
+  afterEach(async () => {
+    await loom.close();
+  });
+
+  it("is described as Plan-mode only and refused in Default mode, without asking anyone", async () => {
+    loom.server.enqueue(toolCallTurn("q1", "request_user_input", { questions: [question] }), textTurn("I will assume blue."));
+    const thread = await loom.rt.startThread({ cwd: loom.cwd, approvalPolicy: "never" });
+    let asked = false;
+    thread.events$.subscribe((event) => (asked ||= event.msg.type === "request_user_input"));
+    await thread.run("pick a color");
+    const tool = loom.server.requests[0]!.body.tools.find((t: any) => t.name === "request_user_input");
+    expect(tool.description).toBe("Request user input for one to three short questions and wait for the response. This tool is only available in Plan mode.");
+    expect(outputOf(loom.server.requests[1], "q1")).toBe("request_user_input is unavailable in Default mode");
+    expect(asked).toBe(false);
+  });
+
+  it("asks in Plan mode, and Plan mode's instructions reach the model", async () => {
+    loom.server.enqueue(toolCallTurn("q1", "request_user_input", { questions: [question] }), textTurn("Blue it is."));
+    const thread = await loom.rt.startThread({ cwd: loom.cwd, approvalPolicy: "never" });
+    const asked = nextEvent(thread.events$, "request_user_input");
+    const done = new Promise<void>((resolve) => thread.events$.subscribe((e) => e.msg.type === "task_complete" && resolve()));
+    await thread.submit({
+      type: "user_input_with_turn_context",
+      items: [{ type: "text", text: "plan the button" }],
+      collaboration_mode: { mode: "plan", settings: { model: "gpt-5.5", reasoning_effort: null, developer_instructions: null } },
+    });
+    const request = await asked;
+    await thread.submit({ type: "user_input_answer", id: request.call_id, response: { answers: { color: { answers: ["Blue (Recommended)"] } } } });
+    await done;
+    const developer = inputItems(loom.server.requests[0]!).find((item: any) => item.role === "developer");
+    expect(developer.content.some((part: any) => part.text.startsWith("<collaboration_mode># Plan Mode"))).toBe(true);
+    expect(JSON.parse(outputOf(loom.server.requests[1], "q1"))).toEqual({ answers: { color: { answers: ["Blue (Recommended)"] } } });
   });
 });

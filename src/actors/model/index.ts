@@ -40,3 +40,6 @@ export { classifyResponseFailed, classifyHttpError, parseTryAgainIn } from "./cl
 /** Waiting between attempts. */
 export { codexBackoff, abortableSleep } from "./backoff.js";
 export type { Backoff, Sleep } from "./backoff.js";
+/** Who is asking: installation id, Codex's identity headers and the turn metadata. */
+export { resolveInstallationId, requestHeaders, sandboxTag, INSTALLATION_ID_FILE, INSTALLATION_ID_KEY } from "./identity.js";
+export type { RequestIdentity } from "./identity.js";

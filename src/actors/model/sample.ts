@@ -30,6 +30,8 @@ export interface SampleOptions {
   /** Delay before request retry n (default: Codex's curve). */
   backoff?: Backoff;
   sleep?: Sleep;
+  /** Extra request headers (Codex's identity headers, see identity.ts). */
+  headers?: Record<string, string>;
 }
 
 /** Unparsable events reported as warnings per attempt; past `MAX_SKIPPED_EVENTS` the attempt fails. */
@@ -74,7 +76,11 @@ async function openStream(
     const timer = setTimeout(() => headers.abort(), client.streamIdleTimeoutMs);
     try {
       return await client.openai.responses
-        .create(body, { signal: AbortSignal.any([attemptSignal, headers.signal]), timeout: client.streamIdleTimeoutMs + 1000 })
+        .create(body, {
+          signal: AbortSignal.any([attemptSignal, headers.signal]),
+          timeout: client.streamIdleTimeoutMs + 1000,
+          ...(options.headers ? { headers: options.headers } : {}),
+        })
         .asResponse();
     } catch (error) {
       if (options.signal.aborted) throw new ModelAbortedError({ cause: error });

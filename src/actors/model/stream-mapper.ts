@@ -9,7 +9,7 @@ import type { IdSource } from "../clock.js";
 import { ModelError, streamDisconnected } from "./errors.js";
 import { classifyResponseFailed } from "./classify.js";
 import { toHistoryItem } from "./history-item.js";
-import { assistantText, legacyEventsOf, turnItemOf, type ModelTurnItem } from "./turn-items.js";
+import { assistantText, legacyEventsOf, legacyStartEventsOf, turnItemOf, type ModelTurnItem } from "./turn-items.js";
 
 /** One thing the sampler produced, in stream order: an event for the bus or an item for history. */
 export type SampleOutput = { kind: "event"; msg: EventMsg } | { kind: "item"; item: ResponseItem };
@@ -146,7 +146,7 @@ export class ResponseStreamMapper {
     const item = turnItemOf(raw, id);
     if (!item) return [];
     this.active = item;
-    return [this.turnEvent("item_started", item)];
+    return [this.turnEvent("item_started", item), ...legacyStartEventsOf(item).map((msg) => this.event(msg))];
   }
 
   private textDelta(delta: string): SampleOutput[] {
@@ -168,7 +168,10 @@ export class ResponseStreamMapper {
       const id = typeof raw.id === "string" ? raw.id : (previous?.id ?? this.options.ids.next("item"));
       const turnItem = turnItemOf(raw, id);
       if (turnItem) {
-        if (!previous) outputs.push(this.turnEvent("item_started", turnItem));
+        if (!previous) {
+          outputs.push(this.turnEvent("item_started", turnItem));
+          for (const msg of legacyStartEventsOf(turnItem)) outputs.push(this.event(msg));
+        }
         outputs.push(this.turnEvent("item_completed", turnItem));
         for (const msg of legacyEventsOf(turnItem, this.options.showRawAgentReasoning ?? false)) outputs.push(this.event(msg));
       }

@@ -1,7 +1,7 @@
 /**
  * Codex's v2 `TurnItem`s for model output (codex-rs/protocol/src/items.rs, core/src/event_mapping.rs
  * `parse_turn_item`) and the legacy events an `item_completed` fans out to (`as_legacy_events`).
- * Only assistant messages and reasoning become turn items here; tool calls never do.
+ * Assistant messages, reasoning and hosted web searches become turn items here; tool calls never do.
  */
 import type { EventMsg, TurnItem } from "../../events/index.js";
 
@@ -19,7 +19,39 @@ export interface ReasoningTurnItem extends TurnItem {
   raw_content: string[];
 }
 
-export type ModelTurnItem = AgentMessageTurnItem | ReasoningTurnItem;
+export interface WebSearchTurnItem extends TurnItem {
+  type: "WebSearch";
+  query: string;
+  action: Json;
+}
+
+export type ModelTurnItem = AgentMessageTurnItem | ReasoningTurnItem | WebSearchTurnItem;
+
+/** Codex's `web_search_action_detail`: what a search action is about, in one line. */
+export function webSearchDetail(action: Json | undefined): string {
+  if (!action) return "";
+  const str = (value: unknown) => (typeof value === "string" ? value : undefined);
+  switch (action.type) {
+    case "search": {
+      const query = str(action.query);
+      if (query) return query;
+      const queries = Array.isArray(action.queries) ? action.queries.filter((q): q is string => typeof q === "string") : [];
+      const first = queries[0] ?? "";
+      return queries.length > 1 && first !== "" ? `${first} ...` : first;
+    }
+    case "open_page":
+      return str(action.url) ?? "";
+    case "find_in_page": {
+      const pattern = str(action.pattern);
+      const url = str(action.url);
+      if (pattern !== undefined && url !== undefined) return `'${pattern}' in ${url}`;
+      if (pattern !== undefined) return `'${pattern}'`;
+      return url ?? "";
+    }
+    default:
+      return "";
+  }
+}
 
 const texts = (parts: unknown, types: readonly string[]): string[] =>
   (Array.isArray(parts) ? parts : [])
@@ -41,6 +73,10 @@ export function turnItemOf(raw: Json, id: string): ModelTurnItem | null {
     if (raw.phase === "commentary" || raw.phase === "final_answer") item.phase = raw.phase;
     return item;
   }
+  if (raw.type === "web_search_call") {
+    const action = typeof raw.action === "object" && raw.action !== null ? (raw.action as Json) : undefined;
+    return { type: "WebSearch", id, query: webSearchDetail(action), action: action ?? { type: "other" } };
+  }
   if (raw.type === "reasoning") {
     return {
       type: "Reasoning",
@@ -52,8 +88,14 @@ export function turnItemOf(raw: Json, id: string): ModelTurnItem | null {
   return null;
 }
 
+/** What `item_started` also says in the older vocabulary (a web search begins). */
+export function legacyStartEventsOf(item: ModelTurnItem): EventMsg[] {
+  return item.type === "WebSearch" ? [{ type: "web_search_begin", call_id: item.id }] : [];
+}
+
 /** What `item_completed` also says in the older event vocabulary, in Codex's order. */
 export function legacyEventsOf(item: ModelTurnItem, showRawAgentReasoning: boolean): EventMsg[] {
+  if (item.type === "WebSearch") return [{ type: "web_search_end", call_id: item.id, query: item.query, action: item.action }];
   if (item.type === "AgentMessage") {
     return item.content.map((part) => ({
       type: "agent_message" as const,

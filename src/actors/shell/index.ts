@@ -31,7 +31,16 @@ export {
 } from "./truncate.js";
 export type { TruncationPolicy } from "./truncate.js";
 /** `SHELL_TOOL_SPEC` for the Responses API; `parseShellArguments(json)` validates a call's arguments. */
-export { SHELL_TOOL_SPEC, ShellToolCallParams, ShellArgumentsError, parseShellArguments, resolveWorkdir } from "./tool-spec.js";
+export {
+  SHELL_TOOL_SPEC,
+  ShellToolCallParams,
+  ShellArgumentsError,
+  parseShellArguments,
+  resolveWorkdir,
+  JUSTIFICATION_DESCRIPTION,
+  PREFIX_RULE_DESCRIPTION,
+  SANDBOX_PERMISSIONS_DESCRIPTION,
+} from "./tool-spec.js";
 export type { ParsedShellArguments } from "./tool-spec.js";
 /** `parseCommandForDisplay(argv)`: exec_command_begin.parsed_cmd. */
 export { parseCommandForDisplay } from "./parse-command.js";

@@ -9,7 +9,7 @@ import { formatIssues } from "../../events/index.js";
 
 // Codex writes these two descriptions as Rust raw strings, so the backslashes before quotes and
 // the source indentation are part of the text the model reads.
-const JUSTIFICATION_DESCRIPTION = [
+export const JUSTIFICATION_DESCRIPTION = [
   'Only set if sandbox_permissions is \\"require_escalated\\".',
   `${" ".repeat(20)}Request approval from the user to run this command outside the sandbox.`,
   `${" ".repeat(20)}Phrased as a simple question that summarizes the purpose of the`,
@@ -17,11 +17,14 @@ const JUSTIFICATION_DESCRIPTION = [
   `${" ".repeat(20)}fetch and pull the latest version of this git branch?'`,
 ].join("\n");
 
-const PREFIX_RULE_DESCRIPTION = [
+export const PREFIX_RULE_DESCRIPTION = [
   "Only specify when sandbox_permissions is `require_escalated`.",
   `${" ".repeat(24)}Suggest a prefix command pattern that will allow you to fulfill similar requests from the user in the future.`,
   `${" ".repeat(24)}Should be a short but reasonable prefix, e.g. [\\"git\\", \\"pull\\"] or [\\"uv\\", \\"run\\"] or [\\"pytest\\"].`,
 ].join("\n");
+
+export const SANDBOX_PERMISSIONS_DESCRIPTION =
+  'Sandbox permissions for the command. Set to "require_escalated" to request running without sandbox restrictions; defaults to "use_default".';
 
 /** The Responses API tool entry, keys in the order Codex serializes them. */
 export const SHELL_TOOL_SPEC = {
@@ -39,11 +42,7 @@ export const SHELL_TOOL_SPEC = {
       command: { type: "array", description: "The command to execute", items: { type: "string" } },
       justification: { type: "string", description: JUSTIFICATION_DESCRIPTION },
       prefix_rule: { type: "array", description: PREFIX_RULE_DESCRIPTION, items: { type: "string" } },
-      sandbox_permissions: {
-        type: "string",
-        description:
-          'Sandbox permissions for the command. Set to "require_escalated" to request running without sandbox restrictions; defaults to "use_default".',
-      },
+      sandbox_permissions: { type: "string", description: SANDBOX_PERMISSIONS_DESCRIPTION },
       timeout_ms: { type: "number", description: "The timeout for the command in milliseconds" },
       workdir: { type: "string", description: "The working directory to execute the command in" },
     },

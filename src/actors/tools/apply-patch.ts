@@ -46,9 +46,9 @@ export function patchTextOf(call: ToolCallRequest): { ok: true; text: string } |
 }
 
 /** The tool entry this model gets, or none (Codex offers apply_patch only when the catalog names a type). */
-export function applyPatchSpec(model: ModelInfo): unknown | undefined {
-  if (model.applyPatchToolType === "freeform") return APPLY_PATCH_TOOL.freeform;
-  if (model.applyPatchToolType === "function") return APPLY_PATCH_TOOL.function;
+export function applyPatchSpec(config: Pick<ModelInfo, "applyPatchToolType">): unknown | undefined {
+  if (config.applyPatchToolType === "freeform") return APPLY_PATCH_TOOL.freeform;
+  if (config.applyPatchToolType === "function") return APPLY_PATCH_TOOL.function;
   return undefined;
 }
 
@@ -226,7 +226,7 @@ export function applyPatchTool(): ToolHandler {
     const output = formatExecOutputForModel(
       { exitCode: success ? 0 : 1, stdout, stderr, aggregatedOutput: stdout + stderr, durationMs, timedOut: false, aborted: false },
       // Codex records the JSON shape and re-serializes it as text when the freeform tool is offered.
-      { truncationPolicy: context.model.truncationPolicy, style: context.model.applyPatchToolType === "freeform" ? "text" : "json" },
+      { truncationPolicy: context.model.truncationPolicy, style: context.tools.applyPatchToolType === "freeform" ? "text" : "json" },
     );
     return outputFor(call, output);
   };

@@ -1,23 +1,33 @@
 /**
- * The built-in tool set a thread starts with, in the order Codex lists them (shell, update_plan,
- * request_user_input, apply_patch), then the host tools the thread was started with. Called once
- * per opened thread: apply_patch keeps per-thread state (the turn's diff).
+ * The built-in tool set a thread starts with, in the order Codex lists them (the shell family the
+ * turn offers, update_plan, request_user_input, apply_patch, web_search, view_image), then the
+ * host tools the thread was started with. Called once per opened thread: apply_patch keeps
+ * per-thread state (the turn's diff) and unified exec the thread's processes.
  */
 import type { DynamicToolSpec } from "../../events/index.js";
+import type { ProcessManager } from "../exec/index.js";
 import type { ToolHandler } from "./registry.js";
 import { localShellTool, shellTool } from "./shell.js";
+import { shellCommandTool } from "./shell-command.js";
+import { unifiedExecTools } from "./unified-exec.js";
 import { updatePlanTool } from "./plan.js";
 import { requestUserInputTool } from "./user-input.js";
 import { applyPatchTool } from "./apply-patch.js";
+import { webSearchTool } from "./web-search.js";
+import { viewImageTool } from "./view-image.js";
 import { dynamicToolHandlers } from "./dynamic.js";
 
-export function defaultToolHandlers(dynamicTools?: DynamicToolSpec[]): ToolHandler[] {
+export function defaultToolHandlers(options: { dynamicTools?: DynamicToolSpec[]; processes: ProcessManager }): ToolHandler[] {
   return [
+    ...unifiedExecTools(options.processes),
+    shellCommandTool,
     shellTool,
     localShellTool,
     updatePlanTool,
     requestUserInputTool,
     applyPatchTool(),
-    ...dynamicToolHandlers(dynamicTools ?? []),
+    webSearchTool,
+    viewImageTool,
+    ...dynamicToolHandlers(options.dynamicTools ?? []),
   ];
 }

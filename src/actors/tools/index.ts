@@ -9,3 +9,10 @@ export type { ShellRequest, ShellOutcome } from "./shell-attempts.js";
 export { RwLock } from "./rw-lock.js";
 export { updatePlanTool, UPDATE_PLAN_SPEC } from "./plan.js";
 export { defaultToolHandlers } from "./defaults.js";
+/** Which tools a turn offers (Codex's ToolsConfig): shell family, web search, collaboration mode. */
+export { toolsConfigFor, featuresFrom, webSearchModeFor, parseWebSearchMode, DEFAULT_FEATURES } from "./config.js";
+export type { ToolsConfig, Features, WebSearchMode } from "./config.js";
+/** `shell_command`: one command string run by the user's shell. */
+export { shellCommandTool, SHELL_COMMAND_SPEC } from "./shell-command.js";
+/** `exec_command` / `write_stdin` over a thread's `ProcessManager`. */
+export { unifiedExecTools } from "./unified-exec.js";

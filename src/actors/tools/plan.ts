@@ -27,8 +27,8 @@ At most one step can be in_progress at a time.
         items: {
           type: "object",
           properties: {
-            step: { type: "string" },
             status: { type: "string", description: "One of: pending, in_progress, completed" },
+            step: { type: "string" },
           },
           required: ["step", "status"],
           additionalProperties: false,
@@ -44,6 +44,9 @@ export const updatePlanTool: ToolHandler = {
   name: "update_plan",
   spec: () => UPDATE_PLAN_SPEC,
   async execute(context) {
+    if (context.tools.mode === "plan") {
+      return outputFor(context.call, "update_plan is a TODO/checklist tool and is not allowed in Plan mode");
+    }
     let raw: unknown;
     try {
       raw = JSON.parse(context.call.input);

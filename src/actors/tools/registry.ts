@@ -5,6 +5,7 @@
  */
 import type { EventMsg, NewEntry, ResponseItem } from "../../events/index.js";
 import type { ModelInfo, TurnSettings } from "../../context/index.js";
+import type { ToolsConfig } from "./config.js";
 import type { ToolCallRequest } from "../../machines/types.js";
 import type { Clock, IdSource } from "../clock.js";
 
@@ -14,6 +15,8 @@ export interface ToolContext {
   turnId: string;
   settings: TurnSettings;
   model: ModelInfo;
+  /** What this turn offers (shell family, web search, collaboration mode). */
+  tools: ToolsConfig;
   call: ToolCallRequest;
   signal: AbortSignal;
   /** The user approved this call (it went through an approval). */
@@ -53,8 +56,8 @@ export interface ApprovalContext {
 
 export interface ToolHandler {
   name: string;
-  /** The spec offered to the model, or undefined when this model should not see the tool. */
-  spec(model: ModelInfo): unknown | undefined;
+  /** The spec offered to the model, or undefined when this turn should not see the tool. */
+  spec(config: ToolsConfig): unknown | undefined;
   /** Whether the call may run, must be approved, or is refused; absent means it always runs. */
   approval?(context: ApprovalContext): ApprovalNeed | Promise<ApprovalNeed>;
   /**
@@ -98,10 +101,10 @@ export class ToolRegistry {
     return this.handlers.get(name);
   }
 
-  specsFor(model: ModelInfo): unknown[] {
+  specsFor(config: ToolsConfig): unknown[] {
     const specs: unknown[] = [];
     for (const handler of this.handlers.values()) {
-      const spec = handler.spec(model);
+      const spec = handler.spec(config);
       if (spec !== undefined) specs.push(spec);
     }
     return specs;

@@ -1,12 +1,13 @@
 /**
  * The `shell` tool (and the Responses built-in `local_shell`): a real child process under the
- * thread's sandbox policy, with exec_command_begin / output deltas / end events and Codex's output
- * text. Before it runs, Codex's exec approval rule (no execpolicy `.rules` loaded) decides whether
+ * thread's sandbox policy, with exec_command_begin / output deltas / end events and Codex's
+ * structured output (`{"output":…,"metadata":{…}}`, as Codex gives `shell`; `shell_command`, which
+ * runs through here too, reads as text). Before it runs, Codex's exec approval rule (no execpolicy `.rules` loaded) decides whether
  * the command runs, asks the user with an `exec_approval_request`, or is refused; a run the sandbox
  * denies may be retried outside it (see shell-attempts.ts).
  */
 import type { EventMsgOf, ReviewDecision } from "../../events/index.js";
-import { checkSandboxPermissionsRequest, execApprovalRequirement } from "../../safety/index.js";
+import { approvalPolicyDebug, checkSandboxPermissionsRequest, execApprovalRequirement } from "../../safety/index.js";
 import { missingSandboxReason } from "../../sandbox/index.js";
 import { SHELL_TOOL_SPEC, formatExecOutputForModel, formatExecOutputStr, parseShellArguments, resolveWorkdir, type ShellResult } from "../shell/index.js";
 import { parseCommandForDisplay } from "../shell/index.js";
@@ -41,12 +42,33 @@ export function durationOf(ms: number): { secs: number; nanos: number } {
   return { secs, nanos: Math.round((ms - secs * 1000) * 1e6) };
 }
 
+/** A shell-like call, its arguments already read: what runs, where, and how its output reads. */
+export interface CommandCall {
+  command: string[];
+  workdir?: string | null;
+  timeoutMs?: number | null;
+  sandboxPermissions?: CommandPermissions["sandbox_permissions"];
+  /** "json" for `shell` (Codex's structured output), "text" for `shell_command` (freeform). */
+  style: "json" | "text";
+}
+
 export async function runShellCall(context: ToolContext, input: string) {
-  const { call } = context;
   const parsed = parseShellArguments(input);
-  if (!parsed.ok) return outputFor(call, parsed.error.message);
+  if (!parsed.ok) return outputFor(context.call, parsed.error.message);
   const { params } = parsed;
-  if (params.command.length === 0) return outputFor(call, "failed to parse function arguments: command must not be empty");
+  if (params.command.length === 0) return outputFor(context.call, "failed to parse function arguments: command must not be empty");
+  return runCommandCall(context, {
+    command: params.command,
+    workdir: params.workdir,
+    timeoutMs: params.timeout_ms,
+    sandboxPermissions: params.sandbox_permissions,
+    style: "json",
+  });
+}
+
+/** Runs one command to its end under the sandbox, with Codex's exec events, and gives the model its output. */
+export async function runCommandCall(context: ToolContext, params: CommandCall) {
+  const { call } = context;
   const cwd = resolveWorkdir(context.settings.cwd, params.workdir);
   const common = {
     call_id: call.callId,
@@ -58,11 +80,11 @@ export async function runShellCall(context: ToolContext, input: string) {
   };
   await context.event({ type: "exec_command_begin", ...common });
   const deltas: Promise<unknown>[] = [];
-  const sandboxPermissions = params.sandbox_permissions ?? "use_default";
+  const sandboxPermissions = params.sandboxPermissions ?? "use_default";
   const attempts = () => runShellAttempts(context, {
     command: params.command,
     cwd,
-    timeoutMs: params.timeout_ms ?? undefined,
+    timeoutMs: params.timeoutMs ?? undefined,
     escalated: sandboxPermissions === "require_escalated",
     proposedAmendment: retryAmendment(context, params.command, cwd),
     retryRequest: (reason, amendment) =>
@@ -86,7 +108,16 @@ export async function runShellCall(context: ToolContext, input: string) {
   const { result } = outcome;
   const policy = context.model.truncationPolicy;
   await context.event(execCommandEnd(common, result, formatExecOutputStr(result, policy)));
-  return outputFor(call, formatExecOutputForModel(result, { truncationPolicy: policy }));
+  return outputFor(call, formatExecOutputForModel(result, { truncationPolicy: policy, style: params.style }));
+}
+
+/** The permissions a shell-like call asks for, as every shell tool takes them. */
+export interface CommandPermissions {
+  workdir?: string | null;
+  sandbox_permissions?: "use_default" | "require_escalated" | "with_additional_permissions" | null;
+  additional_permissions?: unknown;
+  prefix_rule?: string[] | null;
+  justification?: string | null;
 }
 
 /** The prefix a retry request offers to allow for good: what the exec policy proposed for the call. */
@@ -108,18 +139,31 @@ function retryAmendment(context: ToolContext, command: string[], cwd: string): s
 export function shellApproval(context: ApprovalContext): ApprovalNeed {
   const parsed = parseShellArguments(context.call.input);
   if (!parsed.ok || parsed.params.command.length === 0) return { type: "run" };
-  const { params } = parsed;
+  return commandApproval(context, parsed.params.command, parsed.params);
+}
+
+/** The exec policy's verdict on `command` run with `params`' permissions (every shell-like tool). */
+export function commandApproval(
+  context: ApprovalContext,
+  command: string[],
+  params: CommandPermissions,
+  refusal: (policy: string) => string = (policy) =>
+    `approval policy is ${policy}; reject command — you should not ask for escalated permissions if the approval policy is ${policy}`,
+): ApprovalNeed {
   const { approvalPolicy, sandboxPolicy } = context.settings;
   const sandboxPermissions = params.sandbox_permissions ?? "use_default";
-  const refusal = checkSandboxPermissionsRequest({
+  const refused = checkSandboxPermissionsRequest({
     approvalPolicy,
     sandboxPermissions,
     hasAdditionalPermissions: params.additional_permissions !== undefined && params.additional_permissions !== null,
   });
-  if (refusal !== null) return { type: "reject", output: refusal };
+  if (refused !== null) {
+    const escalation = refused.startsWith("approval policy is ");
+    return { type: "reject", output: escalation ? refusal(approvalPolicyDebug(approvalPolicy)) : refused };
+  }
   const cwd = resolveWorkdir(context.settings.cwd, params.workdir);
   const requirement = execApprovalRequirement({
-    command: params.command,
+    command,
     approvalPolicy,
     sandboxPolicy,
     sandboxPermissions,
@@ -135,13 +179,13 @@ export function shellApproval(context: ApprovalContext): ApprovalNeed {
       return { type: "reject", output: requirement.reason };
     case "needs_approval": {
       // The thread remembers `approved_for_session` commands by their exact argv.
-      if (context.approvedForSession.commands.includes(JSON.stringify(params.command))) return { type: "run" };
+      if (context.approvedForSession.commands.includes(JSON.stringify(command))) return { type: "run" };
       return {
         type: "ask",
         request: execApprovalRequest({
           callId: context.call.callId,
           turnId: context.turnId,
-          command: params.command,
+          command,
           cwd,
           reason: requirement.reason,
           amendment: requirement.proposedExecpolicyAmendment,
@@ -181,7 +225,7 @@ export function execApprovalRequest(input: {
 
 export const shellTool: ToolHandler = {
   name: "shell",
-  spec: () => SHELL_TOOL_SPEC,
+  spec: (config) => (config.shellType === "default" ? SHELL_TOOL_SPEC : undefined),
   approval: shellApproval,
   deniedOutput: () => EXEC_REJECTED_BY_USER,
   execute: (context) => runShellCall(context, context.call.input),

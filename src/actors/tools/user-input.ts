@@ -1,20 +1,27 @@
 /**
  * Codex's `request_user_input` tool: the model asks the user one to three multiple-choice questions
  * and waits. The call emits `request_user_input`; the `user_input_answer` op answers it, and the
- * answers go back to the model as JSON. Loom has no collaboration modes, so the tool behaves as in
- * Codex with `default_mode_request_user_input` on: usable in the Default mode every thread runs in.
+ * answers go back to the model as JSON. As in Codex it is usable in Plan mode, and in Default mode
+ * only with `features.default_mode_request_user_input`; its description says which.
  */
 import { z } from "zod";
 import { formatIssues, type EventMsg } from "../../events/index.js";
 import type { Clock } from "../clock.js";
+import { requestUserInputAvailable } from "../../context/index.js";
+import type { ToolsConfig } from "./config.js";
 import type { ToolContext, ToolHandler } from "./registry.js";
 import { outputFor } from "./registry.js";
 
 export const REQUEST_USER_INPUT_TOOL_NAME = "request_user_input";
 
-/** Codex's description with the Default mode allowed (`request_user_input_tool_description(true)`). */
-export const REQUEST_USER_INPUT_DESCRIPTION =
-  "Request user input for one to three short questions and wait for the response. This tool is only available in Default or Plan mode.";
+/** Codex's `request_user_input_tool_description`: the modes the tool may be called in. */
+export function requestUserInputDescription(defaultModeRequestUserInput: boolean): string {
+  const modes = defaultModeRequestUserInput ? "Default or Plan mode" : "Plan mode";
+  return `Request user input for one to three short questions and wait for the response. This tool is only available in ${modes}.`;
+}
+
+/** The description with the Default mode allowed. */
+export const REQUEST_USER_INPUT_DESCRIPTION = requestUserInputDescription(true);
 
 // Keys in the order Codex's `JsonSchema` serializes them (type, description, items, properties,
 // required, additionalProperties), property names sorted as its BTreeMap sorts them.
@@ -140,14 +147,23 @@ export async function requestAndWait(
   return answer;
 }
 
+/** The spec as a turn with this configuration offers it. */
+export function requestUserInputSpec(config: Pick<ToolsConfig, "defaultModeRequestUserInput">) {
+  return { ...REQUEST_USER_INPUT_SPEC, description: requestUserInputDescription(config.defaultModeRequestUserInput) };
+}
+
 export const requestUserInputTool: ToolHandler = {
   name: REQUEST_USER_INPUT_TOOL_NAME,
-  spec: () => REQUEST_USER_INPUT_SPEC,
+  spec: requestUserInputSpec,
   async execute(context) {
     const { call } = context;
     const startedAt = context.clock.now().getTime();
     if (call.kind !== "function") {
       return outputFor(call, `${REQUEST_USER_INPUT_TOOL_NAME} handler received unsupported payload`);
+    }
+    const { mode, defaultModeRequestUserInput } = context.tools;
+    if (!requestUserInputAvailable(mode, defaultModeRequestUserInput)) {
+      return outputFor(call, `${REQUEST_USER_INPUT_TOOL_NAME} is unavailable in ${mode === "plan" ? "Plan" : "Default"} mode`);
     }
     const questions = normalizeQuestions(call.input);
     if (typeof questions === "string") return outputFor(call, questions);

@@ -21,7 +21,7 @@ import {
   type SampleResult,
 } from "../../actors/model/index.js";
 import type { ThreadServices } from "../services.js";
-import { modelRequestEvent, turnInstructions, turnRequest } from "../turn-actors.js";
+import { modelRequestEvent, requestHeadersFor, turnInstructions, turnRequest } from "../turn-request.js";
 import { lastAssistantText, replacementHistory, userTextMessage, withoutOldest } from "./history.js";
 import { limitsFor } from "./plan.js";
 import { appendUsage, estimatedUsage, estimateHistoryTokens, fullUsage } from "./tokens.js";
@@ -88,6 +88,7 @@ export async function runCompaction(services: ThreadServices, run: CompactionRun
       };
       result = await services.sample(logged, {
         purpose: "compaction",
+        headers: requestHeadersFor(services, turnId, run.settings),
         maxStreamRetries: 0,
         signal,
         threadId: services.threadId,

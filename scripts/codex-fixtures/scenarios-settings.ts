@@ -1,0 +1,113 @@
+// Scenarios for what decides a request besides the history: the model (each model of Codex
+// 0.125's bundled catalog, and a switch mid-thread), an output schema, the web_search setting, and
+// the per-turn settings Codex honours (service tier, personality, collaboration mode).
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { execThenResume } from "./scenarios-tools.js";
+import { EXEC_FLAGS, exec, onlyThread, settled, startThread, turn, withAppServer, type Scenario } from "./steps.js";
+
+/** The catalog models besides gpt-5.5 (which every other scenario uses). */
+export const CATALOG_MODELS = ["gpt-5.4", "gpt-5.4-mini", "gpt-5.3-codex", "gpt-5.2"];
+
+export const OUTPUT_SCHEMA = {
+  type: "object",
+  properties: { answer: { type: "string" } },
+  required: ["answer"],
+  additionalProperties: false,
+};
+
+const modelScenarios: Scenario[] = CATALOG_MODELS.map((model) =>
+  execThenResume(
+    `model-${model}`,
+    `\`codex exec -m ${model}\`: the model's instructions, tools, reasoning and verbosity from the bundled ` +
+      "catalog; it runs `echo hi` with the shell tool it is offered.",
+    "Please run `echo hi`.",
+    { args: ["-m", model] },
+  ),
+);
+
+/** A single `codex exec` text turn, the final one. */
+function oneTurn(name: string, description: string, options: Partial<Scenario> & { args?: string[] } = {}): Scenario {
+  const { args = [], ...rest } = options;
+  return {
+    name,
+    description,
+    ...rest,
+    async run(ctx) {
+      ctx.beginFinal("", "Say hi.");
+      await exec(ctx, "turn 1 (final)", ["exec", ...args, "Say hi."]);
+      return { threadId: onlyThread(ctx) };
+    },
+  };
+}
+
+export const settingsScenarios: Scenario[] = [
+  ...modelScenarios,
+  {
+    name: "model-switch",
+    description:
+      "app-server: turn 1 on gpt-5.5, then turn 2 with `model: gpt-5.4` on turn/start. The thread keeps its " +
+      "base instructions (gpt-5.5's); the new model's tools and a <model_switch> message come with turn 2.",
+    async run(ctx) {
+      return withAppServer(ctx, async (app) => {
+        const thread = await startThread(ctx, app);
+        await turn(ctx, app, thread.id, "turn 1", "Say hi.");
+        await settled(thread.path);
+        ctx.beginFinal(thread.id, "Say more.");
+        await turn(ctx, app, thread.id, "turn 2 (final, gpt-5.4)", "Say more.", { model: "gpt-5.4" });
+        return { threadId: thread.id };
+      });
+    },
+  },
+  {
+    name: "output-schema",
+    description: "`codex exec --output-schema schema.json`: the schema goes out as the request's text.format.",
+    async run(ctx) {
+      const schema = join(ctx.sandbox.root, "schema.json");
+      writeFileSync(schema, JSON.stringify(OUTPUT_SCHEMA));
+      ctx.beginFinal("", "Say hi.");
+      await exec(ctx, "turn 1 (final)", ["exec", ...EXEC_FLAGS, "--output-schema", schema, "Say hi."]);
+      return { threadId: onlyThread(ctx) };
+    },
+  },
+  execThenResume(
+    "web-search",
+    "Default web_search under danger-full-access (live): the hosted tool with external_web_access true. The " +
+      "model answers with a web_search_call item and a message; the resumed turn replays both.",
+    "Please search the web for loom.",
+  ),
+  oneTurn("web-search-cached", "sandbox_mode workspace-write and no web_search setting: the hosted tool is cached (external_web_access false).", {
+    args: ["--skip-git-repo-check"],
+    sandbox: { sandboxMode: "workspace-write" },
+  }),
+  oneTurn("web-search-disabled", '`web_search = "disabled"`: no hosted web_search tool.', {
+    args: EXEC_FLAGS,
+    sandbox: { config: [`web_search = "disabled"`] },
+  }),
+  {
+    name: "turn-settings",
+    description:
+      "app-server with the experimental API: turn 1 with serviceTier fast and personality friendly; turn 2 in " +
+      "plan collaboration mode (effort high, built-in instructions); turn 3 back in default mode with serviceTier flex.",
+    async run(ctx) {
+      return withAppServer(
+        ctx,
+        async (app) => {
+          const thread = await startThread(ctx, app);
+          await turn(ctx, app, thread.id, "turn 1", "Say hi.", { serviceTier: "fast", personality: "friendly" });
+          await turn(ctx, app, thread.id, "turn 2 (plan mode)", "Make a plan.", {
+            collaborationMode: { mode: "plan", settings: { model: "gpt-5.5", reasoning_effort: "high", developer_instructions: null } },
+          });
+          await settled(thread.path);
+          ctx.beginFinal(thread.id, "Go ahead.");
+          await turn(ctx, app, thread.id, "turn 3 (final, default mode)", "Go ahead.", {
+            serviceTier: "flex",
+            collaborationMode: { mode: "default", settings: { model: "gpt-5.5", reasoning_effort: null, developer_instructions: null } },
+          });
+          return { threadId: thread.id };
+        },
+        { experimental: true },
+      );
+    },
+  },
+];

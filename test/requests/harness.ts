@@ -1,0 +1,94 @@
+// Loom as the fixture generator ran Codex: a fake Responses server answered by the same scripted
+// model, a data dir that survives a "restart" (Codex's `exec resume` is a new process: `reopen`
+// closes the runtime and opens a new one on the same data dir), the capture's skills and
+// originator, and the configuration the scenario gave Codex.
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { filter, firstValueFrom } from "rxjs";
+import { createRuntime, type Runtime } from "../../src/runtime/runtime.js";
+import type { Thread } from "../../src/runtime/thread.js";
+import type { EventMsg, Op } from "../../src/events/index.js";
+import type { LoomConfig } from "../../src/config/index.js";
+import type { SkillSummary } from "../../src/context/index.js";
+import { startFakeResponses, type FakeResponses } from "../support/fake-responses.js";
+import { ScriptedModel } from "../../scripts/codex-fixtures/scripted-model.js";
+
+export interface HarnessOptions {
+  config?: LoomConfig;
+  skills?: SkillSummary[];
+  originator: string;
+  files?: Record<string, string | Buffer>;
+}
+
+export class RequestHarness {
+  readonly model = new ScriptedModel();
+  rt!: Runtime;
+  private constructor(
+    readonly server: FakeResponses,
+    readonly dataDir: string,
+    readonly cwd: string,
+    private readonly options: HarnessOptions,
+  ) {}
+
+  static async start(options: HarnessOptions): Promise<RequestHarness> {
+    const server = await startFakeResponses();
+    const dataDir = await mkdtemp(join(tmpdir(), "loom-req-data-"));
+    const cwd = await mkdtemp(join(tmpdir(), "loom-req-work-"));
+    // Commands start from an environment like the one the generator gave Codex: an empty home,
+    // so no profile of this machine's user runs in the login shells.
+    await mkdir(join(dataDir, "home"));
+    for (const [name, content] of Object.entries(options.files ?? {})) await writeFile(join(cwd, name), content);
+    const harness = new RequestHarness(server, dataDir, cwd, options);
+    server.setHandler(harness.model.reply);
+    await harness.open();
+    return harness;
+  }
+
+  /** A new runtime on the same data dir: what a second `codex exec` process is to Codex. */
+  async reopen(): Promise<void> {
+    await this.rt.close();
+    await this.open();
+  }
+
+  /** A thread as the fixtures' config.toml describes it (never ask, no sandbox, gpt-5.5). */
+  startThread(options: { model?: string; sandboxMode?: string } = {}): Promise<Thread> {
+    return this.rt.startThread({
+      cwd: this.cwd,
+      approvalPolicy: "never",
+      sandboxMode: options.sandboxMode ?? "danger-full-access",
+      model: options.model ?? "gpt-5.5",
+    });
+  }
+
+  /** Submits an op that starts a turn and waits for the turn to end. */
+  async turn(thread: Thread, op: Op | Record<string, unknown>): Promise<EventMsg> {
+    const id = `turn-${Math.random().toString(36).slice(2)}`;
+    const ended = firstValueFrom(
+      thread.events$.pipe(filter((event) => event.id === id && (event.msg.type === "task_complete" || event.msg.type === "turn_aborted"))),
+    );
+    await thread.submit(op, { id });
+    return (await ended).msg;
+  }
+
+  async close(): Promise<void> {
+    await this.rt?.close();
+    await this.server.close();
+    await rm(this.dataDir, { recursive: true, force: true });
+    await rm(this.cwd, { recursive: true, force: true });
+  }
+
+  private async open(): Promise<void> {
+    this.rt = await createRuntime({
+      dataDir: this.dataDir,
+      durable: false,
+      config: this.options.config ?? {},
+      env: {},
+      commandEnv: { PATH: process.env.PATH, HOME: join(this.dataDir, "home"), SHELL: "/bin/bash", LANG: "C.UTF-8", TERM: "dumb" },
+      model: { apiKey: "x", baseURL: this.server.baseURL },
+      retry: { baseDelayMs: 1 },
+      originator: this.options.originator,
+      skills: this.options.skills,
+    });
+  }
+}

@@ -1,0 +1,179 @@
+// Each captured scenario (scripts/codex-fixtures) as Loom runs it: the same steps through Loom's
+// embedding API that the generator took through `codex exec` or the app server.
+import { filter, firstValueFrom } from "rxjs";
+import type { LoomConfig } from "../../src/config/index.js";
+import type { Thread } from "../../src/runtime/thread.js";
+import { TINY_PNG } from "../../scripts/codex-fixtures/scenarios-tools.js";
+import { OUTPUT_SCHEMA } from "../../scripts/codex-fixtures/scenarios-settings.js";
+import type { RequestHarness } from "./harness.js";
+
+export interface LoomScenario {
+  config?: LoomConfig;
+  files?: Record<string, string | Buffer>;
+  run(h: RequestHarness): Promise<void>;
+}
+
+const text = (value: string) => [{ type: "text" as const, text: value }];
+
+/** A turn, then a new runtime on the same data dir, the thread resumed, and a text turn. */
+function thenResume(prompt: string, options: { model?: string; config?: LoomConfig; files?: Record<string, string | Buffer> } = {}): LoomScenario {
+  return {
+    config: options.config,
+    files: options.files,
+    async run(h) {
+      const thread = await h.startThread({ model: options.model });
+      await thread.run(prompt);
+      await h.reopen();
+      const resumed = await h.rt.resumeThread(thread.id, options.model ? { model: options.model } : {});
+      await resumed.run("Thanks.");
+    },
+  };
+}
+
+function oneTurn(prompt: string | Parameters<Thread["run"]>[0], options: { config?: LoomConfig; sandboxMode?: string } = {}): LoomScenario {
+  return {
+    config: options.config,
+    async run(h) {
+      const thread = await h.startThread({ sandboxMode: options.sandboxMode });
+      await thread.run(prompt);
+    },
+  };
+}
+
+/** Starts a turn, waits for `ready` (an event of it), interrupts, and waits for the abort. */
+async function interruptWhen(thread: Thread, prompt: string, ready: Promise<void> | ((type: string) => boolean)): Promise<void> {
+  const id = "interrupted-turn";
+  const seen =
+    typeof ready === "function" ? firstValueFrom(thread.events$.pipe(filter((event) => event.id === id && ready(event.msg.type)))) : ready;
+  const aborted = firstValueFrom(thread.events$.pipe(filter((event) => event.id === id && event.msg.type === "turn_aborted")));
+  await thread.submit({ type: "user_input", items: text(prompt) }, { id });
+  await seen;
+  await thread.interrupt();
+  await aborted;
+}
+
+const UNIFIED_EXEC_OFF: LoomConfig = { features: { unified_exec: false } };
+
+export const LOOM_SCENARIOS: Record<string, LoomScenario> = {
+  plain: oneTurn("Say hi."),
+  "tool-call": thenResume("Please run `echo hi`."),
+  resume: {
+    async run(h) {
+      const thread = await h.startThread();
+      await thread.run("Say hi.");
+      await h.reopen();
+      await (await h.rt.resumeThread(thread.id)).run("Say bye.");
+    },
+  },
+  fork: {
+    async run(h) {
+      const thread = await h.startThread();
+      await thread.run("Say hi.");
+      await thread.run("Say more.");
+      const head = (await thread.entries()).at(-1)!.seq;
+      const fork = await h.rt.forkThread(thread.id, { atSeq: head });
+      await fork.run("Fork turn.");
+    },
+  },
+  rollback: {
+    async run(h) {
+      const thread = await h.startThread();
+      await thread.run("Say hi.");
+      await thread.run("Say more.");
+      await thread.rollback(1);
+      await thread.run("After rollback.");
+    },
+  },
+  "auto-compact": {
+    config: { model_auto_compact_token_limit: 20_000 },
+    async run(h) {
+      const thread = await h.startThread();
+      h.model.usage = { input_tokens: 29_000, cached_tokens: 0, output_tokens: 1_000, reasoning_tokens: 0, total_tokens: 30_000 };
+      await thread.run("Say hi.");
+      h.model.usage = { input_tokens: 300, cached_tokens: 0, output_tokens: 10, reasoning_tokens: 0 };
+      await thread.run("Say more.");
+      await thread.run("After compaction.");
+    },
+  },
+  "manual-compact": {
+    async run(h) {
+      const thread = await h.startThread();
+      await thread.run("Say hi.");
+      await h.turn(thread, { type: "compact" });
+      await thread.run("After compaction.");
+    },
+  },
+  interrupt: {
+    async run(h) {
+      const thread = await h.startThread();
+      await interruptWhen(thread, "Please run `sleep 30`.", (type) => type === "exec_command_begin");
+      await thread.run("Never mind.");
+    },
+  },
+  "interrupt-stream": {
+    async run(h) {
+      const thread = await h.startThread();
+      h.model.holdNextStream = true;
+      await interruptWhen(thread, "Say hi.", h.model.heldStream());
+      await thread.run("Never mind.");
+    },
+  },
+  "exec-poll": thenResume("Please start `sleep 1; echo done` and wait for it."),
+  "exec-interactive": thenResume("Please run `read -r name; echo hello $name` interactively."),
+  "shell-command": thenResume("Please run `echo hi`.", { config: UNIFIED_EXEC_OFF }),
+  "shell-argv": thenResume("Please run `echo hi`.", { config: UNIFIED_EXEC_OFF, model: "loom-test-model" }),
+  "view-image": thenResume("Please view `pic.png`.", { files: { "pic.png": TINY_PNG } }),
+  "image-rejected": {
+    files: { "pic.png": TINY_PNG },
+    async run(h) {
+      h.model.rejectImages = true;
+      const thread = await h.startThread();
+      await thread.run("Please view `pic.png`.");
+    },
+  },
+  "image-undecodable": thenResume("Please view `bad.png`.", {
+    files: { "bad.png": Buffer.concat([TINY_PNG.subarray(0, 16), Buffer.from("not really a png")]) },
+  }),
+  "local-image": {
+    files: { "pic.png": TINY_PNG },
+    async run(h) {
+      const thread = await h.startThread();
+      await thread.run([{ type: "local_image", path: "pic.png" }, ...text("Describe the image.")]);
+    },
+  },
+  "patch-fail": thenResume("Please patch `missing.txt`."),
+  ...Object.fromEntries(["gpt-5.4", "gpt-5.4-mini", "gpt-5.3-codex", "gpt-5.2"].map((model) => [`model-${model}`, thenResume("Please run `echo hi`.", { model })])),
+  "model-switch": {
+    async run(h) {
+      const thread = await h.startThread();
+      await thread.run("Say hi.");
+      await h.turn(thread, { type: "user_input_with_turn_context", items: text("Say more."), model: "gpt-5.4" });
+    },
+  },
+  "output-schema": {
+    async run(h) {
+      const thread = await h.startThread();
+      await thread.run("Say hi.", { outputSchema: OUTPUT_SCHEMA });
+    },
+  },
+  "web-search": thenResume("Please search the web for loom."),
+  "web-search-cached": oneTurn("Say hi.", { sandboxMode: "workspace-write" }),
+  "web-search-disabled": oneTurn("Say hi.", { config: { web_search: "disabled" } }),
+  "turn-settings": {
+    async run(h) {
+      const thread = await h.startThread();
+      await h.turn(thread, { type: "user_input_with_turn_context", items: text("Say hi."), service_tier: "fast", personality: "friendly" });
+      await h.turn(thread, {
+        type: "user_input_with_turn_context",
+        items: text("Make a plan."),
+        collaboration_mode: { mode: "plan", settings: { model: "gpt-5.5", reasoning_effort: "high", developer_instructions: null } },
+      });
+      await h.turn(thread, {
+        type: "user_input_with_turn_context",
+        items: text("Go ahead."),
+        service_tier: "flex",
+        collaboration_mode: { mode: "default", settings: { model: "gpt-5.5", reasoning_effort: null, developer_instructions: null } },
+      });
+    },
+  },
+};
