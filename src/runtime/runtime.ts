@@ -98,10 +98,7 @@ export class Runtime {
 
   async startThread(options: StartThreadOptions = {}): Promise<Thread> {
     this.assertOpen();
-    const initial = initialSettings(this.config, options, process.cwd());
-    // The thread's instructions are fixed when it starts (Codex's session_meta.base_instructions):
-    // a later change of model or personality adds context messages instead of changing them.
-    const settings = { ...initial, baseInstructions: initial.baseInstructions ?? modelInstructions(initial.model, initial.personality) };
+    const settings = this.startSettings(options);
     const mcp = await this.startMcp(settings.cwd);
     const id = this.ids.next("thread");
     await this.log.createThread({ id, name: options.name }).catch(async (error: unknown) => {
@@ -109,6 +106,16 @@ export class Runtime {
       throw error;
     });
     return this.leases.holding(id, () => this.openNew(id, settings, options, mcp));
+  }
+
+  /**
+   * A new thread's settings. Its instructions are fixed when it starts (Codex's
+   * session_meta.base_instructions): a later change of model or personality adds context messages
+   * instead of changing them.
+   */
+  private startSettings(options: ThreadSettingsOptions): SessionSettings {
+    const initial = initialSettings(this.config, options, process.cwd());
+    return { ...initial, baseInstructions: initial.baseInstructions ?? modelInstructions(initial.model, initial.personality) };
   }
 
   /** Writes a new thread's metadata and opens it. */
@@ -156,7 +163,7 @@ export class Runtime {
     if (meta.headSeq === 0) {
       // Its creator died before writing anything (a crash between creating it and its metadata):
       // start it now, as startThread would have.
-      const settings = initialSettings(this.config, options, process.cwd());
+      const settings = this.startSettings(options);
       return this.openNew(id, settings, options, await this.startMcp(settings.cwd));
     }
     const state = await this.store.stateAt(id, meta.headSeq);
