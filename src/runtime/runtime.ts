@@ -7,7 +7,7 @@ import { createActor } from "xstate";
 import type { DynamicToolSpec, LogEntry, NewEntry } from "../events/index.js";
 import { MemoryEventLog, type EventLog, type ThreadMeta } from "../log/index.js";
 import { initialState, evolve, type ThreadState } from "../state/index.js";
-import { createModelClient, resolveEndpoint, sampleWithRetry, type ModelClientOptions, type ResolvedEndpoint } from "../actors/model/index.js";
+import { createModelClient, resolveEndpoint, sampleWithRetry, TurnGitProbe, type ModelClientOptions, type ResolvedEndpoint } from "../actors/model/index.js";
 import { runShell } from "../actors/shell/index.js";
 import { systemClock, randomIds, type Clock, type IdSource } from "../actors/clock.js";
 import { ThreadBus } from "../bus/index.js";
@@ -362,6 +362,7 @@ export class Runtime {
       },
       turnOptions,
       invalidImages: new Set(),
+      gitProbe: (cwd) => new TurnGitProbe(cwd),
       retry: this.retryPolicy(),
       signal: controller.signal,
       abort: () => controller.abort(),

@@ -8,7 +8,7 @@ import type { ResponseItem } from "../events/index.js";
 import type { ThreadState } from "../state/index.js";
 import type { TurnSettings } from "../context/index.js";
 import type { ModelInfo } from "../context/index.js";
-import type { ModelClient, RequestSource, RetryOptions, SampleResult } from "../actors/model/index.js";
+import type { ModelClient, RequestSource, RetryOptions, SampleResult, TurnGitProbe } from "../actors/model/index.js";
 import type { SessionSettings } from "./settings.js";
 import type { ToolRegistry, ToolsConfig, Features, WebSearchMode } from "../actors/tools/index.js";
 import type { ProcessManager } from "../actors/exec/index.js";
@@ -31,6 +31,8 @@ export interface ActiveTurn {
   items: ResponseItem[];
   /** Compactions this turn ran between its sampling rounds (bounded: see MAX_MID_TURN_COMPACTIONS). */
   midTurnCompactions?: number;
+  /** The cwd's git facts for the turn metadata header, filled in the background. */
+  git?: TurnGitProbe;
 }
 
 /** One model call with Codex's retries: the real sampler, or replay's recorded answers. */
@@ -71,6 +73,8 @@ export interface ThreadServices {
   turnOptions: Map<string, { outputSchema?: unknown }>;
   /** Stream retry policy (tests shorten the backoff). */
   retry: { maxStreamRetries?: number; backoff?: (attempt: number) => number };
+  /** Starts a turn's background git probe for `x-codex-turn-metadata` (absent: no probe, as in replay). */
+  gitProbe?: (cwd: string) => TurnGitProbe;
   /** Aborted when the thread closes: long waits (AGENTS.md reads, backoff) end with it. */
   signal: AbortSignal;
   abort(): void;

@@ -120,9 +120,16 @@ export function activateTurn(services: ThreadServices, turnId: string, settings:
     startedAt,
     items: [],
     ...(options?.outputSchema !== undefined ? { outputSchema: options.outputSchema } : {}),
+    ...(services.gitProbe ? { git: services.gitProbe(settings.cwd) } : {}),
   };
   services.turns.set(turnId, active);
   return active;
+}
+
+/** Forgets an ended turn and stops its background work. */
+function endTurn(services: ThreadServices, turnId: string): void {
+  services.turns.get(turnId)?.git?.cancel();
+  services.turns.delete(turnId);
 }
 
 /**
@@ -299,7 +306,7 @@ export function completeTurnActor(services: ThreadServices) {
         input.turnId,
       );
     } finally {
-      services.turns.delete(input.turnId);
+      endTurn(services, input.turnId);
     }
   });
 }
@@ -332,7 +339,7 @@ export function failTurnActor(services: ThreadServices) {
         input.turnId,
       );
     } finally {
-      services.turns.delete(input.turnId);
+      endTurn(services, input.turnId);
     }
   });
 }
@@ -354,7 +361,7 @@ export function abortTurnActor(services: ThreadServices) {
         input.turnId,
       );
     } finally {
-      services.turns.delete(input.turnId);
+      endTurn(services, input.turnId);
     }
   });
 }

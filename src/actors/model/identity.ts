@@ -2,12 +2,13 @@
  * Who is asking, as Codex tells the Responses API on every request: the installation id kept in
  * the data dir (sent in `client_metadata`), and the headers `originator`, `session_id` and
  * `x-client-request-id` (the thread id), `x-codex-window-id` (thread id and how many times its
- * history was compacted) and `x-codex-turn-metadata` (thread, turn and sandbox, as JSON).
+ * history was compacted) and `x-codex-turn-metadata` (thread, turn, the workspace's git facts and sandbox, as JSON).
  */
 import { randomUUID } from "node:crypto";
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { SandboxPolicy } from "../../events/index.js";
+import type { WorkspaceGitMetadata } from "./git-metadata.js";
 
 export const INSTALLATION_ID_FILE = "installation_id";
 /** Codex's `client_metadata` key. */
@@ -52,11 +53,20 @@ export interface RequestIdentity {
   /** Compactions of the thread's history so far (the window generation). */
   window: number;
   sandbox: SandboxPolicy;
+  /** The turn's git facts by repository root, once its probe found them. */
+  workspaces?: Record<string, WorkspaceGitMetadata>;
 }
 
 /** The headers Codex adds to a Responses request, in its order. */
 export function requestHeaders(identity: RequestIdentity): Record<string, string> {
-  const metadata = { session_id: identity.threadId, thread_source: "user", turn_id: identity.turnId, sandbox: sandboxTag(identity.sandbox) };
+  // Codex's field order; `workspaces` only once the probe found something.
+  const metadata = {
+    session_id: identity.threadId,
+    thread_source: "user",
+    turn_id: identity.turnId,
+    ...(identity.workspaces ? { workspaces: identity.workspaces } : {}),
+    sandbox: sandboxTag(identity.sandbox),
+  };
   return {
     "x-codex-turn-metadata": JSON.stringify(metadata),
     "x-codex-window-id": `${identity.threadId}:${identity.window}`,

@@ -15,6 +15,9 @@ export type { ModelClient, ModelClientOptions, ModelEndpoint } from "./client.js
 /** Which endpoint and transport settings a thread uses: provider table, environment, explicit options. */
 export { resolveEndpoint, checkEndpoint, activeProvider, DEFAULT_PROVIDER_ID } from "./endpoint.js";
 export type { EndpointConfig, ProviderSettings, ResolvedEndpoint } from "./endpoint.js";
+/** The git facts of a turn's workspace for `x-codex-turn-metadata`, probed in the background. */
+export { TurnGitProbe, probeWorkspaceGit, gitRepoRoot, parseRemoteUrls, GIT_PROBE_TIMEOUT_MS } from "./git-metadata.js";
+export type { WorkspaceGitMetadata } from "./git-metadata.js";
 /** The request body exactly as Codex builds it. */
 export { buildResponsesRequest, createTextControls, reasoningParams } from "./request.js";
 export type { BuildRequestInput, ReasoningParams, ResponsesRequest, TextControls } from "./request.js";

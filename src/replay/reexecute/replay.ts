@@ -179,6 +179,8 @@ export async function replayEntries(entries: readonly LogEntry[], options: Repla
       wrapTool: (handler) => recordedTool(cursor, handler),
       onThread: (services) => {
         cursor.bus = services.bus;
+        // Nothing is sent to a model: the turn metadata's git facts would never be read.
+        services.gitProbe = undefined;
         // The machines' writes take the recorded order: one that does not fit the next recorded
         // entry waits for the writes that do (an input put back at its seq, a faster actor).
         services.bus.sequence((seq, first) => {
