@@ -4,7 +4,7 @@
  * JSON text and is framed by `mcp_tool_call_begin` / `mcp_tool_call_end` like a tool call.
  */
 import type { ToolContext, ToolHandler } from "../tools/registry.js";
-import type { McpToolHost } from "../tools/mcp.js";
+import type { McpToolHost } from "./host.js";
 import { durationOf, type McpCallOutcome } from "./results.js";
 
 const stringProp = (description: string) => ({ type: "string", description });

@@ -5,7 +5,8 @@
  * a timeout or a lost server comes back as a failed result. Tools that may change things ask first
  * (Codex 0.125's rule on the tool's annotations), through an elicitation-shaped approval request.
  */
-import type { Resource, ResourceTemplate, Tool } from "@modelcontextprotocol/sdk/types.js";
+import type { Tool } from "@modelcontextprotocol/sdk/types.js";
+import type { McpToolHost } from "../mcp/host.js";
 import type { EventMsg } from "../../events/index.js";
 import type { McpToolApprovalMode } from "../mcp/config.js";
 import { mcpPromptAutoApproved } from "../mcp/elicitation.js";
@@ -14,20 +15,7 @@ import type { ApprovalContext, ApprovalNeed, ToolContext, ToolHandler } from "./
 import { resourceToolHandlers } from "../mcp/resource-tools.js";
 import { InvalidToolSchemaError, toolInputSchema } from "./dynamic.js";
 
-/** What the handlers need from the MCP manager (implemented by `McpManager`). */
-export interface McpToolHost {
-  tools(): readonly { qualifiedName: string; server: string; tool: Tool }[];
-  readonly serverNames: string[];
-  callTool(server: string, tool: string, args: Record<string, unknown> | undefined, signal?: AbortSignal): Promise<CallToolResult>;
-  listResources(server: string, cursor?: string, signal?: AbortSignal): Promise<{ resources: Resource[]; nextCursor?: string }>;
-  listResourceTemplates(server: string, cursor?: string, signal?: AbortSignal): Promise<{ resourceTemplates: ResourceTemplate[]; nextCursor?: string }>;
-  readResource(server: string, uri: string, signal?: AbortSignal): Promise<Record<string, unknown>>;
-  listAllResources(signal?: AbortSignal): Promise<Record<string, Resource[]>>;
-  listAllResourceTemplates(signal?: AbortSignal): Promise<Record<string, ResourceTemplate[]>>;
-  approvalMode(server: string, tool: string): McpToolApprovalMode;
-  isApprovedForSession(server: string, tool: string): boolean;
-  noteApprovalRequest(server: string, requestId: string, tool: string): void;
-}
+export type { McpToolHost } from "../mcp/host.js";
 
 export const MCP_TOOL_APPROVAL_PREFIX = "mcp_tool_call_approval";
 const DECLINED = "user rejected MCP tool call";
