@@ -104,4 +104,9 @@ export const toolScenarios: Scenario[] = [
     "The model sends apply_patch an update of a file that does not exist; the output says why it failed.",
     "Please patch `missing.txt`.",
   ),
+  execThenResume(
+    "patch-via-shell",
+    "The model sends `apply_patch <<'EOF' ... EOF` to exec_command; Codex applies it as a patch and warns the model.",
+    "Please apply a patch through the shell.",
+  ),
 ];

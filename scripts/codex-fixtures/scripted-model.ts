@@ -59,6 +59,9 @@ function callOf(request: RecordedRequest, output: any): any {
 /** A patch that updates a file which does not exist: apply_patch must fail and say so. */
 export const FAILING_PATCH = "*** Begin Patch\n*** Update File: missing.txt\n@@\n-old\n+new\n*** End Patch\n";
 
+/** An apply_patch sent through the shell tool as a heredoc (Codex intercepts it and applies the patch). */
+export const SHELL_PATCH = "apply_patch <<'EOF'\n*** Begin Patch\n*** Add File: hello.txt\n+hello\n*** End Patch\nEOF\n";
+
 export class ScriptedModel {
   /** Set by the scenario before each step; becomes the `purpose` of the requests it causes. */
   step = "setup";
@@ -126,6 +129,10 @@ export class ScriptedModel {
     if (/patch `missing.txt`/.test(prompt)) {
       label("sampling, model calls apply_patch");
       return [evCreated(ids.responseId), evCustomToolCall(`call_${n}`, "apply_patch", FAILING_PATCH), evCompleted(ids.responseId, this.usage)];
+    }
+    if (/apply a patch through the shell/.test(prompt)) {
+      const shell = shellCall(request, SHELL_PATCH);
+      return call(shell.name, shell.args);
     }
     const query = /search the web for (\w+)/.exec(prompt)?.[1];
     if (query) {

@@ -140,7 +140,15 @@ async function assessPatch(settings: TurnSettings, changes: Record<string, Patch
 export async function applyPatchApproval(context: ApprovalContext): Promise<ApprovalNeed> {
   const patch = patchTextOf(context.call);
   if (!patch.ok) return { type: "reject", output: patch.message };
-  const verified = await verify(patch.text, context.settings.cwd);
+  return patchApproval(context, patch.text, context.settings.cwd);
+}
+
+/**
+ * The same decision for patch `text` whose relative paths resolve against `patchCwd` (an
+ * apply_patch a command asked for may `cd` first); the writable roots stay the turn's.
+ */
+export async function patchApproval(context: ApprovalContext, text: string, patchCwd: string): Promise<ApprovalNeed> {
+  const verified = await verify(text, patchCwd);
   if (!verified.ok) return { type: "reject", output: verified.message };
   const safety = await assessPatch(context.settings, verified.changes, context.approvedForSession.files);
   switch (safety.type) {
@@ -159,10 +167,19 @@ export async function applyPatchApproval(context: ApprovalContext): Promise<Appr
 }
 
 /**
- * One `apply_patch` handler per thread: it keeps the current turn's diff tracker (a later turn
- * starts a fresh one) and applies one patch at a time, as Codex runs apply_patch exclusively.
+ * Applies patches for one thread, one at a time (Codex runs apply_patch exclusively), keeping the
+ * current turn's diff tracker (a later turn starts a fresh one). The apply_patch tool and the
+ * shell tools that intercept an `apply_patch` command share one.
  */
-export function applyPatchTool(): ToolHandler {
+export interface PatchRunner {
+  /**
+   * Applies `text` (relative paths against `patchCwd`) for the call of `context`, with Codex's
+   * events; resolves with what the model reads, as text or as Codex's JSON exec output.
+   */
+  run(context: ToolContext, text: string, patchCwd: string, style: "text" | "json"): Promise<string>;
+}
+
+export function createPatchRunner(): PatchRunner {
   let diff: { turnId: string; tracker: TurnDiffTracker } | undefined;
   let queue: Promise<unknown> = Promise.resolve();
 
@@ -170,21 +187,20 @@ export function applyPatchTool(): ToolHandler {
     if (diff?.turnId !== turnId) diff = { turnId, tracker: new TurnDiffTracker() };
     return diff.tracker;
   };
-
-  const run = async (context: ToolContext, text: string, startedAt: number) => {
+  const apply = async (context: ToolContext, text: string, patchCwd: string, style: "text" | "json", startedAt: number): Promise<string> => {
     const { call, turnId } = context;
     // Interrupted while an earlier patch of the turn was being applied.
-    if (context.signal.aborted) return outputFor(call, abortedByUserText(startedAt, context.clock));
+    if (context.signal.aborted) return abortedByUserText(startedAt, context.clock);
     // Verified again: the files may have changed since the approval was asked.
-    const verified = await verify(text, context.settings.cwd);
-    if (!verified.ok) return outputFor(call, verified.message);
+    const verified = await verify(text, patchCwd);
+    if (!verified.ok) return verified.message;
     const { changes } = verified;
     // And checked again where the writes land: a symlink may have appeared since. A person who
     // approved these changes approved them wherever they go; special files are never written.
     const recheck = await assessPatch(context.settings, changes, context.approvedForSession?.().files ?? []);
-    if (recheck.type === "refuse") return outputFor(call, recheck.output);
+    if (recheck.type === "refuse") return recheck.output;
     if (!context.approved && recheck.type !== "auto_approve") {
-      return outputFor(call, "patch rejected: the files changed since the patch was checked and it now writes outside the writable roots");
+      return "patch rejected: the files changed since the patch was checked and it now writes outside the writable roots";
     }
     const tracker = trackerFor(turnId);
     await tracker.onPatchBegin(changes);
@@ -196,7 +212,7 @@ export function applyPatchTool(): ToolHandler {
     let aborted = false;
     const applyStartedAt = context.clock.now().getTime();
     try {
-      stdout = (await applyPatch(text, { cwd: context.settings.cwd, signal: context.signal })).stdout;
+      stdout = (await applyPatch(text, { cwd: patchCwd, signal: context.signal })).stdout;
       success = true;
     } catch (error) {
       // Whatever failed, applyPatch has put every file back.
@@ -222,29 +238,38 @@ export function applyPatchTool(): ToolHandler {
     });
     const unified = await tracker.unifiedDiff();
     if (unified !== null) await context.event({ type: "turn_diff", unified_diff: unified });
-    if (aborted) return outputFor(call, abortedByUserText(startedAt, context.clock));
-    const output = formatExecOutputForModel(
+    if (aborted) return abortedByUserText(startedAt, context.clock);
+    return formatExecOutputForModel(
       { exitCode: success ? 0 : 1, stdout, stderr, aggregatedOutput: stdout + stderr, durationMs, timedOut: false, aborted: false },
-      // Codex records the JSON shape and re-serializes it as text when the freeform tool is offered.
-      { truncationPolicy: context.model.truncationPolicy, style: context.tools.applyPatchToolType === "freeform" ? "text" : "json" },
+      { truncationPolicy: context.model.truncationPolicy, style },
     );
-    return outputFor(call, output);
   };
 
+  return {
+    run(context, text, patchCwd, style) {
+      const startedAt = context.clock.now().getTime();
+      // Alone among the thread's calls: no command moves a path between the check and the writes.
+      const alone = () => (context.exclusive ? context.exclusive(() => apply(context, text, patchCwd, style, startedAt)) : apply(context, text, patchCwd, style, startedAt));
+      const next = queue.then(alone);
+      queue = next.catch(() => undefined);
+      return next;
+    },
+  };
+}
+
+/** The `apply_patch` tool over a thread's patch runner. */
+export function applyPatchTool(runner: PatchRunner = createPatchRunner()): ToolHandler {
   return {
     name: APPLY_PATCH_TOOL_NAME,
     spec: applyPatchSpec,
     approval: applyPatchApproval,
     deniedOutput: () => PATCH_REJECTED_BY_USER,
-    execute(context) {
+    async execute(context) {
       const patch = patchTextOf(context.call);
-      if (!patch.ok) return Promise.resolve(outputFor(context.call, patch.message));
-      const startedAt = context.clock.now().getTime();
-      // Alone among the thread's calls: no command moves a path between the check and the writes.
-      const alone = () => (context.exclusive ? context.exclusive(() => run(context, patch.text, startedAt)) : run(context, patch.text, startedAt));
-      const next = queue.then(alone);
-      queue = next.catch(() => undefined);
-      return next;
+      if (!patch.ok) return outputFor(context.call, patch.message);
+      // Codex records the JSON shape and re-serializes it as text when the freeform tool is offered.
+      const style = context.tools.applyPatchToolType === "freeform" ? "text" : "json";
+      return outputFor(context.call, await runner.run(context, patch.text, context.settings.cwd, style));
     },
   };
 }

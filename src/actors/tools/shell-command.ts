@@ -54,7 +54,7 @@ export const ShellCommandParams = z.preprocess(
 );
 export type ShellCommandParams = z.infer<typeof ShellCommandParams>;
 
-function argvOf(params: ShellCommandParams): string[] {
+export function argvOf(params: ShellCommandParams): string[] {
   return shellArgv(userShell(), params.command, params.login ?? true);
 }
 

@@ -35,7 +35,7 @@ const SOURCE = "unified_exec_startup";
 /** Codex's `UNIFIED_EXEC_OUTPUT_DELTA_MAX_BYTES`: no single delta event carries more. */
 const DELTA_MAX_BYTES = 8192;
 
-function commandOf(args: ExecCommandArgs): string[] {
+export function commandOf(args: ExecCommandArgs): string[] {
   return shellArgv(args.shell || userShell(), args.cmd, args.login ?? true);
 }
 
