@@ -11,7 +11,7 @@
 import type { AskForApproval, SandboxPolicy } from "../events/index.js";
 import { isPolicyMatch, matchDecision, Policy, type Decision, type Evaluation, type RuleMatch } from "../execpolicy/index.js";
 import { approvalKeyForCommand } from "./approval-keys.js";
-import { parseBashLcHeredocPrefix, parseBashLcPlainCommands } from "./bash.js";
+import { bashLcScriptHasGlob, parseBashLcHeredocPrefix, parseBashLcPlainCommands } from "./bash.js";
 import { isDangerousCommand } from "./dangerous-command.js";
 import {
   approvalPolicyDebug,
@@ -124,8 +124,10 @@ export function execApprovalRequirement(input: ExecApprovalInput): ExecApprovalR
   const sandboxPermissions = input.sandboxPermissions ?? "use_default";
   const { commands, complex } = commandsForExecPolicy(input.command);
   const lacksSandbox = Boolean(input.noSandbox) && fileSystemKind(sandboxPolicy) === "restricted";
+  // Loom: a script whose words a glob may expand proves nothing known-safe (`git diff *` may become `--output=FILE`).
+  const unprovable = complex || bashLcScriptHasGlob(input.command);
   const fallback = (cmd: readonly string[]) =>
-    renderDecisionForUnmatchedCommand(cmd, approvalPolicy, sandboxPolicy, sandboxPermissions, complex, lacksSandbox);
+    renderDecisionForUnmatchedCommand(cmd, approvalPolicy, sandboxPolicy, sandboxPermissions, unprovable, lacksSandbox);
   const evaluation = policy.checkMultiple(commands, fallback, MATCH_OPTIONS);
   const ruleMatched = evaluation.matchedRules.some(isPolicyMatch);
   // Only the missing sandbox made it ask: the person (or the refusal) is told so.
