@@ -4,7 +4,8 @@
 // permissions; a network deny amendment denies; a request_permissions_response never answers an
 // exec approval; a rules file that does not parse opens no thread.
 import { existsSync } from "node:fs";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { ReviewDecision } from "../../src/events/index.js";
@@ -13,6 +14,7 @@ import { createRuntime } from "../../src/runtime/runtime.js";
 import { UserError } from "../../src/runtime/errors.js";
 import { nextEvent, startLoom, type LoomHarness } from "../support/loom.js";
 import { inputItems, messageTexts, textTurn, toolCallTurn } from "../support/fake-responses.js";
+import { runMain } from "../support/cli.js";
 
 let loom: LoomHarness;
 beforeEach(async () => {
@@ -158,5 +160,22 @@ describe("a rules file that does not parse", () => {
     );
     expect(await loom.rt.listThreads()).toEqual(before);
     expect(loom.server.requests).toHaveLength(0);
+  });
+
+  it("stops loom exec with one line before the model is asked anything", async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), "loom-badrules-"));
+    try {
+      await mkdir(join(dataDir, "rules"), { recursive: true });
+      await writeFile(join(dataDir, "rules", "default.rules"), `prefix_rule(pattern=["a"], match=["b"])\n`);
+      const result = await runMain(["exec", "--data-dir", dataDir, "--cwd", loom.cwd, "hi"], {
+        env: { OPENAI_API_KEY: "k", OPENAI_BASE_URL: loom.server.baseURL, LOOM_STORAGE: "" },
+      });
+      expect(result.code).toBe(2);
+      // (A new data dir's notice may come first.) The error is one line.
+      expect(result.err.at(-1)).toContain(`${join(dataDir, "rules", "default.rules")}:1: expected every example to match at least one rule`);
+      expect(loom.server.requests).toHaveLength(0);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 });
