@@ -87,8 +87,15 @@ export async function execCommand(argv: string[], io: CliIO): Promise<number> {
   if (words.includes("-") && words.length > 1) noExtraArgs(words, 1, resuming ? RESUME_USAGE : EXEC_USAGE);
   const cwd = checkCwd(values.cwd);
   const config = await configOf(values);
-  const endpoint = resolveEndpoint(config, env);
-  if (!endpoint.apiKey?.trim()) {
+  const endpoint = (() => {
+    try {
+      return resolveEndpoint(config, env);
+    } catch (error) {
+      if (error instanceof ModelConfigError) throw new UserError(error.message, { cause: error });
+      throw error;
+    }
+  })();
+  if (endpoint.apiKeyEnvVar !== null && !endpoint.apiKey?.trim()) {
     io.err(endpoint.apiKeyEnvVar === "OPENAI_API_KEY" ? NO_API_KEY : `loom: no model API key: set ${endpoint.apiKeyEnvVar} (model_providers' env_key)`);
     return 2;
   }

@@ -114,6 +114,16 @@ const COMMANDS: Record<string, CommandSpec> = {
     ],
     load: async () => (await import("./sandbox.js")).sandboxCommand,
   },
+  execpolicy: {
+    usage: ["loom execpolicy check [--rules FILE]... [--pretty] -- CMD ARGS..."],
+    details: [
+      "The exec-policy rules matching a command, and the strictest decision, as JSON (codex execpolicy check).",
+      "  --rules FILE         a .rules file, repeatable (default: what a thread reads, <data dir>/rules/ ...)",
+      "  --pretty             indented JSON",
+      "  --resolve-host-executables   let /usr/bin/git match rules for git",
+    ],
+    load: async () => (await import("./execpolicy.js")).execpolicyCommand,
+  },
   serve: {
     usage: ["loom serve [--host 127.0.0.1] [--port P]"],
     details: [

@@ -185,3 +185,14 @@ function validateWorkspaceWrite(table: unknown): void {
 export async function loadConfig(dataDir: string, overrides: readonly string[] = []): Promise<LoomConfig> {
   return validateConfig(applyOverrides(await readConfigFile(dataDir), overrides));
 }
+
+/**
+ * Whether `[projects."<dir>"] trust_level = "trusted"` marks this folder trusted (Codex reads a
+ * project's `.codex/` folders, its rules among them, only then).
+ */
+export function projectTrusted(config: LoomConfig, dir: string): boolean {
+  const projects = config.projects;
+  if (typeof projects !== "object" || projects === null) return false;
+  const entry = (projects as Record<string, unknown>)[resolve(dir)];
+  return typeof entry === "object" && entry !== null && (entry as { trust_level?: unknown }).trust_level === "trusted";
+}

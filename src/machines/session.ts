@@ -74,6 +74,9 @@ export function userItemsOf(submission: Submission): UserInputItem[] {
 export function answerTargetId(submission: Submission): string {
   const op = submission.op as { id?: string; request_id?: string | number; server_name?: string };
   if (submission.op.type === "resolve_elicitation") return `${op.server_name}:${String(op.request_id)}`;
+  // Loom offers no request_permissions tool: this answer is for no call, whatever id it names
+  // (a call waiting on an exec or patch approval must not take it for its own denial).
+  if (submission.op.type === "request_permissions_response") return `request_permissions:${op.id ?? ""}`;
   return op.id ?? "";
 }
 

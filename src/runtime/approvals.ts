@@ -8,6 +8,7 @@ import type { ApprovalOutcome, ToolCallInput } from "../machines/tool-call.js";
 import type { AnswerEvent, ToolAssessment } from "../machines/types.js";
 import { outputFor } from "../actors/tools/index.js";
 import type { ThreadServices } from "./services.js";
+import { formatAllowPrefixes } from "../context/index.js";
 
 export interface ApprovalPolicyHooks {
   assess(services: ThreadServices, input: ToolCallInput): Promise<ToolAssessment>;
@@ -48,6 +49,7 @@ export const codexApprovals: ApprovalPolicyHooks = {
       call,
       settings: turn.settings,
       approvedForSession: services.state().approvedForSession,
+      execPolicy: services.rules?.current(),
     });
     switch (need.type) {
       case "run":
@@ -66,18 +68,26 @@ export const codexApprovals: ApprovalPolicyHooks = {
     await services.bus.event(turnId, request);
   },
 
-  async decide(services, { call, answer }) {
+  async decide(services, { turnId, call, answer }) {
     const request = requestsOf(services).get(call.callId);
     requestsOf(services).delete(call.callId);
     const handler = services.tools.get(call.name);
     const decision = decisionName(answer.decision);
     switch (decision) {
+      case "approved_execpolicy_amendment": {
+        const prefix = (answer.decision as { approved_execpolicy_amendment: { proposed_execpolicy_amendment: string[] } })
+          .approved_execpolicy_amendment.proposed_execpolicy_amendment;
+        await rememberPrefix(services, turnId, prefix);
+        return { type: "run" };
+      }
+      case "network_policy_amendment":
+        // Codex's `reject_if_not_approved`: a deny rule is a denial.
+        if (networkAction(answer.decision) === "allow") return { type: "run" };
+        return { type: "output", output: outputFor(call, handler?.deniedOutput?.(call) ?? DEFAULT_DENIAL) };
       case "approved":
       // An MCP tool approval is asked as an elicitation (Codex 0.125) and answered "accept".
       case "accept":
       case "approved_for_session":
-      case "approved_execpolicy_amendment":
-      case "network_policy_amendment":
         return { type: "run" };
       case "abort":
         return { type: "abort_turn", output: outputFor(call, handler?.deniedOutput?.(call) ?? DEFAULT_DENIAL) };
@@ -88,6 +98,28 @@ export const codexApprovals: ApprovalPolicyHooks = {
     }
   },
 };
+
+function networkAction(decision: ReviewDecision | undefined): string | undefined {
+  return (decision as { network_policy_amendment?: { network_policy_amendment?: { action?: string } } } | undefined)
+    ?.network_policy_amendment?.network_policy_amendment?.action;
+}
+
+/**
+ * `approved_execpolicy_amendment` (Codex `session/handlers.rs::exec_approval`): the prefix is
+ * appended to `<data dir>/rules/default.rules` and allowed in this thread, and the model is told
+ * with Codex's developer message; when that fails, a warning says why and the command still runs.
+ */
+export async function rememberPrefix(services: ThreadServices, turnId: string, prefix: readonly string[]): Promise<void> {
+  if (!services.rules || prefix.length === 0) return;
+  try {
+    await services.rules.remember(prefix);
+  } catch (error) {
+    await services.bus.event(turnId, { type: "warning", message: `Failed to apply execpolicy amendment: ${(error as Error).message}` });
+    return;
+  }
+  const text = `Approved command prefix saved:\n${formatAllowPrefixes([[...prefix]])}`;
+  await services.bus.record([{ kind: "response_item", payload: { type: "message", role: "developer", content: [{ type: "input_text", text }] } }], turnId);
+}
 
 /** No tool ever asks (an embedding that does its own gating). */
 export const runWithoutApproval: ApprovalPolicyHooks = {

@@ -57,6 +57,8 @@ export interface RuntimeOptions {
   commandEnv?: Record<string, string | undefined>;
   /** Skills listed to the model in `<skills_instructions>` (default none). */
   skills?: SkillSummary[];
+  /** Exec-policy folders besides `<dataDir>/rules`: `systemDir` replaces `/etc/loom` (null: none). */
+  rules?: { systemDir?: string | null };
 }
 
 /** Seams for re-execution: what stands in for the model and the tools. */

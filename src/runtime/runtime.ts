@@ -40,6 +40,8 @@ import { chooseStorage, openStorage } from "./storage.js";
 import type { ForkOptions, RuntimeOptions, StartThreadOptions } from "./options.js";
 export type { ForkOptions, ModelOptions, RuntimeIo, RuntimeOptions, StartThreadOptions } from "./options.js";
 import { McpManager } from "../actors/mcp/index.js";
+import { ExecPolicyHandle, ExecPolicyParseError, ExecPolicyReadError } from "../execpolicy/index.js";
+import { projectTrusted } from "../config/index.js";
 import { platformSandboxOf, probeHostSandbox, sandboxInForce } from "../sandbox/index.js";
 
 export { defaultDataDir };
@@ -66,7 +68,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   }
   // Codex keeps one installation id per home; Loom one per data dir (a random one without a dir).
   const installationId = options.installationId ?? (dataDir ? await resolveInstallationId(dataDir) : randomUUID());
-  return new Runtime({ ...options, env, clock, log, config, ownsLog: !options.log, installationId });
+  return new Runtime({ ...options, env, clock, log, config, ownsLog: !options.log, installationId, rulesDataDir: dataDir });
 }
 
 interface RuntimeParts extends RuntimeOptions {
@@ -76,6 +78,8 @@ interface RuntimeParts extends RuntimeOptions {
   env: Record<string, string | undefined>;
   ownsLog: boolean;
   installationId: string;
+  /** The data dir whose `rules/` holds the user's exec policy (none with an injected log). */
+  rulesDataDir?: string;
 }
 
 export class Runtime {
@@ -99,13 +103,15 @@ export class Runtime {
   async startThread(options: StartThreadOptions = {}): Promise<Thread> {
     this.assertOpen();
     const settings = this.startSettings(options);
+    // Rules before anything is written: a broken rules file starts no thread.
+    const rules = await this.loadRules(settings.cwd);
     const mcp = await this.startMcp(settings.cwd);
     const id = this.ids.next("thread");
     await this.log.createThread({ id, name: options.name }).catch(async (error: unknown) => {
       await mcp?.close();
       throw error;
     });
-    return this.leases.holding(id, () => this.openNew(id, settings, options, mcp));
+    return this.leases.holding(id, () => this.openNew(id, settings, options, mcp, rules));
   }
 
   /**
@@ -119,7 +125,7 @@ export class Runtime {
   }
 
   /** Writes a new thread's metadata and opens it. */
-  private openNew(id: string, settings: SessionSettings, options: StartThreadOptions, mcp: McpManager | undefined): Promise<Thread> {
+  private openNew(id: string, settings: SessionSettings, options: StartThreadOptions, mcp: McpManager | undefined, rules?: ExecPolicyHandle): Promise<Thread> {
     // One clock reading for the metadata and its entry, so a replay (recorded clock) agrees.
     const timestamp = this.parts.clock.now().toISOString();
     const meta: NewEntry = {
@@ -137,7 +143,7 @@ export class Runtime {
         dynamic_tools: options.dynamicTools,
       },
     };
-    return this.open(id, 0, initialState(id), settings, [meta], options.dynamicTools, { mcp: mcp ?? null });
+    return this.open(id, 0, initialState(id), settings, [meta], options.dynamicTools, { mcp: mcp ?? null, rules });
   }
 
   /**
@@ -164,7 +170,8 @@ export class Runtime {
       // Its creator died before writing anything (a crash between creating it and its metadata):
       // start it now, as startThread would have.
       const settings = this.startSettings(options);
-      return this.openNew(id, settings, options, await this.startMcp(settings.cwd));
+      const rules = await this.loadRules(settings.cwd);
+      return this.openNew(id, settings, options, await this.startMcp(settings.cwd), rules);
     }
     const state = await this.store.stateAt(id, meta.headSeq);
     let settings = await this.recoverSettings(id, state);
@@ -190,6 +197,27 @@ export class Runtime {
     if (state.activeTurn) throw new UserError(`thread ${id} ends inside turn ${state.activeTurn}; resume it instead`);
     const settings = await this.recoverSettings(id, state);
     return this.open(id, meta.headSeq, state, settings, [], state.sessionMeta?.dynamic_tools ?? undefined, { quiet: true });
+  }
+
+  /**
+   * The exec policy a thread at `cwd` runs under: every `.rules` file Codex would read (system,
+   * data dir, a trusted project's `.codex/rules`). A file that does not parse is a UserError naming
+   * file, line and problem, and the thread does not open.
+   */
+  private async loadRules(cwd: string): Promise<ExecPolicyHandle> {
+    try {
+      return await ExecPolicyHandle.load({
+        dataDir: this.parts.rulesDataDir,
+        systemDir: this.parts.rules?.systemDir,
+        cwd,
+        trustedProject: (dir) => projectTrusted(this.config, dir),
+      });
+    } catch (error) {
+      if (error instanceof ExecPolicyParseError || error instanceof ExecPolicyReadError) {
+        throw new UserError(`error loading rules: ${error.message}`, { cause: error });
+      }
+      throw error;
+    }
   }
 
   /** The thread's MCP servers (`mcp_servers`), started in parallel; a required one that fails throws. */
@@ -305,9 +333,12 @@ export class Runtime {
       quiet?: boolean;
       /** The resumed turn's output schema, from its `turn_context`. */
       outputSchema?: unknown;
+      /** The exec policy, when already read. */
+      rules?: ExecPolicyHandle;
     } = {},
   ): Promise<Thread> {
     const { parts } = this;
+    const rules = resume.rules ?? (await this.loadRules(settings.cwd));
     // A resumed or forked thread starts its MCP servers again (they do not outlive a process).
     const mcp = resume.mcp === undefined && !resume.quiet ? await this.startMcp(settings.cwd) : (resume.mcp ?? undefined);
     firstEntries = [...firstEntries, ...(mcp?.startupWarnings ?? []).map((message): NewEntry => ({ kind: "event_msg", payload: { type: "warning", message } }))];
@@ -348,6 +379,7 @@ export class Runtime {
         ...(mcp?.toolHandlers() ?? []),
         ...(parts.tools ?? []),
       ]),
+      rules,
       turns: new Map(),
       modelContextWindow: this.config.model_context_window,
       autoCompactTokenLimit: this.config.model_auto_compact_token_limit,

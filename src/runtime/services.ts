@@ -14,6 +14,7 @@ import type { ToolRegistry, ToolsConfig, Features, WebSearchMode } from "../acto
 import type { ProcessManager } from "../actors/exec/index.js";
 import type { SkillSummary } from "../context/index.js";
 import type { RunShellOptions, ShellResult } from "../actors/shell/index.js";
+import type { ExecPolicyHandle } from "../execpolicy/index.js";
 
 /** A running turn's frozen settings: what it samples and runs tools with. */
 export interface ActiveTurn {
@@ -50,6 +51,8 @@ export interface ThreadServices {
   /** Runs a command for the user (`run_user_shell_command`); replay answers from the log. */
   exec: (options: RunShellOptions) => Promise<ShellResult>;
   tools: ToolRegistry;
+  /** The thread's exec policy (`.rules` read when it opened, plus approved prefixes); none: heuristics only. */
+  rules?: ExecPolicyHandle;
   turns: Map<string, ActiveTurn>;
   modelContextWindow?: number;
   /** `model_auto_compact_token_limit`: compact from here (never above 90% of the window). */

@@ -3,6 +3,7 @@ import { fromCallback, fromPromise } from "xstate";
 import type { ExecuteToolInput, ToolCallInput } from "../machines/tool-call.js";
 import type { ApprovalInput, ApprovalOutcome } from "../machines/approval.js";
 import type { AnswerEvent, ToolAssessment } from "../machines/types.js";
+import { rememberPrefix } from "./approvals.js";
 import type { ThreadServices } from "./services.js";
 import { outputFor, RwLock, unsupportedCall, type ToolContext } from "../actors/tools/index.js";
 import type { ApprovalPolicyHooks } from "./approvals.js";
@@ -65,6 +66,8 @@ export function executeToolActor(services: ThreadServices) {
             controller.signal.addEventListener("abort", () => reject(new Error("aborted")), { once: true });
           }),
         approvedForSession: () => services.state().approvedForSession,
+        execPolicy: services.rules ? () => services.rules!.current() : undefined,
+        rememberPrefix: (prefix) => rememberPrefix(services, input.turnId, prefix),
         exclusive: (work) => toolLockOf(services).exclusive(work),
         shared: (work) => toolLockOf(services).shared(work),
       };

@@ -370,10 +370,10 @@ export function abortTurnActor(services: ThreadServices) {
 export function answerUnheardActor(services: ThreadServices) {
   return fromPromise<void, { turnId: string; answer: AnswerEvent }>(async ({ input }) => {
     const { submission, targetId } = input.answer;
-    await services.bus.event(submission.id, {
-      type: "error",
-      message: `${submission.op.type}: call ${targetId} had already ended (its turn was stopping); the answer changed nothing`,
-    });
+    const message = targetId.startsWith("request_permissions:")
+      ? `request_permissions_response: no request_permissions call ${JSON.stringify(targetId.slice("request_permissions:".length))} is waiting; the answer changed nothing`
+      : `${submission.op.type}: call ${targetId} had already ended (its turn was stopping); the answer changed nothing`;
+    await services.bus.event(submission.id, { type: "error", message });
   });
 }
 

@@ -72,7 +72,14 @@ export async function resolveTurnSettings(services: ThreadServices): Promise<Tur
     ...(session.collaborationMode ? { collaborationMode: session.collaborationMode } : {}),
     ...(session.serviceTier ? { serviceTier: session.serviceTier } : {}),
     ...(services.skills ? { skills: services.skills } : {}),
+    // Codex lists the exec policy's allow prefixes in the permissions instructions.
+    ...approvedPrefixes(services),
     host,
     platformSandbox: platformSandboxOf(platform.sandbox),
   };
+}
+
+function approvedPrefixes(services: ThreadServices): { approvedCommandPrefixes?: string[][] } {
+  const prefixes = services.rules?.current().allowedPrefixes() ?? [];
+  return prefixes.length > 0 ? { approvedCommandPrefixes: prefixes } : {};
 }

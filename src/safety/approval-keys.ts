@@ -39,3 +39,25 @@ export function approvalKeyForCommand(argv: readonly string[], options: CommandA
 export function approvalKeyForPatch(absolutePath: string): string {
   return JSON.stringify(absolutePath);
 }
+
+/**
+ * The session approval keys of what a thread remembers (`{command, cwd, sandbox_permissions}` JSON
+ * per approved command). Entries of another shape (older logs kept the bare argv) give no key:
+ * those commands are asked again rather than approved in every folder.
+ */
+export function sessionApprovalKeys(entries: readonly string[]): Set<string> {
+  const keys = new Set<string>();
+  for (const entry of entries) {
+    let value: unknown;
+    try {
+      value = JSON.parse(entry);
+    } catch {
+      continue;
+    }
+    const { command, cwd, sandbox_permissions } = (value ?? {}) as Record<string, unknown>;
+    if (!Array.isArray(command) || !command.every((w) => typeof w === "string") || typeof cwd !== "string") continue;
+    const permissions = typeof sandbox_permissions === "string" ? (sandbox_permissions as SandboxPermissions) : "use_default";
+    keys.add(approvalKeyForCommand(command as string[], { cwd, sandboxPermissions: permissions }));
+  }
+  return keys;
+}

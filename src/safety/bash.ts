@@ -54,7 +54,18 @@ export function parseBashLcPlainCommands(argv: readonly string[]): PlainCommands
   return parsePlainScript(extracted.script);
 }
 
-type Token = { op: "&&" | "||" | "|" | ";" | "\n" } | { word: string; quoted: boolean };
+type Token = { op: "&&" | "||" | "|" | ";" | "\n" } | { word: string; quoted: boolean; glob: boolean };
+
+/**
+ * Whether a plain `bash -lc` script has a word the shell would expand as a glob (an unquoted `*`
+ * or `?`): its commands' words are then not what will run (`git diff *` may become
+ * `git diff --output=FILE`), so they prove nothing about safety.
+ */
+export function bashLcScriptHasGlob(argv: readonly string[]): boolean {
+  const extracted = extractBashCommand(argv);
+  const tokens = extracted ? tokenize(extracted.script) : null;
+  return tokens !== null && tokens.some((t) => "word" in t && t.glob);
+}
 
 /** Parse a script body as plain commands (exported for tests of the scanner itself). */
 export function parsePlainScript(script: string): PlainCommands | null {
@@ -137,6 +148,7 @@ function readWord(script: string, start: number): { token: Token; end: number } 
   let text = "";
   let parts = 0;
   let quoted = false;
+  let glob = false;
   while (i < n) {
     const c = script[i];
     if (BLANK.has(c) || c === "\n") break;
@@ -167,6 +179,7 @@ function readWord(script: string, start: number): { token: Token; end: number } 
     if (SPECIAL.has(c)) return null;
     let j = i;
     while (j < n && !SPECIAL.has(script[j]) && !BLANK.has(script[j]) && script[j] !== "\n") j += 1;
+    if (/[*?]/.test(script.slice(i, j))) glob = true;
     text += script.slice(i, j);
     i = j;
     parts += 1;
@@ -174,7 +187,7 @@ function readWord(script: string, start: number): { token: Token; end: number } 
   // tree-sitter rejects a concatenation that adds up to nothing (`''""`).
   if (parts > 1 && text === "") return null;
   if (parts === 0) return null;
-  return { token: { word: text, quoted }, end: i };
+  return { token: { word: text, quoted, glob }, end: i };
 }
 
 /**

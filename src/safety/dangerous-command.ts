@@ -40,12 +40,13 @@ function isGitOptionWithInlineValue(arg: string): boolean {
 }
 
 /**
- * Git global options that redirect config, repository or helper lookup: with them even a
+ * Git global options that redirect config, repository or helper lookup (`-C` too): with them even a
  * read-only subcommand can run attacker-controlled code, so they are never "known safe".
  */
 export function gitGlobalOptionRequiresPrompt(arg: string): boolean {
-  if (GIT_OPTIONS_WITH_VALUE.has(arg) && arg !== "-C") return true;
-  if (arg.startsWith("-c") && arg.length > 2) return true;
+  // Loom adds `-C DIR` (Codex exempts it): DIR's own config, hooks included, applies.
+  if (GIT_OPTIONS_WITH_VALUE.has(arg)) return true;
+  if ((arg.startsWith("-c") || arg.startsWith("-C")) && arg.length > 2) return true;
   return GIT_INLINE_VALUE_PREFIXES.some((p) => arg.startsWith(p));
 }
 

@@ -1,15 +1,17 @@
 /**
  * Whether a shell command may run, must be approved, or is forbidden (Codex
- * `exec_policy.rs::create_exec_approval_requirement_for_command` with no `.rules` files loaded,
- * so every command takes the "unmatched" heuristics of `render_decision_for_unmatched_command`).
+ * `exec_policy.rs::create_exec_approval_requirement_for_command`): the exec policy's `.rules` are
+ * evaluated first, for every command of a plain `bash -lc` script, and only commands no rule matches
+ * take the heuristics of `render_decision_for_unmatched_command`; the strictest decision wins.
  *
  * Codex's special case for a host without a sandbox (its Windows branch, where a restricted policy
  * is not enforced) applies wherever Loom finds no sandbox: `noSandbox` says so, and then every
  * command that is not known-safe needs an approval, or is refused under `never`.
  */
 import type { AskForApproval, SandboxPolicy } from "../events/index.js";
+import { isPolicyMatch, matchDecision, Policy, type Decision, type Evaluation, type RuleMatch } from "../execpolicy/index.js";
 import { approvalKeyForCommand } from "./approval-keys.js";
-import { parseBashLcHeredocPrefix, parseBashLcPlainCommands } from "./bash.js";
+import { bashLcScriptHasGlob, parseBashLcHeredocPrefix, parseBashLcPlainCommands } from "./bash.js";
 import { isDangerousCommand } from "./dangerous-command.js";
 import {
   approvalPolicyDebug,
@@ -57,14 +59,16 @@ export interface ExecApprovalInput {
    * `SandboxType::None`. Absent or null: the platform sandbox confines the command.
    */
   noSandbox?: string | null;
+  /** The thread's `.rules` (none: every command takes the heuristics). */
+  execPolicy?: Policy;
 }
-
-type Decision = "allow" | "prompt" | "forbidden";
-const RANK: Record<Decision, number> = { allow: 0, prompt: 1, forbidden: 2 };
 
 const PROMPT_CONFLICT_REASON = "approval required by policy, but AskForApproval is set to Never";
 const REJECT_SANDBOX_APPROVAL_REASON =
   "approval required by policy, but AskForApproval::Granular.sandbox_approval is false";
+const REJECT_RULES_APPROVAL_REASON = "approval required by policy rule, but AskForApproval::Granular.rules is false";
+const EMPTY_POLICY = Policy.empty();
+const MATCH_OPTIONS = { resolveHostExecutables: true };
 
 // Prefixes too broad to remember as "always allow" (they would allow any program).
 const BANNED_PREFIX_SUGGESTIONS: readonly string[][] = [
@@ -116,17 +120,21 @@ export function commandsForExecPolicy(argv: readonly string[]): { commands: stri
 
 export function execApprovalRequirement(input: ExecApprovalInput): ExecApprovalRequirement {
   const { approvalPolicy, sandboxPolicy } = input;
+  const policy = input.execPolicy ?? EMPTY_POLICY;
   const sandboxPermissions = input.sandboxPermissions ?? "use_default";
   const { commands, complex } = commandsForExecPolicy(input.command);
   const lacksSandbox = Boolean(input.noSandbox) && fileSystemKind(sandboxPolicy) === "restricted";
-  const decide = (cmd: readonly string[]) =>
-    renderDecisionForUnmatchedCommand(cmd, approvalPolicy, sandboxPolicy, sandboxPermissions, complex, lacksSandbox);
-  const decisions = commands.map(decide);
-  const overall = decisions.reduce<Decision>((a, b) => (RANK[b] > RANK[a] ? b : a), "allow");
+  // Loom: a script whose words a glob may expand proves nothing known-safe (`git diff *` may become `--output=FILE`).
+  const unprovable = complex || bashLcScriptHasGlob(input.command);
+  const fallback = (cmd: readonly string[]) =>
+    renderDecisionForUnmatchedCommand(cmd, approvalPolicy, sandboxPolicy, sandboxPermissions, unprovable, lacksSandbox);
+  const evaluation = policy.checkMultiple(commands, fallback, MATCH_OPTIONS);
+  const ruleMatched = evaluation.matchedRules.some(isPolicyMatch);
   // Only the missing sandbox made it ask: the person (or the refusal) is told so.
-  const becauseNoSandbox = lacksSandbox && !commands.some((cmd) => isDangerousCommand(cmd));
+  const becauseNoSandbox = lacksSandbox && !ruleMatched && !commands.some((cmd) => isDangerousCommand(cmd));
+  const requested = requestedAmendment(input.prefixRule, evaluation.matchedRules, policy, commands, fallback);
 
-  switch (overall) {
+  switch (evaluation.decision) {
     case "forbidden":
       if (becauseNoSandbox) {
         return {
@@ -134,19 +142,17 @@ export function execApprovalRequirement(input: ExecApprovalInput): ExecApprovalR
           reason: `\`${renderCommand(input.command)}\` rejected: no sandbox can contain it here (${input.noSandbox}) and approval policy is never, so it cannot be approved`,
         };
       }
-      return { type: "forbidden", reason: `\`${renderCommand(input.command)}\` rejected: blocked by policy` };
+      return { type: "forbidden", reason: forbiddenReason(input.command, evaluation) };
     case "prompt": {
-      // An unmatched prompt is a sandbox prompt, which granular configs may switch off.
-      if (approvalPolicy === "never") return { type: "forbidden", reason: PROMPT_CONFLICT_REASON };
-      if (granularConfig(approvalPolicy) !== null && !granularAllowsSandboxApproval(approvalPolicy)) {
-        return { type: "forbidden", reason: REJECT_SANDBOX_APPROVAL_REASON };
-      }
+      const promptIsRule = evaluation.matchedRules.some((m) => isPolicyMatch(m) && matchDecision(m) === "prompt");
+      const rejected = promptRejectedByPolicy(approvalPolicy, promptIsRule);
+      if (rejected !== null) return { type: "forbidden", reason: rejected };
       const key = approvalKeyForCommand(input.command, { cwd: input.cwd, sandboxPermissions });
       if (input.approvedForSession?.has(key)) return { type: "skip", bypassSandbox: false, alreadyApproved: true };
-      const amendment =
-        requestedAmendment(input.prefixRule, commands, decide) ??
-        (complex ? undefined : commands[decisions.indexOf("prompt")]);
-      const reason = input.justification || (becauseNoSandbox ? `no sandbox can contain this command here (${input.noSandbox}): approve to run it unconfined` : undefined);
+      const amendment = requested ?? (complex ? undefined : amendmentForPrompt(evaluation.matchedRules));
+      const reason =
+        promptReason(input.command, evaluation) ??
+        (input.justification || (becauseNoSandbox ? `no sandbox can contain this command here (${input.noSandbox}): approve to run it unconfined` : undefined));
       return {
         type: "needs_approval",
         ...(reason ? { reason } : {}),
@@ -154,24 +160,83 @@ export function execApprovalRequirement(input: ExecApprovalInput): ExecApprovalR
       };
     }
     case "allow": {
-      const amendment = complex ? undefined : commands[decisions.indexOf("allow")];
-      return { type: "skip", bypassSandbox: false, ...(amendment ? { proposedExecpolicyAmendment: amendment } : {}) };
+      // Outside the sandbox only when an explicit allow rule covers every command of the call.
+      const bypassSandbox = commands.every((cmd) =>
+        policy.matchesFor(cmd, undefined, MATCH_OPTIONS).some((m) => isPolicyMatch(m) && matchDecision(m) === "allow"),
+      );
+      const amendment = complex || ruleMatched ? undefined : heuristicsCommand(evaluation.matchedRules, "allow");
+      return { type: "skip", bypassSandbox, ...(amendment ? { proposedExecpolicyAmendment: amendment } : {}) };
     }
   }
 }
 
-// The model's `prefix_rule` becomes the proposed amendment only when allowing that prefix would
-// let every command of this call run.
+/** Codex `prompt_is_rejected_by_policy`: `never` refuses every prompt; granular per category. */
+function promptRejectedByPolicy(approvalPolicy: AskForApproval, promptIsRule: boolean): string | null {
+  if (approvalPolicy === "never") return PROMPT_CONFLICT_REASON;
+  const granular = granularConfig(approvalPolicy);
+  if (granular === null) return null;
+  if (promptIsRule) return granular.rules === true ? null : REJECT_RULES_APPROVAL_REASON;
+  return granularAllowsSandboxApproval(approvalPolicy) ? null : REJECT_SANDBOX_APPROVAL_REASON;
+}
+
+/** `try_derive_execpolicy_amendment_for_prompt_rules`: none while a rule itself prompts. */
+function amendmentForPrompt(matches: readonly RuleMatch[]): string[] | undefined {
+  if (matches.some((m) => isPolicyMatch(m) && matchDecision(m) === "prompt")) return undefined;
+  return heuristicsCommand(matches, "prompt");
+}
+
+function heuristicsCommand(matches: readonly RuleMatch[], decision: Decision): string[] | undefined {
+  for (const m of matches) {
+    if ("heuristicsRuleMatch" in m && m.heuristicsRuleMatch.decision === decision) return [...m.heuristicsRuleMatch.command];
+  }
+  return undefined;
+}
+
+// The longest matching prefix with this decision: its justification, or null when it has none.
+function mostSpecific(evaluation: Evaluation, decision: Decision) {
+  let best: { prefix: string[]; justification?: string } | undefined;
+  for (const m of evaluation.matchedRules) {
+    if (!("prefixRuleMatch" in m) || m.prefixRuleMatch.decision !== decision) continue;
+    if (best === undefined || m.prefixRuleMatch.matchedPrefix.length > best.prefix.length) {
+      best = { prefix: m.prefixRuleMatch.matchedPrefix, justification: m.prefixRuleMatch.justification };
+    }
+  }
+  return best;
+}
+
+/** Codex `derive_prompt_reason`: only a prompt rule gives the request a reason. */
+function promptReason(command: readonly string[], evaluation: Evaluation): string | undefined {
+  const rule = mostSpecific(evaluation, "prompt");
+  if (rule === undefined) return undefined;
+  const rendered = renderCommand(command);
+  return rule.justification !== undefined ? `\`${rendered}\` requires approval: ${rule.justification}` : `\`${rendered}\` requires approval by policy`;
+}
+
+/** Codex `derive_forbidden_reason`: the most specific forbidding rule's justification. */
+function forbiddenReason(command: readonly string[], evaluation: Evaluation): string {
+  const rendered = renderCommand(command);
+  const rule = mostSpecific(evaluation, "forbidden");
+  if (rule === undefined) return `\`${rendered}\` rejected: blocked by policy`;
+  if (rule.justification !== undefined) return `\`${rendered}\` rejected: ${rule.justification}`;
+  return `\`${rendered}\` rejected: policy forbids commands starting with \`${renderCommand(rule.prefix)}\``;
+}
+
+// The model's `prefix_rule` becomes the proposed amendment only when no rule matched already and
+// allowing that prefix would let every command of this call run
+// (`derive_requested_execpolicy_amendment_from_prefix_rule`).
 function requestedAmendment(
   prefixRule: readonly string[] | null | undefined,
+  matches: readonly RuleMatch[],
+  policy: Policy,
   commands: string[][],
-  decide: (cmd: readonly string[]) => Decision,
+  fallback: (cmd: readonly string[]) => Decision,
 ): string[] | undefined {
   if (!prefixRule || prefixRule.length === 0) return undefined;
   if (BANNED_PREFIX_SUGGESTIONS.some((banned) => sameWords(banned, prefixRule))) return undefined;
-  const allowedByPrefix = (cmd: string[]) =>
-    cmd.length >= prefixRule.length && sameWords(cmd.slice(0, prefixRule.length), prefixRule);
-  return commands.every((cmd) => allowedByPrefix(cmd) || decide(cmd) === "allow") ? [...prefixRule] : undefined;
+  if (matches.some(isPolicyMatch)) return undefined;
+  const amended = policy.withPrefixRule(prefixRule, "allow");
+  const approvesAll = commands.every((cmd) => amended.checkMultiple([cmd], fallback, MATCH_OPTIONS).decision === "allow");
+  return approvesAll ? [...prefixRule] : undefined;
 }
 
 function sameWords(a: readonly string[], b: readonly string[]): boolean {

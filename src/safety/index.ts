@@ -8,7 +8,7 @@ export { isKnownSafeCommand, isSedPrintRange } from "./safe-command.js";
 /** `isDangerousCommand(argv)`: `rm -f`/`rm -rf` (also via sudo or inside `bash -lc`), always prompted. */
 export { isDangerousCommand, executableName, findGitSubcommand } from "./dangerous-command.js";
 /** `parseBashLcPlainCommands(argv)`: the plain commands of a `bash|zsh|sh -lc|-c` script, or null. */
-export { parseBashLcPlainCommands, parseBashLcHeredocPrefix, extractBashCommand, parsePlainScript } from "./bash.js";
+export { parseBashLcPlainCommands, parseBashLcHeredocPrefix, extractBashCommand, parsePlainScript, bashLcScriptHasGlob } from "./bash.js";
 export type { PlainCommands } from "./bash.js";
 /** `execApprovalRequirement(input)`: skip / needs_approval / forbidden for a shell command. */
 export {
@@ -24,7 +24,7 @@ export type { ExecApprovalRequirement, ExecApprovalInput } from "./exec-approval
 export { patchSafety, writableRoots, isWritable } from "./patch-safety.js";
 export type { PatchSafety, PatchSafetyInput } from "./patch-safety.js";
 /** Keys that `approved_for_session` decisions are remembered under. */
-export { approvalKeyForCommand, approvalKeyForPatch, canonicalizeCommandForApproval } from "./approval-keys.js";
+export { approvalKeyForCommand, approvalKeyForPatch, canonicalizeCommandForApproval, sessionApprovalKeys } from "./approval-keys.js";
 export type { CommandApprovalKeyOptions } from "./approval-keys.js";
 /** Policy readings shared by the rules. */
 export { fileSystemKind, approvalPolicyDebug, granularAllowsSandboxApproval } from "./policy.js";

@@ -1,13 +1,18 @@
 /**
  * Commands that only read, so they may run without approval even under `untrusted`
  * (Codex `command_safety/is_safe_command.rs`, the Linux list).
+ *
+ * Loom is stricter than Codex 0.125 where Codex's list lets a command write or run code: `uniq`
+ * with an OUTPUT operand writes a file; `git diff` runs a repository's `diff.external` unless told
+ * `--no-ext-diff`; `git -C DIR` reads DIR's config (its `core.fsmonitor` hook runs on `status`);
+ * and a `bash -lc` word with an unquoted glob may expand into any option (`--output=FILE`).
  */
-import { parseBashLcPlainCommands } from "./bash.js";
+import { bashLcScriptHasGlob, parseBashLcPlainCommands } from "./bash.js";
 import { executableName, findGitSubcommand, gitGlobalOptionRequiresPrompt } from "./dangerous-command.js";
 
 const ALWAYS_SAFE = new Set([
   "cat", "cd", "cut", "echo", "expr", "false", "grep", "head", "id", "ls", "nl", "paste", "pwd",
-  "rev", "seq", "stat", "tail", "tr", "true", "uname", "uniq", "wc", "which", "whoami",
+  "rev", "seq", "stat", "tail", "tr", "true", "uname", "wc", "which", "whoami",
   // GNU coreutils present on Linux only.
   "numfmt", "tac",
 ]);
@@ -36,7 +41,25 @@ export function isKnownSafeCommand(argv: readonly string[]): boolean {
   const command = argv.map((word) => (word === "zsh" ? "bash" : word));
   if (isSafeToCallWithExec(command)) return true;
   const commands = parseBashLcPlainCommands(command);
-  return commands !== null && commands.length > 0 && commands.every(isSafeToCallWithExec);
+  if (commands === null || commands.length === 0 || bashLcScriptHasGlob(command)) return false;
+  return commands.every(isSafeToCallWithExec);
+}
+
+// uniq's options that take their value as the next word.
+const UNIQ_OPTIONS_WITH_VALUE = new Set(["-f", "-s", "-w", "--skip-fields", "--skip-chars", "--check-chars"]);
+
+/** `uniq [OPTION]... [INPUT [OUTPUT]]` only reads when it has at most the INPUT operand. */
+function uniqOnlyReads(args: readonly string[]): boolean {
+  let operands = 0;
+  let optionsDone = false;
+  for (let i = 0; i < args.length; i += 1) {
+    const arg = args[i];
+    if (!optionsDone && arg === "--") optionsDone = true;
+    else if (!optionsDone && UNIQ_OPTIONS_WITH_VALUE.has(arg)) i += 1;
+    else if (!optionsDone && arg.startsWith("-") && arg !== "-") continue;
+    else operands += 1;
+  }
+  return operands <= 1;
 }
 
 function isSafeToCallWithExec(command: readonly string[]): boolean {
@@ -46,6 +69,8 @@ function isSafeToCallWithExec(command: readonly string[]): boolean {
   if (ALWAYS_SAFE.has(name)) return true;
   const args = command.slice(1);
   switch (name) {
+    case "uniq":
+      return uniqOnlyReads(args);
     case "base64":
       return !args.some(
         (a) => a === "-o" || a === "--output" || a.startsWith("--output=") || (a.startsWith("-o") && a !== "-o"),
@@ -73,6 +98,8 @@ function isSafeGit(command: readonly string[]): boolean {
   if (sub === null) return false;
   const subArgs = command.slice(sub.index + 1);
   if (!gitArgsAreReadOnly(subArgs)) return false;
+  // diff.external from the repository's config runs unless the call turns it off.
+  if (sub.name === "diff" && !subArgs.includes("--no-ext-diff")) return false;
   return sub.name !== "branch" || gitBranchIsReadOnly(subArgs);
 }
 

@@ -73,15 +73,33 @@ export interface Answered {
   approvedForSession: ApprovedForSession;
 }
 
-/** Removes the first request `op` answers; an `approved_for_session` decision is remembered. */
-export function answer(pending: readonly PendingApproval[], approved: ApprovedForSession, op: Answer): Answered {
+/**
+ * What an exec approval for the session is remembered by (Codex's approval key: command, cwd and
+ * the sandbox permissions the call asked for), as JSON. src/safety canonicalizes it into the key.
+ */
+export function sessionCommandEntry(command: readonly string[], cwd: string, sandboxPermissions: string): string {
+  return JSON.stringify({ command, cwd, sandbox_permissions: sandboxPermissions });
+}
+
+/**
+ * Removes the first request `op` answers; an `approved_for_session` decision is remembered.
+ * `sandboxPermissionsOf(callId)` reads what the waiting call asked for (its arguments).
+ */
+export function answer(
+  pending: readonly PendingApproval[],
+  approved: ApprovedForSession,
+  op: Answer,
+  sandboxPermissionsOf: (callId: string) => string = () => "use_default",
+): Answered {
   const index = pending.findIndex((p) => answers(op, p));
   if (index < 0) return { pending, approvedForSession: approved };
   const request = pending[index];
   const rest = pending.filter((_, i) => i !== index);
   if (!isForSession(op)) return { pending: rest, approvedForSession: approved };
   if (request.kind === "exec") {
-    return { pending: rest, approvedForSession: addKeys(approved, "commands", [JSON.stringify(request.request.command)]) };
+    const { command, cwd, call_id } = request.request;
+    const entry = sessionCommandEntry(command, cwd, sandboxPermissionsOf(call_id));
+    return { pending: rest, approvedForSession: addKeys(approved, "commands", [entry]) };
   }
   if (request.kind === "patch") {
     return { pending: rest, approvedForSession: addKeys(approved, "files", Object.keys(request.request.changes)) };

@@ -233,6 +233,18 @@ function onEvent(state: ThreadState, msg: EventMsg, seq: number, sub: string | u
   }
 }
 
+/** The `sandbox_permissions` argument of a call still waiting (a function call's JSON arguments). */
+function sandboxPermissionsOf(state: ThreadState, callId: string): string {
+  const call = state.unansweredCalls.find((item) => "call_id" in item && item.call_id === callId);
+  if (call?.type !== "function_call") return "use_default";
+  try {
+    const value = (JSON.parse(call.arguments) as { sandbox_permissions?: unknown }).sandbox_permissions;
+    return typeof value === "string" ? value : "use_default";
+  } catch {
+    return "use_default";
+  }
+}
+
 function onOp(state: ThreadState, op: Op): ThreadState {
   switch (op.type) {
     case "exec_approval":
@@ -241,7 +253,7 @@ function onOp(state: ThreadState, op: Op): ThreadState {
     case "request_user_input_response":
     case "dynamic_tool_response":
     case "resolve_elicitation": {
-      const answered = answer(state.pendingApprovals, state.approvedForSession, op);
+      const answered = answer(state.pendingApprovals, state.approvedForSession, op, (callId) => sandboxPermissionsOf(state, callId));
       return answered.pending === state.pendingApprovals && answered.approvedForSession === state.approvedForSession
         ? state
         : { ...state, pendingApprovals: answered.pending, approvedForSession: answered.approvedForSession };

@@ -33,7 +33,7 @@ export type PendingApproval =
   | { readonly kind: "elicitation"; readonly id: string; readonly turnId: string | null; readonly seq: number; readonly request: EventMsgOf<"elicitation_request"> };
 
 export interface ApprovedForSession {
-  /** `JSON.stringify(argv)` of each command approved with `approved_for_session`. */
+  /** `{command, cwd, sandbox_permissions}` (JSON) of each command approved with `approved_for_session`. */
   readonly commands: readonly string[];
   /** Each file path of a patch approved with `approved_for_session`. */
   readonly files: readonly string[];

@@ -5,6 +5,7 @@ import { evCompleted, evCreated, evFunctionCall, inputItems, textTurn, toolCallT
 import type { ToolHandler } from "../../src/actors/tools/index.js";
 import { outputFor } from "../../src/actors/tools/index.js";
 import { TurnAbortedError } from "../../src/runtime/errors.js";
+import { approvalKeyForCommand, sessionApprovalKeys } from "../../src/safety/index.js";
 
 /** A tool that asks before every run unless its command was approved for the session. */
 function guardedTool(runs: string[]): ToolHandler {
@@ -13,7 +14,8 @@ function guardedTool(runs: string[]): ToolHandler {
     spec: () => ({ type: "function", name: "guarded", description: "asks first", parameters: { type: "object", properties: {} } }),
     approval: ({ call, turnId, settings, approvedForSession }) => {
       const command = ["guarded", call.input];
-      if (approvedForSession.commands.includes(JSON.stringify(command))) return { type: "run" };
+      const key = approvalKeyForCommand(command, { cwd: settings.cwd });
+      if (sessionApprovalKeys(approvedForSession.commands).has(key)) return { type: "run" };
       return {
         type: "ask",
         request: { type: "exec_approval_request", call_id: call.callId, turn_id: turnId, command, cwd: settings.cwd, parsed_cmd: [] },

@@ -40,7 +40,8 @@ describe("isKnownSafeCommand (is_safe_command.rs)", () => {
     ["known_safe_examples: numfmt and tac on Linux", ["tac", "Cargo.toml"], true],
     ["git_branch_mutating_flags_are_not_safe: -d", ["git", "branch", "-d", "feature"], false],
     ["git_branch_mutating_flags_are_not_safe: new branch", ["git", "branch", "new-branch"], false],
-    ["git_branch_global_options_respect_safety_rules: -C .", ["git", "-C", ".", "branch", "--show-current"], true],
+    // Codex says safe; Loom asks: `-C DIR` applies DIR's config and hooks (issue 12).
+    ["git_branch_global_options_respect_safety_rules: -C . (Loom: not safe)", ["git", "-C", ".", "branch", "--show-current"], false],
     ["git_first_positional_is_the_subcommand", ["git", "checkout", "status"], false],
     ["git_output_flags_are_not_safe", ["git", "log", "--output=/tmp/git-log-out-test", "-n", "1"], false],
     ["git_global_override_flags_are_not_safe: -c", ["git", "-c", "core.pager=cat", "log", "-n", "1"], false],

@@ -119,7 +119,7 @@ describe("pending approvals", () => {
     expect(answered.approvedForSession.commands).toEqual([]);
   });
 
-  it("approved_for_session remembers the command (argv JSON) and the patched files", () => {
+  it("approved_for_session remembers the command with its cwd and sandbox permissions, and the patched files", () => {
     const state = fold(
       turnStarted("t1"),
       execRequest("c1", "t1", ["cargo", "test"]),
@@ -130,7 +130,11 @@ describe("pending approvals", () => {
       submission("s3", { type: "patch_approval", id: "p2", decision: "approved_for_session" }),
     );
     expect(state.pendingApprovals).toEqual([]);
-    expect(state.approvedForSession).toEqual({ commands: ['["cargo","test"]'], files: ["/repo/a.ts", "/repo/b.ts"] });
+    // Codex's approval key: the same command in another folder (or escalated) is asked again.
+    expect(state.approvedForSession).toEqual({
+      commands: ['{"command":["cargo","test"],"cwd":"/repo","sandbox_permissions":"use_default"}'],
+      files: ["/repo/a.ts", "/repo/b.ts"],
+    });
   });
 
   it("user input, host tool and elicitation requests are answered by their own ops", () => {

@@ -62,9 +62,12 @@ describe("shellApproval (Codex's exec approval rule)", () => {
     });
   });
 
-  it("runs a command the user approved for the session", () => {
-    const approved = [JSON.stringify(["touch", "x"])];
+  it("runs a command the user approved for the session, in that cwd only", () => {
+    const approved = [JSON.stringify({ command: ["touch", "x"], cwd: CWD, sandbox_permissions: "use_default" })];
     expect(shellApproval(context({ command: ["touch", "x"] }, "untrusted", undefined, approved))).toEqual({ type: "run" });
+    expect(shellApproval(context({ command: ["touch", "x"], workdir: "/elsewhere" }, "untrusted", undefined, approved)).type).toBe("ask");
+    // An entry of an older log (the bare argv) approves nothing: asked again rather than everywhere.
+    expect(shellApproval(context({ command: ["touch", "x"] }, "untrusted", undefined, [JSON.stringify(["touch", "x"])])).type).toBe("ask");
   });
 
   it("lets malformed arguments through so execute reports them", () => {

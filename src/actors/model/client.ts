@@ -39,8 +39,8 @@ export interface ModelClientOptions {
    * "Missing environment variable: `OPENAI_API_KEY`." (not retried).
    */
   apiKey?: string;
-  /** The variable named in that message (a provider's `env_key`). */
-  apiKeyEnvVar?: string;
+  /** The variable named in that message (a provider's `env_key`); null: the provider takes no key. */
+  apiKeyEnvVar?: string | null;
   /** Defaults to the public OpenAI endpoint; never read from the environment here. */
   baseURL?: string;
   /** Where `baseURL` came from ("OPENAI_BASE_URL", "model_providers.x.base_url"), named in errors. */
@@ -100,6 +100,8 @@ export function createModelClient(options: ModelClientOptions): ModelClient {
   const idle = options.streamIdleTimeoutMs ?? DEFAULT_STREAM_IDLE_TIMEOUT_MS;
   if (!Number.isFinite(idle) || idle <= 0) throw new ModelConfigError(`stream_idle_timeout_ms must be a positive number, got ${idle}`);
   const apiKey = options.apiKey?.trim() || undefined;
+  // A provider without an env_key gets no Authorization header at all (Codex sends none).
+  const keyless = apiKey === undefined && options.apiKeyEnvVar === null;
   const openai = new OpenAI({
     // The SDK refuses to exist without a key; requests never go out with this placeholder.
     apiKey: apiKey ?? "missing-api-key",
@@ -111,7 +113,7 @@ export function createModelClient(options: ModelClientOptions): ModelClient {
     webhookSecret: null,
     maxRetries: 0,
     fetch: options.fetch,
-    defaultHeaders: options.headers,
+    defaultHeaders: keyless ? { ...options.headers, authorization: null } : options.headers,
   });
   return {
     openai,
@@ -122,6 +124,6 @@ export function createModelClient(options: ModelClientOptions): ModelClient {
     baseURL,
     baseURLSource,
     invalidBaseURL,
-    missingApiKey: apiKey ? null : (options.apiKeyEnvVar ?? "OPENAI_API_KEY"),
+    missingApiKey: apiKey || keyless ? null : (options.apiKeyEnvVar ?? "OPENAI_API_KEY"),
   };
 }

@@ -5,7 +5,7 @@
  * order of precedence. Each value remembers where it came from, so an error can name the variable
  * or key to fix.
  */
-import { checkBaseURL, type ModelClientOptions } from "./client.js";
+import { checkBaseURL, ModelConfigError, type ModelClientOptions } from "./client.js";
 
 /** The keys of a Codex `[model_providers.<id>]` table that Loom reads. */
 export interface ProviderSettings {
@@ -36,21 +36,32 @@ export function activeProvider(config: EndpointConfig): { id: string; settings: 
   return { id, settings: config.model_providers?.[id] };
 }
 
+/**
+ * A key only ever goes to the provider it belongs to: the `openai` provider reads `OPENAI_API_KEY`
+ * (or its `env_key`), any other provider only its own `env_key` (none: no key is sent), and an
+ * unknown `model_provider` is an error (Codex: "Model provider `x` not found") before anything is
+ * sent. The embedder's explicit key is always its own choice.
+ */
 export function resolveEndpoint(
   config: EndpointConfig,
   env: Readonly<Record<string, string | undefined>>,
   explicit: { apiKey?: string; baseURL?: string } = {},
 ): ResolvedEndpoint {
   const { id, settings } = activeProvider(config);
+  if (id !== DEFAULT_PROVIDER_ID && settings === undefined) {
+    throw new ModelConfigError(`Model provider \`${id}\` not found (model_provider names no [model_providers.${id}] table)`);
+  }
   const envKey = settings?.env_key;
   let baseURL: string | undefined;
   let baseURLSource: string | undefined;
   if (explicit.baseURL !== undefined) [baseURL, baseURLSource] = [explicit.baseURL, "the runtime's model.baseURL"];
   else if (settings?.base_url !== undefined) [baseURL, baseURLSource] = [settings.base_url, `model_providers.${id}.base_url`];
   else if (env.OPENAI_BASE_URL?.trim()) [baseURL, baseURLSource] = [env.OPENAI_BASE_URL.trim(), "OPENAI_BASE_URL"];
+  const keyVar: string | null = envKey ?? (id === DEFAULT_PROVIDER_ID ? "OPENAI_API_KEY" : null);
+  const fromEnv = keyVar === null ? undefined : env[keyVar]?.trim() || undefined;
   return {
-    apiKey: explicit.apiKey ?? (envKey ? env[envKey] : undefined) ?? env.OPENAI_API_KEY,
-    apiKeyEnvVar: envKey ?? "OPENAI_API_KEY",
+    apiKey: explicit.apiKey ?? fromEnv,
+    apiKeyEnvVar: keyVar,
     baseURL,
     baseURLSource,
     maxRetries: settings?.request_max_retries,

@@ -8,6 +8,7 @@ import type { ModelInfo, TurnSettings } from "../../context/index.js";
 import type { ToolsConfig } from "./config.js";
 import type { ToolCallRequest } from "../../machines/types.js";
 import type { Clock, IdSource } from "../clock.js";
+import type { Policy } from "../../execpolicy/index.js";
 
 /** What a tool sees of its thread and turn. Recording goes through the bus (write-ahead). */
 export interface ToolContext {
@@ -29,6 +30,10 @@ export interface ToolContext {
   waitForAnswer(id: string): Promise<unknown>;
   /** What the thread has approved for the session so far (a retry outside the sandbox is not asked again). */
   approvedForSession?(): { commands: readonly string[]; files: readonly string[] };
+  /** The thread's exec policy (`.rules`), as it stands now. */
+  execPolicy?(): Policy;
+  /** Remembers a prefix the user approved for good (`approved_execpolicy_amendment`). */
+  rememberPrefix?(prefix: readonly string[]): Promise<void>;
   /**
    * Runs `work` alone among the thread's tool calls (apply_patch), or beside other shared ones: a
    * patch checked against the writable roots must not race a command changing those paths.
@@ -52,6 +57,8 @@ export interface ApprovalContext {
   settings: TurnSettings;
   /** Keys approved with `approved_for_session` earlier in the thread (see src/safety approval keys). */
   approvedForSession: { commands: readonly string[]; files: readonly string[] };
+  /** The thread's exec policy (`.rules`); absent: no rules, heuristics only. */
+  execPolicy?: Policy;
 }
 
 export interface ToolHandler {

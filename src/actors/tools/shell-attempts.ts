@@ -7,7 +7,7 @@
  * an event in the log (the request, the answer as a submission), so a replay walks it again.
  */
 import type { ReviewDecision } from "../../events/index.js";
-import { wantsNoSandboxApproval } from "../../safety/index.js";
+import { approvalKeyForCommand, sessionApprovalKeys, wantsNoSandboxApproval, type SandboxPermissions } from "../../safety/index.js";
 import { isLikelySandboxDenied, selectSandbox } from "../../sandbox/index.js";
 import { runShell, type ShellOutputChunk, type ShellResult } from "../shell/index.js";
 import type { ToolContext } from "./registry.js";
@@ -24,6 +24,8 @@ export interface ShellRequest {
   timeoutMs?: number;
   /** The call asked to run outside the sandbox (`require_escalated`) and was approved to. */
   escalated: boolean;
+  /** What the call asked of the sandbox (part of its session approval key). */
+  sandboxPermissions?: SandboxPermissions;
   /** Offered with the retry request, as Codex offers the exec policy's proposal. */
   proposedAmendment?: string[];
   onOutput: (chunk: ShellOutputChunk) => void;
@@ -59,7 +61,8 @@ export async function runShellAttempts(context: ToolContext, request: ShellReque
     isLikelySandboxDenied({ sandboxed: true, networkRestricted: result.networkRestricted ?? false, ...result });
   if (!denied || !wantsNoSandboxApproval(settings.approvalPolicy)) return { type: "ran", result };
 
-  const approvedForSession = context.approvedForSession?.().commands.includes(JSON.stringify(request.command)) ?? false;
+  const key = approvalKeyForCommand(request.command, { cwd: request.cwd, sandboxPermissions: request.sandboxPermissions });
+  const approvedForSession = sessionApprovalKeys(context.approvedForSession?.().commands ?? []).has(key);
   // Already approved (before the first attempt, or for the session): Codex does not ask again.
   if (!context.approved && !approvedForSession) {
     const startedAt = context.clock.now().getTime();
@@ -72,9 +75,18 @@ export async function runShellAttempts(context: ToolContext, request: ShellReque
     );
     // Interrupted while asking: the call ends as aborted; otherwise the model reads the denial.
     if (!waited.answered) return { type: "ran", result: { ...result, aborted: context.signal.aborted } };
-    if (!approves((waited.op as { decision?: ReviewDecision }).decision)) return { type: "rejected", message: EXEC_REJECTED_BY_USER };
+    const decision = (waited.op as { decision?: ReviewDecision }).decision;
+    if (!approves(decision)) return { type: "rejected", message: EXEC_REJECTED_BY_USER };
+    const amendment = amendmentOf(decision);
+    if (amendment && context.rememberPrefix) await context.rememberPrefix(amendment);
   }
   return { type: "ran", result: await attempt("none") };
+}
+
+function amendmentOf(decision: ReviewDecision | undefined): string[] | undefined {
+  if (typeof decision !== "object" || decision === null || !("approved_execpolicy_amendment" in decision)) return undefined;
+  return (decision as { approved_execpolicy_amendment: { proposed_execpolicy_amendment: string[] } }).approved_execpolicy_amendment
+    .proposed_execpolicy_amendment;
 }
 
 /** Codex's `reject_if_not_approved`: denied, timed out, abort and a network deny rule do not run it. */

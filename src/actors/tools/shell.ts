@@ -2,12 +2,12 @@
  * The `shell` tool (and the Responses built-in `local_shell`): a real child process under the
  * thread's sandbox policy, with exec_command_begin / output deltas / end events and Codex's
  * structured output (`{"output":…,"metadata":{…}}`, as Codex gives `shell`; `shell_command`, which
- * runs through here too, reads as text). Before it runs, Codex's exec approval rule (no execpolicy `.rules` loaded) decides whether
+ * runs through here too, reads as text). Before it runs, Codex's exec approval rule (the thread's `.rules`, then heuristics) decides whether
  * the command runs, asks the user with an `exec_approval_request`, or is refused; a run the sandbox
  * denies may be retried outside it (see shell-attempts.ts).
  */
 import type { EventMsgOf, ReviewDecision } from "../../events/index.js";
-import { approvalPolicyDebug, checkSandboxPermissionsRequest, execApprovalRequirement } from "../../safety/index.js";
+import { approvalPolicyDebug, checkSandboxPermissionsRequest, execApprovalRequirement, sessionApprovalKeys } from "../../safety/index.js";
 import { missingSandboxReason } from "../../sandbox/index.js";
 import { SHELL_TOOL_SPEC, formatExecOutputForModel, formatExecOutputStr, parseShellArguments, resolveWorkdir, type ShellResult } from "../shell/index.js";
 import { parseCommandForDisplay } from "../shell/index.js";
@@ -86,6 +86,7 @@ export async function runCommandCall(context: ToolContext, params: CommandCall) 
     cwd,
     timeoutMs: params.timeoutMs ?? undefined,
     escalated: sandboxPermissions === "require_escalated",
+    sandboxPermissions,
     proposedAmendment: retryAmendment(context, params.command, cwd),
     retryRequest: (reason, amendment) =>
       execApprovalRequest({ callId: call.callId, turnId: context.turnId, command: params.command, cwd, reason, amendment }),
@@ -127,6 +128,7 @@ function retryAmendment(context: ToolContext, command: string[], cwd: string): s
     approvalPolicy: context.settings.approvalPolicy,
     sandboxPolicy: context.settings.sandboxPolicy,
     cwd,
+    execPolicy: context.execPolicy?.(),
   });
   return requirement.type === "forbidden" ? undefined : requirement.proposedExecpolicyAmendment;
 }
@@ -171,6 +173,9 @@ export function commandApproval(
     justification: params.justification,
     cwd,
     noSandbox: missingSandboxReason(sandboxPolicy, context.settings.platformSandbox),
+    execPolicy: context.execPolicy,
+    // Codex's approval key: the same command in another folder, or asking to leave the sandbox, is asked again.
+    approvedForSession: sessionApprovalKeys(context.approvedForSession.commands),
   });
   switch (requirement.type) {
     case "skip":
@@ -178,8 +183,6 @@ export function commandApproval(
     case "forbidden":
       return { type: "reject", output: requirement.reason };
     case "needs_approval": {
-      // The thread remembers `approved_for_session` commands by their exact argv.
-      if (context.approvedForSession.commands.includes(JSON.stringify(command))) return { type: "run" };
       return {
         type: "ask",
         request: execApprovalRequest({
