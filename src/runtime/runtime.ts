@@ -301,10 +301,13 @@ export class Runtime {
   }
 
   /** Compactions in this thread's own part of the log (a fork starts at 0, as in Codex). */
-  private async windowGeneration(id: string, meta: ThreadMeta): Promise<number> {
-    let count = 0;
-    for await (const entry of this.log.read(id, { from: (meta.forkSeq ?? 0) + 1 })) if (entry.kind === "compacted") count += 1;
-    return count;
+  /**
+   * Codex's window generation: the compactions of this thread's own history (a fork counts from its
+   * fork point). Read from the folded state, so opening a long thread does not read its whole log.
+   */
+  private async windowGeneration(meta: ThreadMeta, state: ThreadState): Promise<number> {
+    if (meta.parentId === undefined || !meta.forkSeq) return state.compactions;
+    return state.compactions - (await this.store.stateAt(meta.id, meta.forkSeq)).compactions;
   }
 
   private async recoverSettings(id: string, state: ThreadState): Promise<SessionSettings> {
@@ -349,7 +352,7 @@ export class Runtime {
     const applyOptions = this.applyOptions();
     const turnOptions = new Map<string, { outputSchema?: unknown }>();
     const meta = headSeq > 0 ? await this.log.getThread(id) : undefined;
-    let windowGeneration = meta ? await this.windowGeneration(id, meta) : 0;
+    let windowGeneration = meta ? await this.windowGeneration(meta, state) : 0;
     bus.entries$.subscribe((entry) => {
       current = evolve(current, entry);
       if (entry.kind === "submission") {

@@ -81,7 +81,8 @@ function onTurnContext(state: ThreadState, context: TurnContextItem): ThreadStat
 
 function onCompacted(state: ThreadState, compaction: CompactedItem): ThreadState {
   const legacy = compaction.replacement_history == null;
-  return withSegments(applyCompaction(state, compaction), segments.compacted(state.internal.segments), legacy);
+  const next = withSegments(applyCompaction(state, compaction), segments.compacted(state.internal.segments), legacy);
+  return { ...next, compactions: state.compactions + 1 };
 }
 
 function onTurnStarted(state: ThreadState, turnId: string, seq: number): ThreadState {

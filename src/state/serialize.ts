@@ -41,6 +41,7 @@ export interface SerializedState {
   pendingApprovals: ThreadState["pendingApprovals"];
   pendingInput: ThreadState["pendingInput"];
   approvedForSession: ThreadState["approvedForSession"];
+  compactions: number;
   /** Calls without an output, and outputs seen before their call (by key). */
   calls: { unanswered: ResponseItem[]; earlyOutputs: readonly string[] };
   legacyCompaction: boolean;
@@ -112,6 +113,7 @@ export function serializeState(state: ThreadState): SerializedState {
     pendingApprovals: state.pendingApprovals,
     pendingInput: state.pendingInput,
     approvedForSession: state.approvedForSession,
+    compactions: state.compactions,
     calls: { unanswered: [...calls.unanswered], earlyOutputs: calls.earlyOutputs },
     legacyCompaction,
     contextBodies: table.bodies,
@@ -151,6 +153,7 @@ export function deserializeState(data: unknown): ThreadState {
     pendingInput: s.pendingInput,
     unansweredCalls: calls.unanswered,
     approvedForSession: s.approvedForSession,
+    compactions: s.compactions,
     internal: { segments, calls, legacyCompaction: s.legacyCompaction },
   };
 }

@@ -9,7 +9,7 @@ import { EMPTY_LEDGER, type CallItem, type CallLedger } from "./calls.js";
 import { EMPTY_SEGMENTS, type PreviousTurnSettings, type TurnSegments } from "./turn-segments.js";
 import type { PendingUserInput } from "./pending-input.js";
 
-export const THREAD_STATE_VERSION = 2;
+export const THREAD_STATE_VERSION = 3;
 
 export type TurnStatus = "running" | "completed" | "aborted";
 
@@ -75,6 +75,11 @@ export interface ThreadState {
   /** Calls in history without an output (their outputs are synthesized as `aborted` in prompts). */
   readonly unansweredCalls: readonly CallItem[];
   readonly approvedForSession: ApprovedForSession;
+  /**
+   * `compacted` entries folded so far, a fork's parent's before the fork point included (Codex's
+   * window generation counts from there): resume reads it instead of the whole log.
+   */
+  readonly compactions: number;
   /** Bookkeeping for the fields above; stable in snapshots, not an API. */
   readonly internal: {
     readonly segments: TurnSegments;
@@ -108,6 +113,7 @@ export function initialState(threadId: string | null = null): ThreadState {
     pendingInput: [],
     unansweredCalls: EMPTY_LEDGER.unanswered,
     approvedForSession: { commands: [], files: [] },
+    compactions: 0,
     internal: { segments: EMPTY_SEGMENTS, calls: EMPTY_LEDGER, legacyCompaction: false },
   };
 }

@@ -9,6 +9,7 @@ import { hostTimezone } from "../../src/runtime/turn-settings.js";
 import { INSTALLATION_ID_FILE, requestHeaders, resolveInstallationId, sandboxTag } from "../../src/actors/model/index.js";
 import { startLoom, type LoomHarness } from "../support/loom.js";
 import { textTurn } from "../support/fake-responses.js";
+import { compact, isSummarization } from "../compaction/support.js";
 
 let loom: LoomHarness | undefined;
 afterEach(async () => {
@@ -59,6 +60,32 @@ describe("identity headers", () => {
     expect(headers).toMatchObject({ originator: "my_app", session_id: thread.id, "x-client-request-id": thread.id, "x-codex-window-id": `${thread.id}:0` });
     const metadata = JSON.parse(String(headers["x-codex-turn-metadata"]));
     expect(metadata).toEqual({ session_id: thread.id, thread_source: "user", turn_id: expect.any(String), sandbox: "seccomp" });
+  });
+
+  it("count the thread's compactions across a restart (read from its state), and a fork's from its fork point", async () => {
+    loom = await startLoom();
+    loom.server.setHandler((request) => (isSummarization(request) ? textTurn("summary") : textTurn("ok")));
+    const thread = await loom.rt.startThread({ cwd: loom.cwd });
+    await thread.run("one");
+    await compact(thread);
+    await thread.run("two");
+    const head = (await thread.entries()).length;
+    await loom.rt.close();
+    const again = await createRuntime({ dataDir: loom.dataDir, durable: false, config: {}, env: {}, model: { apiKey: "k", baseURL: loom.server.baseURL } });
+    try {
+      const window = () => String(loom!.server.requests.at(-1)!.headers["x-codex-window-id"]);
+      expect(window()).toBe(`${thread.id}:1`);
+      await (await again.resumeThread(thread.id)).run("three");
+      expect(window()).toBe(`${thread.id}:1`);
+      const fork = await again.forkThread(thread.id, { atSeq: head });
+      await fork.run("four");
+      expect(window()).toBe(`${fork.id}:0`);
+      await compact(fork);
+      await fork.run("five");
+      expect(window()).toBe(`${fork.id}:1`);
+    } finally {
+      await again.close();
+    }
   });
 
   it("tag the sandbox as Codex's metrics do", () => {
