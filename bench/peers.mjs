@@ -78,7 +78,7 @@ function rows(result) {
     "resume (cold, state at the head)": ms(result.resume),
     [`state at turn ${Math.floor(TURNS / 2)} (cold)`]: ms(result.past),
     [`fork at turn ${Math.floor(TURNS / 2)}`]: ms(result.fork),
-    "full history walk": `${ms(result.history)} (${result.points} points)`,
+    "full history walk": result.historyCut ? `> ${ms(result.history)} (stopped after ${result.points} points)` : `${ms(result.history)} (${result.points} points)`,
   };
 }
 

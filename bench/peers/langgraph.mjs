@@ -7,6 +7,8 @@ import { END, MessagesAnnotation, START, StateGraph } from "@langchain/langgraph
 import { CONTENT, TOOL_NAME, TURNS, turnOf } from "./workload.mjs";
 
 const THREAD = { configurable: { thread_id: "bench-thread" } };
+/** Longest a history walk may take before it is stopped (BENCH_HISTORY_LIMIT_S, default 120 s). */
+const HISTORY_LIMIT_MS = 1000 * Number(process.env.BENCH_HISTORY_LIMIT_S ?? 120);
 
 function buildGraph(checkpointer) {
   const agent = (state) => {
@@ -116,13 +118,19 @@ export async function runLangGraph(backend) {
   const history = await measureCold(async (graph2) => {
     const t0 = performance.now();
     let points = 0;
+    let cut = false;
     for await (const snapshot of graph2.getStateHistory(THREAD)) {
       if (snapshot.values.messages === undefined && points > 0) throw new Error("a checkpoint without messages");
       points += 1;
+      // A walk that would take many minutes is stopped: the figure is then a lower bound.
+      if (performance.now() - t0 > HISTORY_LIMIT_MS) {
+        cut = true;
+        break;
+      }
     }
-    return { ms: performance.now() - t0, points };
+    return { ms: performance.now() - t0, points, cut };
   });
-  return { persist, wall, bytes, resume, past, fork, history: history.ms, points: history.points };
+  return { persist, wall, bytes, resume, past, fork, history: history.ms, points: history.points, historyCut: history.cut };
 }
 
 /** SQLite in one file (WAL mode: the file, its -wal and -shm all count). */
