@@ -153,5 +153,15 @@ export function modelInstructions(model: string | ModelInfo, personality?: Perso
   const info = typeof model === "string" ? modelInfo(model) : model;
   const template = info.modelMessages?.instructionsTemplate;
   if (template === undefined) return info.baseInstructions;
-  return template.split(PERSONALITY_PLACEHOLDER).join(personalityMessage(info, personality) ?? "");
+  // One string per model and personality: every thread keeps its instructions (some 40 KB), and a
+  // string built per thread made them most of an idle thread's memory.
+  const message = personalityMessage(info, personality) ?? "";
+  let built = instructionsBuilt.get(template);
+  if (!built) instructionsBuilt.set(template, (built = new Map()));
+  let text = built.get(message);
+  if (text === undefined) built.set(message, (text = template.split(PERSONALITY_PLACEHOLDER).join(message)));
+  return text;
 }
+
+/** Instructions by template, then personality text (both come from the catalog: a handful). */
+const instructionsBuilt = new Map<string, Map<string, string>>();

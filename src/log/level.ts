@@ -9,11 +9,11 @@ import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { AbstractSublevel } from "abstract-level";
 import { Level } from "level";
-import { parseLogEntry } from "../events/index.js";
 import type { LogEntry } from "../events/index.js";
 import { CorruptEntryError, CorruptThreadError, LogClosedError, LogLockedError, LogMissingError, LogOpenError } from "./errors.js";
 import { LogEndpoint } from "./remote/server.js";
 import { seqKey, seqOfKey } from "./keys.js";
+import { RecordDecoder, WINDOW, decodeChunk } from "./record-codec.js";
 import { StoreEventLog } from "./store-event-log.js";
 import type { EventLogOptions } from "./store-event-log.js";
 import type { LogStore, StoredSnapshot, WriteSet } from "./store.js";
@@ -98,6 +98,13 @@ class LevelStore implements LogStore {
       return next;
     };
     let seq = from;
+    const decoder = new RecordDecoder(threadId);
+    const primed = { done: false };
+    // Records before `from` that this range's records may refer to (./record-codec.ts), read only if one does.
+    const prime = async (): Promise<void> => {
+      const before = await this.#entries.values({ gte: seqKey(threadId, Math.max(1, from - WINDOW)), lt: seqKey(threadId, from) }).all();
+      for (const json of before) decoder.prime(json);
+    };
     // The next chunk is fetched (on LevelDB's thread) while this one is decoded (on ours).
     let pending = fetch(seq);
     try {
@@ -112,8 +119,8 @@ class LevelStore implements LogStore {
         }
         if (chunk.length === 0) throw new CorruptEntryError(threadId, seq, "the record is missing");
         pending = fetch(seq + chunk.length);
-        const decoded = new Array<LogEntry>(chunk.length);
-        for (let i = 0; i < chunk.length; i++) decoded[i] = decodeEntry(threadId, seq++, chunk[i]);
+        const decoded = await decodeChunk(decoder, threadId, seq, from, chunk, prime, primed);
+        seq += chunk.length;
         yield decoded;
       }
     } finally {
@@ -134,21 +141,6 @@ class LevelStore implements LogStore {
   close(): Promise<void> {
     return this.db.close();
   }
-}
-
-/** Validates a record read back, as at every edge; the position in the range gives its seq. */
-function decodeEntry(threadId: string, seq: number, json: string): LogEntry {
-  let entry: LogEntry;
-  try {
-    entry = parseLogEntry(JSON.parse(json));
-  } catch (err) {
-    throw new CorruptEntryError(threadId, seq, (err as Error).message, { cause: err });
-  }
-  if (entry.seq !== seq || entry.threadId !== threadId) {
-    // A record out of place means the one that belongs here is missing.
-    throw new CorruptEntryError(threadId, seq, `found thread ${entry.threadId} seq ${entry.seq} where this record belongs`);
-  }
-  return entry;
 }
 
 function decodeThread(id: string, json: string): ThreadMeta {

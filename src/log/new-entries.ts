@@ -9,10 +9,11 @@
 import { LOG_SCHEMA_VERSION, SchemaError, parsePayload } from "../events/index.js";
 import type { LogEntry, NewEntry } from "../events/index.js";
 import { InvalidEntryError } from "./errors.js";
+import type { RecordEncoder } from "./record-codec.js";
 
 export interface BuiltEntries {
   entries: LogEntry[];
-  /** Each entry's JSON, encoded once at append time: what the LevelDB backend stores. */
+  /** Each entry's stored record (./record-codec.ts), encoded once at append time. */
   encoded: string[];
 }
 
@@ -21,10 +22,10 @@ export function buildEntries(
   firstSeq: number,
   inputs: readonly NewEntry[],
   now: () => string,
+  encoder: RecordEncoder,
 ): BuiltEntries {
   if (!Array.isArray(inputs)) throw new TypeError(`append to thread ${threadId}: entries must be an array`);
   const entries = new Array<LogEntry>(inputs.length);
-  const encoded = new Array<string>(inputs.length);
   // Read at most once per append, and never when every entry carries its own ts (replay, import).
   let stamp: string | undefined;
   for (let i = 0; i < inputs.length; i++) {
@@ -39,13 +40,27 @@ export function buildEntries(
       const payload = parsePayload(kind, (input as NewEntry).payload);
       entry = { v: LOG_SCHEMA_VERSION, threadId, seq: firstSeq + i, ts: ts ?? (stamp ??= now()), kind, payload } as LogEntry;
       if (sub !== undefined) entry.sub = sub;
-      // Encoded once, here: what the LevelDB backend stores. It throws on BigInt and cycles,
-      // which makes those invalid entries too.
-      encoded[i] = JSON.stringify(entry);
     } catch (err) {
       throw new InvalidEntryError(threadId, i, err);
     }
     entries[i] = entry;
+  }
+  let encoded: string[];
+  try {
+    encoded = encoder.encode(entries);
+  } catch (err) {
+    // BigInt and cycles cannot be stored, which makes those entries invalid: name the first one.
+    let reason = err;
+    const bad = entries.findIndex((entry) => {
+      try {
+        JSON.stringify(entry);
+        return false;
+      } catch (cause) {
+        reason = cause;
+        return true;
+      }
+    });
+    throw new InvalidEntryError(threadId, Math.max(0, bad), reason);
   }
   return { entries, encoded };
 }

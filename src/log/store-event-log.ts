@@ -22,6 +22,7 @@ import { GroupCommit } from "./group-commit.js";
 import { assertThreadId } from "./keys.js";
 import { LiveQueue } from "./live-queue.js";
 import { buildEntries, isoClock } from "./new-entries.js";
+import { RecordEncoder } from "./record-codec.js";
 import type { LogStore, WriteSet } from "./store.js";
 import type {
   AppendOptions,
@@ -73,6 +74,7 @@ export class StoreEventLog implements EventLog {
   readonly #store: LogStore;
   readonly #clock: () => Date;
   readonly #now: () => string;
+  readonly #encoder = new RecordEncoder();
   readonly #newId: () => string;
   readonly #threads = new Map<string, ThreadState>();
   /** Ids of threads whose creation is queued, so a second create with the same id fails at once. */
@@ -139,7 +141,7 @@ export class StoreEventLog implements EventLog {
       if (expectedSeq !== undefined && expectedSeq !== thread.assigned) {
         throw new ConcurrencyError(threadId, expectedSeq, thread.assigned);
       }
-      const built = buildEntries(threadId, thread.assigned + 1, entries, this.#now);
+      const built = buildEntries(threadId, thread.assigned + 1, entries, this.#now, this.#encoder);
       if (built.entries.length === 0) return Promise.resolve([]);
       thread.assigned += built.entries.length;
       write = { type: "append", thread, entries: built.entries, encoded: built.encoded, resolve: unset, reject: unset };
@@ -351,6 +353,7 @@ export class StoreEventLog implements EventLog {
     for (const write of group) {
       switch (write.type) {
         case "append":
+          this.#encoder.committed(write.thread.meta.id, write.entries[write.entries.length - 1].seq);
           for (const listener of write.thread.listeners) listener(write.entries);
           write.resolve(write.entries);
           break;
@@ -376,7 +379,10 @@ export class StoreEventLog implements EventLog {
     const failed = new Set<ThreadState>();
     for (const write of group) if (write.type !== "create") failed.add(write.thread);
     const followers = this.#commits.take((write) => write.type !== "create" && failed.has(write.thread));
-    for (const thread of failed) thread.assigned = thread.meta.headSeq;
+    for (const thread of failed) {
+      thread.assigned = thread.meta.headSeq;
+      this.#encoder.failed(thread.meta.id);
+    }
     for (const write of [...group, ...followers]) {
       if (write.type === "create") this.#creating.delete(write.record.id);
       write.reject(error);

@@ -199,6 +199,27 @@ export function eventLogContract(backend: string, openLog: OpenLog): void {
         await expect(collect(log.read("unknown"))).rejects.toThrow(ThreadNotFoundError);
         await expect(log.head("unknown")).rejects.toThrow(ThreadNotFoundError);
       });
+
+      it("reads back entries whose long strings repeat, from any seq, across appends and forks", async () => {
+        const log = await open();
+        const { id } = await log.createThread();
+        const long = (n: number) => `output ${n}: ${"0123456789abcdef".repeat(20)}`;
+        // Each long string appears in several entries and appends, as a turn's content does.
+        for (let n = 1; n <= 30; n++) {
+          await log.append(id, [userMessage(long(n)), agentDelta(long(n))]);
+          await log.append(id, [agentDelta(long(n)), assistantMessage(long(n)), assistantMessage(long(n - 1))]);
+        }
+        const all = await collect(log.read(id));
+        expect(all).toHaveLength(150);
+        expect(all.map((entry) => JSON.stringify(entry.payload).includes(long(Math.ceil(entry.seq / 5))) || entry.seq % 5 === 0)).not.toContain(false);
+        // A read that starts late reaches back for what its first records refer to.
+        for (const from of [2, 70, 100, 149]) expect(await collect(log.read(id, { from }))).toEqual(all.slice(from - 1));
+        const fork = await log.fork(id, 100);
+        await log.append(fork.id, [assistantMessage(long(20)), assistantMessage(long(20))]);
+        const forked = await collect(log.read(fork.id, { from: 90 }));
+        expect(forked.slice(0, 11)).toEqual(all.slice(89, 100));
+        expect(forked.slice(11).map((entry) => entry.payload)).toEqual([assistantMessage(long(20)).payload, assistantMessage(long(20)).payload]);
+      });
     });
 
     describe("subscribe", () => {

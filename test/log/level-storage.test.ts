@@ -68,6 +68,42 @@ describe("LevelEventLog storage", () => {
     await openLog(); // the lock goes with the close
   });
 
+  it("opens a data dir written before records were compact (version 1), and goes on writing it", async () => {
+    dir = await mkdtemp(join(tmpdir(), "loom-level-"));
+    const log = await LevelEventLog.open(dir);
+    await log.createThread({ id: "t" });
+    await log.append("t", turn(1));
+    const written = await collect(log.read("t"));
+    await log.close();
+    // What Loom wrote until now: every record the entry's JSON, thread id and seq included.
+    await withRawEntries(dir, async (db) => {
+      for (const entry of written) await db.put(seqKey("t", entry.seq), JSON.stringify(entry));
+    });
+    const reopened = await openLog();
+    expect(await collect(reopened.read("t"))).toEqual(written);
+    const text = `the same output, long enough to share: ${"0123456789".repeat(30)}`;
+    await reopened.append("t", [agentDelta(text), agentDelta(text)]);
+    expect(await collect(reopened.read("t", { from: 3 }))).toEqual([...written.slice(2), ...(await collect(reopened.read("t", { from: 7 })))]);
+    expect((await collect(reopened.read("t", { from: 8 }))).map((entry) => entry.payload)).toEqual([agentDelta(text).payload]);
+  });
+
+  it("stores a string a thread repeats once per window, not once per entry", async () => {
+    dir = await mkdtemp(join(tmpdir(), "loom-level-"));
+    const log = await LevelEventLog.open(dir);
+    await log.createThread({ id: "t" });
+    const output = `command output ${"abcdefghij".repeat(200)}`;
+    for (let i = 0; i < 100; i++) await log.append("t", [agentDelta(output)]);
+    await log.close();
+    let bytes = 0;
+    await withRawEntries(dir, async (db) => {
+      for await (const value of db.values()) bytes += value.length;
+    });
+    // 100 copies would be 200 KB; one per 64 seqs, and a ref for the rest.
+    expect(bytes).toBeLessThan(3 * output.length + 100 * 120);
+    const reopened = await openLog();
+    expect((await collect(reopened.read("t", { from: 50 }))).every((entry) => (entry.payload as { delta: string }).delta === output)).toBe(true);
+  });
+
   describe("a record that fails to decode is reported with its thread and seq", () => {
     const cases: Array<[string, (db: RawEntries, key: string) => Promise<void>, RegExp]> = [
       ["not JSON", (db, key) => db.put(key, "{ truncated"), /JSON/],

@@ -5,7 +5,8 @@
  * notification lost while the LISTEN connection was down costs latency, never an entry. After
  * every (re)connect every subscriber is woken to catch up, and they poll as a last resort.
  */
-import pg from "pg";
+import type pg from "pg";
+import { driver } from "./driver.js";
 import type { LogEntry } from "../../events/index.js";
 
 /** `entries` for a local commit; undefined when only the new `head` is known (another process). */
@@ -58,7 +59,7 @@ export class CommitNotifications {
 
   async #connect(): Promise<void> {
     if (this.#closed) return;
-    const client = new pg.Client(this.config);
+    const client = new (driver().Client)(this.config);
     let lost = false;
     const onLost = () => {
       if (lost) return;

@@ -12,7 +12,8 @@
  */
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
-import pg from "pg";
+import type pg from "pg";
+import { driver, loadDriver } from "./driver.js";
 import type { LogEntry, NewEntry } from "../../events/index.js";
 import { flatten } from "../chunks.js";
 import { LogClosedError, SeqOutOfRangeError, ThreadExistsError, ThreadNotFoundError } from "../errors.js";
@@ -58,7 +59,7 @@ export interface PostgresEventLogOptions extends EventLogOptions {
 // int8 columns (seqs, heads, tokens) as numbers: seqs stay far below 2^53.
 const TYPES = {
   getTypeParser: ((oid: number, format?: "text" | "binary") =>
-    oid === 20 ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig["getTypeParser"],
+    oid === 20 ? (value: string) => Number(value) : driver().types.getTypeParser(oid, format)) as pg.CustomTypesConfig["getTypeParser"],
 };
 
 export class PostgresEventLog implements LeasingEventLog {
@@ -98,7 +99,7 @@ export class PostgresEventLog implements LeasingEventLog {
       connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
       types: TYPES,
     };
-    const pool = new pg.Pool(config);
+    const pool = new (await loadDriver()).Pool(config);
     // An idle connection the server dropped (a restart): the pool replaces it on the next query.
     pool.on("error", () => undefined);
     try {

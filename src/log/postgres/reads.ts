@@ -4,8 +4,9 @@
  * validated as it is read back, with any gap reported as a corrupt log.
  */
 import type pg from "pg";
-import { parseLogEntry, type LogEntry } from "../../events/index.js";
+import type { LogEntry } from "../../events/index.js";
 import { CorruptEntryError, ThreadNotFoundError } from "../errors.js";
+import { RecordDecoder, WINDOW, decodeChunk, recordSeq } from "../record-codec.js";
 import type { ThreadMeta } from "../types.js";
 import { isUnavailable, unavailable } from "./connection.js";
 import type { Statements } from "./sql.js";
@@ -67,6 +68,17 @@ export async function* readOwn(
         },
       );
   let pending: Promise<string[][]> | undefined = from <= to ? fetch(from) : undefined;
+  const decoder = new RecordDecoder(threadId);
+  const primed = { done: false };
+  // Records before `from` that this range's records may refer to (../record-codec.ts), read only if one does.
+  const prime = async (): Promise<void> => {
+    const { rows } = await pool
+      .query<string[]>({ name: `${sql.channel}_read`, text: sql.readEntries, values: [threadId, Math.max(1, from - WINDOW), from - 1], rowMode: "array" })
+      .catch((error: unknown) => {
+        throw isUnavailable(error) ? unavailable(where, `read thread ${threadId}`, error) : error;
+      });
+    for (const row of rows) decoder.prime(row[0]);
+  };
   try {
     for (let seq = from; seq <= to; ) {
       assertOpen();
@@ -75,31 +87,16 @@ export async function* readOwn(
       const expected = Math.min(to, seq + CHUNK - 1) - seq + 1;
       if (rows.length < expected) {
         // Find the first missing seq for the report: rows are in seq order.
-        const missing = rows.findIndex((row, i) => JSON.parse(row[0]).seq !== seq + i);
+        const missing = rows.findIndex((row, i) => recordSeq(row[0]) !== seq + i);
         throw new CorruptEntryError(threadId, seq + (missing === -1 ? rows.length : missing), "the record is missing");
       }
       const next = seq + rows.length;
       if (next <= to) pending = fetch(next);
-      const decoded = new Array<LogEntry>(rows.length);
-      for (let i = 0; i < rows.length; i++) decoded[i] = decodeEntry(threadId, seq + i, rows[i][0]);
+      const decoded = await decodeChunk(decoder, threadId, seq, from, rows.map((row) => row[0]), prime, primed);
       seq = next;
       yield decoded;
     }
   } finally {
     if (pending) await pending.catch(() => undefined);
   }
-}
-
-/** Validates a record read back, as at every edge; its position in the range gives its seq. */
-function decodeEntry(threadId: string, seq: number, json: string): LogEntry {
-  let entry: LogEntry;
-  try {
-    entry = parseLogEntry(JSON.parse(json));
-  } catch (err) {
-    throw new CorruptEntryError(threadId, seq, (err as Error).message, { cause: err });
-  }
-  if (entry.seq !== seq || entry.threadId !== threadId) {
-    throw new CorruptEntryError(threadId, seq, `found thread ${entry.threadId} seq ${entry.seq} where this record belongs`);
-  }
-  return entry;
 }

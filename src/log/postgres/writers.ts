@@ -11,6 +11,7 @@ import type { LogEntry, NewEntry } from "../../events/index.js";
 import { ConcurrencyError, LogWriteError, SeqOutOfRangeError, ThreadNotFoundError } from "../errors.js";
 import { GroupCommit } from "../group-commit.js";
 import { buildEntries } from "../new-entries.js";
+import { RecordEncoder } from "../record-codec.js";
 import type { EventLogStats } from "../store-event-log.js";
 import type { AppendOptions } from "../types.js";
 import { isUnavailable, unavailable } from "./connection.js";
@@ -33,6 +34,7 @@ export class ThreadWriters {
   readonly #commits = new GroupCommit<Write>((group) => this.#writeGroup(group));
   /** Writers whose last batch is being written again (see `Outcome.retry`), and how often. */
   readonly #retries = new Map<Writer, number>();
+  readonly #encoder = new RecordEncoder();
   readonly stats: EventLogStats = { commits: 0, entries: 0 };
 
   constructor(
@@ -137,7 +139,7 @@ export class ThreadWriters {
     }
     let built;
     try {
-      built = buildEntries(writer.id, writer.assigned + 1, entries, this.now);
+      built = buildEntries(writer.id, writer.assigned + 1, entries, this.now, this.#encoder);
     } catch (err) {
       return Promise.reject(err);
     }
@@ -166,6 +168,7 @@ export class ThreadWriters {
         retried.add(writer);
       } else {
         failed.set(writer, outcome.error);
+        this.#encoder.failed(writer.id);
         // The database's head is the truth now; later appends are numbered after it.
         writer.committed = writer.assigned = outcome.head;
       }
@@ -186,6 +189,7 @@ export class ThreadWriters {
         write.reject(error);
       } else if (write.type === "append") {
         this.stats.entries += write.entries.length;
+        this.#encoder.committed(write.writer.id, write.entries[write.entries.length - 1].seq);
         this.notifications.dispatch(write.writer.id, write.entries, write.entries[write.entries.length - 1].seq);
         write.resolve(write.entries);
       } else {
@@ -201,6 +205,7 @@ export class ThreadWriters {
       ? unavailable(this.where, `write a batch of ${group.length} writes (they may or may not have been written)`, cause)
       : new LogWriteError(`the event log could not write a batch of ${group.length} writes: ${reason}`, { cause });
     const writers = new Set(group.map((write) => write.writer));
+    for (const writer of writers) this.#encoder.failed(writer.id);
     const followers = this.#commits.take((write) => writers.has(write.writer));
     // Whether a broken connection committed is unknown: forget these heads, read them again next time.
     for (const writer of writers) if (this.#writers.get(writer.id) === writer) this.#writers.delete(writer.id);

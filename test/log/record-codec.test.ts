@@ -1,0 +1,99 @@
+// The stored record format: long strings written once and referred to, read back exactly; refs that
+// can only point at durable records written out in full; version 1 records still read.
+import { describe, expect, it } from "vitest";
+import type { LogEntry } from "../../src/events/index.js";
+import { CorruptEntryError } from "../../src/log/index.js";
+import { MIN_SHARED, RecordDecoder, RecordEncoder, RecordFormatError, WINDOW, decodeRecord } from "../../src/log/record-codec.js";
+
+const long = (tag: string) => `${tag}:${"x".repeat(MIN_SHARED)}`;
+let seq = 0;
+const entry = (text: string, extra: Record<string, unknown> = {}): LogEntry =>
+  ({ v: 1, threadId: "t", seq: ++seq, ts: "2026-01-01T00:00:00.000Z", kind: "event_msg", payload: { type: "agent_message", message: text, ...extra } }) as LogEntry;
+
+function readBack(records: string[], firstSeq = 1): LogEntry[] {
+  const decoder = new RecordDecoder("t");
+  return records.map((json, i) => decodeRecord(decoder, "t", firstSeq + i, json));
+}
+
+describe("record codec", () => {
+  it("writes a repeated long string once and reads every entry back as it was appended", () => {
+    seq = 0;
+    const encoder = new RecordEncoder();
+    const first = [entry(long("a")), entry(long("a"), { phase: long("b") })];
+    const second = [entry(long("b")), entry("short"), entry(long("a"))];
+    const records = [...encoder.encode(first)];
+    encoder.committed("t", 2);
+    records.push(...encoder.encode(second));
+    expect(records.join("").split(long("a")).length - 1).toBe(1);
+    expect(records.join("").split(long("b")).length - 1).toBe(1);
+    expect(readBack(records)).toEqual([...first, ...second]);
+    // The thread id is the key's: records do not repeat it.
+    expect(records.every((json) => !json.includes('"t"'))).toBe(true);
+  });
+
+  it("never points at a record whose write failed, nor at one not yet durable", () => {
+    seq = 0;
+    const encoder = new RecordEncoder();
+    encoder.encode([entry(long("lost"))]);
+    encoder.failed("t");
+    seq = 0; // the failed seq is taken again
+    const retried = encoder.encode([entry(long("lost"))]);
+    expect(retried[0]).toContain(long("lost"));
+    // Built while the first is in flight (not committed): written out again.
+    const pipelined = encoder.encode([entry(long("lost"))]);
+    expect(pipelined[0]).toContain(long("lost"));
+    expect(readBack([...retried, ...pipelined])).toHaveLength(2);
+  });
+
+  it("points only at strings written out in full, within the window", () => {
+    seq = 0;
+    const encoder = new RecordEncoder();
+    const records: string[] = [];
+    for (let i = 0; i < 3 * WINDOW; i++) {
+      records.push(...encoder.encode([entry(long("same"))]));
+      encoder.committed("t", seq);
+    }
+    const full = records.filter((json) => json.includes(long("same"))).length;
+    expect(full).toBeGreaterThanOrEqual(3);
+    expect(full).toBeLessThanOrEqual(4);
+    // Each ref resolves from the WINDOW records before it, with no chain behind them.
+    for (const from of [WINDOW, 2 * WINDOW + 5]) {
+      const decoder = new RecordDecoder("t");
+      for (const json of records.slice(Math.max(0, from - 1 - WINDOW), from - 1)) decoder.prime(json);
+      const read = records.slice(from - 1).map((json, i) => decodeRecord(decoder, "t", from + i, json));
+      expect(read.every((e) => (e.payload as { message: string }).message === long("same"))).toBe(true);
+    }
+  });
+
+  it("reads version 1 records (the entry's JSON) as before", () => {
+    seq = 0;
+    const v1 = [entry(long("old")), entry(long("old"))];
+    expect(readBack(v1.map((e) => JSON.stringify(e)))).toEqual(v1);
+  });
+
+  it("reports a record that lies: a ref out of reach, a malformed ref, a ref that leads nowhere", () => {
+    const decoder = new RecordDecoder("t");
+    const bad = (json: string, seqOf = 5) => () => decodeRecord(decoder, "t", seqOf, json);
+    expect(bad('[5,"2026-01-01T00:00:00.000Z","event_msg",{"type":"agent_message","message":""},1,[[["message"],2,["message"]]]]')).toThrow(RecordFormatError);
+    decoder.prime(JSON.stringify([4, "2026-01-01T00:00:00.000Z", "event_msg", { type: "agent_message", message: long("p") }, 1]));
+    expect(bad('[5,"2026-01-01T00:00:00.000Z","event_msg",{"type":"agent_message","message":""},1,[[["nope","deeper"],4,["message"]]]]')).toThrow(CorruptEntryError);
+    expect(bad('[5,"2026-01-01T00:00:00.000Z","event_msg",{"type":"agent_message","message":""},1,[[["__proto__"],4,["message"]]]]')).toThrow(CorruptEntryError);
+    expect(bad('[5,"2026-01-01T00:00:00.000Z","event_msg",{"type":"agent_message","message":""},1,[["message",4]]]')).toThrow(CorruptEntryError);
+    expect(bad('[5,"2026-01-01T00:00:00.000Z","event_msg",{"type":"agent_message","message":""},1,[[["message"],4,["nope"]]]]')).toThrow(/does not lead to a string/);
+    const ok = decodeRecord(decoder, "t", 5, '[5,"2026-01-01T00:00:00.000Z","event_msg",{"type":"agent_message","message":""},1,[[["message"],4,["message"]]]]');
+    expect(ok.payload).toEqual({ type: "agent_message", message: long("p") });
+    expect(bad('[6,"2026-01-01T00:00:00.000Z","event_msg",{"type":"agent_message","message":"x"},1]')).toThrow(/where this record belongs/);
+  });
+
+  it("leaves a __proto__ key written out, so a ref can never set a prototype", () => {
+    seq = 0;
+    const encoder = new RecordEncoder();
+    const payload = JSON.parse(`{"type":"dynamic_tool_call_request","callId":"c","turnId":"t","tool":"x","arguments":{"__proto__":"${long("p")}","k":"${long("p")}"}}`);
+    const entries = [entry(long("p")), { ...entry(""), payload } as LogEntry];
+    const records = encoder.encode(entries);
+    expect(records[1]).toContain(`"__proto__":"${long("p")}"`);
+    const read = readBack(records);
+    expect(Object.getPrototypeOf((read[1].payload as { arguments: object }).arguments)).toBe(Object.prototype);
+    expect((read[1].payload as { arguments: Record<string, string> }).arguments.k).toBe(long("p"));
+  });
+});
