@@ -37,8 +37,10 @@ import { UserError } from "./errors.js";
 import { VERSION } from "./version.js";
 import { RuntimeLeases } from "./leases.js";
 import { chooseStorage, openStorage } from "./storage.js";
-import type { ForkOptions, RuntimeOptions, StartThreadOptions } from "./options.js";
-export type { ForkOptions, ModelOptions, RuntimeIo, RuntimeOptions, StartThreadOptions } from "./options.js";
+import type { ForkOptions, ResumeThreadOptions, RuntimeOptions, StartThreadOptions } from "./options.js";
+export type { ForkOptions, ModelOptions, ResumeThreadOptions, RuntimeIo, RuntimeOptions, StartThreadOptions } from "./options.js";
+import { threadHooks } from "./thread-hooks.js";
+import type { HookFunctions } from "../hooks/index.js";
 import { McpManager } from "../actors/mcp/index.js";
 import { platformSandboxOf, probeHostSandbox, sandboxInForce } from "../sandbox/index.js";
 
@@ -66,7 +68,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   }
   // Codex keeps one installation id per home; Loom one per data dir (a random one without a dir).
   const installationId = options.installationId ?? (dataDir ? await resolveInstallationId(dataDir) : randomUUID());
-  return new Runtime({ ...options, env, clock, log, config, ownsLog: !options.log, installationId });
+  return new Runtime({ ...options, dataDir, env, clock, log, config, ownsLog: !options.log, installationId });
 }
 
 interface RuntimeParts extends RuntimeOptions {
@@ -137,7 +139,7 @@ export class Runtime {
         dynamic_tools: options.dynamicTools,
       },
     };
-    return this.open(id, 0, initialState(id), settings, [meta], options.dynamicTools, { mcp: mcp ?? null });
+    return this.open(id, 0, initialState(id), settings, [meta], options.dynamicTools, { mcp: mcp ?? null, hooks: options.hooks, sessionStart: "startup" });
   }
 
   /**
@@ -145,11 +147,11 @@ export class Runtime {
    * continued when it was only waiting on people; user input the log holds that no turn took is
    * delivered, in order (see resume.ts).
    */
-  resumeThread(id: string, options: ThreadSettingsOptions = {}): Promise<Thread> {
+  resumeThread(id: string, options: ResumeThreadOptions = {}): Promise<Thread> {
     return this.reopen(id, options, { fork: false });
   }
 
-  private async reopen(id: string, options: ThreadSettingsOptions, how: { fork: boolean }): Promise<Thread> {
+  private async reopen(id: string, options: ResumeThreadOptions, how: { fork: boolean }): Promise<Thread> {
     this.assertOpen();
     const existing = this.threads.get(id);
     if (existing) return existing;
@@ -158,7 +160,7 @@ export class Runtime {
     return this.leases.holding(id, () => this.resumeLeased(id, options, how));
   }
 
-  private async resumeLeased(id: string, options: ThreadSettingsOptions, how: { fork: boolean }): Promise<Thread> {
+  private async resumeLeased(id: string, options: ResumeThreadOptions, how: { fork: boolean }): Promise<Thread> {
     const meta = (await this.log.getThread(id))!;
     if (meta.headSeq === 0) {
       // Its creator died before writing anything (a crash between creating it and its metadata):
@@ -174,6 +176,9 @@ export class Runtime {
       ...plan,
       // A resumed turn keeps the output schema its turn_context recorded.
       outputSchema: plan.resumeTurn ? await this.outputSchemaOf(id, state, plan.resumeTurn.turnId) : undefined,
+      hooks: options.hooks,
+      // Codex tells a forked thread's hooks "startup" (its history is new), a resumed one's "resume".
+      sessionStart: how.fork ? "startup" : "resume",
     });
   }
 
@@ -305,6 +310,10 @@ export class Runtime {
       quiet?: boolean;
       /** The resumed turn's output schema, from its `turn_context`. */
       outputSchema?: unknown;
+      /** The embedder's function hooks for this thread. */
+      hooks?: HookFunctions;
+      /** What SessionStart hooks are told at the first turn (none for a thread only attached). */
+      sessionStart?: "startup" | "resume";
     } = {},
   ): Promise<Thread> {
     const { parts } = this;
@@ -367,6 +376,9 @@ export class Runtime {
       abort: () => controller.abort(),
     };
     const io = parts.io;
+    const hooks = threadHooks({ dataDir: parts.dataDir, cwd: settings.cwd, config: this.config, clock: parts.clock, functions: resume.hooks });
+    services.hooks = { port: io?.hooks ? io.hooks(services) : hooks.port, pendingSessionStart: resume.sessionStart ?? null, notify: io?.hooks ? null : hooks.notify };
+    if (!io?.hooks) firstEntries = [...firstEntries, ...hooks.warnings.map((message): NewEntry => ({ kind: "event_msg", payload: { type: "warning", message } }))];
     if (io?.sampler) services.sample = io.sampler(services);
     if (io?.exec) services.exec = io.exec(services);
     if (io?.wrapTool) services.tools = services.tools.map((handler) => io.wrapTool!(handler, services));

@@ -14,6 +14,17 @@ import type { ToolRegistry, ToolsConfig, Features, WebSearchMode } from "../acto
 import type { ProcessManager } from "../actors/exec/index.js";
 import type { SkillSummary } from "../context/index.js";
 import type { RunShellOptions, ShellResult } from "../actors/shell/index.js";
+import type { HookPort } from "../hooks/index.js";
+
+/** A thread's hooks: the port that answers them, and the session start still to report. */
+export interface ThreadHooks {
+  /** Null when no hook is configured (a turn then records its start in one append, as before). */
+  port: HookPort | null;
+  /** Codex runs SessionStart hooks once, at the first turn after the thread started or resumed. */
+  pendingSessionStart: "startup" | "resume" | null;
+  /** Legacy `notify` argv, called at the end of each turn (never in replay). */
+  notify: string[] | null;
+}
 
 /** A running turn's frozen settings: what it samples and runs tools with. */
 export interface ActiveTurn {
@@ -56,6 +67,8 @@ export interface ThreadServices {
   compactPrompt?: string;
   /** Skills listed in the developer context (`<skills_instructions>`), when the embedder gives some. */
   skills?: SkillSummary[];
+  /** Lifecycle hooks and legacy notify (absent: none). */
+  hooks?: ThreadHooks;
   /** The thread's unified exec processes (killed at interrupt, clean and shutdown). */
   processes: ProcessManager;
   /** `[features]` switches and the `web_search` setting (configuration). */

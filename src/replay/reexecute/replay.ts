@@ -14,6 +14,7 @@ import { INPUT_ERROR_INFO, type Thread } from "../../runtime/thread.js";
 import { RecordedThread } from "./recorded.js";
 import { ReplayCursor, recordedClock, recordedExec, recordedIds, recordedSampler, recordedTool } from "./io.js";
 import { diffJson, jsonEqual } from "./diff.js";
+import { recordedHooks } from "./hooks.js";
 
 export interface ReplayOptions {
   /** Configuration the replay runs with (default: none, Loom's defaults). */
@@ -124,6 +125,7 @@ export async function replayEntries(entries: readonly LogEntry[], options: Repla
   const log = new MemoryEventLog();
   const sampler = recordedSampler(cursor, from);
   const exec = recordedExec(cursor, from);
+  const hooks = recordedHooks(cursor, from);
   let divergence: Divergence | undefined;
   let replayed = 0;
   let stop!: () => void;
@@ -176,6 +178,7 @@ export async function replayEntries(entries: readonly LogEntry[], options: Repla
     io: {
       sampler: () => sampler,
       exec: () => exec,
+      hooks: () => hooks,
       wrapTool: (handler) => recordedTool(cursor, handler),
       onThread: (services) => {
         cursor.bus = services.bus;
