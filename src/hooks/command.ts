@@ -1,8 +1,10 @@
 /**
- * One command hook run: Codex runs `$SHELL -lc <command>` in the turn's cwd with the payload on
- * stdin. Loom launches it through the same runner as the shell tools, so it is confined by the
- * thread's sandbox, killed with its process group at the timeout or an interrupt, and its output
- * is capped.
+ * One command hook run: `/bin/sh -lc <command>` in the turn's cwd with the payload on stdin. Codex
+ * uses `$SHELL -lc`; Loom uses the POSIX login shell, which reads the login profile (PATH) but not
+ * an interactive shell's rc files, which may prompt, wait or be slow (a bash `.bashrc` running
+ * `pyenv init` takes seconds per hook). Launched through the same runner as the shell tools, it is
+ * confined by the thread's sandbox, killed with its process group at the timeout or an interrupt,
+ * and its output is capped.
  */
 import { runShell } from "../actors/shell/index.js";
 import type { SandboxPolicy } from "../events/index.js";
@@ -23,9 +25,8 @@ const HOOK_OUTPUT_MAX_BYTES = 256 * 1024;
 
 export async function runCommandHook(options: CommandHookOptions): Promise<HandlerRun> {
   const env = options.env ?? (process.env as Record<string, string>);
-  const shell = env.SHELL || "/bin/sh";
   const result = await runShell({
-    command: [shell, "-lc", options.command],
+    command: ["/bin/sh", "-lc", options.command],
     cwd: options.cwd,
     env,
     stdin: options.stdin,
