@@ -136,10 +136,11 @@ describe("lifecycle hooks", () => {
       return { ...entry, payload: { ...entry.payload, run: { ...run, status: "completed", entries: [] } } } as LogEntry;
     });
     const diverged = await replayEntries(altered, { stallMs: 2_000 });
-    console.log("DIVERGENCE", diverged.divergence?.seq, diverged.divergence?.reason, diverged.divergence?.diff);
     expect(diverged.divergence).toBeDefined();
     const blockedAt = entries.find((e) => e.kind === "event_msg" && e.payload.type === "hook_completed" && (e.payload as any).run.status === "blocked")!.seq;
+    // Where the recording has the blocked call's output, the replay starts the command instead.
     expect(diverged.divergence!.seq).toBeGreaterThan(blockedAt);
+    expect(diverged.divergence!.recorded).toMatchObject({ kind: "response_item", payload: { type: "function_call_output", call_id: "call_forbidden" } });
     expect(await payloads(log)).toHaveLength(seen.length);
   });
 
