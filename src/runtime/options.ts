@@ -10,6 +10,7 @@ import type { Sampler, ThreadServices } from "./services.js";
 import type { ThreadSettingsOptions } from "./settings.js";
 import type { Task } from "./wiring.js";
 import type { HookFunctions, HookPort } from "../hooks/index.js";
+import type { SkillCatalog } from "./thread-skills.js";
 
 export interface ModelOptions {
   apiKey?: string;
@@ -65,6 +66,8 @@ export interface RuntimeIo {
   sampler?: (services: ThreadServices) => Sampler;
   exec?: (services: ThreadServices) => ThreadServices["exec"];
   wrapTool?: (handler: ToolHandler, services: ThreadServices) => ToolHandler;
+  /** The thread's skills instead of discovering them (replay: the recording's). */
+  skills?: (services: ThreadServices) => SkillCatalog;
   /** What answers the thread's hooks instead of running them (replay: the recording). No notify then. */
   hooks?: (services: ThreadServices) => HookPort | null;
   /** Called once a thread's services exist, before anything is recorded. */

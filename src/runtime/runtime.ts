@@ -40,6 +40,7 @@ import { chooseStorage, openStorage } from "./storage.js";
 import type { ForkOptions, ResumeThreadOptions, RuntimeOptions, StartThreadOptions } from "./options.js";
 export type { ForkOptions, ModelOptions, ResumeThreadOptions, RuntimeIo, RuntimeOptions, StartThreadOptions } from "./options.js";
 import { threadHooks } from "./thread-hooks.js";
+import { DiscoveredSkills } from "./thread-skills.js";
 import type { HookFunctions } from "../hooks/index.js";
 import { McpManager } from "../actors/mcp/index.js";
 import { platformSandboxOf, probeHostSandbox, sandboxInForce } from "../sandbox/index.js";
@@ -361,7 +362,6 @@ export class Runtime {
       modelContextWindow: this.config.model_context_window,
       autoCompactTokenLimit: this.config.model_auto_compact_token_limit,
       compactPrompt: this.config.compact_prompt,
-      skills: parts.skills,
       processes,
       features: featuresFrom(this.config.features),
       webSearch: parseWebSearchMode(this.config.web_search),
@@ -376,6 +376,11 @@ export class Runtime {
       abort: () => controller.abort(),
     };
     const io = parts.io;
+    // Skills are found when the thread opens; a bad SKILL.md is a warning naming it.
+    const catalog = io?.skills ? io.skills(services) : new DiscoveredSkills({ dataDir: parts.dataDir, home: parts.env.HOME, cwd: settings.cwd }, parts.skills);
+    services.skillCatalog = catalog;
+    services.skills = catalog.summaries();
+    if (!io?.skills) firstEntries = [...firstEntries, ...catalog.warnings().map((message): NewEntry => ({ kind: "event_msg", payload: { type: "warning", message } }))];
     const hooks = threadHooks({ dataDir: parts.dataDir, cwd: settings.cwd, config: this.config, clock: parts.clock, functions: resume.hooks });
     services.hooks = { port: io?.hooks ? io.hooks(services) : hooks.port, pendingSessionStart: resume.sessionStart ?? null, notify: io?.hooks ? null : hooks.notify };
     if (!io?.hooks) firstEntries = [...firstEntries, ...hooks.warnings.map((message): NewEntry => ({ kind: "event_msg", payload: { type: "warning", message } }))];
@@ -397,6 +402,12 @@ export class Runtime {
       await this.leases.release(id).catch(() => undefined);
     };
     const thread = new Thread({ services, log: this.log, store: this.store, actor, mcp, onClose });
+    // Codex's skills watcher: a change of a skill root is reloaded and told to the client.
+    const watcher = resume.quiet ? null : catalog.watch(() => {
+      services.skills = catalog.summaries();
+      void bus.event("", { type: "skills_update_available" }).catch(() => undefined);
+    });
+    if (watcher) controller.signal.addEventListener("abort", () => watcher.close(), { once: true });
     this.threads.set(id, thread);
     if (!resume.quiet) this.leases.watch(id, thread);
     mcp?.bind({

@@ -15,6 +15,7 @@ import type { ProcessManager } from "../actors/exec/index.js";
 import type { SkillSummary } from "../context/index.js";
 import type { RunShellOptions, ShellResult } from "../actors/shell/index.js";
 import type { HookPort } from "../hooks/index.js";
+import type { SkillCatalog } from "./thread-skills.js";
 
 /** A thread's hooks: the port that answers them, and the session start still to report. */
 export interface ThreadHooks {
@@ -67,6 +68,8 @@ export interface ThreadServices {
   compactPrompt?: string;
   /** Skills listed in the developer context (`<skills_instructions>`), when the embedder gives some. */
   skills?: SkillSummary[];
+  /** Where skills come from (listing, mentions, bodies); absent: only `skills` as given. */
+  skillCatalog?: SkillCatalog;
   /** Lifecycle hooks and legacy notify (absent: none). */
   hooks?: ThreadHooks;
   /** The thread's unified exec processes (killed at interrupt, clean and shutdown). */

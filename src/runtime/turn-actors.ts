@@ -36,6 +36,7 @@ import { limitsFor, planPreTurnCompaction, tokenLimitReached } from "./compactio
 import type { ActiveTurn, ThreadServices } from "./services.js";
 import { userMessageItem, userMessageText } from "./user-input.js";
 import { undeliveredEntry } from "./undelivered.js";
+import { buildSkillInjections, mentionedSkills, readSkillFile } from "../skills/index.js";
 import { notifyTurnComplete, recordHookContexts, runSessionStartHooks, runStopHooks, runUserPromptSubmitHooks } from "./hook-runtime.js";
 
 export const TURN_ABORTED_GUIDANCE =
@@ -104,17 +105,24 @@ async function recordTurnStart(
   signal: AbortSignal,
   opening?: { first: NewEntry[]; at: number },
 ): Promise<boolean> {
-  const context = [...(opening?.first ?? []), ...turnContextEntries(services, active, input)];
+  // Skills the input names ($name, `skill` items): their warnings come before the prompt, their
+  // bodies after it (Codex's `build_skill_injections`).
+  const skills = await buildSkillInjections(mentionedSkills(input.items, services.skills ?? []), (path) =>
+    services.skillCatalog ? services.skillCatalog.read(path) : readSkillFile(path),
+  );
+  const warnings = skills.warnings.map((message) => event({ type: "warning", message }));
+  const context = [...(opening?.first ?? []), ...turnContextEntries(services, active, input), ...warnings];
   const stamp = (entries: NewEntry[]) => (opening ? stamped(entries, opening.at) : entries);
-  const user = await userInputEntries(services, input.turnId, input.items, active.settings.cwd);
+  const user = [...(await userInputEntries(services, input.turnId, input.items, active.settings.cwd))];
+  const skillItems = skills.items.map(item);
   if (!services.hooks?.port) {
-    await services.bus.record(stamp([...context, ...user]), input.turnId);
+    await services.bus.record(stamp([...context, ...user, ...skillItems]), input.turnId);
     return true;
   }
   await services.bus.record(stamp(context), input.turnId);
   if (await runSessionStartHooks(services, active, signal)) return false;
   if (input.items.length === 0) {
-    await services.bus.record(user, input.turnId);
+    await services.bus.record([...user, ...skillItems], input.turnId);
     return true;
   }
   const outcome = await runUserPromptSubmitHooks(services, active, userMessageText(input.items), signal);
@@ -125,6 +133,7 @@ async function recordTurnStart(
   }
   await services.bus.record(user, input.turnId);
   await recordHookContexts(services, input.turnId, outcome.additionalContexts);
+  if (skillItems.length > 0) await services.bus.record(skillItems, input.turnId);
   return true;
 }
 

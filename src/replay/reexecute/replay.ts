@@ -236,6 +236,10 @@ async function drive(rt: Runtime, recorded: RecordedThread, cursor: ReplayCursor
       // Input a client sent that never became a submission: it is put back, like a submission.
       await cursor.gate(entry.seq);
       await thread.reportInputError(entry.payload.message, entry.sub);
+    } else if (entry.kind === "event_msg" && entry.payload.type === "skills_update_available") {
+      // The skills watcher saw a change then: an outside fact, put back at its seq.
+      await cursor.gate(entry.seq);
+      await cursor.bus?.event(entry.sub ?? "", entry.payload);
     } else if (entry.kind === "event_msg" && entry.payload.type === "session_configured") {
       // The recording's process restarted here (resume), or the thread was forked at this point.
       // A process that died here wrote nothing past it, whatever its machines were about to do.
