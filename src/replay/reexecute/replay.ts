@@ -15,6 +15,7 @@ import { RecordedThread } from "./recorded.js";
 import { ReplayCursor, recordedClock, recordedExec, recordedIds, recordedSampler, recordedTool } from "./io.js";
 import { diffJson, jsonEqual } from "./diff.js";
 import { recordedHooks } from "./hooks.js";
+import { recordedSkills } from "./skills.js";
 
 export interface ReplayOptions {
   /** Configuration the replay runs with (default: none, Loom's defaults). */
@@ -179,6 +180,7 @@ export async function replayEntries(entries: readonly LogEntry[], options: Repla
       sampler: () => sampler,
       exec: () => exec,
       hooks: () => hooks,
+      skills: () => recordedSkills(entries),
       wrapTool: (handler) => recordedTool(cursor, handler),
       onThread: (services) => {
         cursor.bus = services.bus;
