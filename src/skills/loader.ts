@@ -196,7 +196,7 @@ export function parseSkillFile(path: string, scope: SkillScope): SkillMetadata |
   try {
     value = parseYaml(frontmatter);
   } catch (error) {
-    return fail(`invalid YAML: ${(error as Error).message.split("\n")[0]}`);
+    return fail(`invalid YAML: ${(error as Error).message.split("\n")[0]!.replace(/:$/, "")}`);
   }
   const data = (typeof value === "object" && value !== null ? value : {}) as Record<string, unknown>;
   const text = (field: string, v: unknown): string | undefined | SkillError => {
