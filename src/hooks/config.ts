@@ -1,7 +1,7 @@
 /**
  * Where hooks come from, as Codex's `discover_handlers` finds them: each config layer (the data
- * dir, Codex's `$CODEX_HOME`, then every project `.codex/` folder from the repository root down
- * to the cwd) may hold a `hooks.json` file and a `[hooks]` table in its `config.toml`, both in
+ * dir, Codex's `$CODEX_HOME`, then, in a trusted project, every `.codex/` folder from the
+ * repository root down to the cwd) may hold a `hooks.json` file and a `[hooks]` table in its `config.toml`, both in
  * Codex's format (`{"hooks": {"PreToolUse": [{"matcher": "...", "hooks": [{"type": "command",
  * "command": "...", "timeout": 30}]}]}}`). A file or entry that cannot be used is a warning naming
  * it, never a failure: the other hooks still run.
@@ -87,24 +87,47 @@ export interface Discovery {
  * repository root (the nearest ancestor with `.git`) down to `cwd` (project). Without a repository
  * only `cwd/.codex` counts.
  */
-export function hookLayers(dataDir: string | undefined, cwd: string, userConfig?: Record<string, unknown>): ConfigLayer[] {
+export function hookLayers(
+  dataDir: string | undefined,
+  cwd: string,
+  userConfig?: Record<string, unknown>,
+): { layers: ConfigLayer[]; warnings: string[] } {
   const layers: ConfigLayer[] = [];
+  const warnings: string[] = [];
   if (dataDir) layers.push({ source: "user", folder: dataDir, ...(userConfig ? { config: userConfig } : {}) });
-  for (const folder of projectFolders(cwd)) layers.push({ source: "project", folder, config: readTomlQuietly(join(folder, "config.toml")) });
-  return layers;
+  const { root, dirs } = projectDirs(cwd);
+  const folders = dirs.map((dir) => join(dir, ".codex")).filter(isDirectory);
+  // Codex loads a project's .codex/ only in a trusted project: a cloned repository must not run
+  // its own commands as hooks because someone opened it.
+  const trusted = isTrusted(userConfig, resolve(cwd)) || isTrusted(userConfig, root);
+  for (const folder of folders) {
+    if (!trusted) {
+      if (existsSync(join(folder, "hooks.json")) || readTomlQuietly(join(folder, "config.toml"))?.hooks !== undefined) {
+        warnings.push(
+          `skipping hooks in ${folder}: to load them, add ${root} as a trusted project (projects."${root}".trust_level = "trusted") in ${dataDir ? join(dataDir, "config.toml") : "config.toml"}`,
+        );
+      }
+      continue;
+    }
+    layers.push({ source: "project", folder, config: readTomlQuietly(join(folder, "config.toml")) });
+  }
+  return { layers, warnings };
 }
 
-function projectFolders(cwd: string): string[] {
+function isTrusted(config: Record<string, unknown> | undefined, dir: string): boolean {
+  const projects = config?.projects as Record<string, { trust_level?: unknown } | undefined> | undefined;
+  return typeof projects === "object" && projects !== null && projects[dir]?.trust_level === "trusted";
+}
+
+/** The project root (nearest ancestor with `.git`, else the cwd) and the folders from it down to the cwd. */
+function projectDirs(cwd: string): { root: string; dirs: string[] } {
+  const start = resolve(cwd);
   const chain: string[] = [];
-  let dir = resolve(cwd);
-  for (;;) {
+  for (let dir = start; ; dir = dirname(dir)) {
     chain.push(dir);
-    if (existsSync(join(dir, ".git"))) break;
-    const parent = dirname(dir);
-    if (parent === dir) return [join(resolve(cwd), ".codex")].filter(isDirectory);
-    dir = parent;
+    if (existsSync(join(dir, ".git"))) return { root: dir, dirs: chain.reverse() };
+    if (dirname(dir) === dir) return { root: start, dirs: [start] };
   }
-  return chain.reverse().map((dir) => join(dir, ".codex")).filter(isDirectory);
 }
 
 function isDirectory(path: string): boolean {

@@ -21,9 +21,10 @@ export function threadHooks(options: {
   clock: Clock;
   functions?: HookFunctions;
 }): ConfiguredHooks {
-  const discovery = discoverHooks(hookLayers(options.dataDir, options.cwd, options.config));
+  const { layers, warnings: skipped } = hookLayers(options.dataDir, options.cwd, options.config);
+  const discovery = discoverHooks(layers);
   const handlers = [...discovery.handlers, ...functionHandlers(options.functions, discovery.handlers.length)];
-  const warnings = [...discovery.warnings];
+  const warnings = [...skipped, ...discovery.warnings];
   const notify = notifyArgv(options.config.notify);
   if (options.config.notify !== undefined && notify === null) warnings.push("ignoring notify in config.toml: it must be a non-empty array of strings (the program first)");
   return { port: handlers.length > 0 ? new HookEngine(handlers, options.clock) : null, notify, warnings };

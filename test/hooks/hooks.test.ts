@@ -2,6 +2,8 @@
 // and the project's .codex/, on every event; a blocking PreToolUse hook; a Stop hook that sends the
 // model back once; every run in the log; replay answering hooks from the log and diverging when a
 // recorded answer is altered.
+import { mkdtemp, realpath, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startLoom, type LoomHarness } from "../support/loom.js";
@@ -12,11 +14,15 @@ import type { LogEntry } from "../../src/events/index.js";
 import { command, hooksJson, payloads, script } from "./support.js";
 
 let loom: LoomHarness;
+/** A project the user trusts (Codex loads a project's .codex/ hooks only then). */
+let project: string;
 beforeEach(async () => {
-  loom = await startLoom();
+  project = await realpath(await mkdtemp(join(tmpdir(), "loom-project-")));
+  loom = await startLoom({ config: { projects: { [project]: { trust_level: "trusted" } } } });
 });
 afterEach(async () => {
   await loom.close();
+  await rm(project, { recursive: true, force: true });
 });
 
 async function entriesOf(threadId: string): Promise<LogEntry[]> {
@@ -53,7 +59,7 @@ describe("lifecycle hooks", () => {
     // Project layer (.codex/ in the cwd): the tool hooks.
     const preTool = await script(bin, "pre.sh", `payload=$(cat); echo "$payload" >> ${log}\ncase "$payload" in *forbidden*) echo 'no forbidden things' >&2; exit 2;; esac`);
     const postTool = await script(bin, "post.sh", `${record}\necho '{"hookSpecificOutput":{"hookEventName":"PostToolUse","additionalContext":"post context from a hook"}}'`);
-    const projectHooks = await hooksJson(join(loom.cwd, ".codex"), {
+    const projectHooks = await hooksJson(join(project, ".codex"), {
       PreToolUse: [{ matcher: "Bash", ...command(preTool) }],
       PostToolUse: [{ matcher: "^Ba", ...command(postTool) }],
     });
@@ -64,7 +70,7 @@ describe("lifecycle hooks", () => {
       textTurn("done"),
       textTurn("really done"),
     );
-    const thread = await loom.rt.startThread({ cwd: loom.cwd, approvalPolicy: "never", sandboxPolicy: { type: "danger-full-access" } });
+    const thread = await loom.rt.startThread({ cwd: project, approvalPolicy: "never", sandboxPolicy: { type: "danger-full-access" } });
     const result = await thread.run("do the thing");
     expect(result.finalResponse).toBe("really done");
 
@@ -95,7 +101,7 @@ describe("lifecycle hooks", () => {
     expect(seen[0]).toEqual({
       session_id: thread.id,
       transcript_path: null,
-      cwd: loom.cwd,
+      cwd: project,
       hook_event_name: "SessionStart",
       model: expect.any(String),
       permission_mode: "bypassPermissions",
@@ -153,14 +159,13 @@ describe("lifecycle hooks", () => {
       PreToolUse: [command(garbage)],
     });
     // A broken hooks file in the project is a warning naming it; the other hooks still run.
-    await hooksJson(join(loom.cwd, ".codex"), {});
-    const { writeFile } = await import("node:fs/promises");
-    await writeFile(join(loom.cwd, ".codex", "hooks.json"), "{ this is not json");
+    await hooksJson(join(project, ".codex"), {});
+    await writeFile(join(project, ".codex", "hooks.json"), "{ this is not json");
 
     loom.server.enqueue(toolCallTurn("call_1", "shell", { command: ["echo", "ran anyway"] }), textTurn("finished"));
-    const thread = await loom.rt.startThread({ cwd: loom.cwd, approvalPolicy: "never", sandboxPolicy: { type: "danger-full-access" } });
+    const thread = await loom.rt.startThread({ cwd: project, approvalPolicy: "never", sandboxPolicy: { type: "danger-full-access" } });
     expect(thread.opening.map((e) => e.msg).filter((m) => m.type === "warning").map((m) => (m as any).message)).toEqual([
-      expect.stringMatching(new RegExp(`^failed to parse hooks config ${join(loom.cwd, ".codex", "hooks.json").replaceAll("/", "\\/")}: `)),
+      expect.stringMatching(new RegExp(`^failed to parse hooks config ${join(project, ".codex", "hooks.json").replaceAll("/", "\\/")}: `)),
     ]);
     const result = await thread.run("go");
     expect(result.finalResponse).toBe("finished");
@@ -177,7 +182,7 @@ describe("lifecycle hooks", () => {
     const calls: any[] = [];
     loom.server.enqueue(toolCallTurn("call_rm", "shell_command", { command: "rm -rf build" }), textTurn("ok"));
     const thread = await loom.rt.startThread({
-      cwd: loom.cwd,
+      cwd: project,
       approvalPolicy: "never",
       sandboxPolicy: { type: "danger-full-access" },
       hooks: {
@@ -202,5 +207,19 @@ describe("lifecycle hooks", () => {
     loom.server.enqueue(textTurn("again"));
     await resumed.run("once more");
     expect(sources).toEqual(["resume"]);
+  });
+
+  it("does not load an untrusted project's hooks, and says how to trust it", async () => {
+    const bin = join(loom.dataDir, "bin");
+    const block = await script(bin, "block.sh", "echo 'blocked by the repo' >&2; exit 2");
+    const folder = join(loom.cwd, ".codex");
+    await hooksJson(folder, { PreToolUse: [command(block)] });
+    loom.server.enqueue(toolCallTurn("call_1", "shell", { command: ["echo", "ran"] }), textTurn("ok"));
+    const thread = await loom.rt.startThread({ cwd: loom.cwd, approvalPolicy: "never", sandboxPolicy: { type: "danger-full-access" } });
+    const warnings = thread.opening.flatMap((e) => (e.msg.type === "warning" ? [(e.msg as any).message as string] : []));
+    expect(warnings).toEqual([expect.stringContaining(`skipping hooks in ${folder}: to load them, add ${loom.cwd} as a trusted project`)]);
+    await thread.run("go");
+    expect(outputOf(1, "call_1")).toContain("ran");
+    expect(hookEvents(await entriesOf(thread.id), "hook_started")).toEqual([]);
   });
 });
