@@ -1,7 +1,7 @@
 // Scenarios for what decides a request besides the history: the model (each model of Codex
 // 0.125's bundled catalog, and a switch mid-thread), an output schema, the web_search setting, and
 // the per-turn settings Codex honours (service tier, personality, collaboration mode).
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { execThenResume } from "./scenarios-tools.js";
 import { EXEC_FLAGS, exec, onlyThread, settled, startThread, turn, withAppServer, type Scenario } from "./steps.js";
@@ -41,8 +41,35 @@ function oneTurn(name: string, description: string, options: Partial<Scenario> &
   };
 }
 
+/** The skills the `user-skill` scenario installs: a user skill, a repo skill, and one without a description. */
+export const SKILL_FILES: Record<string, string> = {
+  "codexHome:skills/release-notes/SKILL.md":
+    "---\nname: release-notes\ndescription: Write release notes from the git log since the last tag.\n---\n\n# Release notes\n\nRun `git log --oneline $(git describe --tags --abbrev=0)..HEAD` and group the commits by area.\n",
+  "cwd:.agents/skills/lint-fix/SKILL.md":
+    "---\nname: lint-fix\ndescription: Fix lint errors in the repository.\nmetadata:\n  short-description: Fix lint\n---\n\nRun the linter and fix what it reports.\n",
+  "codexHome:skills/broken/SKILL.md": "---\nname: broken\n---\n\nNo description.\n",
+};
+
 export const settingsScenarios: Scenario[] = [
   ...modelScenarios,
+  {
+    name: "user-skill",
+    description:
+      "`codex exec` with a user skill ($CODEX_HOME/skills), a repo skill (.agents/skills in the cwd) and a SKILL.md " +
+      "without a description; the prompt mentions `$release-notes`, whose body Codex injects as a <skill> message.",
+    async run(ctx) {
+      for (const [where, content] of Object.entries(SKILL_FILES)) {
+        const [base, rel] = where.split(":") as ["codexHome" | "cwd", string];
+        const path = join(base === "codexHome" ? ctx.sandbox.codexHome : ctx.sandbox.cwd, rel);
+        mkdirSync(join(path, ".."), { recursive: true });
+        writeFileSync(path, content);
+      }
+      const prompt = "Use $release-notes for this week.";
+      ctx.beginFinal("", prompt);
+      await exec(ctx, "turn 1 (final)", ["exec", ...EXEC_FLAGS, prompt]);
+      return { threadId: onlyThread(ctx) };
+    },
+  },
   {
     name: "model-switch",
     description:

@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { AskForApproval, PlatformSandbox, ReasoningEffort, ReasoningSummary, ReviewDecision, SandboxPolicy } from "./policy.js";
 import { parseTagged, unionOf } from "./tagged.js";
+import { HookRunEvent } from "./hooks.js";
 
 export const TokenUsage = z.looseObject({
   input_tokens: z.number(),
@@ -261,8 +262,8 @@ export const EventMsgSchemas = {
   guardian_warning: loose("guardian_warning"),
   guardian_assessment: loose("guardian_assessment"),
   thread_goal_updated: loose("thread_goal_updated"),
-  hook_started: loose("hook_started"),
-  hook_completed: loose("hook_completed"),
+  hook_started: ev("hook_started", HookRunEvent),
+  hook_completed: ev("hook_completed", HookRunEvent),
   realtime_conversation_started: loose("realtime_conversation_started"),
   realtime_conversation_realtime: loose("realtime_conversation_realtime"),
   realtime_conversation_closed: loose("realtime_conversation_closed"),

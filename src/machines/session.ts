@@ -55,6 +55,7 @@ const IMMEDIATE_OPS = new Set([
   "override_turn_context",
   "set_thread_name",
   "list_mcp_tools",
+  "list_skills",
   "add_to_history",
   "clean_background_terminals",
 ]);

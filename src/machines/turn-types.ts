@@ -60,6 +60,8 @@ export interface TurnContext {
   pendingInput: PendingInput[];
   /** Steering input being recorded now (taken off `pendingInput`). */
   draining: PendingInput[];
+  /** A Stop hook sent the model back to work this turn: the next Stop payload says so (Codex's loop guard). */
+  stopHookActive: boolean;
   /** Ids of the steering input recorded (or being recorded). */
   consumed: string[];
   /** Steering input pending when the turn was interrupted: it is reported, never recorded. */
@@ -86,6 +88,18 @@ export interface PreTurnCompaction {
 export interface BeginTurnOutput {
   /** Non-null: `beginTurn` recorded only `task_started`; compact, then record the turn's input. */
   preTurnCompaction: PreTurnCompaction | null;
+  /** A SessionStart or UserPromptSubmit hook stopped the turn before the model was asked. */
+  stopped?: boolean;
+}
+
+/** What the turn's input recording found (after a pre-turn compaction). */
+export interface RecordTurnInputOutput {
+  stopped?: boolean;
+}
+
+/** Stop hooks ran: `continue` sends the model back to work (Codex's stop-hook continuation). */
+export interface StopHooksOutput {
+  continue: boolean;
 }
 
 export type CompactInput =

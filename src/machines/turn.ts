@@ -19,6 +19,8 @@ import type {
   CompactOutput,
   RecordOutputsInput,
   RecordOutputsOutput,
+  RecordTurnInputOutput,
+  StopHooksOutput,
   TurnContext,
   TurnError,
   TurnEvent,
@@ -54,12 +56,14 @@ export const turnMachine = setup({
   actors: {
     beginTurn: fromPromise<BeginTurnOutput, TurnInput>(notProvided("beginTurn")),
     /** Records the turn's context and user message after a pre-turn compaction. */
-    recordTurnInput: fromPromise<void, TurnInput>(notProvided("recordTurnInput")),
+    recordTurnInput: fromPromise<RecordTurnInputOutput, TurnInput>(notProvided("recordTurnInput")),
     compact: fromPromise<CompactOutput, CompactInput>(notProvided("compact")),
     sample: fromCallback<{ type: "STOP" }, { turnId: string }>(notProvided("sample")),
     toolCall: toolCallMachine,
     recordOutputs: fromPromise<RecordOutputsOutput, RecordOutputsInput>(notProvided("recordOutputs")),
     recordPendingInput: fromPromise<void, { turnId: string; inputs: PendingInput[] }>(notProvided("recordPendingInput")),
+    /** Stop hooks (and legacy notify) once the model is done: they may send it back to work. */
+    runStopHooks: fromPromise<StopHooksOutput, { turnId: string; lastAgentMessage: string | null; stopHookActive: boolean }>(notProvided("runStopHooks")),
     completeTurn: fromPromise<void, { turnId: string; lastAgentMessage: string | null }>(notProvided("completeTurn")),
     failTurn: fromPromise<void, { turnId: string; error: TurnError; outputs: ResponseItem[] }>(notProvided("failTurn")),
     abortTurn: fromPromise<void, AbortTurnInput>(notProvided("abortTurn")),
@@ -124,6 +128,7 @@ export const turnMachine = setup({
     draining: [],
     consumed: [],
     dropped: [],
+    stopHookActive: false,
     lastAgentMessage: null,
     recorded: [],
     status: "completed",
@@ -175,6 +180,7 @@ export const turnMachine = setup({
         src: "beginTurn",
         input: ({ context }) => ({ turnId: context.turnId, items: context.items }),
         onDone: [
+          { guard: ({ event }) => event.output.stopped === true, target: "completing" },
           {
             guard: ({ event }) => event.output.preTurnCompaction !== null,
             target: "compactingBeforeTurn",
@@ -202,7 +208,7 @@ export const turnMachine = setup({
       invoke: {
         src: "recordTurnInput",
         input: ({ context }) => ({ turnId: context.turnId, items: context.items }),
-        onDone: "sampling",
+        onDone: [{ guard: ({ event }) => event.output?.stopped === true, target: "completing" }, { target: "sampling" }],
         onError: { target: "failing", actions: assign({ error: ({ event }) => toTurnError(event.error) }) },
       },
       on: { INTERRUPT: "cancelling" },
@@ -240,7 +246,7 @@ export const turnMachine = setup({
             target: "compacting",
           },
           { guard: "needsFollowUp", target: "drainingInput" },
-          { target: "completing" },
+          { target: "stopping" },
         ],
         onError: { target: "failing", actions: assign({ error: ({ event }) => toTurnError(event.error) }) },
       },
@@ -275,6 +281,20 @@ export const turnMachine = setup({
         input: ({ context }) => ({ turnId: context.turnId, inputs: context.draining }),
         onDone: { target: "sampling", actions: assign({ draining: [] }) },
         onError: { target: "failing", actions: assign({ error: ({ event }) => toTurnError(event.error) }) },
+      },
+      on: { INTERRUPT: "cancelling" },
+    },
+    stopping: {
+      invoke: {
+        src: "runStopHooks",
+        input: ({ context }) => ({ turnId: context.turnId, lastAgentMessage: context.lastAgentMessage, stopHookActive: context.stopHookActive }),
+        onDone: [
+          { guard: ({ event }) => event.output.continue, target: "drainingInput", actions: assign({ stopHookActive: true }) },
+          // Input that arrived while the hooks ran is a follow-up, as Codex counts pending input.
+          { guard: "hasPendingInput", target: "drainingInput" },
+          { target: "completing" },
+        ],
+        onError: [{ guard: "hasPendingInput", target: "drainingInput" }, { target: "completing" }],
       },
       on: { INTERRUPT: "cancelling" },
     },

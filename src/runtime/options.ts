@@ -9,6 +9,8 @@ import type { ApprovalPolicyHooks } from "./approvals.js";
 import type { Sampler, ThreadServices } from "./services.js";
 import type { ThreadSettingsOptions } from "./settings.js";
 import type { Task } from "./wiring.js";
+import type { HookFunctions, HookPort } from "../hooks/index.js";
+import type { SkillCatalog } from "./thread-skills.js";
 
 export interface ModelOptions {
   apiKey?: string;
@@ -66,6 +68,10 @@ export interface RuntimeIo {
   sampler?: (services: ThreadServices) => Sampler;
   exec?: (services: ThreadServices) => ThreadServices["exec"];
   wrapTool?: (handler: ToolHandler, services: ThreadServices) => ToolHandler;
+  /** The thread's skills instead of discovering them (replay: the recording's). */
+  skills?: (services: ThreadServices) => SkillCatalog;
+  /** What answers the thread's hooks instead of running them (replay: the recording). No notify then. */
+  hooks?: (services: ThreadServices) => HookPort | null;
   /** Called once a thread's services exist, before anything is recorded. */
   onThread?: (services: ThreadServices) => void;
 }
@@ -74,6 +80,13 @@ export interface StartThreadOptions extends ThreadSettingsOptions {
   /** Host tools the model may call; calls arrive as `dynamic_tool_call_request` events. */
   dynamicTools?: DynamicToolSpec[];
   name?: string;
+  /** Function hooks, run with the configured command hooks (`{ preToolUse(input) { ... } }`). */
+  hooks?: HookFunctions;
+}
+
+/** `resumeThread` options: settings to change, and the function hooks (they do not outlive a process). */
+export interface ResumeThreadOptions extends ThreadSettingsOptions {
+  hooks?: HookFunctions;
 }
 
 export type ForkOptions = { atSeq: number } | { beforeUserTurn: number };

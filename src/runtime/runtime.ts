@@ -37,8 +37,11 @@ import { UserError } from "./errors.js";
 import { VERSION } from "./version.js";
 import { RuntimeLeases } from "./leases.js";
 import { chooseStorage, openStorage } from "./storage.js";
-import type { ForkOptions, RuntimeOptions, StartThreadOptions } from "./options.js";
-export type { ForkOptions, ModelOptions, RuntimeIo, RuntimeOptions, StartThreadOptions } from "./options.js";
+import type { ForkOptions, ResumeThreadOptions, RuntimeOptions, StartThreadOptions } from "./options.js";
+export type { ForkOptions, ModelOptions, ResumeThreadOptions, RuntimeIo, RuntimeOptions, StartThreadOptions } from "./options.js";
+import { threadHooks } from "./thread-hooks.js";
+import { DiscoveredSkills } from "./thread-skills.js";
+import type { HookFunctions } from "../hooks/index.js";
 import { McpManager } from "../actors/mcp/index.js";
 import { ExecPolicyHandle, ExecPolicyParseError, ExecPolicyReadError } from "../execpolicy/index.js";
 import { projectTrusted } from "../config/index.js";
@@ -68,7 +71,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   }
   // Codex keeps one installation id per home; Loom one per data dir (a random one without a dir).
   const installationId = options.installationId ?? (dataDir ? await resolveInstallationId(dataDir) : randomUUID());
-  return new Runtime({ ...options, env, clock, log, config, ownsLog: !options.log, installationId, rulesDataDir: dataDir });
+  return new Runtime({ ...options, dataDir, env, clock, log, config, ownsLog: !options.log, installationId, rulesDataDir: dataDir });
 }
 
 interface RuntimeParts extends RuntimeOptions {
@@ -143,7 +146,7 @@ export class Runtime {
         dynamic_tools: options.dynamicTools,
       },
     };
-    return this.open(id, 0, initialState(id), settings, [meta], options.dynamicTools, { mcp: mcp ?? null, rules });
+    return this.open(id, 0, initialState(id), settings, [meta], options.dynamicTools, { mcp: mcp ?? null, rules, hooks: options.hooks, sessionStart: "startup" });
   }
 
   /**
@@ -151,11 +154,11 @@ export class Runtime {
    * continued when it was only waiting on people; user input the log holds that no turn took is
    * delivered, in order (see resume.ts).
    */
-  resumeThread(id: string, options: ThreadSettingsOptions = {}): Promise<Thread> {
+  resumeThread(id: string, options: ResumeThreadOptions = {}): Promise<Thread> {
     return this.reopen(id, options, { fork: false });
   }
 
-  private async reopen(id: string, options: ThreadSettingsOptions, how: { fork: boolean }): Promise<Thread> {
+  private async reopen(id: string, options: ResumeThreadOptions, how: { fork: boolean }): Promise<Thread> {
     this.assertOpen();
     const existing = this.threads.get(id);
     if (existing) return existing;
@@ -164,7 +167,7 @@ export class Runtime {
     return this.leases.holding(id, () => this.resumeLeased(id, options, how));
   }
 
-  private async resumeLeased(id: string, options: ThreadSettingsOptions, how: { fork: boolean }): Promise<Thread> {
+  private async resumeLeased(id: string, options: ResumeThreadOptions, how: { fork: boolean }): Promise<Thread> {
     const meta = (await this.log.getThread(id))!;
     if (meta.headSeq === 0) {
       // Its creator died before writing anything (a crash between creating it and its metadata):
@@ -181,6 +184,9 @@ export class Runtime {
       ...plan,
       // A resumed turn keeps the output schema its turn_context recorded.
       outputSchema: plan.resumeTurn ? await this.outputSchemaOf(id, state, plan.resumeTurn.turnId) : undefined,
+      hooks: options.hooks,
+      // Codex tells a forked thread's hooks "startup" (its history is new), a resumed one's "resume".
+      sessionStart: how.fork ? "startup" : "resume",
     });
   }
 
@@ -338,6 +344,10 @@ export class Runtime {
       outputSchema?: unknown;
       /** The exec policy, when already read. */
       rules?: ExecPolicyHandle;
+      /** The embedder's function hooks for this thread. */
+      hooks?: HookFunctions;
+      /** What SessionStart hooks are told at the first turn (none for a thread only attached). */
+      sessionStart?: "startup" | "resume";
     } = {},
   ): Promise<Thread> {
     const { parts } = this;
@@ -387,7 +397,6 @@ export class Runtime {
       modelContextWindow: this.config.model_context_window,
       autoCompactTokenLimit: this.config.model_auto_compact_token_limit,
       compactPrompt: this.config.compact_prompt,
-      skills: parts.skills,
       processes,
       features: featuresFrom(this.config.features),
       webSearch: parseWebSearchMode(this.config.web_search),
@@ -403,6 +412,14 @@ export class Runtime {
       abort: () => controller.abort(),
     };
     const io = parts.io;
+    // Skills are found when the thread opens; a bad SKILL.md is a warning naming it.
+    const catalog = io?.skills ? io.skills(services) : new DiscoveredSkills({ dataDir: parts.dataDir, home: parts.env.HOME, cwd: settings.cwd }, parts.skills);
+    services.skillCatalog = catalog;
+    services.skills = catalog.summaries();
+    if (!io?.skills) firstEntries = [...firstEntries, ...catalog.warnings().map((message): NewEntry => ({ kind: "event_msg", payload: { type: "warning", message } }))];
+    const hooks = threadHooks({ dataDir: parts.dataDir, cwd: settings.cwd, config: this.config, clock: parts.clock, functions: resume.hooks });
+    services.hooks = { port: io?.hooks ? io.hooks(services) : hooks.port, pendingSessionStart: resume.sessionStart ?? null, notify: io?.hooks ? null : hooks.notify };
+    if (!io?.hooks) firstEntries = [...firstEntries, ...hooks.warnings.map((message): NewEntry => ({ kind: "event_msg", payload: { type: "warning", message } }))];
     if (io?.sampler) services.sample = io.sampler(services);
     if (io?.exec) services.exec = io.exec(services);
     if (io?.wrapTool) services.tools = services.tools.map((handler) => io.wrapTool!(handler, services));
@@ -421,6 +438,12 @@ export class Runtime {
       await this.leases.release(id).catch(() => undefined);
     };
     const thread = new Thread({ services, log: this.log, store: this.store, actor, mcp, onClose });
+    // Codex's skills watcher: a change of a skill root is reloaded and told to the client.
+    const watcher = resume.quiet ? null : catalog.watch(() => {
+      services.skills = catalog.summaries();
+      void bus.event("", { type: "skills_update_available" }).catch(() => undefined);
+    });
+    if (watcher) controller.signal.addEventListener("abort", () => watcher.close(), { once: true });
     this.threads.set(id, thread);
     if (!resume.quiet) this.leases.watch(id, thread);
     mcp?.bind({

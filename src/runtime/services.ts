@@ -15,6 +15,18 @@ import type { ProcessManager } from "../actors/exec/index.js";
 import type { SkillSummary } from "../context/index.js";
 import type { RunShellOptions, ShellResult } from "../actors/shell/index.js";
 import type { ExecPolicyHandle } from "../execpolicy/index.js";
+import type { HookPort } from "../hooks/index.js";
+import type { SkillCatalog } from "./thread-skills.js";
+
+/** A thread's hooks: the port that answers them, and the session start still to report. */
+export interface ThreadHooks {
+  /** Null when no hook is configured (a turn then records its start in one append, as before). */
+  port: HookPort | null;
+  /** Codex runs SessionStart hooks once, at the first turn after the thread started or resumed. */
+  pendingSessionStart: "startup" | "resume" | null;
+  /** Legacy `notify` argv, called at the end of each turn (never in replay). */
+  notify: string[] | null;
+}
 
 /** A running turn's frozen settings: what it samples and runs tools with. */
 export interface ActiveTurn {
@@ -61,6 +73,10 @@ export interface ThreadServices {
   compactPrompt?: string;
   /** Skills listed in the developer context (`<skills_instructions>`), when the embedder gives some. */
   skills?: SkillSummary[];
+  /** Where skills come from (listing, mentions, bodies); absent: only `skills` as given. */
+  skillCatalog?: SkillCatalog;
+  /** Lifecycle hooks and legacy notify (absent: none). */
+  hooks?: ThreadHooks;
   /** The thread's unified exec processes (killed at interrupt, clean and shutdown). */
   processes: ProcessManager;
   /** `[features]` switches and the `web_search` setting (configuration). */

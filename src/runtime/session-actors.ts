@@ -89,6 +89,13 @@ export function handleImmediateActor(deps: SessionActorDeps) {
         });
         return;
       }
+      case "list_skills": {
+        const op = submission.op as { cwds?: string[]; force_reload?: boolean };
+        const cwd = services.settings().cwd;
+        const entries = services.skillCatalog?.list(op.cwds ?? [], op.force_reload ?? false) ?? [{ cwd, skills: [], errors: [] }];
+        await services.bus.event(submission.id, { type: "list_skills_response", skills: entries });
+        return;
+      }
       case "list_mcp_tools":
         await services.bus.event(submission.id, {
           type: "mcp_list_tools_response",

@@ -7,6 +7,7 @@ import { rememberPrefix } from "./approvals.js";
 import type { ThreadServices } from "./services.js";
 import { outputFor, RwLock, unsupportedCall, type ToolContext } from "../actors/tools/index.js";
 import type { ApprovalPolicyHooks } from "./approvals.js";
+import { runPostToolUseHooks, runPreToolUseHooks } from "./hook-runtime.js";
 
 /** One lock per thread: its commands share it, apply_patch takes it alone. */
 const toolLocks = new WeakMap<ThreadServices, RwLock>();
@@ -17,8 +18,13 @@ function toolLockOf(services: ThreadServices): RwLock {
   return lock;
 }
 
+/** PreToolUse hooks first (a blocked call never reaches approval, as in Codex), then the policy. */
 export function assessToolCallActor(services: ThreadServices, approvals: ApprovalPolicyHooks) {
-  return fromPromise<ToolAssessment, ToolCallInput>(async ({ input }) => approvals.assess(services, input));
+  return fromPromise<ToolAssessment, ToolCallInput>(async ({ input, signal }) => {
+    const blocked = await runPreToolUseHooks(services, input.turnId, input.call, signal);
+    if (blocked !== null) return { type: "reject", output: outputFor(input.call, blocked) };
+    return approvals.assess(services, input);
+  });
 }
 
 export function requestApprovalActor(services: ThreadServices, approvals: ApprovalPolicyHooks) {
@@ -71,7 +77,9 @@ export function executeToolActor(services: ThreadServices) {
         exclusive: (work) => toolLockOf(services).exclusive(work),
         shared: (work) => toolLockOf(services).shared(work),
       };
-      return handler.execute(context);
+      const output = await handler.execute(context);
+      if (controller.signal.aborted) return output;
+      return runPostToolUseHooks(services, input.turnId, call, output, controller.signal);
     };
     run()
       .catch((error: unknown) => outputFor(call, `tool call failed: ${error instanceof Error ? error.message : String(error)}`))

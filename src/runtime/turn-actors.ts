@@ -9,6 +9,8 @@ import type {
   BeginTurnOutput,
   RecordOutputsInput,
   RecordOutputsOutput,
+  RecordTurnInputOutput,
+  StopHooksOutput,
   TurnError,
   TurnInput,
 } from "../machines/turn.js";
@@ -34,6 +36,8 @@ import { limitsFor, planPreTurnCompaction, tokenLimitReached } from "./compactio
 import type { ActiveTurn, ThreadServices } from "./services.js";
 import { userMessageItem, userMessageText } from "./user-input.js";
 import { undeliveredEntry } from "./undelivered.js";
+import { buildSkillInjections, mentionedSkills, readSkillFile } from "../skills/index.js";
+import { notifyTurnComplete, recordHookContexts, runSessionStartHooks, runStopHooks, runUserPromptSubmitHooks } from "./hook-runtime.js";
 
 export const TURN_ABORTED_GUIDANCE =
   "The user interrupted the previous turn on purpose. Any running unified exec processes may still be running in the background. If any tools/commands were aborted, they may have partially executed.";
@@ -78,22 +82,59 @@ async function userInputEntries(services: ThreadServices, turnId: string, items:
   ];
 }
 
-/**
- * What a turn records before it samples: context updates (the full initial context when the
- * reference is gone, e.g. after a compaction), its `turn_context`, then the user message.
- */
-async function turnInputEntries(services: ThreadServices, active: ActiveTurn, input: TurnInput): Promise<NewEntry[]> {
+/** What a turn records first: context updates (the full initial context when the reference is gone, e.g. after a compaction) and its `turn_context`. */
+function turnContextEntries(services: ThreadServices, active: ActiveTurn, input: TurnInput): NewEntry[] {
   const { settings } = active;
   const state = services.state();
   const contextItems = state.referenceContext
     ? buildContextUpdates(state.referenceContext, settings)
     : buildInitialContext(settings, { previousModel: state.previousTurnSettings?.model });
   const turnContext = toTurnContextItem(settings, input.turnId, { finalOutputJsonSchema: active.outputSchema });
-  return [
-    ...contextItems.map(item),
-    { kind: "turn_context", payload: turnContext },
-    ...(await userInputEntries(services, input.turnId, input.items, settings.cwd)),
-  ];
+  return [...contextItems.map(item), { kind: "turn_context", payload: turnContext }];
+}
+
+/**
+ * Records the turn's start (`first`, then its context and user message) as Codex's `run_turn` does:
+ * with hooks, SessionStart runs after the context and UserPromptSubmit before the user message; a
+ * hook may stop the turn there (false). Without hooks it is one append.
+ */
+async function recordTurnStart(
+  services: ThreadServices,
+  active: ActiveTurn,
+  input: TurnInput,
+  signal: AbortSignal,
+  opening?: { first: NewEntry[]; at: number },
+): Promise<boolean> {
+  // Skills the input names ($name, `skill` items): their warnings come before the prompt, their
+  // bodies after it (Codex's `build_skill_injections`).
+  const skills = await buildSkillInjections(mentionedSkills(input.items, services.skills ?? []), (path) =>
+    services.skillCatalog ? services.skillCatalog.read(path) : readSkillFile(path),
+  );
+  const warnings = skills.warnings.map((message) => event({ type: "warning", message }));
+  const context = [...(opening?.first ?? []), ...turnContextEntries(services, active, input), ...warnings];
+  const stamp = (entries: NewEntry[]) => (opening ? stamped(entries, opening.at) : entries);
+  const user = [...(await userInputEntries(services, input.turnId, input.items, active.settings.cwd))];
+  const skillItems = skills.items.map(item);
+  if (!services.hooks?.port) {
+    await services.bus.record(stamp([...context, ...user, ...skillItems]), input.turnId);
+    return true;
+  }
+  await services.bus.record(stamp(context), input.turnId);
+  if (await runSessionStartHooks(services, active, signal)) return false;
+  if (input.items.length === 0) {
+    await services.bus.record([...user, ...skillItems], input.turnId);
+    return true;
+  }
+  const outcome = await runUserPromptSubmitHooks(services, active, userMessageText(input.items), signal);
+  if (!outcome) return false;
+  if (outcome.shouldStop) {
+    await recordHookContexts(services, input.turnId, outcome.additionalContexts);
+    return false;
+  }
+  await services.bus.record(user, input.turnId);
+  await recordHookContexts(services, input.turnId, outcome.additionalContexts);
+  if (skillItems.length > 0) await services.bus.record(skillItems, input.turnId);
+  return true;
 }
 
 /**
@@ -151,18 +192,21 @@ export function beginTurnActor(services: ThreadServices) {
       collaboration_mode_kind: settings.collaborationMode?.mode ?? "default",
     });
     if (signal.aborted) return { preTurnCompaction: null };
-    const entries = preTurnCompaction ? [started] : [started, ...(await turnInputEntries(services, active, input))];
-    await services.bus.record(stamped(entries, active.startedAt), input.turnId);
-    return { preTurnCompaction };
+    if (preTurnCompaction) {
+      await services.bus.record(stamped([started], active.startedAt), input.turnId);
+      return { preTurnCompaction };
+    }
+    const proceed = await recordTurnStart(services, active, input, signal, { first: [started], at: active.startedAt });
+    return { preTurnCompaction: null, ...(proceed ? {} : { stopped: true }) };
   });
 }
 
 export function recordTurnInputActor(services: ThreadServices) {
-  return fromPromise<void, TurnInput>(async ({ input, signal }) => {
+  return fromPromise<RecordTurnInputOutput, TurnInput>(async ({ input, signal }) => {
     const active = services.turns.get(input.turnId);
     if (!active) throw new Error(`turn ${input.turnId} has no settings`);
-    if (signal.aborted) return;
-    await services.bus.record(await turnInputEntries(services, active, input), input.turnId);
+    if (signal.aborted) return {};
+    return (await recordTurnStart(services, active, input, signal)) ? {} : { stopped: true };
   });
 }
 
@@ -284,10 +328,32 @@ export function recordOutputsActor(services: ThreadServices) {
 }
 
 export function recordPendingInputActor(services: ThreadServices) {
-  return fromPromise<void, { turnId: string; inputs: PendingInput[] }>(async ({ input }) => {
-    const cwd = services.turns.get(input.turnId)?.settings.cwd ?? services.settings().cwd;
-    const entries = await Promise.all(input.inputs.map((pending) => userInputEntries(services, input.turnId, pending.items, cwd)));
-    await services.bus.record(entries.flat(), input.turnId);
+  return fromPromise<void, { turnId: string; inputs: PendingInput[] }>(async ({ input, signal }) => {
+    const active = services.turns.get(input.turnId);
+    const cwd = active?.settings.cwd ?? services.settings().cwd;
+    if (!services.hooks?.port || !active) {
+      const entries = await Promise.all(input.inputs.map((pending) => userInputEntries(services, input.turnId, pending.items, cwd)));
+      await services.bus.record(entries.flat(), input.turnId);
+      return;
+    }
+    // Each steering prompt passes UserPromptSubmit on its own (Codex's `inspect_pending_input`): a
+    // stopped one is dropped, its context still recorded.
+    for (const pending of input.inputs) {
+      const outcome = await runUserPromptSubmitHooks(services, active, userMessageText(pending.items), signal);
+      if (!outcome) return;
+      if (!outcome.shouldStop) await services.bus.record(await userInputEntries(services, input.turnId, pending.items, cwd), input.turnId);
+      await recordHookContexts(services, input.turnId, outcome.additionalContexts);
+    }
+  });
+}
+
+/** Stop hooks once the model is done, then (when the turn really ends) legacy `notify`. */
+export function runStopHooksActor(services: ThreadServices) {
+  return fromPromise<StopHooksOutput, { turnId: string; lastAgentMessage: string | null; stopHookActive: boolean }>(async ({ input, signal }) => {
+    const verdict = await runStopHooks(services, input.turnId, input.lastAgentMessage, input.stopHookActive, signal);
+    if (verdict === "continue") return { continue: true };
+    if (verdict === "done") await notifyTurnComplete(services, input.turnId, input.lastAgentMessage);
+    return { continue: false };
   });
 }
 

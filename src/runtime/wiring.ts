@@ -48,6 +48,7 @@ export function wireSession({ services, log, mcp, approvals, tasks = [] }: Wirin
           sample: turnActors.sampleActor(services),
           recordOutputs: turnActors.recordOutputsActor(services),
           recordPendingInput: turnActors.recordPendingInputActor(services),
+          runStopHooks: turnActors.runStopHooksActor(services),
           completeTurn: turnActors.completeTurnActor(services),
           failTurn: turnActors.failTurnActor(services),
           abortTurn: turnActors.abortTurnActor(services),

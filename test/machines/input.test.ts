@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { createActor, fromCallback, fromPromise, toPromise } from "xstate";
 import { approvalMachine, type ApprovalInput, type ApprovalOutcome } from "../../src/machines/approval.js";
 import { toolCallMachine, type ExecuteToolInput } from "../../src/machines/tool-call.js";
-import { turnMachine, type AbortTurnInput, type BeginTurnOutput, type RecordOutputsInput, type RecordOutputsOutput, type SampleEvent, type TurnError, type TurnInput } from "../../src/machines/turn.js";
+import { turnMachine, type AbortTurnInput, type BeginTurnOutput, type RecordOutputsInput, type RecordOutputsOutput, type RecordTurnInputOutput, type SampleEvent, type TurnError, type TurnInput } from "../../src/machines/turn.js";
 import { sessionMachine, type ShutdownInput } from "../../src/machines/session.js";
 import type { ResponseItem, Submission } from "../../src/events/index.js";
 import type { AnswerEvent, PendingInput, ToolAssessment } from "../../src/machines/types.js";
@@ -26,7 +26,7 @@ function turn(log: string[], gates: { sample?: Promise<void>; complete?: Promise
         log.push(`begin ${input.turnId}`);
         return { preTurnCompaction: null };
       }),
-      recordTurnInput: fromPromise<void, TurnInput>(async () => {}),
+      recordTurnInput: fromPromise<RecordTurnInputOutput, TurnInput>(async () => ({})),
       sample: fromCallback<{ type: "STOP" }, { turnId: string }>(({ sendBack }) => {
         void (gates.sample ?? Promise.resolve()).then(() => sendBack({ type: "SAMPLE_DONE", lastAgentMessage: "ok" } satisfies SampleEvent));
       }),

@@ -7,7 +7,7 @@ import { turnMachine, type SampleEvent } from "../../src/machines/turn.js";
 import type { ResponseItem } from "../../src/events/index.js";
 import type { AnswerEvent, PendingInput, ToolAssessment, ToolCallRequest } from "../../src/machines/types.js";
 import type { ExecuteToolInput } from "../../src/machines/tool-call.js";
-import type { AbortTurnInput, BeginTurnOutput, RecordOutputsInput, RecordOutputsOutput, TurnError, TurnInput } from "../../src/machines/turn.js";
+import type { AbortTurnInput, BeginTurnOutput, RecordOutputsInput, RecordOutputsOutput, RecordTurnInputOutput, TurnError, TurnInput } from "../../src/machines/turn.js";
 
 const call: ToolCallRequest = { callId: "c1", name: "shell", kind: "function", input: "{}" };
 const answer = (decision: string) => ({
@@ -99,7 +99,7 @@ describe("turn", () => {
     return turnMachine.provide({
       actors: {
         beginTurn: fromPromise<BeginTurnOutput, TurnInput>(async () => ({ preTurnCompaction: null })),
-        recordTurnInput: noop<TurnInput>(),
+        recordTurnInput: fromPromise<RecordTurnInputOutput, TurnInput>(async () => ({})),
         sample: fromCallback(({ sendBack }) => {
           for (const event of rounds[round++] ?? []) sendBack(event);
           return () => log.push("sample stopped");

@@ -4,7 +4,7 @@
 // originator, and the configuration the scenario gave Codex.
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { filter, firstValueFrom } from "rxjs";
 import { createRuntime, type Runtime } from "../../src/runtime/runtime.js";
 import type { Thread } from "../../src/runtime/thread.js";
@@ -16,9 +16,12 @@ import { ScriptedModel } from "../../scripts/codex-fixtures/scripted-model.js";
 
 export interface HarnessOptions {
   config?: LoomConfig;
-  skills?: SkillSummary[];
+  /** Codex's own skills as the capture lists them: written as SKILL.md files where Codex keeps them. */
+  systemSkills?: SkillSummary[];
   originator: string;
   files?: Record<string, string | Buffer>;
+  /** SKILL.md files by `codexHome:<path>` (the data dir) or `cwd:<path>`. */
+  skillFiles?: Record<string, string>;
 }
 
 export class RequestHarness {
@@ -26,6 +29,8 @@ export class RequestHarness {
   rt!: Runtime;
   private constructor(
     readonly server: FakeResponses,
+    /** Laid out as the generator's sandbox: `home/.codex` (the data dir) and `work` (the cwd). */
+    readonly root: string,
     readonly dataDir: string,
     readonly cwd: string,
     private readonly options: HarnessOptions,
@@ -33,13 +38,27 @@ export class RequestHarness {
 
   static async start(options: HarnessOptions): Promise<RequestHarness> {
     const server = await startFakeResponses();
-    const dataDir = await mkdtemp(join(tmpdir(), "loom-req-data-"));
-    const cwd = await mkdtemp(join(tmpdir(), "loom-req-work-"));
+    const root = await mkdtemp(join(tmpdir(), "loom-req-"));
+    const dataDir = join(root, "home", ".codex");
+    const cwd = join(root, "work");
     // Commands start from an environment like the one the generator gave Codex: an empty home,
     // so no profile of this machine's user runs in the login shells.
-    await mkdir(join(dataDir, "home"));
+    await mkdir(dataDir, { recursive: true });
+    await mkdir(cwd);
     for (const [name, content] of Object.entries(options.files ?? {})) await writeFile(join(cwd, name), content);
-    const harness = new RequestHarness(server, dataDir, cwd, options);
+    // Loom finds skills as Codex does: Codex's own ones need only their front matter here.
+    for (const skill of options.systemSkills ?? []) {
+      const dir = join(dataDir, "skills", ".system", skill.path.split("/").at(-2)!);
+      await mkdir(dir, { recursive: true });
+      await writeFile(join(dir, "SKILL.md"), `---\nname: ${JSON.stringify(skill.name)}\ndescription: ${JSON.stringify(skill.description)}\n---\n`);
+    }
+    for (const [where, content] of Object.entries(options.skillFiles ?? {})) {
+      const [base, rel] = where.split(":") as [string, string];
+      const path = join(base === "codexHome" ? dataDir : cwd, rel);
+      await mkdir(dirname(path), { recursive: true });
+      await writeFile(path, content);
+    }
+    const harness = new RequestHarness(server, root, dataDir, cwd, options);
     server.setHandler(harness.model.reply);
     await harness.open();
     return harness;
@@ -74,8 +93,7 @@ export class RequestHarness {
   async close(): Promise<void> {
     await this.rt?.close();
     await this.server.close();
-    await rm(this.dataDir, { recursive: true, force: true });
-    await rm(this.cwd, { recursive: true, force: true });
+    await rm(this.root, { recursive: true, force: true });
   }
 
   private async open(): Promise<void> {
@@ -84,11 +102,10 @@ export class RequestHarness {
       durable: false,
       config: this.options.config ?? {},
       env: {},
-      commandEnv: { PATH: process.env.PATH, HOME: join(this.dataDir, "home"), SHELL: "/bin/bash", LANG: "C.UTF-8", TERM: "dumb" },
+      commandEnv: { PATH: process.env.PATH, HOME: join(this.root, "home"), SHELL: "/bin/bash", LANG: "C.UTF-8", TERM: "dumb" },
       model: { apiKey: "x", baseURL: this.server.baseURL },
       retry: { baseDelayMs: 1 },
       originator: this.options.originator,
-      skills: this.options.skills,
     });
   }
 }

@@ -44,13 +44,14 @@ describe("Loom's requests equal Codex 0.125's, request by request", () => {
     harness = await RequestHarness.start({
       config: loomScenario.config,
       files: loomScenario.files,
-      skills: skillsIn(codex[0]!.body.input),
+      systemSkills: skillsIn(codex[0]!.body.input).filter((skill) => skill.path.includes("/skills/.system/")),
+      skillFiles: loomScenario.skillFiles,
       originator: String(codex[0]!.headers.originator),
     });
     await loomScenario.run(harness);
     const loom = harness.server.requests.map((request) => ({ headers: request.headers as Record<string, unknown>, body: request.body }));
     const expected = normalizeRun(codex, { cwd, root: dirname(cwd) });
-    const actual = normalizeRun(loom, { cwd: harness.cwd, root: dirname(cwd) });
+    const actual = normalizeRun(loom, { cwd: harness.cwd, root: harness.root });
     const purposes = codex.map((request: any) => request.purpose);
     expect({ requests: actual.length }, `Codex sent ${codex.length}: ${purposes.join(" | ")}`).toEqual({ requests: codex.length });
     expected.forEach((request, i) => {

@@ -4,12 +4,14 @@ import { filter, firstValueFrom } from "rxjs";
 import type { LoomConfig } from "../../src/config/index.js";
 import type { Thread } from "../../src/runtime/thread.js";
 import { TINY_PNG } from "../../scripts/codex-fixtures/scenarios-tools.js";
-import { OUTPUT_SCHEMA } from "../../scripts/codex-fixtures/scenarios-settings.js";
+import { OUTPUT_SCHEMA, SKILL_FILES } from "../../scripts/codex-fixtures/scenarios-settings.js";
 import type { RequestHarness } from "./harness.js";
 
 export interface LoomScenario {
   config?: LoomConfig;
   files?: Record<string, string | Buffer>;
+  /** SKILL.md files to install (see the harness). */
+  skillFiles?: Record<string, string>;
   run(h: RequestHarness): Promise<void>;
 }
 
@@ -56,6 +58,7 @@ const UNIFIED_EXEC_OFF: LoomConfig = { features: { unified_exec: false } };
 
 export const LOOM_SCENARIOS: Record<string, LoomScenario> = {
   plain: oneTurn("Say hi."),
+  "user-skill": { ...oneTurn("Use $release-notes for this week."), skillFiles: SKILL_FILES },
   "tool-call": thenResume("Please run `echo hi`."),
   resume: {
     async run(h) {

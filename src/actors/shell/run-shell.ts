@@ -81,7 +81,7 @@ export async function runShell(options: RunShellOptions): Promise<ShellResult> {
       env: launch.env,
       // Its own process group, so a timeout or interrupt can kill everything it started.
       detached: true,
-      stdio: ["ignore", "pipe", "pipe"],
+      stdio: [options.stdin === undefined ? "ignore" : "pipe", "pipe", "pipe"],
     });
   } catch (error) {
     launch.release();
@@ -129,6 +129,11 @@ export async function runShell(options: RunShellOptions): Promise<ShellResult> {
 
     const spawnError = await spawned;
     if (spawnError) return spawnFailure(describeSpawnError(spawnError), elapsed());
+    if (options.stdin !== undefined && child.stdin) {
+      // A command that exits without reading its input is not an error (EPIPE is ignored).
+      child.stdin.on("error", () => undefined);
+      child.stdin.end(options.stdin);
+    }
     try {
       options.onSpawn?.(child.pid!);
     } catch {

@@ -31,6 +31,8 @@ export interface RunShellOptions {
   sandbox?: { policy: SandboxPolicy; policyCwd: string; confine: boolean };
   /** The host's sandbox facts (default: probed once per process). */
   host?: HostSandbox;
+  /** Written to the child's stdin, which is then closed (default: stdin is closed from the start). Hooks get their JSON payload this way. */
+  stdin?: string;
   /** Called once the child is running, with its pid (also its process group id). */
   onSpawn?: (pid: number) => void;
 }

@@ -12,7 +12,7 @@ import type { ToolHandler } from "../../actors/tools/index.js";
 import type { RunShellOptions, ShellResult } from "../../actors/shell/index.js";
 import { USER_COMMAND_ABORTED } from "../../runtime/user-shell.js";
 import type { Sampler } from "../../runtime/services.js";
-import type { RecordedThread } from "./recorded.js";
+import { postToolHookSeq, type RecordedThread } from "./recorded.js";
 
 /** Raised inside the replay when the machines ask for something the recording does not have. */
 export class ReplayMismatch extends Error {
@@ -222,7 +222,9 @@ export function recordedTool(cursor: ReplayCursor, handler: ToolHandler): ToolHa
         await context.record([{ kind: entry.kind, payload: entry.payload } as never]);
       }
       if (execution.result) {
-        await cursor.gate(execution.resultSeq);
+        // With post-tool-use hooks, the tool's work ended where they began (they run before its result is logged).
+        const hooksSeq = postToolHookSeq(cursor.recorded.entries, context.call.callId);
+        await cursor.gate(hooksSeq !== undefined && hooksSeq < execution.resultSeq ? hooksSeq : execution.resultSeq);
         return execution.result;
       }
       return untilAborted(context.signal);

@@ -262,3 +262,13 @@ export class RecordedThread {
     }
   }
 }
+
+/** Where the recorded post-tool-use hooks of `callId` began: the tool's own work ended there. */
+export function postToolHookSeq(entries: readonly LogEntry[], callId: string): number | undefined {
+  return entries.find((entry) => {
+    if (entry.kind !== "event_msg" || entry.payload.type !== "hook_started") return false;
+    const run = (entry.payload as { run: { event_name: string; id: string } }).run;
+    return run.event_name === "post_tool_use" && run.id.endsWith(`:${callId}`);
+  })?.seq;
+}
+

@@ -14,6 +14,8 @@ import { INPUT_ERROR_INFO, type Thread } from "../../runtime/thread.js";
 import { RecordedThread } from "./recorded.js";
 import { ReplayCursor, recordedClock, recordedExec, recordedIds, recordedSampler, recordedTool } from "./io.js";
 import { diffJson, jsonEqual } from "./diff.js";
+import { recordedHooks } from "./hooks.js";
+import { recordedSkills } from "./skills.js";
 
 export interface ReplayOptions {
   /** Configuration the replay runs with (default: none, Loom's defaults). */
@@ -124,6 +126,7 @@ export async function replayEntries(entries: readonly LogEntry[], options: Repla
   const log = new MemoryEventLog();
   const sampler = recordedSampler(cursor, from);
   const exec = recordedExec(cursor, from);
+  const hooks = recordedHooks(cursor, from);
   let divergence: Divergence | undefined;
   let replayed = 0;
   let stop!: () => void;
@@ -176,6 +179,8 @@ export async function replayEntries(entries: readonly LogEntry[], options: Repla
     io: {
       sampler: () => sampler,
       exec: () => exec,
+      hooks: () => hooks,
+      skills: () => recordedSkills(entries),
       wrapTool: (handler) => recordedTool(cursor, handler),
       onThread: (services) => {
         cursor.bus = services.bus;
@@ -235,6 +240,10 @@ async function drive(rt: Runtime, recorded: RecordedThread, cursor: ReplayCursor
       // Input a client sent that never became a submission: it is put back, like a submission.
       await cursor.gate(entry.seq);
       await thread.reportInputError(entry.payload.message, entry.sub);
+    } else if (entry.kind === "event_msg" && entry.payload.type === "skills_update_available") {
+      // The skills watcher saw a change then: an outside fact, put back at its seq.
+      await cursor.gate(entry.seq);
+      await cursor.bus?.event(entry.sub ?? "", entry.payload);
     } else if (entry.kind === "event_msg" && entry.payload.type === "session_configured") {
       // The recording's process restarted here (resume), or the thread was forked at this point.
       // A process that died here wrote nothing past it, whatever its machines were about to do.

@@ -1,0 +1,16 @@
+/** Skills: SKILL.md discovery where Codex looks, explicit mentions, body injection, change watching. */
+
+/** `skillRoots(places)` and `loadSkills(roots)`: the skills found and the files that failed (each error names its file). */
+export { skillRoots, loadSkills, parseSkillFile, extractFrontmatter } from "./loader.js";
+export type { SkillMetadata, SkillError, SkillLoadOutcome, SkillRoot, SkillScope, SkillPlaces } from "./loader.js";
+/** `promptOrder(skills)`: Codex's order in `<skills_instructions>` (system, admin, repo, user; then name). */
+export { promptOrder, listSkillsEntry } from "./listing.js";
+/** `mentionedSkills(items, skills)`: the skills named by `skill` items and `$name` mentions. */
+export { mentionedSkills, extractMentions } from "./mentions.js";
+export type { NamedSkill, Mentions } from "./mentions.js";
+/** `buildSkillInjections(skills)`: the `<skill>` messages carrying each mentioned skill's SKILL.md. */
+export { buildSkillInjections, skillMessage, readSkillFile } from "./injection.js";
+export type { SkillInjections } from "./injection.js";
+/** `watchSkills(roots, onChange)`: a debounced watch of the skill roots. */
+export { watchSkills } from "./watcher.js";
+export type { SkillsWatcher } from "./watcher.js";
