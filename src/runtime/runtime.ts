@@ -41,6 +41,17 @@ import type { ForkOptions, RuntimeOptions, StartThreadOptions } from "./options.
 export type { ForkOptions, ModelOptions, RuntimeIo, RuntimeOptions, StartThreadOptions } from "./options.js";
 import { McpManager } from "../actors/mcp/index.js";
 import { platformSandboxOf, probeHostSandbox, sandboxInForce } from "../sandbox/index.js";
+import {
+  AgentControl,
+  agentLimitsFrom,
+  agentToolHandlers,
+  sessionMetaFields,
+  spawnLinkOf,
+  type AgentLimits,
+  type SpawnLink,
+  type SpawnThreadRequest,
+} from "../agents/index.js";
+import { RuntimeAgentHost } from "./agent-host.js";
 
 export { defaultDataDir };
 
@@ -54,8 +65,10 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   const dataDir = log ? undefined : resolve(options.dataDir ?? defaultDataDir(env));
   // Configuration first: a bad value is reported before anything is opened or created.
   const config = validateConfig(options.config ?? (dataDir ? await loadConfig(dataDir, options.configOverrides ?? []) : {}));
+  let agentLimits: AgentLimits;
   try {
     parseWebSearchMode(config.web_search);
+    agentLimits = agentLimitsFrom(config.agents);
   } catch (error) {
     throw new UserError((error as Error).message, { cause: error });
   }
@@ -66,7 +79,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   }
   // Codex keeps one installation id per home; Loom one per data dir (a random one without a dir).
   const installationId = options.installationId ?? (dataDir ? await resolveInstallationId(dataDir) : randomUUID());
-  return new Runtime({ ...options, env, clock, log, config, ownsLog: !options.log, installationId });
+  return new Runtime({ ...options, env, clock, log, config, ownsLog: !options.log, installationId, agentLimits });
 }
 
 interface RuntimeParts extends RuntimeOptions {
@@ -76,6 +89,13 @@ interface RuntimeParts extends RuntimeOptions {
   env: Record<string, string | undefined>;
   ownsLog: boolean;
   installationId: string;
+  agentLimits?: AgentLimits;
+}
+
+/** What a spawned thread starts with besides its settings: its link to the parent, a fork's history. */
+interface SpawnStart {
+  link: SpawnLink;
+  forkedItems: SpawnThreadRequest["forkedItems"];
 }
 
 export class Runtime {
@@ -86,6 +106,9 @@ export class Runtime {
   private readonly ids: IdSource;
   /** On a log many processes share, the leases of the threads this runtime writes. */
   private readonly leases: RuntimeLeases;
+  /** Sub-agents: every agent a thread spawns is a thread of this runtime (src/agents). */
+  readonly agents: AgentControl;
+  private readonly agentHost: RuntimeAgentHost;
   private closed = false;
 
   constructor(private readonly parts: RuntimeParts) {
@@ -94,9 +117,16 @@ export class Runtime {
     this.ids = parts.ids ?? randomIds;
     this.store = new ThreadStateStore(parts.log, { snapshotEvery: parts.snapshotEvery });
     this.leases = new RuntimeLeases(parts.log);
+    this.agentHost = new RuntimeAgentHost({
+      log: parts.log,
+      spawn: (request) => this.startThread(childOptions(request), { link: request.link, forkedItems: request.forkedItems }),
+      reopen: (id) => this.reopen(id, {}, { fork: false }),
+      openNow: (id) => this.threads.get(id),
+    });
+    this.agents = new AgentControl(this.agentHost, parts.agentLimits);
   }
 
-  async startThread(options: StartThreadOptions = {}): Promise<Thread> {
+  async startThread(options: StartThreadOptions = {}, spawn?: SpawnStart): Promise<Thread> {
     this.assertOpen();
     const settings = this.startSettings(options);
     const mcp = await this.startMcp(settings.cwd);
@@ -105,7 +135,7 @@ export class Runtime {
       await mcp?.close();
       throw error;
     });
-    return this.leases.holding(id, () => this.openNew(id, settings, options, mcp));
+    return this.leases.holding(id, () => this.openNew(id, settings, options, mcp, spawn));
   }
 
   /**
@@ -119,7 +149,7 @@ export class Runtime {
   }
 
   /** Writes a new thread's metadata and opens it. */
-  private openNew(id: string, settings: SessionSettings, options: StartThreadOptions, mcp: McpManager | undefined): Promise<Thread> {
+  private openNew(id: string, settings: SessionSettings, options: StartThreadOptions, mcp: McpManager | undefined, spawn?: SpawnStart): Promise<Thread> {
     // One clock reading for the metadata and its entry, so a replay (recorded clock) agrees.
     const timestamp = this.parts.clock.now().toISOString();
     const meta: NewEntry = {
@@ -135,9 +165,12 @@ export class Runtime {
         model_provider: "openai",
         base_instructions: { text: settings.baseInstructions ?? modelInstructions(settings.model, settings.personality) },
         dynamic_tools: options.dynamicTools,
+        ...(spawn ? sessionMetaFields(spawn.link) : {}),
       },
     };
-    return this.open(id, 0, initialState(id), settings, [meta], options.dynamicTools, { mcp: mcp ?? null });
+    // A forked sub-agent starts from its parent's history (Codex writes it after the metadata).
+    const forked = (spawn?.forkedItems ?? []).map((item): NewEntry => ({ kind: "response_item", ts: timestamp, payload: item }));
+    return this.open(id, 0, initialState(id), settings, [meta, ...forked], options.dynamicTools, { mcp: mcp ?? null, link: spawn?.link });
   }
 
   /**
@@ -145,8 +178,11 @@ export class Runtime {
    * continued when it was only waiting on people; user input the log holds that no turn took is
    * delivered, in order (see resume.ts).
    */
-  resumeThread(id: string, options: ThreadSettingsOptions = {}): Promise<Thread> {
-    return this.reopen(id, options, { fork: false });
+  async resumeThread(id: string, options: ThreadSettingsOptions = {}): Promise<Thread> {
+    const thread = await this.reopen(id, options, { fork: false });
+    // Codex resumes the sub-agents a thread left open with it (not the ones it closed).
+    await this.agents.ensureChildren(id).catch(() => undefined);
+    return thread;
   }
 
   private async reopen(id: string, options: ThreadSettingsOptions, how: { fork: boolean }): Promise<Thread> {
@@ -236,6 +272,7 @@ export class Runtime {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.agents.dispose();
     await Promise.all([...this.threads.values()].map((thread) => thread.close()));
     if (this.parts.ownsLog) await this.log.close();
   }
@@ -305,6 +342,8 @@ export class Runtime {
       quiet?: boolean;
       /** The resumed turn's output schema, from its `turn_context`. */
       outputSchema?: unknown;
+      /** A new sub-agent's link to its parent (a reopened one's is read from its session_meta). */
+      link?: SpawnLink;
     } = {},
   ): Promise<Thread> {
     const { parts } = this;
@@ -333,6 +372,19 @@ export class Runtime {
     if (resume.resumeTurn && resume.outputSchema !== undefined) turnOptions.set(resume.resumeTurn.turnId, { outputSchema: resume.outputSchema });
     const modelOptions = this.modelOptions(currentSettings.model);
     const processes = new ProcessManager({ env: parts.commandEnv });
+    const link = resume.link ?? (state.sessionMeta?.id === id ? spawnLinkOf(state.sessionMeta) : undefined);
+    const depth = link?.source.depth ?? 0;
+    const features = featuresFrom(this.config.features);
+    const agentTools =
+      features.multiAgent && depth < this.agents.limits.maxDepth
+        ? agentToolHandlers({
+            control: this.agents,
+            depth,
+            baseInstructions: () => current.baseInstructions ?? currentSettings.baseInstructions,
+            history: () => [...current.history],
+            turnEntries: () => this.turnEntries(id, current),
+          })
+        : [];
     const services: ThreadServices = {
       threadId: id,
       bus,
@@ -344,7 +396,7 @@ export class Runtime {
       sample: (request, options) => sampleWithRetry(services.model, request, options),
       exec: runShell,
       tools: new ToolRegistry([
-        ...defaultToolHandlers({ dynamicTools, processes }),
+        ...defaultToolHandlers({ dynamicTools, processes, agentTools }),
         ...(mcp?.toolHandlers() ?? []),
         ...(parts.tools ?? []),
       ]),
@@ -354,9 +406,14 @@ export class Runtime {
       compactPrompt: this.config.compact_prompt,
       skills: parts.skills,
       processes,
-      features: featuresFrom(this.config.features),
+      features,
       webSearch: parseWebSearchMode(this.config.web_search),
-      identity: { originator: parts.originator ?? DEFAULT_ORIGINATOR, installationId: parts.installationId },
+      identity: { originator: parts.originator ?? DEFAULT_ORIGINATOR, installationId: parts.installationId, parentThreadId: link?.source.parent_thread_id },
+      subagents: () =>
+        this.agents
+          .openChildren(id)
+          .map((child) => (child.nickname ? `- ${child.id}: ${child.nickname}` : `- ${child.id}`))
+          .join("\n"),
       get windowGeneration() {
         return windowGeneration;
       },
@@ -384,7 +441,16 @@ export class Runtime {
       this.threads.delete(id);
       await this.leases.release(id).catch(() => undefined);
     };
-    const thread = new Thread({ services, log: this.log, store: this.store, actor, mcp, onClose });
+    const thread = new Thread({
+      services,
+      log: this.log,
+      store: this.store,
+      actor,
+      mcp,
+      onClose,
+      relayed$: this.agentHost.relayed(id),
+      routeAnswer: (op) => this.agents.routeAnswer(id, op),
+    });
     this.threads.set(id, thread);
     if (!resume.quiet) this.leases.watch(id, thread);
     mcp?.bind({
@@ -451,6 +517,13 @@ export class Runtime {
     activateTurn(services, turnId, settings, startedAt ?? this.parts.clock.now().getTime());
   }
 
+  /** The entries of a thread's current (last) turn. */
+  private async turnEntries(id: string, state: ThreadState): Promise<LogEntry[]> {
+    const out: LogEntry[] = [];
+    for await (const entry of this.log.read(id, { from: state.turns.at(-1)?.firstSeq ?? 1 })) out.push(entry);
+    return out;
+  }
+
   private retryPolicy(): ThreadServices["retry"] {
     const base = this.parts.retry?.baseDelayMs;
     return {
@@ -467,6 +540,21 @@ export class Runtime {
   private modelOptions(model: string): ModelClientOptions {
     return { ...this.endpoint(), model: this.parts.model?.model ?? model };
   }
+}
+
+/** A child's start options: its parent turn's settings, as the agent control chose them. */
+function childOptions(request: SpawnThreadRequest): StartThreadOptions {
+  const { settings } = request;
+  return {
+    cwd: settings.cwd,
+    model: settings.model,
+    effort: settings.effort,
+    summary: settings.summary,
+    approvalPolicy: settings.approvalPolicy,
+    sandboxPolicy: settings.sandboxPolicy,
+    developerInstructions: settings.developerInstructions,
+    baseInstructions: settings.baseInstructions,
+  };
 }
 
 function definedOnly(settings: SessionSettings, options: ThreadSettingsOptions): Partial<SessionSettings> {

@@ -87,7 +87,7 @@ async function turnInputEntries(services: ThreadServices, active: ActiveTurn, in
   const state = services.state();
   const contextItems = state.referenceContext
     ? buildContextUpdates(state.referenceContext, settings)
-    : buildInitialContext(settings, { previousModel: state.previousTurnSettings?.model });
+    : buildInitialContext(settings, { previousModel: state.previousTurnSettings?.model, subagents: services.subagents?.() });
   const turnContext = toTurnContextItem(settings, input.turnId, { finalOutputJsonSchema: active.outputSchema });
   return [
     ...contextItems.map(item),
@@ -279,7 +279,11 @@ export function recordOutputsActor(services: ThreadServices) {
 export function recordPendingInputActor(services: ThreadServices) {
   return fromPromise<void, { turnId: string; inputs: PendingInput[] }>(async ({ input }) => {
     const cwd = services.turns.get(input.turnId)?.settings.cwd ?? services.settings().cwd;
-    const entries = await Promise.all(input.inputs.map((pending) => userInputEntries(services, input.turnId, pending.items, cwd)));
+    const entries = await Promise.all(
+      input.inputs.map((pending) =>
+        pending.raw ? pending.raw.map((item): NewEntry => ({ kind: "response_item", payload: item })) : userInputEntries(services, input.turnId, pending.items, cwd),
+      ),
+    );
     await services.bus.record(entries.flat(), input.turnId);
   });
 }

@@ -53,6 +53,7 @@ export function requestHeadersFor(services: ThreadServices, turnId: string, sett
     turnId,
     window: services.windowGeneration,
     sandbox: settings.sandboxPolicy,
+    parentThreadId: services.identity.parentThreadId,
   });
 }
 

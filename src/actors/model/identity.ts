@@ -52,13 +52,17 @@ export interface RequestIdentity {
   /** Compactions of the thread's history so far (the window generation). */
   window: number;
   sandbox: SandboxPolicy;
+  /** Set for a sub-agent: its parent thread (Codex marks such requests as a spawned agent's). */
+  parentThreadId?: string;
 }
 
 /** The headers Codex adds to a Responses request, in its order. */
 export function requestHeaders(identity: RequestIdentity): Record<string, string> {
-  const metadata = { session_id: identity.threadId, thread_source: "user", turn_id: identity.turnId, sandbox: sandboxTag(identity.sandbox) };
+  const subagent = identity.parentThreadId !== undefined;
+  const metadata = { session_id: identity.threadId, thread_source: subagent ? "subagent" : "user", turn_id: identity.turnId, sandbox: sandboxTag(identity.sandbox) };
   return {
     "x-codex-turn-metadata": JSON.stringify(metadata),
+    ...(subagent ? { "x-openai-subagent": "collab_spawn", "x-codex-parent-thread-id": identity.parentThreadId! } : {}),
     "x-codex-window-id": `${identity.threadId}:${identity.window}`,
     "x-client-request-id": identity.threadId,
     session_id: identity.threadId,

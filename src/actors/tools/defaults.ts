@@ -1,7 +1,7 @@
 /**
  * The built-in tool set a thread starts with, in the order Codex lists them (the shell family the
- * turn offers, update_plan, request_user_input, apply_patch, web_search, view_image), then the
- * host tools the thread was started with. Called once per opened thread: apply_patch keeps
+ * turn offers, update_plan, request_user_input, apply_patch, web_search, view_image, the agent
+ * tools when the thread may spawn), then the host tools the thread was started with. Called once per opened thread: apply_patch keeps
  * per-thread state (the turn's diff) and unified exec the thread's processes.
  */
 import type { DynamicToolSpec } from "../../events/index.js";
@@ -17,7 +17,12 @@ import { webSearchTool } from "./web-search.js";
 import { viewImageTool } from "./view-image.js";
 import { dynamicToolHandlers } from "./dynamic.js";
 
-export function defaultToolHandlers(options: { dynamicTools?: DynamicToolSpec[]; processes: ProcessManager }): ToolHandler[] {
+export function defaultToolHandlers(options: {
+  dynamicTools?: DynamicToolSpec[];
+  processes: ProcessManager;
+  /** spawn_agent & co., built by src/agents for this thread (none at the depth limit). */
+  agentTools?: ToolHandler[];
+}): ToolHandler[] {
   return [
     ...unifiedExecTools(options.processes),
     shellCommandTool,
@@ -28,6 +33,7 @@ export function defaultToolHandlers(options: { dynamicTools?: DynamicToolSpec[];
     applyPatchTool(),
     webSearchTool,
     viewImageTool,
+    ...(options.agentTools ?? []),
     ...dynamicToolHandlers(options.dynamicTools ?? []),
   ];
 }
