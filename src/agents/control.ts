@@ -8,7 +8,7 @@
 import { randomInt } from "node:crypto";
 import type { Subscription } from "rxjs";
 import type { ResponseItem, UserInputItem } from "../events/index.js";
-import type { AgentHost, AgentThread, ChildSettings } from "./host.js";
+import type { AgentHost, AgentThread, ChildSettings, RelayedEvent } from "./host.js";
 import { AGENT_NICKNAMES } from "./nicknames.js";
 import { spawnLinkOf, type SpawnLink } from "./source.js";
 import { isFinal, statusAfter, statusOf, type AgentStatus } from "./status.js";
@@ -68,6 +68,8 @@ export class AgentControl {
   private readonly usedNicknames = new Set<string>();
   /** Children by parent, from every thread's `session_meta` (built on first use, then kept up to date). */
   private children: Map<string, string[]> | undefined;
+  /** Spawns under way, by root thread (they count against `max_threads`). */
+  private readonly reserved = new Map<string, number>();
   /** Reopenings of a parent's children in flight, by parent. */
   private readonly resuming = new Map<string, Promise<void>>();
 
@@ -79,7 +81,15 @@ export class AgentControl {
   /** Spawns a child thread, hands it its input, and starts watching it. */
   async spawn(request: SpawnRequest): Promise<{ id: string; nickname: string | null; status: AgentStatus }> {
     const rootId = this.rootOf(request.parentId);
-    this.reserveSlot(rootId);
+    const release = this.reserveSlot(rootId);
+    try {
+      return await this.spawnReserved(request, rootId);
+    } finally {
+      release();
+    }
+  }
+
+  private async spawnReserved(request: SpawnRequest, rootId: string): Promise<{ id: string; nickname: string | null; status: AgentStatus }> {
     const nickname = this.pickNickname();
     const link: SpawnLink = {
       source: { parent_thread_id: request.parentId, depth: request.parentDepth + 1, agent_path: null, agent_nickname: nickname, agent_role: request.role },
@@ -182,10 +192,14 @@ export class AgentControl {
     const link = await this.linkOf(id);
     if (!link) throw new AgentToolError(`agent with id ${id} not found`);
     const rootId = this.rootOf(callerId);
-    this.reserveSlot(rootId);
-    const thread = await this.host.open(id);
-    if (!thread) throw new AgentToolError(`agent with id ${id} not found`);
-    await this.attachExisting(thread, link, rootId);
+    const release = this.reserveSlot(rootId);
+    try {
+      const thread = await this.host.open(id);
+      if (!thread) throw new AgentToolError(`agent with id ${id} not found`);
+      await this.attachExisting(thread, link, rootId);
+    } finally {
+      release();
+    }
     await this.resumeChildren(id);
     return this.status(id);
   }
@@ -234,6 +248,16 @@ export class AgentControl {
     return undefined;
   }
 
+  /**
+   * What live descendants of `threadId` wait on a person for, as relayed events: a client opening
+   * the thread (a resume) is asked again, as it is for the thread's own requests.
+   */
+  pendingRequests(threadId: string): RelayedEvent[] {
+    return this.liveDescendants(threadId).flatMap((record) =>
+      record.thread!.state.pendingApprovals.map((pending) => ({ id: pending.turnId ?? "", msg: pending.request, thread_id: record.id })),
+    );
+  }
+
   /** Stops watching everything (the runtime is closing). */
   dispose(): void {
     for (const record of this.agents.values()) for (const subscription of record.subscriptions) subscription.unsubscribe();
@@ -262,12 +286,19 @@ export class AgentControl {
     return this.agents.get(threadId)?.rootId ?? threadId;
   }
 
-  /** Codex's `reserve_spawn_slot`: live agents under one root stay within `max_threads`. */
-  private reserveSlot(rootId: string): void {
+  /**
+   * Codex's `reserve_spawn_slot`: live agents under one root, and spawns under way, stay within
+   * `max_threads`. The returned function gives the reservation back once the agent is tracked (or failed).
+   */
+  private reserveSlot(rootId: string): () => void {
     const max = this.limits.maxThreads;
-    if (max === null) return;
-    const live = [...this.agents.values()].filter((r) => r.rootId === rootId && !r.closed && r.thread && !r.thread.closed).length;
-    if (live >= max) throw new AgentToolError(`collab spawn failed: agent thread limit reached (max ${max})`);
+    const reserved = this.reserved.get(rootId) ?? 0;
+    if (max !== null) {
+      const live = [...this.agents.values()].filter((r) => r.rootId === rootId && !r.closed && r.thread && !r.thread.closed).length;
+      if (live + reserved >= max) throw new AgentToolError(`collab spawn failed: agent thread limit reached (max ${max})`);
+    }
+    this.reserved.set(rootId, reserved + 1);
+    return () => this.reserved.set(rootId, (this.reserved.get(rootId) ?? 1) - 1);
   }
 
   /** A nickname no live agent has (Codex picks at random among its names, then starts a new round). */

@@ -179,9 +179,13 @@ export class Runtime {
    * delivered, in order (see resume.ts).
    */
   async resumeThread(id: string, options: ThreadSettingsOptions = {}): Promise<Thread> {
+    const open = this.threads.get(id);
+    if (open) return open;
     const thread = await this.reopen(id, options, { fork: false });
-    // Codex resumes the sub-agents a thread left open with it (not the ones it closed).
+    // Codex resumes the sub-agents a thread left open with it (not the ones it closed); what they
+    // still wait on a person for is asked again of this thread's client.
     await this.agents.ensureChildren(id).catch(() => undefined);
+    thread.opening.push(...this.agents.pendingRequests(id));
     return thread;
   }
 
