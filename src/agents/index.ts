@@ -20,3 +20,6 @@ export { forkedHistory } from "./fork.js";
 export { BUILTIN_ROLES, resolveRole } from "./roles.js";
 /** The `[agents]` limits from configuration. */
 export { agentLimitsFrom } from "./config.js";
+/** The threads of a log as a tree of parents and the agents they spawned. */
+export { threadTree } from "./tree.js";
+export type { ThreadNode } from "./tree.js";

@@ -11,7 +11,7 @@ import { createRuntime, type Runtime } from "../../src/runtime/runtime.js";
 import type { LogEntry } from "../../src/events/index.js";
 import { childThreads, formatDivergence, replayTree } from "../../src/replay/reexecute/index.js";
 import { startFakeResponses, type FakeResponses } from "../support/fake-responses.js";
-import { spawnLoom } from "../support/cli.js";
+import { runMain, spawnLoom } from "../support/cli.js";
 import { nextEvent } from "../support/loom.js";
 import { AgentModel } from "./support.js";
 
@@ -77,8 +77,8 @@ it("resumes the agents of a parent killed while it waited on them, and the wait 
   expect(types).not.toContain("turn_aborted");
   const firstWait = entries.find((e) => e.kind === "event_msg" && e.payload.type === "collab_waiting_begin")!;
   const waitCall = (firstWait.payload as { call_id: string }).call_id;
-  expect(entries.filter((e) => e.kind === "event_msg" && e.payload.type === "collab_waiting_begin" && (e.payload as { call_id: string }).call_id === waitCall)).toHaveLength(1);
-  expect(entries.some((e) => e.kind === "event_msg" && e.payload.type === "collab_waiting_end" && (e.payload as { call_id: string }).call_id === waitCall)).toBe(true);
+  expect(entries.filter((e) => e.kind === "event_msg" && e.payload.type === "collab_waiting_begin" && (e.payload as unknown as { call_id: string }).call_id === waitCall)).toHaveLength(1);
+  expect(entries.some((e) => e.kind === "event_msg" && e.payload.type === "collab_waiting_end" && (e.payload as unknown as { call_id: string }).call_id === waitCall)).toBe(true);
   // The answers went to the agents' logs, not the parent's.
   expect(entries.some((e) => e.kind === "submission" && e.payload.op.type === "exec_approval")).toBe(false);
 
@@ -93,4 +93,12 @@ it("resumes the agents of a parent killed while it waited on them, and the wait 
   } finally {
     await reader.close();
   }
+
+  // `loom threads` shows the tree: the agents under their parent, with the turn and call that spawned them.
+  const listed = await runMain(["threads", "--json", "--data-dir", dataDir]);
+  const rows = listed.out.map((line) => JSON.parse(line));
+  expect(rows.map((row) => row.id)).toEqual([parentId, ...children.sort((a, b) => rows.findIndex((r) => r.id === a) - rows.findIndex((r) => r.id === b))]);
+  for (const row of rows.slice(1)) expect(row.spawn).toMatchObject({ parent_thread_id: parentId, depth: 1, call_id: expect.any(String), turn_id: "turn-1" });
+  const text = await runMain(["threads", "--data-dir", dataDir]);
+  expect(text.out.filter((line) => line.startsWith("└ ") && line.includes(`of ${parentId}`))).toHaveLength(2);
 });
