@@ -33,7 +33,7 @@ export async function replayTree(log: EventLog, threadId: string, options: Repla
     report.replayed += result.replayed;
     if (id === threadId) report.fromSeq = result.fromSeq;
     if (result.divergence) {
-      report.divergence = { ...result.divergence, threadId: id };
+      report.divergence = id === threadId ? result.divergence : { ...result.divergence, threadId: id };
       return false;
     }
     for (const child of await childThreads(log, id)) {
