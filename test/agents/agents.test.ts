@@ -153,6 +153,21 @@ describe("waiting, limits, interrupts", () => {
     expect(h.rt.agents.status(child!)).toBe("interrupted");
   });
 
+  it("a forked agent starts from its parent's history: its messages, no tool calls", async () => {
+    const h = (loom = await startAgentsLoom());
+    h.server.setHandler(new AgentModel().reply);
+    const parent = await h.rt.startThread({ cwd: h.cwd, approvalPolicy: "never", sandboxMode: "danger-full-access" });
+    const prompt = "Please spawn agents to run `echo forked` with my history.";
+    const { finalResponse } = await parent.run(prompt);
+    expect(finalResponse).toBe("Agents answered: ran: forked");
+    const child = (await childThreads(h.rt.log, parent.id))[0]!;
+    const first = h.server.requests.find((r) => threadOf(r) === child)!;
+    const texts = inputItems(first).filter((item) => item.type === "message").map((item) => item.content?.[0]?.text as string);
+    expect(texts).toContain(prompt);
+    expect(texts.at(-1)).toBe("Please run `echo forked`.");
+    expect(inputItems(first).some((item) => item.type === "function_call")).toBe(false);
+  });
+
   it("refuses a spawn beyond agents.max_threads, in Codex's words", async () => {
     const h = (loom = await startAgentsLoom({ config: { agents: { max_threads: 1 } } }));
     h.server.setHandler(new AgentModel().reply);

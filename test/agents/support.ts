@@ -3,6 +3,7 @@
 //   "spawn agents to run `A` and `B`"  -> spawn_agent per command, then wait_agent on all of them,
 //                                          again on those not finished, then a summary of their answers
 //   "... and wait N ms"                 -> the waits ask for timeout_ms N
+//   "... with my history"               -> the spawns fork the parent's history (fork_context)
 //   "Please run `cmd`."                 -> exec_command, then "ran: <last output line>"
 //   "Please hang."                      -> a stream that never ends (the agent never finishes)
 import {
@@ -80,7 +81,8 @@ export class AgentModel {
     const delegated = /spawn agents to run (.*)/.exec(prompt)?.[1];
     if (delegated) {
       const commands = [...delegated.matchAll(/`([^`]+)`/g)].map((match) => match[1]!);
-      return calls("spawn_agent", commands.map((command) => ({ message: `Please run \`${command}\`.` })));
+      const fork = prompt.includes("with my history") ? { fork_context: true } : {};
+      return calls("spawn_agent", commands.map((command) => ({ message: `Please run \`${command}\`.`, ...fork })));
     }
     if (prompt.includes("Please hang.")) return hanging([evCreated(`resp_${n}`)]).reply;
     const command = /run `([^`]+)`/.exec(prompt)?.[1];
