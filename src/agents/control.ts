@@ -5,11 +5,10 @@
  * their nicknames, the concurrency count) and watches their events. Their status is always a fold of
  * their own log (status.ts), so it is read back after a restart.
  */
-import { randomInt } from "node:crypto";
 import type { Subscription } from "rxjs";
 import type { ResponseItem, UserInputItem } from "../events/index.js";
 import type { AgentHost, AgentThread, ChildSettings, RelayedEvent } from "./host.js";
-import { AGENT_NICKNAMES } from "./nicknames.js";
+import { NicknamePool } from "./nicknames.js";
 import { spawnLinkOf, type SpawnLink } from "./source.js";
 import { isFinal, statusAfter, statusOf, type AgentStatus } from "./status.js";
 
@@ -65,7 +64,7 @@ export function notificationText(agentId: string, status: AgentStatus): string {
 
 export class AgentControl {
   private readonly agents = new Map<string, AgentRecord>();
-  private readonly usedNicknames = new Set<string>();
+  private readonly nicknames = new NicknamePool();
   /** Children by parent, from every thread's `session_meta` (built on first use, then kept up to date). */
   private children: Map<string, string[]> | undefined;
   /** Spawns under way, by root thread (they count against `max_threads`). */
@@ -90,7 +89,7 @@ export class AgentControl {
   }
 
   private async spawnReserved(request: SpawnRequest, rootId: string): Promise<{ id: string; nickname: string | null; status: AgentStatus }> {
-    const nickname = this.pickNickname();
+    const nickname = this.nicknames.take();
     const link: SpawnLink = {
       source: { parent_thread_id: request.parentId, depth: request.parentDepth + 1, agent_path: null, agent_nickname: nickname, agent_role: request.role },
       spawnedBy: { thread_id: request.parentId, turn_id: request.turnId, call_id: request.callId },
@@ -99,7 +98,7 @@ export class AgentControl {
     try {
       thread = await this.host.spawn({ settings: request.settings, link, forkedItems: request.forkedItems });
     } catch (error) {
-      this.usedNicknames.delete(nickname);
+      this.nicknames.release(nickname);
       throw error;
     }
     (await this.childIndex()).set(request.parentId, [...(this.children!.get(request.parentId) ?? []), thread.id]);
@@ -301,18 +300,6 @@ export class AgentControl {
     return () => this.reserved.set(rootId, (this.reserved.get(rootId) ?? 1) - 1);
   }
 
-  /** A nickname no live agent has (Codex picks at random among its names, then starts a new round). */
-  private pickNickname(): string {
-    let free = AGENT_NICKNAMES.filter((name) => !this.usedNicknames.has(name));
-    if (free.length === 0) {
-      this.usedNicknames.clear();
-      free = [...AGENT_NICKNAMES];
-    }
-    const name = free[randomInt(free.length)]!;
-    this.usedNicknames.add(name);
-    return name;
-  }
-
   private async linkOf(id: string): Promise<SpawnLink | undefined> {
     const [first] = await this.host.head(id, 1);
     if (first?.kind !== "session_meta" || first.payload.id !== id) return undefined;
@@ -342,7 +329,7 @@ export class AgentControl {
     counting.unsubscribe();
     if (seen === 0) record.status = status;
     record.notifyParent = !isFinal(record.status);
-    if (record.nickname) this.usedNicknames.add(record.nickname);
+    if (record.nickname) this.nicknames.hold(record.nickname);
   }
 
   private track(
@@ -430,7 +417,7 @@ export class AgentControl {
       await done;
     }
     await thread.close();
-    if (record.nickname) this.usedNicknames.delete(record.nickname);
+    if (record.nickname) this.nicknames.release(record.nickname);
   }
 }
 

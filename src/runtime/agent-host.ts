@@ -6,7 +6,8 @@
 import { Subject } from "rxjs";
 import type { LogEntry } from "../events/index.js";
 import type { EventLog } from "../log/index.js";
-import type { AgentHost, AgentThread, RelayedEvent, SpawnThreadRequest } from "../agents/index.js";
+import { agentToolHandlers, type AgentControl, type AgentHost, type AgentThread, type AgentToolDeps, type RelayedEvent, type SpawnThreadRequest } from "../agents/index.js";
+import type { ToolHandler } from "../actors/tools/index.js";
 import type { Thread } from "./thread.js";
 
 export interface AgentHostParts {
@@ -67,4 +68,17 @@ export class RuntimeAgentHost implements AgentHost {
   relay(threadId: string, event: RelayedEvent): void {
     this.relayed(threadId).next(event);
   }
+}
+
+/** A thread's agent tools: none at the depth limit (Codex turns the feature off for such a child). */
+export function agentToolsFor(control: AgentControl, deps: Omit<AgentToolDeps, "control">): ToolHandler[] {
+  return deps.depth < control.limits.maxDepth ? agentToolHandlers({ control, ...deps }) : [];
+}
+
+/** Codex's `<subagents>` lines: `- <id>: <nickname>` for each open sub-agent of the thread. */
+export function subagentLines(control: AgentControl, threadId: string): string {
+  return control
+    .openChildren(threadId)
+    .map((child) => (child.nickname ? `- ${child.id}: ${child.nickname}` : `- ${child.id}`))
+    .join("\n");
 }

@@ -41,17 +41,8 @@ import type { ForkOptions, RuntimeOptions, StartThreadOptions } from "./options.
 export type { ForkOptions, ModelOptions, RuntimeIo, RuntimeOptions, StartThreadOptions } from "./options.js";
 import { McpManager } from "../actors/mcp/index.js";
 import { platformSandboxOf, probeHostSandbox, sandboxInForce } from "../sandbox/index.js";
-import {
-  AgentControl,
-  agentLimitsFrom,
-  agentToolHandlers,
-  sessionMetaFields,
-  spawnLinkOf,
-  type AgentLimits,
-  type SpawnLink,
-  type SpawnThreadRequest,
-} from "../agents/index.js";
-import { RuntimeAgentHost } from "./agent-host.js";
+import { AgentControl, agentLimitsFrom, sessionMetaFields, spawnLinkOf, type AgentLimits, type SpawnLink, type SpawnThreadRequest } from "../agents/index.js";
+import { agentToolsFor, RuntimeAgentHost, subagentLines } from "./agent-host.js";
 
 export { defaultDataDir };
 
@@ -379,16 +370,14 @@ export class Runtime {
     const link = resume.link ?? (state.sessionMeta?.id === id ? spawnLinkOf(state.sessionMeta) : undefined);
     const depth = link?.source.depth ?? 0;
     const features = featuresFrom(this.config.features);
-    const agentTools =
-      features.multiAgent && depth < this.agents.limits.maxDepth
-        ? agentToolHandlers({
-            control: this.agents,
-            depth,
-            baseInstructions: () => current.baseInstructions ?? currentSettings.baseInstructions,
-            history: () => [...current.history],
-            turnEntries: () => this.turnEntries(id, current),
-          })
-        : [];
+    const agentTools = features.multiAgent
+      ? agentToolsFor(this.agents, {
+          depth,
+          baseInstructions: () => current.baseInstructions ?? currentSettings.baseInstructions,
+          history: () => [...current.history],
+          turnEntries: () => this.turnEntries(id, current),
+        })
+      : [];
     const services: ThreadServices = {
       threadId: id,
       bus,
@@ -413,11 +402,7 @@ export class Runtime {
       features,
       webSearch: parseWebSearchMode(this.config.web_search),
       identity: { originator: parts.originator ?? DEFAULT_ORIGINATOR, installationId: parts.installationId, parentThreadId: link?.source.parent_thread_id },
-      subagents: () =>
-        this.agents
-          .openChildren(id)
-          .map((child) => (child.nickname ? `- ${child.id}: ${child.nickname}` : `- ${child.id}`))
-          .join("\n"),
+      subagents: () => subagentLines(this.agents, id),
       get windowGeneration() {
         return windowGeneration;
       },
