@@ -63,7 +63,7 @@ async function runScenario(scenario: Scenario): Promise<ScenarioRun> {
     },
   };
   try {
-    const { threadId } = await scenario.run(ctx);
+    const { threadId, extraAfter = {} } = await scenario.run(ctx);
     if (!final) throw new Error(`${scenario.name} never called beginFinal`);
     fake.assertAllUsed();
     return {
@@ -78,6 +78,7 @@ async function runScenario(scenario: Scenario): Promise<ScenarioRun> {
       purposes: model.purposes,
       rolloutAfter: readThread(threadId),
       ...final,
+      extraRollouts: { ...final.extraRollouts, ...extraAfter },
     };
   } finally {
     await fake.close();

@@ -4,6 +4,7 @@ import { waitForRollout } from "./codex-process.js";
 import { EXEC_FLAGS, endsWith, exec, onlyThread, settled, startThread, turn, withAppServer, type Scenario } from "./steps.js";
 import { toolScenarios } from "./scenarios-tools.js";
 import { settingsScenarios } from "./scenarios-settings.js";
+import { agentScenarios } from "./scenarios-agents.js";
 
 export type { Scenario, ScenarioContext } from "./steps.js";
 
@@ -176,4 +177,4 @@ const coreScenarios: Scenario[] = [
   },
 ];
 
-export const scenarios: Scenario[] = [...coreScenarios, ...toolScenarios, ...settingsScenarios];
+export const scenarios: Scenario[] = [...coreScenarios, ...toolScenarios, ...settingsScenarios, ...agentScenarios];

@@ -56,6 +56,19 @@ function callOf(request: RecordedRequest, output: any): any {
   return input.find((item) => (item.type === "function_call" || item.type === "custom_tool_call") && item.call_id === output.call_id);
 }
 
+/** Codex's note to a parent that a sub-agent finished: context, not what the model answers. */
+const SUBAGENT_NOTIFICATION = "<subagent_notification>";
+
+/** The last input item, passing over sub-agent notifications that arrived after it. */
+function lastMeaningfulItem(request: RecordedRequest): any {
+  const input: any[] = request.body?.input ?? [];
+  for (let i = input.length - 1; i >= 0; i--) {
+    const item = input[i];
+    if (!(item?.role === "user" && textOf(item).startsWith(SUBAGENT_NOTIFICATION))) return item;
+  }
+  return lastInputItem(request);
+}
+
 /** A patch that updates a file which does not exist: apply_patch must fail and say so. */
 export const FAILING_PATCH = "*** Begin Patch\n*** Update File: missing.txt\n@@\n-old\n+new\n*** End Patch\n";
 
@@ -83,7 +96,7 @@ export class ScriptedModel {
   readonly reply = (request: RecordedRequest): Reply => {
     this.counter += 1;
     const n = this.counter;
-    const last = lastInputItem(request);
+    const last = lastMeaningfulItem(request);
     const lastText = textOf(last);
     const ids = { responseId: `resp_${n}`, messageId: `msg_${n}`, usage: this.usage };
     const label = (what: string) => (this.purposes[request.index] = `${this.step}: ${what}`);
@@ -100,6 +113,8 @@ export class ScriptedModel {
       }
       const running = RUNNING.exec(outputText(last));
       if (running) return this.followRunning(request, last, Number(running[1]), n, label);
+      const agentStep = this.followAgentTool(request, last, n, label);
+      if (agentStep) return agentStep;
       label("follow-up after the tool output");
       return textTurn("The command ran.", ids);
     }
@@ -147,6 +162,8 @@ export class ScriptedModel {
         evCompleted(ids.responseId, this.usage),
       ];
     }
+    const delegated = /spawn an agent to run `([^`]+)`/.exec(prompt)?.[1];
+    if (delegated) return call("spawn_agent", { message: `Please run \`${delegated}\`.` });
     const command = /run `([^`]+)`/.exec(prompt)?.[1];
     if (command) {
       const shell = shellCall(request, command);
@@ -154,6 +171,32 @@ export class ScriptedModel {
     }
     label("sampling");
     return textTurn(`Reply ${n}.`, ids);
+  }
+
+  /**
+   * The steps after an agent tool: a spawned agent is waited for, a finished wait closes it, a
+   * closed agent ends the turn. Undefined for any other tool.
+   */
+  private followAgentTool(request: RecordedRequest, output: any, n: number, label: (what: string) => void): Reply | undefined {
+    const call = callOf(request, output);
+    const responseId = `resp_${n}`;
+    const next = (name: string, args: unknown): Reply => {
+      label(`follow-up after ${call.name}: model calls ${name}`);
+      return [evCreated(responseId), evFunctionCall(`call_${n}`, name, JSON.stringify(args)), evCompleted(responseId, this.usage)];
+    };
+    if (call?.name === "spawn_agent") {
+      const { agent_id } = JSON.parse(outputText(output)) as { agent_id: string };
+      return next("wait_agent", { targets: [agent_id], timeout_ms: 30_000 });
+    }
+    if (call?.name === "wait_agent") {
+      const { targets } = JSON.parse(call.arguments) as { targets: string[] };
+      return next("close_agent", { target: targets[0] });
+    }
+    if (call?.name === "close_agent") {
+      label("follow-up after close_agent");
+      return textTurn("The agent finished.", { responseId, messageId: `msg_${n}`, usage: this.usage });
+    }
+    return undefined;
   }
 
   /** A unified exec process still runs: type into it when it was started for input, else poll it. */

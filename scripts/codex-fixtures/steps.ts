@@ -22,7 +22,8 @@ export interface Scenario {
   description: string;
   /** Extra config.toml lines, tables, sandbox mode and working-directory files. */
   sandbox?: SandboxOptions;
-  run(ctx: ScenarioContext): Promise<{ threadId: string }>;
+  /** The final thread, and other files to keep (read once the scenario is over), by name. */
+  run(ctx: ScenarioContext): Promise<{ threadId: string; extraAfter?: Record<string, string> }>;
 }
 
 export const EXEC_FLAGS = ["--skip-git-repo-check", "--dangerously-bypass-approvals-and-sandbox"];

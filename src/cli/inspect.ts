@@ -5,6 +5,7 @@
  */
 import type { EventLog } from "../log/index.js";
 import { UserError } from "../runtime/errors.js";
+import { threadTree } from "../agents/index.js";
 
 import { noExtraArgs, nonNegativeInt, parse, positiveInt } from "./args.js";
 import { withReader, withRuntime } from "./context.js";
@@ -34,12 +35,15 @@ export async function threadsCommand(argv: string[], io: CliIO): Promise<number>
   const { values, positionals } = parse(argv, {});
   noExtraArgs(positionals, 0, USAGE.threads);
   return withReader(values, async (rt) => {
-    const threads = await rt.log.listThreads();
-    for (const meta of threads) {
-      if (values.json) io.out(JSON.stringify(meta));
+    // Sub-agents are listed under the thread that spawned them.
+    for (const { meta, link, level } of await threadTree(rt.log)) {
+      const spawn = link && { ...link.source, turn_id: link.spawnedBy.turn_id, call_id: link.spawnedBy.call_id };
+      if (values.json) io.out(JSON.stringify(spawn ? { ...meta, spawn } : meta));
       else {
         const parent = meta.parentId ? `  fork of ${meta.parentId}@${meta.forkSeq}` : "";
-        io.out(`${meta.id}  ${String(meta.headSeq).padStart(6)} entries  ${meta.createdAt}${meta.name ? `  "${meta.name}"` : ""}${parent}`);
+        const agent = spawn ? `  agent ${spawn.agent_nickname ?? "?"}${spawn.agent_role ? ` (${spawn.agent_role})` : ""} of ${spawn.parent_thread_id}` : "";
+        const indent = level > 0 ? `${"  ".repeat(level - 1)}└ ` : "";
+        io.out(`${indent}${meta.id}  ${String(meta.headSeq).padStart(6)} entries  ${meta.createdAt}${meta.name ? `  "${meta.name}"` : ""}${parent}${agent}`);
       }
     }
     return 0;

@@ -1,7 +1,7 @@
 /** `loom replay` (re-execute a thread or fixture against its recording) and `loom diff` (time travel). */
 import { existsSync, statSync } from "node:fs";
 import { UserError } from "../runtime/errors.js";
-import { formatDivergence, replayThread, type ReplayReport } from "../replay/reexecute/index.js";
+import { formatDivergence, replayTree, type ReplayReport } from "../replay/reexecute/index.js";
 import { loadFixture } from "../testing/index.js";
 import { replayEntries } from "../replay/reexecute/index.js";
 import type { LogEntry } from "../events/index.js";
@@ -28,7 +28,8 @@ export async function replayCommand(argv: string[], io: CliIO): Promise<number> 
   } else {
     report = await withReader(values, async (rt) => {
       const id = await resolveThread(rt.log, { id: target, last: values.last }, REPLAY_USAGE);
-      return replayThread(rt.log, id, { fromSeq, config: rt.config });
+      // The thread and every sub-agent it spawned, each against its own recording.
+      return replayTree(rt.log, id, { fromSeq, config: rt.config });
     });
   }
   const ms = (performance.now() - started).toFixed(0);

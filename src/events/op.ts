@@ -115,6 +115,12 @@ export const OpSchemas = {
   clean_background_terminals: op("clean_background_terminals", {}),
   inter_agent_communication: op("inter_agent_communication", { communication: z.unknown() }),
   approve_guardian_denied_action: op("approve_guardian_denied_action", { event: z.unknown() }),
+  /**
+   * Loom: items put into the model's history without a user turn (Codex's
+   * `inject_user_message_without_turn`, how a parent hears that a sub-agent finished): given to
+   * the running turn before its next request, else recorded at once.
+   */
+  inject_response_items: op("inject_response_items", { items: z.array(z.looseObject({ type: z.string() })).min(1) }),
   /** Loom: host tools are declared when a thread starts; kept here so a resumed thread re-offers them. */
   register_dynamic_tools: op("register_dynamic_tools", { tools: z.array(DynamicToolSpec) }),
 };

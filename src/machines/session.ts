@@ -6,7 +6,7 @@
  * shutdown leaves (or meets) is answered as not delivered.
  */
 import { and, assign, enqueueActions, fromCallback, fromPromise, sendTo, setup } from "xstate";
-import type { ReviewDecision, Submission, UserInputItem } from "../events/index.js";
+import type { ResponseItem, ReviewDecision, Submission, UserInputItem } from "../events/index.js";
 import { turnMachine, type TurnInput, type TurnOutput } from "./turn.js";
 
 export interface SessionInput {
@@ -38,6 +38,8 @@ export interface SessionContext {
   steering: string[];
 }
 
+/** History items for the running turn, else recorded by a task of their own (never a turn). */
+const INJECT_OP = "inject_response_items";
 /** Ops that start a model turn (when idle) or steer the running one. */
 const TURN_OPS = new Set(["user_input", "user_turn", "user_input_with_turn_context"]);
 /** Ops answered by whatever waits inside the active turn, by id. */
@@ -123,6 +125,9 @@ export const sessionMachine = setup({
       const type = submission.op.type;
       if (TURN_OPS.has(type)) {
         enqueue.sendTo("turn", { type: "STEER", input: { subId: submission.id, items: userItemsOf(submission) } });
+      } else if (type === INJECT_OP) {
+        const raw = (submission.op as { items: ResponseItem[] }).items;
+        enqueue.sendTo("turn", { type: "STEER", input: { subId: submission.id, items: [], raw } });
       } else if (type === "interrupt") {
         enqueue.sendTo("turn", { type: "INTERRUPT" });
       } else if (ANSWER_OPS.has(type)) {
@@ -167,6 +172,7 @@ export const sessionMachine = setup({
       (event as SubmitEvent).submission.op.type === "interrupt",
     isShutdown: ({ event }) => (event as SubmitEvent).submission.op.type === "shutdown",
     isTurnInput: ({ event }) => TURN_OPS.has((event as SubmitEvent).submission.op.type),
+    isInjection: ({ event }) => (event as SubmitEvent).submission.op.type === INJECT_OP,
     noInputWaiting: ({ context }) => !context.queue.some((s) => TURN_OPS.has(s.op.type) && !context.steering.includes(s.id)),
     isRollback: ({ event }) => (event as SubmitEvent).submission.op.type === "thread_rollback",
     queueEmpty: ({ context }) => context.queue.length === 0,
@@ -231,6 +237,8 @@ export const sessionMachine = setup({
           // Input steers the turn, and keeps its place in the queue until the turn has taken it;
           // when input already waits for a turn of its own, it waits behind it.
           { guard: and(["isTurnInput", "noInputWaiting"]), actions: ["routeToTurn", "enqueue", "noteSteering"] },
+          // Kept in the queue too: if the turn ends before taking it, it is recorded by itself.
+          { guard: "isInjection", actions: ["routeToTurn", "enqueue", "noteSteering"] },
           { guard: "isTurnInput", actions: "enqueue" },
           { guard: "isTurnRouted", actions: "routeToTurn" },
           { actions: "enqueue" },

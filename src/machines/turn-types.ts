@@ -19,6 +19,8 @@ export interface TurnInput {
     answers?: AnswerEvent[];
     /** Steering input logged before the restart that the turn had not recorded yet. */
     pendingInput?: PendingInput[];
+    /** Calls in `awaiting` that run again from the start (a wait on sub-agents: it only waits). */
+    rerun?: string[];
   };
 }
 
@@ -75,6 +77,8 @@ export interface TurnContext {
   resuming: string[];
   /** Answers logged before the restart for some of those calls. */
   resumeAnswers: AnswerEvent[];
+  /** Calls of `resuming` that start over instead of re-attaching to a request. */
+  resumeRerun: string[];
   /** What `beginTurn` decided to compact before the turn's input is recorded. */
   preTurnCompaction: PreTurnCompaction | null;
 }

@@ -134,6 +134,7 @@ export const turnMachine = setup({
     status: "completed",
     resuming: input.resume?.awaiting ?? [],
     resumeAnswers: input.resume?.answers ?? [],
+    resumeRerun: input.resume?.rerun ?? [],
     preTurnCompaction: null,
   }),
   initial: "entering",
@@ -160,17 +161,20 @@ export const turnMachine = setup({
       entry: enqueueActions(({ context, enqueue }) => {
         for (const call of context.calls) {
           if (!context.resuming.includes(call.callId)) continue;
+          const rerun = context.resumeRerun.includes(call.callId);
           enqueue.spawnChild("toolCall", {
             id: childId(call.callId),
-            input: {
-              turnId: context.turnId,
-              call,
-              awaitingApprovalId: call.callId,
-              answer: context.resumeAnswers.find((answer) => answer.targetId === call.callId),
-            },
+            input: rerun
+              ? { turnId: context.turnId, call }
+              : {
+                  turnId: context.turnId,
+                  call,
+                  awaitingApprovalId: call.callId,
+                  answer: context.resumeAnswers.find((answer) => answer.targetId === call.callId),
+                },
           });
         }
-        enqueue.assign({ resuming: [], resumeAnswers: [] });
+        enqueue.assign({ resuming: [], resumeAnswers: [], resumeRerun: [] });
       }),
       always: "awaitingCalls",
       on: { INTERRUPT: "cancelling" },

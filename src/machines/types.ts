@@ -38,6 +38,8 @@ export interface AnswerEvent {
 export interface PendingInput {
   subId: string;
   items: UserInputItem[];
+  /** History items given as they are (`inject_response_items`), instead of user input. */
+  raw?: ResponseItem[];
 }
 
 /** The tool call a model output item asks for, if it is one. */

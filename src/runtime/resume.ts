@@ -2,9 +2,10 @@
  * What to do with a turn the log left open (the process died mid-turn). Codex closes such a turn
  * as aborted; Loom does too, except when the turn was only waiting for people: the model's
  * response had completed and every unanswered call had either finished, was waiting for an
- * approval, or had its approval answered without having started. Then the turn continues where it
- * stopped: open requests are asked again, answers already logged are acted on (an approved command
- * runs, once), and no finished call runs again. A turn the person interrupted is closed as aborted.
+ * approval, or had its approval answered without having started, or was a wait on sub-agents.
+ * Then the turn continues where it stopped: open requests are asked again, answers already logged
+ * are acted on (an approved command runs, once), a wait on sub-agents waits again (until its first
+ * deadline), and no finished call runs again. A turn the person interrupted is closed as aborted.
  */
 import type { EventMsg, LogEntry, NewEntry, ResponseItem, ReviewDecision, Submission } from "../events/index.js";
 import type { EventLog } from "../log/index.js";
@@ -34,6 +35,9 @@ const STARTED = new Set([
   "request_user_input",
   "view_image_tool_call",
 ]);
+
+/** A call that only waits (on sub-agents): after a restart it simply waits again. */
+const RERUNNABLE = "wait_agent";
 
 function isModelOutput(entry: LogEntry): boolean {
   if (entry.kind !== "response_item") return false;
@@ -119,7 +123,11 @@ export async function planOpenTurn(log: EventLog, threadId: string, state: Threa
       .filter((call) => facts.answers.has(call.callId) && !facts.started.has(call.callId) && !facts.finished.has(call.callId))
       .map((call) => [call.callId, facts.answers.get(call.callId)!]),
   );
-  const waitingOnly = calls.every((call) => facts.finished.has(call.callId) || approvals.has(call.callId) || answered.has(call.callId));
+  // Waiting on sub-agents changes nothing: such a call runs again (the agents are resumed with the thread).
+  const rerun = new Set(calls.filter((call) => call.name === RERUNNABLE && !facts.finished.has(call.callId)).map((call) => call.callId));
+  const waitingOnly = calls.every(
+    (call) => facts.finished.has(call.callId) || approvals.has(call.callId) || answered.has(call.callId) || rerun.has(call.callId),
+  );
   const awaiting = calls.filter((call) => !facts.finished.has(call.callId)).map((call) => call.callId);
   if (!facts.samplingOpen && !facts.interrupted && awaiting.length > 0 && waitingOnly) {
     const results: Record<string, ToolCallResult> = {};
@@ -132,7 +140,13 @@ export async function planOpenTurn(log: EventLog, threadId: string, state: Threa
       turn: {
         turnId,
         items: [],
-        resume: { calls, results, awaiting, answers: awaiting.flatMap((id) => (answered.has(id) ? [answered.get(id)!] : [])) },
+        resume: {
+          calls,
+          results,
+          awaiting,
+          answers: awaiting.flatMap((id) => (answered.has(id) ? [answered.get(id)!] : [])),
+          ...(rerun.size > 0 ? { rerun: [...rerun] } : {}),
+        },
       },
       reask: awaiting.filter((callId) => approvals.has(callId)).map((callId) => ({ callId, request: approvals.get(callId)! })),
       startedAt: facts.startedAt,

@@ -46,6 +46,8 @@ import { McpManager } from "../actors/mcp/index.js";
 import { ExecPolicyHandle, ExecPolicyParseError, ExecPolicyReadError } from "../execpolicy/index.js";
 import { projectTrusted } from "../config/index.js";
 import { platformSandboxOf, probeHostSandbox, sandboxInForce } from "../sandbox/index.js";
+import { AgentControl, agentLimitsFrom, sessionMetaFields, spawnLinkOf, type AgentLimits, type SpawnLink, type SpawnThreadRequest } from "../agents/index.js";
+import { agentToolsFor, RuntimeAgentHost, subagentLines } from "./agent-host.js";
 
 export { defaultDataDir };
 
@@ -59,8 +61,10 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   const dataDir = log ? undefined : resolve(options.dataDir ?? defaultDataDir(env));
   // Configuration first: a bad value is reported before anything is opened or created.
   const config = validateConfig(options.config ?? (dataDir ? await loadConfig(dataDir, options.configOverrides ?? []) : {}));
+  let agentLimits: AgentLimits;
   try {
     parseWebSearchMode(config.web_search);
+    agentLimits = agentLimitsFrom(config.agents);
   } catch (error) {
     throw new UserError((error as Error).message, { cause: error });
   }
@@ -71,7 +75,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   }
   // Codex keeps one installation id per home; Loom one per data dir (a random one without a dir).
   const installationId = options.installationId ?? (dataDir ? await resolveInstallationId(dataDir) : randomUUID());
-  return new Runtime({ ...options, dataDir, env, clock, log, config, ownsLog: !options.log, installationId, rulesDataDir: dataDir });
+  return new Runtime({ ...options, dataDir, env, clock, log, config, ownsLog: !options.log, installationId, rulesDataDir: dataDir, agentLimits });
 }
 
 interface RuntimeParts extends RuntimeOptions {
@@ -83,6 +87,13 @@ interface RuntimeParts extends RuntimeOptions {
   installationId: string;
   /** The data dir whose `rules/` holds the user's exec policy (none with an injected log). */
   rulesDataDir?: string;
+  agentLimits?: AgentLimits;
+}
+
+/** What a spawned thread starts with besides its settings: its link to the parent, a fork's history. */
+interface SpawnStart {
+  link: SpawnLink;
+  forkedItems: SpawnThreadRequest["forkedItems"];
 }
 
 export class Runtime {
@@ -93,6 +104,9 @@ export class Runtime {
   private readonly ids: IdSource;
   /** On a log many processes share, the leases of the threads this runtime writes. */
   private readonly leases: RuntimeLeases;
+  /** Sub-agents: every agent a thread spawns is a thread of this runtime (src/agents). */
+  readonly agents: AgentControl;
+  private readonly agentHost: RuntimeAgentHost;
   private closed = false;
 
   constructor(private readonly parts: RuntimeParts) {
@@ -101,9 +115,16 @@ export class Runtime {
     this.ids = parts.ids ?? randomIds;
     this.store = new ThreadStateStore(parts.log, { snapshotEvery: parts.snapshotEvery });
     this.leases = new RuntimeLeases(parts.log);
+    this.agentHost = new RuntimeAgentHost({
+      log: parts.log,
+      spawn: (request) => this.startThread(childOptions(request), { link: request.link, forkedItems: request.forkedItems }),
+      reopen: (id) => this.reopen(id, {}, { fork: false }),
+      openNow: (id) => this.threads.get(id),
+    });
+    this.agents = new AgentControl(this.agentHost, parts.agentLimits);
   }
 
-  async startThread(options: StartThreadOptions = {}): Promise<Thread> {
+  async startThread(options: StartThreadOptions = {}, spawn?: SpawnStart): Promise<Thread> {
     this.assertOpen();
     const settings = this.startSettings(options);
     // Rules before anything is written: a broken rules file starts no thread.
@@ -114,7 +135,7 @@ export class Runtime {
       await mcp?.close();
       throw error;
     });
-    return this.leases.holding(id, () => this.openNew(id, settings, options, mcp, rules));
+    return this.leases.holding(id, () => this.openNew(id, settings, options, mcp, rules, spawn));
   }
 
   /**
@@ -128,7 +149,7 @@ export class Runtime {
   }
 
   /** Writes a new thread's metadata and opens it. */
-  private openNew(id: string, settings: SessionSettings, options: StartThreadOptions, mcp: McpManager | undefined, rules?: ExecPolicyHandle): Promise<Thread> {
+  private openNew(id: string, settings: SessionSettings, options: StartThreadOptions, mcp: McpManager | undefined, rules?: ExecPolicyHandle, spawn?: SpawnStart): Promise<Thread> {
     // One clock reading for the metadata and its entry, so a replay (recorded clock) agrees.
     const timestamp = this.parts.clock.now().toISOString();
     const meta: NewEntry = {
@@ -144,9 +165,18 @@ export class Runtime {
         model_provider: "openai",
         base_instructions: { text: settings.baseInstructions ?? modelInstructions(settings.model, settings.personality) },
         dynamic_tools: options.dynamicTools,
+        ...(spawn ? sessionMetaFields(spawn.link) : {}),
       },
     };
-    return this.open(id, 0, initialState(id), settings, [meta], options.dynamicTools, { mcp: mcp ?? null, rules, hooks: options.hooks, sessionStart: "startup" });
+    // A forked sub-agent starts from its parent's history (Codex writes it after the metadata).
+    const forked = (spawn?.forkedItems ?? []).map((item): NewEntry => ({ kind: "response_item", ts: timestamp, payload: item }));
+    return this.open(id, 0, initialState(id), settings, [meta, ...forked], options.dynamicTools, {
+      mcp: mcp ?? null,
+      rules,
+      hooks: options.hooks,
+      sessionStart: "startup",
+      link: spawn?.link,
+    });
   }
 
   /**
@@ -154,8 +184,15 @@ export class Runtime {
    * continued when it was only waiting on people; user input the log holds that no turn took is
    * delivered, in order (see resume.ts).
    */
-  resumeThread(id: string, options: ResumeThreadOptions = {}): Promise<Thread> {
-    return this.reopen(id, options, { fork: false });
+  async resumeThread(id: string, options: ResumeThreadOptions = {}): Promise<Thread> {
+    const open = this.threads.get(id);
+    if (open) return open;
+    const thread = await this.reopen(id, options, { fork: false });
+    // Codex resumes the sub-agents a thread left open with it (not the ones it closed); what they
+    // still wait on a person for is asked again of this thread's client.
+    await this.agents.ensureChildren(id).catch(() => undefined);
+    thread.opening.push(...this.agents.pendingRequests(id));
+    return thread;
   }
 
   private async reopen(id: string, options: ResumeThreadOptions, how: { fork: boolean }): Promise<Thread> {
@@ -270,6 +307,7 @@ export class Runtime {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.agents.dispose();
     await Promise.all([...this.threads.values()].map((thread) => thread.close()));
     if (this.parts.ownsLog) await this.log.close();
   }
@@ -348,6 +386,8 @@ export class Runtime {
       hooks?: HookFunctions;
       /** What SessionStart hooks are told at the first turn (none for a thread only attached). */
       sessionStart?: "startup" | "resume";
+      /** A new sub-agent's link to its parent (a reopened one's is read from its session_meta). */
+      link?: SpawnLink;
     } = {},
   ): Promise<Thread> {
     const { parts } = this;
@@ -377,6 +417,17 @@ export class Runtime {
     if (resume.resumeTurn && resume.outputSchema !== undefined) turnOptions.set(resume.resumeTurn.turnId, { outputSchema: resume.outputSchema });
     const modelOptions = this.modelOptions(currentSettings.model);
     const processes = new ProcessManager({ env: parts.commandEnv });
+    const link = resume.link ?? (state.sessionMeta?.id === id ? spawnLinkOf(state.sessionMeta) : undefined);
+    const depth = link?.source.depth ?? 0;
+    const features = featuresFrom(this.config.features);
+    const agentTools = features.multiAgent
+      ? agentToolsFor(this.agents, {
+          depth,
+          baseInstructions: () => current.baseInstructions ?? currentSettings.baseInstructions,
+          history: () => [...current.history],
+          turnEntries: () => this.turnEntries(id, current),
+        })
+      : [];
     const services: ThreadServices = {
       threadId: id,
       bus,
@@ -388,7 +439,7 @@ export class Runtime {
       sample: (request, options) => sampleWithRetry(services.model, request, options),
       exec: runShell,
       tools: new ToolRegistry([
-        ...defaultToolHandlers({ dynamicTools, processes }),
+        ...defaultToolHandlers({ dynamicTools, processes, agentTools }),
         ...(mcp?.toolHandlers() ?? []),
         ...(parts.tools ?? []),
       ]),
@@ -398,9 +449,10 @@ export class Runtime {
       autoCompactTokenLimit: this.config.model_auto_compact_token_limit,
       compactPrompt: this.config.compact_prompt,
       processes,
-      features: featuresFrom(this.config.features),
+      features,
       webSearch: parseWebSearchMode(this.config.web_search),
-      identity: { originator: parts.originator ?? DEFAULT_ORIGINATOR, installationId: parts.installationId },
+      identity: { originator: parts.originator ?? DEFAULT_ORIGINATOR, installationId: parts.installationId, parentThreadId: link?.source.parent_thread_id },
+      subagents: () => subagentLines(this.agents, id),
       get windowGeneration() {
         return windowGeneration;
       },
@@ -437,7 +489,16 @@ export class Runtime {
       this.threads.delete(id);
       await this.leases.release(id).catch(() => undefined);
     };
-    const thread = new Thread({ services, log: this.log, store: this.store, actor, mcp, onClose });
+    const thread = new Thread({
+      services,
+      log: this.log,
+      store: this.store,
+      actor,
+      mcp,
+      onClose,
+      relayed$: this.agentHost.relayed(id),
+      routeAnswer: (op) => this.agents.routeAnswer(id, op),
+    });
     // Codex's skills watcher: a change of a skill root is reloaded and told to the client.
     const watcher = resume.quiet ? null : catalog.watch(() => {
       services.skills = catalog.summaries();
@@ -510,6 +571,13 @@ export class Runtime {
     activateTurn(services, turnId, settings, startedAt ?? this.parts.clock.now().getTime());
   }
 
+  /** The entries of a thread's current (last) turn. */
+  private async turnEntries(id: string, state: ThreadState): Promise<LogEntry[]> {
+    const out: LogEntry[] = [];
+    for await (const entry of this.log.read(id, { from: state.turns.at(-1)?.firstSeq ?? 1 })) out.push(entry);
+    return out;
+  }
+
   private retryPolicy(): ThreadServices["retry"] {
     const base = this.parts.retry?.baseDelayMs;
     return {
@@ -526,6 +594,21 @@ export class Runtime {
   private modelOptions(model: string): ModelClientOptions {
     return { ...this.endpoint(), model: this.parts.model?.model ?? model };
   }
+}
+
+/** A child's start options: its parent turn's settings, as the agent control chose them. */
+function childOptions(request: SpawnThreadRequest): StartThreadOptions {
+  const { settings } = request;
+  return {
+    cwd: settings.cwd,
+    model: settings.model,
+    effort: settings.effort,
+    summary: settings.summary,
+    approvalPolicy: settings.approvalPolicy,
+    sandboxPolicy: settings.sandboxPolicy,
+    developerInstructions: settings.developerInstructions,
+    baseInstructions: settings.baseInstructions,
+  };
 }
 
 function definedOnly(settings: SessionSettings, options: ThreadSettingsOptions): Partial<SessionSettings> {

@@ -82,8 +82,10 @@ export interface ThreadServices {
   /** `[features]` switches and the `web_search` setting (configuration). */
   features: Features;
   webSearch?: WebSearchMode;
-  /** `originator` header and `client_metadata` installation id of every request. */
-  identity: { originator: string; installationId: string };
+  /** `originator` header and `client_metadata` installation id of every request; a sub-agent's parent. */
+  identity: { originator: string; installationId: string; parentThreadId?: string };
+  /** The `<subagents>` lines of the initial environment context (the thread's open sub-agents). */
+  subagents?: () => string;
   /** How many times this thread's history was compacted (Codex's window generation). */
   windowGeneration: number;
   /** Tool outputs whose images the API refused: sent with "Invalid image" instead (not logged, as in Codex). */

@@ -4,7 +4,7 @@
  */
 import { statSync } from "node:fs";
 import { isAbsolute } from "node:path";
-import { Observable, filter, firstValueFrom, take } from "rxjs";
+import { Observable, filter, firstValueFrom, merge, take } from "rxjs";
 import type { Actor } from "xstate";
 import type { Event, LogEntry, Op, ResponseItem, TokenUsage, UserInputItem } from "../events/index.js";
 import { parseOp } from "../events/index.js";
@@ -40,6 +40,10 @@ export interface ThreadParts {
   mcp?: McpManager;
   /** Called once the thread has stopped (the runtime forgets it, and gives up its lease). */
   onClose(): void | Promise<void>;
+  /** Requests of the thread's sub-agents, relayed to this thread's client (tagged with `thread_id`). */
+  relayed$?: Observable<Event>;
+  /** Hands an answer this thread has no request for to the sub-agent that asked it (its submission id). */
+  routeAnswer?(op: Op): Promise<string | undefined>;
 }
 
 const TURN_END = new Set(["task_complete", "turn_aborted"]);
@@ -62,7 +66,7 @@ export class Thread {
 
   constructor(private readonly parts: ThreadParts) {
     this.id = parts.services.threadId;
-    this.events$ = parts.services.bus.events$;
+    this.events$ = parts.relayed$ ? merge(parts.services.bus.events$, parts.relayed$) : parts.services.bus.events$;
     this.entries$ = parts.services.bus.entries$;
     // A thread that cannot append cannot go on: it closes, and says why to every later call. A
     // resume reads the log's head again (another writer's entries included).
@@ -120,6 +124,11 @@ export class Thread {
       parsed.type === "resolve_elicitation"
         ? routeElicitationAnswer(parsed, services.state().pendingApprovals, this.parts.mcp, this.answered)
         : answerTarget(parsed, services.state().pendingApprovals, this.answered);
+    if (answer && "error" in answer && this.parts.routeAnswer) {
+      // Asked by a sub-agent: the answer goes to its log, not this one.
+      const routed = await this.parts.routeAnswer(parsed);
+      if (routed !== undefined) return routed;
+    }
     const [stored] = await services.bus.record([{ kind: "submission", payload: { id, op: parsed } }], id).catch((error: unknown) => {
       throw this.failure ? new UserError(`thread ${this.id}: ${this.failure}`, { cause: error }) : error;
     });

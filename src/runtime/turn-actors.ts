@@ -88,7 +88,7 @@ function turnContextEntries(services: ThreadServices, active: ActiveTurn, input:
   const state = services.state();
   const contextItems = state.referenceContext
     ? buildContextUpdates(state.referenceContext, settings)
-    : buildInitialContext(settings, { previousModel: state.previousTurnSettings?.model });
+    : buildInitialContext(settings, { previousModel: state.previousTurnSettings?.model, subagents: services.subagents?.() });
   const turnContext = toTurnContextItem(settings, input.turnId, { finalOutputJsonSchema: active.outputSchema });
   return [...contextItems.map(item), { kind: "turn_context", payload: turnContext }];
 }
@@ -331,17 +331,24 @@ export function recordPendingInputActor(services: ThreadServices) {
   return fromPromise<void, { turnId: string; inputs: PendingInput[] }>(async ({ input, signal }) => {
     const active = services.turns.get(input.turnId);
     const cwd = active?.settings.cwd ?? services.settings().cwd;
+    // Injected response items (a sub-agent's notification) go in as they are: no hook sees them.
+    const entriesOf = async (pending: PendingInput): Promise<NewEntry[]> =>
+      pending.raw ? pending.raw.map((item): NewEntry => ({ kind: "response_item", payload: item })) : userInputEntries(services, input.turnId, pending.items, cwd);
     if (!services.hooks?.port || !active) {
-      const entries = await Promise.all(input.inputs.map((pending) => userInputEntries(services, input.turnId, pending.items, cwd)));
+      const entries = await Promise.all(input.inputs.map(entriesOf));
       await services.bus.record(entries.flat(), input.turnId);
       return;
     }
     // Each steering prompt passes UserPromptSubmit on its own (Codex's `inspect_pending_input`): a
     // stopped one is dropped, its context still recorded.
     for (const pending of input.inputs) {
+      if (pending.raw) {
+        await services.bus.record(await entriesOf(pending), input.turnId);
+        continue;
+      }
       const outcome = await runUserPromptSubmitHooks(services, active, userMessageText(pending.items), signal);
       if (!outcome) return;
-      if (!outcome.shouldStop) await services.bus.record(await userInputEntries(services, input.turnId, pending.items, cwd), input.turnId);
+      if (!outcome.shouldStop) await services.bus.record(await entriesOf(pending), input.turnId);
       await recordHookContexts(services, input.turnId, outcome.additionalContexts);
     }
   });

@@ -54,6 +54,7 @@ export function requestHeadersFor(services: ThreadServices, turnId: string, sett
     window: services.windowGeneration,
     sandbox: settings.sandboxPolicy,
     workspaces: services.turns.get(turnId)?.git?.workspaces,
+    parentThreadId: services.identity.parentThreadId,
   });
 }
 

@@ -7,7 +7,7 @@ import { sessionMachine } from "../machines/session.js";
 import { turnMachine } from "../machines/turn.js";
 import { toolCallMachine } from "../machines/tool-call.js";
 import { approvalMachine } from "../machines/approval.js";
-import type { Submission } from "../events/index.js";
+import type { ResponseItem, Submission } from "../events/index.js";
 import type { EventLog } from "../log/index.js";
 import type { McpManager } from "../actors/mcp/index.js";
 import type { ThreadServices } from "./services.js";
@@ -25,6 +25,11 @@ export type Task = (submission: Submission, services: ThreadServices, signal: Ab
 export const BUILTIN_TASKS: ReadonlyArray<[string, Task]> = [
   ["compact", compactTask],
   ["run_user_shell_command", runUserShellCommand],
+  // History items no turn took (none ran, or it ended first): recorded as they are, no turn started.
+  ["inject_response_items", async (submission, services) => {
+    const items = (submission.op as { items: ResponseItem[] }).items;
+    await services.bus.record(items.map((payload) => ({ kind: "response_item" as const, payload })), submission.id);
+  }],
 ];
 
 export interface WiringDeps {

@@ -288,6 +288,7 @@ function onOp(state: ThreadState, op: Op): ThreadState {
     case "inter_agent_communication":
     case "approve_guardian_denied_action":
     case "register_dynamic_tools":
+    case "inject_response_items":
       return state;
     default:
       return op satisfies never;

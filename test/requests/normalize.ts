@@ -1,15 +1,19 @@
 // Makes a Codex request and a Loom request comparable: what differs by nature between two runs
 // (thread and turn ids, dates, wall times, chunk and session ids, the installation id, the
-// working directory's temp path) becomes a placeholder; everything else is compared as sent.
-// The five agent tools Codex 0.125 offers (spawn_agent & co) are left out: sub-agents are a later
-// issue, and Loom does not offer them yet. So are two writable roots of Codex's own run (its
-// memories folder, the generator's TMPDIR) in workspace-write permissions.
+// working directory's temp path, a sub-agent's random nickname) becomes a placeholder; everything
+// else is compared as sent, the five agent tools included. Two writable roots of Codex's own run
+// (its memories folder, the generator's TMPDIR) in workspace-write permissions are left out.
 
-/** The multi-agent tools excluded from the comparison until Loom has sub-agents. */
-export const AGENT_TOOLS = new Set(["spawn_agent", "send_input", "resume_agent", "wait_agent", "close_agent"]);
-
-/** The headers compared (the rest are the HTTP client's own). */
-export const COMPARED_HEADERS = ["originator", "session_id", "x-client-request-id", "x-codex-window-id", "x-codex-turn-metadata"];
+/** The headers compared (the rest are the HTTP client's own); the last two mark a sub-agent's requests. */
+export const COMPARED_HEADERS = [
+  "originator",
+  "session_id",
+  "x-client-request-id",
+  "x-codex-window-id",
+  "x-codex-turn-metadata",
+  "x-openai-subagent",
+  "x-codex-parent-thread-id",
+];
 
 export interface Request {
   headers: Record<string, unknown>;
@@ -44,6 +48,12 @@ export function normalizeRun(requests: readonly Request[], paths: RunPaths): Req
   const threads = new Placeholders("THREAD");
   const turns = new Placeholders("TURN");
   const sessions = new Placeholders("SESSION");
+  // Every thread is named before any text is read: a parent's request names its sub-agent (the
+  // spawn_agent output) before the sub-agent's own first request.
+  for (const request of requests) {
+    const thread = request.headers.session_id;
+    if (typeof thread === "string") threads.name(thread);
+  }
   return requests.map((request) => {
     const headers = Object.fromEntries(COMPARED_HEADERS.map((name) => [name, String(request.headers[name] ?? "<absent>")]));
     const thread = headers.session_id!;
@@ -67,6 +77,8 @@ export function normalizeRun(requests: readonly Request[], paths: RunPaths): Req
       out = out.replace(/Chunk ID: [0-9a-f]{6}/g, "Chunk ID: <CHUNK>");
       out = out.replace(/Wall time: \d+(\.\d+)? seconds/g, "Wall time: <WALL> seconds");
       out = out.replace(/aborted by user after \d+(\.\d+)?s/g, "aborted by user after <SECS>s");
+      // Codex picks a sub-agent's nickname at random.
+      out = out.replace(/"(nickname|new_agent_nickname)":"[^"]*"/g, '"$1":"<NICKNAME>"');
       out = out.replace(/"duration_seconds":\d+(\.\d+)?/g, '"duration_seconds":<SECS>');
       out = out.replace(/(Process running with session ID |"session_id":)(\d+)/g, (_, lead, id) => `${lead}${sessions.name(id)}`);
       return out;
@@ -78,7 +90,6 @@ export function normalizeRun(requests: readonly Request[], paths: RunPaths): Req
       return value;
     };
     const body = structuredClone(request.body);
-    if (Array.isArray(body.tools)) body.tools = body.tools.filter((tool: any) => !AGENT_TOOLS.has(tool.name));
     if (body.client_metadata?.["x-codex-installation-id"]) body.client_metadata["x-codex-installation-id"] = "<INSTALLATION>";
     const normalizedHeaders: Record<string, unknown> = {};
     for (const [name, value] of Object.entries(headers)) {
@@ -86,6 +97,16 @@ export function normalizeRun(requests: readonly Request[], paths: RunPaths): Req
     }
     return { headers: normalizedHeaders, body: walk(body) };
   });
+}
+
+/**
+ * The requests thread by thread (first-named thread first), each thread's in the order sent: a
+ * parent and its sub-agents run at once, so how their requests interleave is not Codex's to fix.
+ */
+export function byThread(requests: readonly Request[]): Request[] {
+  const order = new Map<unknown, number>();
+  for (const request of requests) if (!order.has(request.headers.session_id)) order.set(request.headers.session_id, order.size);
+  return [...requests].map((request, i) => ({ request, i })).sort((a, b) => order.get(a.request.headers.session_id)! - order.get(b.request.headers.session_id)! || a.i - b.i).map(({ request }) => request);
 }
 
 /** A readable account of the first difference between two values, for a failing comparison. */

@@ -1,14 +1,15 @@
 // Given what real Codex 0.125 sent the model in every captured scenario (test/fixtures/codex), when
 // Loom runs the same steps against the same scripted model, then it sends the same requests, one
 // by one: same count, same bodies and the same identity headers, once ids, times and temp paths
-// are normalised (normalize.ts) and the five agent tools are set aside. Real processes run the
-// commands (a PTY for the interactive one), real files are read for the images.
+// are normalised (normalize.ts). Requests are compared thread by thread (a parent and its
+// sub-agents run at once). Real processes run the commands (a PTY for the interactive one), real
+// files are read for the images.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { skillsIn } from "../context/support.js";
 import { RequestHarness } from "./harness.js";
-import { firstDifference, normalizeRun, type Request } from "./normalize.js";
+import { byThread, firstDifference, normalizeRun, type Request } from "./normalize.js";
 import { LOOM_SCENARIOS } from "./scenarios.js";
 
 const FIXTURES = new URL("../fixtures/codex/", import.meta.url);
@@ -50,9 +51,9 @@ describe("Loom's requests equal Codex 0.125's, request by request", () => {
     });
     await loomScenario.run(harness);
     const loom = harness.server.requests.map((request) => ({ headers: request.headers as Record<string, unknown>, body: request.body }));
-    const expected = normalizeRun(codex, { cwd, root: dirname(cwd) });
-    const actual = normalizeRun(loom, { cwd: harness.cwd, root: harness.root });
-    const purposes = codex.map((request: any) => request.purpose);
+    const expected = byThread(normalizeRun(codex, { cwd, root: dirname(cwd) }));
+    const actual = byThread(normalizeRun(loom, { cwd: harness.cwd, root: harness.root }));
+    const purposes = byThread(codex).map((request: any) => request.purpose);
     expect({ requests: actual.length }, `Codex sent ${codex.length}: ${purposes.join(" | ")}`).toEqual({ requests: codex.length });
     expected.forEach((request, i) => {
       const difference = firstDifference(request, actual[i]);

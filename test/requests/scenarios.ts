@@ -59,6 +59,8 @@ const UNIFIED_EXEC_OFF: LoomConfig = { features: { unified_exec: false } };
 export const LOOM_SCENARIOS: Record<string, LoomScenario> = {
   plain: oneTurn("Say hi."),
   "user-skill": { ...oneTurn("Use $release-notes for this week."), skillFiles: SKILL_FILES },
+  // The parent's turn ends only after it waited for its sub-agent and closed it.
+  agents: oneTurn("Please spawn an agent to run `echo hi`."),
   "tool-call": thenResume("Please run `echo hi`."),
   resume: {
     async run(h) {

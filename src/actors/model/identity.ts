@@ -55,20 +55,24 @@ export interface RequestIdentity {
   sandbox: SandboxPolicy;
   /** The turn's git facts by repository root, once its probe found them. */
   workspaces?: Record<string, WorkspaceGitMetadata>;
+  /** Set for a sub-agent: its parent thread (Codex marks such requests as a spawned agent's). */
+  parentThreadId?: string;
 }
 
 /** The headers Codex adds to a Responses request, in its order. */
 export function requestHeaders(identity: RequestIdentity): Record<string, string> {
   // Codex's field order; `workspaces` only once the probe found something.
+  const subagent = identity.parentThreadId !== undefined;
   const metadata = {
     session_id: identity.threadId,
-    thread_source: "user",
+    thread_source: subagent ? "subagent" : "user",
     turn_id: identity.turnId,
     ...(identity.workspaces ? { workspaces: identity.workspaces } : {}),
     sandbox: sandboxTag(identity.sandbox),
   };
   return {
     "x-codex-turn-metadata": JSON.stringify(metadata),
+    ...(subagent ? { "x-openai-subagent": "collab_spawn", "x-codex-parent-thread-id": identity.parentThreadId! } : {}),
     "x-codex-window-id": `${identity.threadId}:${identity.window}`,
     "x-client-request-id": identity.threadId,
     session_id: identity.threadId,

@@ -19,6 +19,8 @@ export interface Features {
   defaultModeRequestUserInput: boolean;
   /** A freeform apply_patch for models whose catalog names none (`apply_patch_freeform`, default off). */
   applyPatchFreeform: boolean;
+  /** The five agent tools (`multi_agent`, default on). */
+  multiAgent: boolean;
 }
 
 export const DEFAULT_FEATURES: Features = {
@@ -26,6 +28,7 @@ export const DEFAULT_FEATURES: Features = {
   unifiedExec: true,
   defaultModeRequestUserInput: false,
   applyPatchFreeform: false,
+  multiAgent: true,
 };
 
 /** What the handlers of one turn see when they describe themselves to the model. */
@@ -51,6 +54,7 @@ export function featuresFrom(table: unknown): Features {
   read("unified_exec", "unifiedExec");
   read("default_mode_request_user_input", "defaultModeRequestUserInput");
   read("apply_patch_freeform", "applyPatchFreeform");
+  read("multi_agent", "multiAgent");
   return features;
 }
 

@@ -218,6 +218,8 @@ export function recordedTool(cursor: ReplayCursor, handler: ToolHandler): ToolHa
       // A cancelled tool still reported what it had in the recording (e.g. "aborted by user"):
       // its recorded events go on coming, at their seqs, whatever the signal says.
       for (const entry of execution.events) {
+        // What it recorded before a restart is in the log already (a wait resumed after one).
+        if (entry.seq <= cursor.head) continue;
         await cursor.gate(entry.seq);
         await context.record([{ kind: entry.kind, payload: entry.payload } as never]);
       }

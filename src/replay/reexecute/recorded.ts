@@ -47,6 +47,17 @@ const TOOL_EVENTS = new Set([
   "dynamic_tool_call_response",
   "request_user_input",
   "view_image_tool_call",
+  // The agent tools' events (src/agents): what a spawn, a message, a wait, a close or a resume did.
+  "collab_agent_spawn_begin",
+  "collab_agent_spawn_end",
+  "collab_agent_interaction_begin",
+  "collab_agent_interaction_end",
+  "collab_waiting_begin",
+  "collab_waiting_end",
+  "collab_close_begin",
+  "collab_close_end",
+  "collab_resume_begin",
+  "collab_resume_end",
 ]);
 
 /** Tool events without a call id, and the tool that emits them. */

@@ -4,7 +4,7 @@
  * sent again at their seqs. Every entry the machines write is compared with the recorded one; the
  * first difference is the divergence, reported with its seq and a readable diff.
  */
-import type { EventMsgOf, LogEntry, NewEntry } from "../../events/index.js";
+import type { EventMsgOf, LogEntry, NewEntry, ResponseItem } from "../../events/index.js";
 import type { ThreadSettingsOptions } from "../../runtime/settings.js";
 import { MemoryEventLog, type EventLog } from "../../log/index.js";
 import type { LoomConfig } from "../../config/index.js";
@@ -16,6 +16,7 @@ import { ReplayCursor, recordedClock, recordedExec, recordedIds, recordedSampler
 import { diffJson, jsonEqual } from "./diff.js";
 import { recordedHooks } from "./hooks.js";
 import { recordedSkills } from "./skills.js";
+import { spawnLinkOf } from "../../agents/index.js";
 
 export interface ReplayOptions {
   /** Configuration the replay runs with (default: none, Loom's defaults). */
@@ -29,6 +30,8 @@ export interface ReplayOptions {
 }
 
 export interface Divergence {
+  /** The thread it is in, when a sub-agent of the replayed thread diverged. */
+  threadId?: string;
   seq: number;
   reason: string;
   recorded?: LogEntry;
@@ -57,7 +60,7 @@ function describe(entry: LogEntry | undefined): string {
 
 export function formatDivergence(divergence: Divergence): string {
   const lines = [
-    `divergence at seq ${divergence.seq}: ${divergence.reason}`,
+    `divergence${divergence.threadId ? ` in thread ${divergence.threadId}` : ""} at seq ${divergence.seq}: ${divergence.reason}`,
     `  recorded: ${describe(divergence.recorded)}`,
     `  now:      ${describe(divergence.produced)}`,
     ...divergence.diff.map((line) => `  ${line}`),
@@ -223,13 +226,20 @@ async function drive(rt: Runtime, recorded: RecordedThread, cursor: ReplayCursor
       throw new Error("the recording does not start with session_configured");
     }
     const sessionMeta = meta?.kind === "session_meta" ? meta.payload : undefined;
+    // A sub-agent starts as it was spawned: linked to its parent, with a fork's history.
+    const link = sessionMeta?.id === recorded.threadId ? spawnLinkOf(sessionMeta) : undefined;
+    const forkedItems: ResponseItem[] = [];
+    for (const e of recorded.entries) {
+      if (e.kind === "response_item") forkedItems.push(e.payload);
+      else if (e.kind !== "session_meta" && !(e.kind === "event_msg" && e.payload.type === "session_configured")) break;
+    }
     thread = await rt.startThread({
       baseInstructions: sessionMeta?.base_instructions?.text,
       ...openedWith(configured.payload),
       // A named thread's first session_configured carries its name: the replay's must too.
       name: configured.payload.thread_name ?? undefined,
       dynamicTools: sessionMeta?.dynamic_tools ?? undefined,
-    });
+    }, link ? { link, forkedItems } : undefined);
   }
   for (const entry of recorded.entries) {
     if (entry.seq <= (from > 1 ? from - 1 : 2)) continue;

@@ -127,7 +127,7 @@ export async function runCompaction(services: ThreadServices, run: CompactionRun
   // the reply's items by then), so a blank summary falls back to the last answer.
   const summary = result.lastAgentMessage ?? lastAssistantText(state.history) ?? "";
   const initialContext = run.reinjectContext
-    ? buildInitialContext(settings, { previousModel: state.previousTurnSettings?.model })
+    ? buildInitialContext(settings, { previousModel: state.previousTurnSettings?.model, subagents: services.subagents?.() })
     : null;
   const replacement = replacementHistory(state.history, summary, initialContext);
   const afterResponse = appendUsage(state.tokenUsage, result.usage, window);

@@ -1,0 +1,92 @@
+// The model for sub-agent scenarios, scripted per thread from what each request holds (a parent's
+// prompt asks for agents, a child's for a command), like the model of the Codex captures:
+//   "spawn agents to run `A` and `B`"  -> spawn_agent per command, then wait_agent on all of them,
+//                                          again on those not finished, then a summary of their answers
+//   "... and wait N ms"                 -> the waits ask for timeout_ms N
+//   "... with my history"               -> the spawns fork the parent's history (fork_context)
+//   "Please run `cmd`."                 -> exec_command, then "ran: <last output line>"
+//   "Please hang."                      -> a stream that never ends (the agent never finishes)
+import {
+  evCompleted,
+  evCreated,
+  evFunctionCall,
+  hanging,
+  inputItems,
+  textTurn,
+  type RecordedRequest,
+  type Reply,
+  type SseEvent,
+} from "../support/fake-responses.js";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startLoom, type LoomHarness } from "../support/loom.js";
+import type { RuntimeOptions } from "../../src/runtime/runtime.js";
+
+/**
+ * A harness whose commands start from an empty home: agents run login shells at once, and this
+ * machine's profile (pyenv's rehash lock) must not be part of the test.
+ */
+export function startAgentsLoom(options: Partial<RuntimeOptions> = {}): Promise<LoomHarness> {
+  const home = mkdtempSync(join(tmpdir(), "loom-agents-home-"));
+  return startLoom({ commandEnv: { PATH: process.env.PATH, HOME: home, SHELL: "/bin/bash", LANG: "C.UTF-8", TERM: "dumb" }, ...options });
+}
+
+const text = (item: any): string =>
+  item?.type === "message" && Array.isArray(item.content) ? item.content.map((part: { text?: string }) => part.text ?? "").join("") : "";
+
+const NOTIFICATION = "<subagent_notification>";
+
+/** The thread a request is for (Codex's `session_id` header). */
+export const threadOf = (request: RecordedRequest): string => String(request.headers.session_id);
+
+export class AgentModel {
+  private n = 0;
+
+  readonly reply = (request: RecordedRequest): Reply => {
+    this.n += 1;
+    const n = this.n;
+    const items = inputItems(request);
+    const meaningful = items.filter((item) => !(item.role === "user" && text(item).startsWith(NOTIFICATION)));
+    const last = meaningful.at(-1);
+    const calls = (name: string, args: unknown[]): SseEvent[] => [
+      evCreated(`resp_${n}`),
+      ...args.map((arg, i) => evFunctionCall(`call_${n}_${i}`, name, JSON.stringify(arg))),
+      evCompleted(`resp_${n}`),
+    ];
+    const prompt = text([...meaningful].reverse().find((item) => item.type === "message" && item.role === "user" && !text(item).startsWith("<")));
+    const timeout = Number(/wait (\d+) ms/.exec(prompt)?.[1] ?? 30_000);
+    if (last?.type === "function_call_output") {
+      const call = items.find((item) => item.type === "function_call" && item.call_id === last.call_id);
+      if (call?.name === "spawn_agent") {
+        const spawned = items
+          .filter((item) => item.type === "function_call_output" && items.some((c) => c.call_id === item.call_id && c.name === "spawn_agent"))
+          .map((item) => JSON.parse(item.output).agent_id as string);
+        return calls("wait_agent", [{ targets: spawned, timeout_ms: timeout }]);
+      }
+      if (call?.name === "wait_agent") {
+        const waits = items.filter((item) => item.type === "function_call_output" && items.some((c) => c.call_id === item.call_id && c.name === "wait_agent"));
+        const results = Object.assign({}, ...waits.map((item) => JSON.parse(item.output).status as Record<string, unknown>));
+        const output = JSON.parse(last.output);
+        if (output.timed_out) return textTurn("The wait timed out.");
+        const targets: string[] = JSON.parse(call.arguments).targets;
+        const remaining = targets.filter((id) => !(id in results));
+        if (remaining.length > 0) return calls("wait_agent", [{ targets: remaining, timeout_ms: timeout }]);
+        const answers = Object.values(results).map((status: any) => status.completed ?? JSON.stringify(status));
+        return textTurn(`Agents answered: ${answers.sort().join(" | ")}`);
+      }
+      const lines = String(last.output).trim().split("\n");
+      return textTurn(`ran: ${lines.at(-1)}`);
+    }
+    const delegated = /spawn agents to run (.*)/.exec(prompt)?.[1];
+    if (delegated) {
+      const commands = [...delegated.matchAll(/`([^`]+)`/g)].map((match) => match[1]!);
+      const fork = prompt.includes("with my history") ? { fork_context: true } : {};
+      return calls("spawn_agent", commands.map((command) => ({ message: `Please run \`${command}\`.`, ...fork })));
+    }
+    if (prompt.includes("Please hang.")) return hanging([evCreated(`resp_${n}`)]).reply;
+    const command = /run `([^`]+)`/.exec(prompt)?.[1];
+    if (command) return calls("exec_command", [{ cmd: command, yield_time_ms: 30_000 }]);
+    return textTurn(`Reply ${n}.`);
+  };
+}
