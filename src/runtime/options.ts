@@ -9,6 +9,8 @@ import type { ApprovalPolicyHooks } from "./approvals.js";
 import type { Sampler, ThreadServices } from "./services.js";
 import type { ThreadSettingsOptions } from "./settings.js";
 import type { Task } from "./wiring.js";
+import type { MeterProvider, TracerProvider } from "@opentelemetry/api";
+import type { Logger } from "../observe/index.js";
 
 export interface ModelOptions {
   apiKey?: string;
@@ -57,6 +59,13 @@ export interface RuntimeOptions {
   commandEnv?: Record<string, string | undefined>;
   /** Skills listed to the model in `<skills_instructions>` (default none). */
   skills?: SkillSummary[];
+  /** A pino logger: lines per thread and turn (`threadId`, `turnId`, `seq`). Default: none written. */
+  logger?: Logger;
+  /**
+   * OpenTelemetry providers for Loom's spans and metrics. Default: the exporters `[otel]` names,
+   * else the global API's providers (a no-op unless the application registered an SDK).
+   */
+  telemetry?: { tracerProvider?: TracerProvider; meterProvider?: MeterProvider };
 }
 
 /** Seams for re-execution: what stands in for the model and the tools. */

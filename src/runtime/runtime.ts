@@ -41,6 +41,7 @@ import type { ForkOptions, RuntimeOptions, StartThreadOptions } from "./options.
 export type { ForkOptions, ModelOptions, RuntimeIo, RuntimeOptions, StartThreadOptions } from "./options.js";
 import { McpManager } from "../actors/mcp/index.js";
 import { platformSandboxOf, probeHostSandbox, sandboxInForce } from "../sandbox/index.js";
+import { Observability, observeSettingsOf, traceIdOf } from "../observe/index.js";
 
 export { defaultDataDir };
 
@@ -54,8 +55,10 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   const dataDir = log ? undefined : resolve(options.dataDir ?? defaultDataDir(env));
   // Configuration first: a bad value is reported before anything is opened or created.
   const config = validateConfig(options.config ?? (dataDir ? await loadConfig(dataDir, options.configOverrides ?? []) : {}));
+  let settings: ReturnType<typeof observeSettingsOf>;
   try {
     parseWebSearchMode(config.web_search);
+    settings = observeSettingsOf(config, env);
   } catch (error) {
     throw new UserError((error as Error).message, { cause: error });
   }
@@ -66,7 +69,9 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   }
   // Codex keeps one installation id per home; Loom one per data dir (a random one without a dir).
   const installationId = options.installationId ?? (dataDir ? await resolveInstallationId(dataDir) : randomUUID());
-  return new Runtime({ ...options, env, clock, log, config, ownsLog: !options.log, installationId });
+  const observe = await Observability.create({ logger: options.logger, ...options.telemetry, settings, serviceVersion: VERSION });
+  observe.logger.info({ version: VERSION, dataDir, tracing: observe.tracer !== undefined, metrics: observe.instruments !== undefined }, "runtime opened");
+  return new Runtime({ ...options, env, clock, log, config, ownsLog: !options.log, installationId, observe });
 }
 
 interface RuntimeParts extends RuntimeOptions {
@@ -76,6 +81,7 @@ interface RuntimeParts extends RuntimeOptions {
   env: Record<string, string | undefined>;
   ownsLog: boolean;
   installationId: string;
+  observe: Observability;
 }
 
 export class Runtime {
@@ -238,6 +244,7 @@ export class Runtime {
     this.closed = true;
     await Promise.all([...this.threads.values()].map((thread) => thread.close()));
     if (this.parts.ownsLog) await this.log.close();
+    await this.parts.observe.close();
   }
 
   private assertOpen(): void {
@@ -316,15 +323,21 @@ export class Runtime {
     let current = state;
     let currentSettings = settings;
     const applyOptions = this.applyOptions();
-    const turnOptions = new Map<string, { outputSchema?: unknown }>();
+    const turnOptions: ThreadServices["turnOptions"] = new Map();
+    const observer = this.parts.observe.thread(id);
     const meta = headSeq > 0 ? await this.log.getThread(id) : undefined;
     let windowGeneration = meta ? await this.windowGeneration(id, meta) : 0;
     bus.entries$.subscribe((entry) => {
       current = evolve(current, entry);
+      observer.entry(entry);
       if (entry.kind === "submission") {
         currentSettings = applySubmission(currentSettings, entry.payload, applyOptions);
         const schema = (entry.payload.op as { final_output_json_schema?: unknown }).final_output_json_schema;
-        if (schema !== undefined && schema !== null) turnOptions.set(entry.payload.id, { outputSchema: schema });
+        // The trace id comes from the logged submission alone, so replay writes the same one.
+        const traceId = traceIdOf(entry.payload.trace);
+        if ((schema !== undefined && schema !== null) || traceId !== undefined) {
+          turnOptions.set(entry.payload.id, { ...(schema != null ? { outputSchema: schema } : {}), ...(traceId !== undefined ? { traceId } : {}) });
+        }
       }
       if (entry.kind === "compacted") windowGeneration += 1;
       // Resume and time travel start from the nearest snapshot: keep one every K entries.
@@ -381,6 +394,7 @@ export class Runtime {
       input: { threadId: id, resumeTurn: resume.resumeTurn, queue: resume.queue, steering: resume.steering },
     });
     const onClose = async () => {
+      observer.close();
       this.threads.delete(id);
       await this.leases.release(id).catch(() => undefined);
     };
@@ -394,6 +408,7 @@ export class Runtime {
     });
     actor.subscribe({
       error: (error) => {
+        this.parts.observe.logger.error({ threadId: id, err: error }, "internal error in a thread's actors");
         void bus.event("", { type: "error", message: `internal error in thread ${id}: ${String(error)}` }).catch(() => undefined);
       },
       complete: () => void thread.close(),

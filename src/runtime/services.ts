@@ -29,6 +29,8 @@ export interface ActiveTurn {
   startedAt: number;
   /** Usage summed over this turn's model requests (for `thread.run`). */
   items: ResponseItem[];
+  /** The trace id of the submission's W3C `trace`, written into `turn_context.trace_id` (Codex). */
+  traceId?: string;
   /** Compactions this turn ran between its sampling rounds (bounded: see MAX_MID_TURN_COMPACTIONS). */
   midTurnCompactions?: number;
 }
@@ -68,7 +70,7 @@ export interface ThreadServices {
   /** Tool outputs whose images the API refused: sent with "Invalid image" instead (not logged, as in Codex). */
   invalidImages: Set<string>;
   /** Op data of user turns by submission id (their output schema), until the turn starts. */
-  turnOptions: Map<string, { outputSchema?: unknown }>;
+  turnOptions: Map<string, { outputSchema?: unknown; traceId?: string }>;
   /** Stream retry policy (tests shorten the backoff). */
   retry: { maxStreamRetries?: number; backoff?: (attempt: number) => number };
   /** Aborted when the thread closes: long waits (AGENTS.md reads, backoff) end with it. */

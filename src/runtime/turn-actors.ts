@@ -88,7 +88,7 @@ async function turnInputEntries(services: ThreadServices, active: ActiveTurn, in
   const contextItems = state.referenceContext
     ? buildContextUpdates(state.referenceContext, settings)
     : buildInitialContext(settings, { previousModel: state.previousTurnSettings?.model });
-  const turnContext = toTurnContextItem(settings, input.turnId, { finalOutputJsonSchema: active.outputSchema });
+  const turnContext = toTurnContextItem(settings, input.turnId, { finalOutputJsonSchema: active.outputSchema, traceId: active.traceId });
   return [
     ...contextItems.map(item),
     { kind: "turn_context", payload: turnContext },
@@ -120,6 +120,7 @@ export function activateTurn(services: ThreadServices, turnId: string, settings:
     startedAt,
     items: [],
     ...(options?.outputSchema !== undefined ? { outputSchema: options.outputSchema } : {}),
+    ...(options?.traceId !== undefined ? { traceId: options.traceId } : {}),
   };
   services.turns.set(turnId, active);
   return active;
