@@ -14,6 +14,8 @@ export class TelemetryExportError extends Error {
 export interface SdkProviders {
   tracerProvider?: TracerProvider;
   meterProvider?: MeterProvider;
+  /** Sends what is buffered now. */
+  flush(): Promise<void>;
   /** Flushes what is buffered and stops the exporters (bounded by their own timeouts). */
   shutdown(): Promise<void>;
 }
@@ -39,6 +41,7 @@ export async function loadSdk(otel: OtelSettings, options: SdkOptions): Promise<
     "host.name": hostname(),
   });
   const stops: (() => Promise<void>)[] = [];
+  const flushes: (() => Promise<void>)[] = [];
   let tracerProvider: TracerProvider | undefined;
   let meterProvider: MeterProvider | undefined;
   if (otel.traceExporter.kind !== "none") {
@@ -46,6 +49,7 @@ export async function loadSdk(otel: OtelSettings, options: SdkOptions): Promise<
     const exporter = await spanExporter(otel.traceExporter);
     const provider = new SdkTracerProvider({ resource, spanProcessors: [new BatchSpanProcessor({ exporter })] });
     stops.push(() => provider.shutdown());
+    flushes.push(() => provider.forceFlush());
     tracerProvider = provider;
   }
   if (otel.metricsExporter.kind !== "none") {
@@ -54,11 +58,15 @@ export async function loadSdk(otel: OtelSettings, options: SdkOptions): Promise<
     const reader = new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: options.exportIntervalMillis ?? 10_000 });
     const provider = new SdkMeterProvider({ resource, readers: [reader] });
     stops.push(() => provider.shutdown());
+    flushes.push(() => provider.forceFlush());
     meterProvider = provider;
   }
   return {
     tracerProvider,
     meterProvider,
+    async flush() {
+      await Promise.all(flushes.map((flush) => flush()));
+    },
     async shutdown() {
       const results = await Promise.allSettled(stops.map((stop) => stop()));
       const failed = results.find((result): result is PromiseRejectedResult => result.status === "rejected");
