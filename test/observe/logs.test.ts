@@ -162,6 +162,22 @@ describe("the CLI's log", () => {
     expect(records.filter((r) => r.msg === "turn completed")).toHaveLength(2);
   });
 
+  it("writes readable lines to stderr, and no file, only when asked (LOOM_LOG_FORMAT=pretty)", async () => {
+    server.enqueue(textTurn("pretty"));
+    const dataDir = join(dir, "data");
+    const result = await runLoom(["exec", "--json", "--data-dir", dataDir, "--cwd", dir, "hi"], {
+      OPENAI_BASE_URL: server.baseURL,
+      OPENAI_API_KEY: API_KEY,
+      LOOM_LOG_FORMAT: "pretty",
+      LOOM_LOG: "info",
+    });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/^\d\d:\d\d:\d\d\.\d{3} INFO  turn completed threadId=\S+ turnId=\S+ seq=\d+ status=completed/m);
+    expect(result.stderr).not.toContain("SECRET");
+    for (const line of result.stdout.split("\n").filter(Boolean)) expect(JSON.parse(line)).toHaveProperty("msg.type");
+    await expect(stat(join(dataDir, "logs", "loom.log"))).rejects.toThrow(/ENOENT/);
+  });
+
   it("refuses an unknown level with a one-line error naming it", async () => {
     const result = await runLoom(["exec", "--data-dir", join(dir, "data"), "--cwd", dir, "hi"], {
       OPENAI_BASE_URL: server.baseURL,

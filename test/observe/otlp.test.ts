@@ -1,6 +1,7 @@
 // The OTLP exporters `[otel]` configures, against a collector stub on loopback: spans and metrics arrive, with their headers.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
+import { createServer as createHttp2Server } from "node:http2";
 import type { AddressInfo } from "node:net";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -107,6 +108,43 @@ describe("OTLP over HTTP", () => {
       /otel\.trace_exporter/,
     );
     await expect(startLoom({ config: { otel: { exporter: "zipkin" } } })).rejects.toThrow(/otel\.exporter/);
+  });
+});
+
+describe("OTLP over gRPC", () => {
+  it("sends the spans to the collector's TraceService with the headers as metadata", async () => {
+    const received: { path: string; headers: Record<string, unknown>; body: Buffer }[] = [];
+    const server = createHttp2Server();
+    server.on("stream", (stream, headers) => {
+      const chunks: Buffer[] = [];
+      stream.on("data", (chunk: Buffer) => chunks.push(chunk));
+      stream.on("end", () => {
+        received.push({ path: String(headers[":path"]), headers, body: Buffer.concat(chunks) });
+        stream.respond({ ":status": 200, "content-type": "application/grpc" }, { waitForTrailers: true });
+        stream.on("wantTrailers", () => stream.sendTrailers({ "grpc-status": "0" }));
+        // An empty ExportTraceServiceResponse: no compression, length 0.
+        stream.end(Buffer.alloc(5));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const otel = { trace_exporter: { "otlp-grpc": { endpoint: `http://127.0.0.1:${port}`, headers: { "x-collector-token": SECRET } } } };
+      const loom = await startLoom({ config: { otel } });
+      try {
+        loom.server.enqueue(textTurn("hello"));
+        const thread = await loom.rt.startThread({ cwd: loom.cwd });
+        await thread.run("hi");
+      } finally {
+        await loom.close();
+      }
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+    const exported = received.filter((r) => r.path === "/opentelemetry.proto.collector.trace.v1.TraceService/Export");
+    expect(exported.length).toBeGreaterThan(0);
+    expect(exported[0]!.headers["x-collector-token"]).toBe(SECRET);
+    expect(exported.some((r) => r.body.includes("session_task.turn"))).toBe(true);
   });
 });
 
