@@ -93,10 +93,10 @@ export interface OpenOptions extends Partial<RuntimeOptions> {
  * stderr with LOOM_LOG_FORMAT=pretty; never stdout (proto and exec --json speak there). A bad
  * level or format is left for createRuntime to report with the rest of the configuration.
  */
-function cliLoggerFor(dataDir: string, config: LoomConfig): Logger | undefined {
+function cliLoggerFor(dataDir: string, config: LoomConfig, env: Record<string, string | undefined>): Logger | undefined {
   let settings: ReturnType<typeof observeSettingsOf>;
   try {
-    settings = observeSettingsOf(config, process.env);
+    settings = observeSettingsOf(config, env);
   } catch {
     return undefined;
   }
@@ -117,7 +117,7 @@ export async function openRuntime(values: GlobalValues, options: OpenOptions): P
   if (access === "write" && !shared) requireDataDir(dataDir);
   const isNew = !shared && !existsSync(join(dataDir, "log"));
   const { createRuntime } = await import("../runtime/runtime.js");
-  const rt = await createRuntime({ logger: cliLoggerFor(dataDir, config), ...extra, dataDir, config, storage: values.storage });
+  const rt = await createRuntime({ logger: cliLoggerFor(dataDir, config, extra.env ?? process.env), ...extra, dataDir, config, storage: values.storage });
   if (isNew) report?.err(`loom: started a new data dir at ${dataDir}`);
   return rt;
 }

@@ -344,6 +344,11 @@ export class Runtime {
       void this.store.maybeSnapshot(id, current).catch(() => undefined);
     });
     if (resume.resumeTurn && resume.outputSchema !== undefined) turnOptions.set(resume.resumeTurn.turnId, { outputSchema: resume.outputSchema });
+    // Input queued before a restart starts its turn now: its trace id comes from its logged submission.
+    for (const queued of resume.queue ?? []) {
+      const traceId = traceIdOf(queued.trace);
+      if (traceId !== undefined) turnOptions.set(queued.id, { ...turnOptions.get(queued.id), traceId });
+    }
     const modelOptions = this.modelOptions(currentSettings.model);
     const processes = new ProcessManager({ env: parts.commandEnv });
     const services: ThreadServices = {
