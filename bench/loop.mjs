@@ -10,6 +10,7 @@ import OpenAI from "openai";
 import { createRuntime, probeHostSandbox } from "../dist/index.js";
 import { runShell } from "../dist/actors/shell/index.js";
 import { startInstantModel } from "./fake-model.mjs";
+import { printTracingCost, sdkRequestCost, tracingCost } from "./tracing.mjs";
 
 const TURNS = Number(process.env.BENCH_TURNS ?? 200);
 const COMMANDS = Number(process.env.BENCH_COMMANDS ?? 100);
@@ -172,6 +173,7 @@ try {
   const floor = await sdkFloor(model);
   const durable = await perTurn(model, join(dir, "durable"), true);
   const relaxed = await perTurn(model, join(dir, "relaxed"), false);
+  const tracing = await tracingCost(model, join(dir, "tracing"), { turns: TURNS, floor: await sdkRequestCost(model) });
   const many = await concurrent(model, join(dir, "many"));
   const interrupt = await interruptLatency(model, join(dir, "interrupt"));
   const commands = await commandCost();
@@ -185,6 +187,7 @@ try {
   console.log(`  interrupt -> turn_aborted, mid-stream (median of 10)      ${interrupt.midStream.toFixed(1)} ms`);
   console.log(`  interrupt -> turn_aborted, during sleep 30 (median of 10)  ${interrupt.midCommand.toFixed(1)} ms`);
   console.log(`  memory per idle thread                               ${many.heapPerThreadKB.toFixed(1)} KB heap, ${many.rssPerThreadKB.toFixed(1)} KB RSS`);
+  printTracingCost(tracing);
   const c = commands.results;
   const ms = (v) => (v === undefined ? "n/a" : `${v.toFixed(2)} ms`);
   const row = (v) => (v === undefined ? "n/a" : `${ms(v.wall)} wall (median), ${ms(v.cpu)} CPU (mean)`);

@@ -18,6 +18,7 @@ import { UserError } from "../runtime/errors.js";
 import type { ThreadState } from "../state/index.js";
 import type { Runtime, RuntimeOptions } from "../runtime/runtime.js";
 import type { CliIO } from "./io.js";
+import { cliLogger, observeSettingsOf, type Logger } from "../observe/index.js";
 
 export interface GlobalValues {
   "data-dir"?: string;
@@ -87,6 +88,27 @@ export interface OpenOptions extends Partial<RuntimeOptions> {
   report?: CliIO;
 }
 
+/**
+ * The process's logger: JSON lines in `<data dir>/logs/loom.log` (rotated), or readable lines on
+ * stderr with LOOM_LOG_FORMAT=pretty; never stdout (proto and exec --json speak there). A bad
+ * level or format is left for createRuntime to report with the rest of the configuration.
+ */
+function cliLoggerFor(dataDir: string, config: LoomConfig, env: Record<string, string | undefined>): Logger | undefined {
+  let settings: ReturnType<typeof observeSettingsOf>;
+  try {
+    settings = observeSettingsOf(config, env);
+  } catch {
+    return undefined;
+  }
+  if (settings.logLevel === "silent") return undefined;
+  try {
+    return cliLogger(dataDir, settings.logLevel, settings.logFormat).logger;
+  } catch {
+    // A data dir we cannot write logs into still runs (read-only media, a full disk).
+    return undefined;
+  }
+}
+
 export async function openRuntime(values: GlobalValues, options: OpenOptions): Promise<Runtime> {
   const { access, report, ...extra } = options;
   const dataDir = dataDirOf(values);
@@ -95,7 +117,7 @@ export async function openRuntime(values: GlobalValues, options: OpenOptions): P
   if (access === "write" && !shared) requireDataDir(dataDir);
   const isNew = !shared && !existsSync(join(dataDir, "log"));
   const { createRuntime } = await import("../runtime/runtime.js");
-  const rt = await createRuntime({ ...extra, dataDir, config, storage: values.storage });
+  const rt = await createRuntime({ logger: cliLoggerFor(dataDir, config, extra.env ?? process.env), ...extra, dataDir, config, storage: values.storage });
   if (isNew) report?.err(`loom: started a new data dir at ${dataDir}`);
   return rt;
 }

@@ -12,6 +12,7 @@ import { describePending } from "./state-view.js";
 import { resolveThread } from "./thread-ref.js";
 import type { CliIO } from "./io.js";
 import type { Thread } from "../runtime/thread.js";
+import type { W3cTraceContext } from "../observe/index.js";
 import { parseApprovalPolicy, sandboxPolicyFromMode } from "../runtime/settings.js";
 
 const OPTIONS = {
@@ -26,7 +27,7 @@ const OPTIONS = {
 export const MAX_LINE_BYTES = MAX_SUBMISSION_CHARS + 1024 * 1024;
 
 /** One stdin line as a submission: its op and optional id, or what is wrong with it. */
-function parseLine(text: string): { op: Record<string, unknown>; id?: string } | { error: string; id?: string } {
+function parseLine(text: string): { op: Record<string, unknown>; id?: string; trace?: unknown } | { error: string; id?: string } {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -36,7 +37,7 @@ function parseLine(text: string): { op: Record<string, unknown>; id?: string } |
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     return { error: `a submission must be a JSON object {"id", "op"}, got ${value === null ? "null" : Array.isArray(value) ? "an array" : typeof value}` };
   }
-  const { id: rawId, op } = value as { id?: unknown; op?: unknown };
+  const { id: rawId, op, trace } = value as { id?: unknown; op?: unknown; trace?: unknown };
   const id = typeof rawId === "string" && rawId ? rawId : undefined;
   try {
     checkInputLimits(value);
@@ -44,7 +45,7 @@ function parseLine(text: string): { op: Record<string, unknown>; id?: string } |
     return { error: (error as Error).message, id };
   }
   if (typeof op !== "object" || op === null || Array.isArray(op)) return { error: 'the submission has no "op" object', id };
-  return { op: op as Record<string, unknown>, id };
+  return { op: op as Record<string, unknown>, id, trace };
 }
 
 /** Hands each stdin line to the thread as a submission, answering bad ones through `reject`. */
@@ -63,7 +64,7 @@ async function readSubmissions(thread: Thread, io: CliIO, reject: (message: stri
       continue;
     }
     try {
-      await thread.submit(parsed.op, { id: parsed.id });
+      await thread.submit(parsed.op, { id: parsed.id, trace: parsed.trace as W3cTraceContext | undefined });
     } catch (error) {
       if (thread.closed) return;
       await reject(`line ${lineNumber}: ${(error as Error).message}`, parsed.id ?? "");

@@ -11,6 +11,8 @@ import type { ThreadSettingsOptions } from "./settings.js";
 import type { Task } from "./wiring.js";
 import type { HookFunctions, HookPort } from "../hooks/index.js";
 import type { SkillCatalog } from "./thread-skills.js";
+import type { MeterProvider, TracerProvider } from "@opentelemetry/api";
+import type { Logger } from "../observe/index.js";
 
 export interface ModelOptions {
   apiKey?: string;
@@ -61,6 +63,13 @@ export interface RuntimeOptions {
   skills?: SkillSummary[];
   /** Exec-policy folders besides `<dataDir>/rules`: `systemDir` replaces `/etc/loom` (null: none). */
   rules?: { systemDir?: string | null };
+  /** A pino logger: lines per thread and turn (`threadId`, `turnId`, `seq`). Default: none written. */
+  logger?: Logger;
+  /**
+   * OpenTelemetry providers for Loom's spans and metrics. Default: the exporters `[otel]` names,
+   * else the global API's providers (a no-op unless the application registered an SDK).
+   */
+  telemetry?: { tracerProvider?: TracerProvider; meterProvider?: MeterProvider };
 }
 
 /** Seams for re-execution: what stands in for the model and the tools. */

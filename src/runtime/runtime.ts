@@ -48,6 +48,7 @@ import { projectTrusted } from "../config/index.js";
 import { platformSandboxOf, probeHostSandbox, sandboxInForce } from "../sandbox/index.js";
 import { AgentControl, agentLimitsFrom, sessionMetaFields, spawnLinkOf, type AgentLimits, type SpawnLink, type SpawnThreadRequest } from "../agents/index.js";
 import { agentToolsFor, RuntimeAgentHost, subagentLines } from "./agent-host.js";
+import { Observability, observeSettingsOf, traceIdOf } from "../observe/index.js";
 
 export { defaultDataDir };
 
@@ -62,9 +63,11 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   // Configuration first: a bad value is reported before anything is opened or created.
   const config = validateConfig(options.config ?? (dataDir ? await loadConfig(dataDir, options.configOverrides ?? []) : {}));
   let agentLimits: AgentLimits;
+  let settings: ReturnType<typeof observeSettingsOf>;
   try {
     parseWebSearchMode(config.web_search);
     agentLimits = agentLimitsFrom(config.agents);
+    settings = observeSettingsOf(config, env);
   } catch (error) {
     throw new UserError((error as Error).message, { cause: error });
   }
@@ -75,7 +78,9 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   }
   // Codex keeps one installation id per home; Loom one per data dir (a random one without a dir).
   const installationId = options.installationId ?? (dataDir ? await resolveInstallationId(dataDir) : randomUUID());
-  return new Runtime({ ...options, dataDir, env, clock, log, config, ownsLog: !options.log, installationId, rulesDataDir: dataDir, agentLimits });
+  const observe = await Observability.create({ logger: options.logger, ...options.telemetry, settings, serviceVersion: VERSION });
+  observe.logger.info({ version: VERSION, dataDir, tracing: observe.tracer !== undefined, metrics: observe.instruments !== undefined }, "runtime opened");
+  return new Runtime({ ...options, dataDir, env, clock, log, config, ownsLog: !options.log, installationId, rulesDataDir: dataDir, agentLimits, observe });
 }
 
 interface RuntimeParts extends RuntimeOptions {
@@ -88,6 +93,7 @@ interface RuntimeParts extends RuntimeOptions {
   /** The data dir whose `rules/` holds the user's exec policy (none with an injected log). */
   rulesDataDir?: string;
   agentLimits?: AgentLimits;
+  observe: Observability;
 }
 
 /** What a spawned thread starts with besides its settings: its link to the parent, a fork's history. */
@@ -310,6 +316,7 @@ export class Runtime {
     this.agents.dispose();
     await Promise.all([...this.threads.values()].map((thread) => thread.close()));
     if (this.parts.ownsLog) await this.log.close();
+    await this.parts.observe.close();
   }
 
   private assertOpen(): void {
@@ -400,21 +407,32 @@ export class Runtime {
     let current = state;
     let currentSettings = settings;
     const applyOptions = this.applyOptions();
-    const turnOptions = new Map<string, { outputSchema?: unknown }>();
+    const turnOptions: ThreadServices["turnOptions"] = new Map();
+    const observer = this.parts.observe.thread(id);
     const meta = headSeq > 0 ? await this.log.getThread(id) : undefined;
     let windowGeneration = meta ? await this.windowGeneration(meta, state) : 0;
     bus.entries$.subscribe((entry) => {
       current = evolve(current, entry);
+      observer.entry(entry);
       if (entry.kind === "submission") {
         currentSettings = applySubmission(currentSettings, entry.payload, applyOptions);
         const schema = (entry.payload.op as { final_output_json_schema?: unknown }).final_output_json_schema;
-        if (schema !== undefined && schema !== null) turnOptions.set(entry.payload.id, { outputSchema: schema });
+        // The trace id comes from the logged submission alone, so replay writes the same one.
+        const traceId = traceIdOf(entry.payload.trace);
+        if ((schema !== undefined && schema !== null) || traceId !== undefined) {
+          turnOptions.set(entry.payload.id, { ...(schema != null ? { outputSchema: schema } : {}), ...(traceId !== undefined ? { traceId } : {}) });
+        }
       }
       if (entry.kind === "compacted") windowGeneration += 1;
       // Resume and time travel start from the nearest snapshot: keep one every K entries.
       void this.store.maybeSnapshot(id, current).catch(() => undefined);
     });
     if (resume.resumeTurn && resume.outputSchema !== undefined) turnOptions.set(resume.resumeTurn.turnId, { outputSchema: resume.outputSchema });
+    // Input queued before a restart starts its turn now: its trace id comes from its logged submission.
+    for (const queued of resume.queue ?? []) {
+      const traceId = traceIdOf(queued.trace);
+      if (traceId !== undefined) turnOptions.set(queued.id, { ...turnOptions.get(queued.id), traceId });
+    }
     const modelOptions = this.modelOptions(currentSettings.model);
     const processes = new ProcessManager({ env: parts.commandEnv });
     const link = resume.link ?? (state.sessionMeta?.id === id ? spawnLinkOf(state.sessionMeta) : undefined);
@@ -486,6 +504,7 @@ export class Runtime {
       input: { threadId: id, resumeTurn: resume.resumeTurn, queue: resume.queue, steering: resume.steering },
     });
     const onClose = async () => {
+      observer.close();
       this.threads.delete(id);
       await this.leases.release(id).catch(() => undefined);
     };
@@ -514,6 +533,7 @@ export class Runtime {
     });
     actor.subscribe({
       error: (error) => {
+        this.parts.observe.logger.error({ threadId: id, err: error }, "internal error in a thread's actors");
         void bus.event("", { type: "error", message: `internal error in thread ${id}: ${String(error)}` }).catch(() => undefined);
       },
       complete: () => void thread.close(),

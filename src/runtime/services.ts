@@ -42,6 +42,8 @@ export interface ActiveTurn {
   startedAt: number;
   /** Usage summed over this turn's model requests (for `thread.run`). */
   items: ResponseItem[];
+  /** The trace id of the submission's W3C `trace`, written into `turn_context.trace_id` (Codex). */
+  traceId?: string;
   /** Compactions this turn ran between its sampling rounds (bounded: see MAX_MID_TURN_COMPACTIONS). */
   midTurnCompactions?: number;
   /** The cwd's git facts for the turn metadata header, filled in the background. */
@@ -91,7 +93,7 @@ export interface ThreadServices {
   /** Tool outputs whose images the API refused: sent with "Invalid image" instead (not logged, as in Codex). */
   invalidImages: Set<string>;
   /** Op data of user turns by submission id (their output schema), until the turn starts. */
-  turnOptions: Map<string, { outputSchema?: unknown }>;
+  turnOptions: Map<string, { outputSchema?: unknown; traceId?: string }>;
   /** Stream retry policy (tests shorten the backoff). */
   retry: { maxStreamRetries?: number; backoff?: (attempt: number) => number };
   /** Starts a turn's background git probe for `x-codex-turn-metadata` (absent: no probe, as in replay). */

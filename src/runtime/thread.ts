@@ -16,6 +16,7 @@ import type { ThreadServices } from "./services.js";
 import type { ThreadStateStore } from "./state-store.js";
 import { OpRejectedError, TurnAbortedError, TurnFailedError, UserError } from "./errors.js";
 import { routeElicitationAnswer, type McpManager } from "../actors/mcp/index.js";
+import { checkTraceCarrier, type W3cTraceContext } from "../observe/index.js";
 
 export interface RunResult {
   finalResponse: string;
@@ -23,6 +24,13 @@ export interface RunResult {
   items: ResponseItem[];
   /** Usage summed over the turn's model requests, or null when none completed. */
   usage: TokenUsage | null;
+}
+
+export interface SubmitOptions {
+  /** The submission's id (default: a new one). */
+  id?: string;
+  /** The caller's W3C trace context (Codex's `Submission.trace`): Loom's spans join that trace. */
+  trace?: W3cTraceContext;
 }
 
 export interface RunOptions {
@@ -99,16 +107,18 @@ export class Thread {
    * then on the session acts on it or answers it with an event (an `error` naming why it will not
    * run); if the process dies first, resuming the thread does.
    */
-  async submit(op: Op | Record<string, unknown>, options: { id?: string } = {}): Promise<string> {
+  async submit(op: Op | Record<string, unknown>, options: SubmitOptions = {}): Promise<string> {
     if (this.closing) throw this.closedError();
     // Once the session has ended nothing would answer; while it shuts down, it answers with a refusal.
     if (this.parts.actor.getSnapshot().status !== "active") throw this.closedError();
     let parsed: Op;
+    let trace: W3cTraceContext | undefined;
     try {
       // Limits first: a value too deep for the validator's stack is refused before it is walked.
       checkInputLimits(op, "the op");
       parsed = parseOp(op);
       checkUserText(userTextOf(parsed));
+      trace = checkTraceCarrier(options.trace);
     } catch (error) {
       throw new UserError((error as Error).message, { cause: error });
     }
@@ -129,7 +139,7 @@ export class Thread {
       const routed = await this.parts.routeAnswer(parsed);
       if (routed !== undefined) return routed;
     }
-    const [stored] = await services.bus.record([{ kind: "submission", payload: { id, op: parsed } }], id).catch((error: unknown) => {
+    const [stored] = await services.bus.record([{ kind: "submission", payload: { id, op: parsed, ...(trace ? { trace } : {}) } }], id).catch((error: unknown) => {
       throw this.failure ? new UserError(`thread ${this.id}: ${this.failure}`, { cause: error }) : error;
     });
     const submission = (stored as Extract<LogEntry, { kind: "submission" }>).payload;

@@ -89,7 +89,7 @@ function turnContextEntries(services: ThreadServices, active: ActiveTurn, input:
   const contextItems = state.referenceContext
     ? buildContextUpdates(state.referenceContext, settings)
     : buildInitialContext(settings, { previousModel: state.previousTurnSettings?.model, subagents: services.subagents?.() });
-  const turnContext = toTurnContextItem(settings, input.turnId, { finalOutputJsonSchema: active.outputSchema });
+  const turnContext = toTurnContextItem(settings, input.turnId, { finalOutputJsonSchema: active.outputSchema, traceId: active.traceId });
   return [...contextItems.map(item), { kind: "turn_context", payload: turnContext }];
 }
 
@@ -162,6 +162,7 @@ export function activateTurn(services: ThreadServices, turnId: string, settings:
     items: [],
     ...(options?.outputSchema !== undefined ? { outputSchema: options.outputSchema } : {}),
     ...(services.gitProbe ? { git: services.gitProbe(settings.cwd) } : {}),
+    ...(options?.traceId !== undefined ? { traceId: options.traceId } : {}),
   };
   services.turns.set(turnId, active);
   return active;

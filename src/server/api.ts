@@ -12,6 +12,7 @@ import { intParam, onlyParams, readJson, sendJson } from "./http.js";
 import { diffStates, stateView, turnViews } from "./state-view.js";
 import { entryType, summarizeEntry } from "./summary.js";
 import type { ThreadHub } from "./threads.js";
+import type { W3cTraceContext } from "../observe/index.js";
 import { resumeSeq, streamEvents } from "./events.js";
 
 export interface ApiContext {
@@ -54,6 +55,8 @@ const StartThreadBody = z.strictObject({
 const SubmissionBody = z.strictObject({
   id: z.string().min(1).max(200).optional(),
   op: z.record(z.string(), z.unknown()),
+  /** The caller's W3C trace context (Codex's `Submission.trace`). */
+  trace: z.unknown().optional(),
 });
 
 const ForkBody = z.union([
@@ -170,7 +173,7 @@ async function submit({ hub, req, res, query, params }: ApiContext): Promise<voi
   onlyParams(query, []);
   const body = await readJson(req, SubmissionBody, "submission");
   const thread = await hub.open(params[0]);
-  const id = await thread.submit(body.op, { id: body.id });
+  const id = await thread.submit(body.op, { id: body.id, trace: body.trace as W3cTraceContext | undefined });
   sendJson(res, 202, { id, threadId: thread.id });
 }
 

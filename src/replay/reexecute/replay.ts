@@ -4,6 +4,7 @@
  * sent again at their seqs. Every entry the machines write is compared with the recorded one; the
  * first difference is the divergence, reported with its seq and a readable diff.
  */
+import type { W3cTraceContext } from "../../observe/index.js";
 import type { EventMsgOf, LogEntry, NewEntry, ResponseItem } from "../../events/index.js";
 import type { ThreadSettingsOptions } from "../../runtime/settings.js";
 import { MemoryEventLog, type EventLog } from "../../log/index.js";
@@ -245,7 +246,8 @@ async function drive(rt: Runtime, recorded: RecordedThread, cursor: ReplayCursor
     if (entry.seq <= (from > 1 ? from - 1 : 2)) continue;
     if (entry.kind === "submission") {
       await cursor.gate(entry.seq);
-      await thread.submit(entry.payload.op, { id: entry.payload.id });
+      // The recorded trace goes back in: the turn's trace_id comes from it.
+      await thread.submit(entry.payload.op, { id: entry.payload.id, trace: entry.payload.trace as W3cTraceContext | undefined });
     } else if (entry.kind === "event_msg" && entry.payload.type === "error" && entry.payload.codex_error_info === INPUT_ERROR_INFO) {
       // Input a client sent that never became a submission: it is put back, like a submission.
       await cursor.gate(entry.seq);

@@ -143,7 +143,7 @@ export async function runCompaction(services: ThreadServices, run: CompactionRun
         ]
       : []),
     { kind: "compacted", payload: { message: summaryText(summary), replacement_history: replacement } },
-    ...(run.reinjectContext ? [{ kind: "turn_context", payload: toTurnContextItem(settings, turnId) } as NewEntry] : []),
+    ...(run.reinjectContext ? [{ kind: "turn_context", payload: toTurnContextItem(settings, turnId, { traceId: services.turns.get(turnId)?.traceId }) } as NewEntry] : []),
     event({ type: "token_count", info: estimatedUsage(afterResponse, estimate, window), rate_limits: null }),
     event(itemEvent("item_completed")),
     event({ type: "context_compacted" }),
