@@ -104,4 +104,10 @@ export const toolScenarios: Scenario[] = [
     "The model sends apply_patch an update of a file that does not exist; the output says why it failed.",
     "Please patch `missing.txt`.",
   ),
+  execThenResume(
+    "patch-apply",
+    "The model adds `notes.txt` with apply_patch; it succeeds. Codex records the output as JSON " +
+      "(`{\"output\",\"metadata\"}`) and, the freeform apply_patch tool being offered, sends it as text.",
+    "Please write a patch in `notes.txt`.",
+  ),
 ];

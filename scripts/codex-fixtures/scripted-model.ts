@@ -59,6 +59,9 @@ function callOf(request: RecordedRequest, output: any): any {
 /** A patch that updates a file which does not exist: apply_patch must fail and say so. */
 export const FAILING_PATCH = "*** Begin Patch\n*** Update File: missing.txt\n@@\n-old\n+new\n*** End Patch\n";
 
+/** A patch that adds a new file: apply_patch succeeds, and Codex records its output as JSON. */
+export const ADDING_PATCH = "*** Begin Patch\n*** Add File: notes.txt\n+first line\n+second line\n*** End Patch\n";
+
 export class ScriptedModel {
   /** Set by the scenario before each step; becomes the `purpose` of the requests it causes. */
   step = "setup";
@@ -126,6 +129,10 @@ export class ScriptedModel {
     if (/patch `missing.txt`/.test(prompt)) {
       label("sampling, model calls apply_patch");
       return [evCreated(ids.responseId), evCustomToolCall(`call_${n}`, "apply_patch", FAILING_PATCH), evCompleted(ids.responseId, this.usage)];
+    }
+    if (/patch in `notes.txt`/.test(prompt)) {
+      label("sampling, model calls apply_patch (adds a file)");
+      return [evCreated(ids.responseId), evCustomToolCall(`call_${n}`, "apply_patch", ADDING_PATCH), evCompleted(ids.responseId, this.usage)];
     }
     const query = /search the web for (\w+)/.exec(prompt)?.[1];
     if (query) {

@@ -14,7 +14,7 @@ import type {
 } from "../machines/turn.js";
 import type { AnswerEvent, PendingInput } from "../machines/types.js";
 import { toolCallRequestOf } from "../machines/types.js";
-import { projectPrompt } from "../state/index.js";
+import { offersFreeformApplyPatch, projectPrompt } from "../state/index.js";
 import { buildContextUpdates, buildInitialContext, modelInfo, toTurnContextItem } from "../context/index.js";
 import { resolveTurnSettings } from "./turn-settings.js";
 import type { TurnSettings } from "../context/index.js";
@@ -175,7 +175,8 @@ export function sampleActor(services: ThreadServices) {
       const { model } = active;
       // Rebuilt on every attempt from the folded history, as Codex does before a retry.
       const request = () => {
-        const prompt = withoutInvalidImages(projectPrompt(services.state().history), services.invalidImages);
+        const reserializeShellOutputs = offersFreeformApplyPatch(active.tools);
+        const prompt = withoutInvalidImages(projectPrompt(services.state().history, { reserializeShellOutputs }), services.invalidImages);
         const body = turnRequest(services, active, prompt, {
           specs: active.tools,
           parallel: model.supportsParallelToolCalls,
