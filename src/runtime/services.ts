@@ -33,6 +33,16 @@ export interface ActiveTurn {
   midTurnCompactions?: number;
 }
 
+/** A turn's outside facts given instead of read: each one present replaces the host's. */
+export interface TurnFacts {
+  currentDate?: string;
+  timezone?: string;
+  /** AGENTS.md and configured instructions (`null`: none), instead of reading the working directory. */
+  userInstructions?: string | null;
+  /** `$TMPDIR` as the sandbox description lists it (`null`: unset), instead of this process's. */
+  tmpdir?: string | null;
+}
+
 /** One model call with Codex's retries: the real sampler, or replay's recorded answers. */
 export type Sampler = (request: RequestSource, options: RetryOptions & { purpose?: "turn" | "compaction" }) => Promise<SampleResult>;
 
@@ -71,6 +81,8 @@ export interface ThreadServices {
   turnOptions: Map<string, { outputSchema?: unknown }>;
   /** Stream retry policy (tests shorten the backoff). */
   retry: { maxStreamRetries?: number; backoff?: (attempt: number) => number };
+  /** A turn's date, time zone and AGENTS.md given instead of read from the host (replay of a rollout). */
+  turnFacts?: () => TurnFacts;
   /** Aborted when the thread closes: long waits (AGENTS.md reads, backoff) end with it. */
   signal: AbortSignal;
   abort(): void;
