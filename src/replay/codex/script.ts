@@ -5,6 +5,8 @@
  * number. Reading is strict, unlike import: a line that does not parse, a turn that never ends (a
  * file cut short) or something Loom cannot send again stops the replay with the line and the reason.
  */
+import { createReadStream } from "node:fs";
+import { createInterface } from "node:readline";
 import type { EventMsg, LogEntry, ResponseItem, SessionMeta, TokenUsage, TurnContextItem } from "../../events/index.js";
 import { isContextualUserMessage } from "../../state/index.js";
 import { isLineError, type RolloutLine } from "../rollout/line.js";
@@ -229,5 +231,34 @@ class ScriptBuilder {
     if (this.turn) this.fail(this.turn.line, "the turn begun here never ends (no task_complete or turn_aborted): the file is cut short");
     if (this.entries.length === 0) this.fail(1, "the rollout is empty");
     return { source: this.source, meta: this.meta, steps: this.steps, entries: this.entries, expected: this.expected, lastLine: this.lastLine };
+  }
+}
+
+/**
+ * Whether a file's first line is a Codex rollout line (`{ timestamp, type, payload }`) rather than
+ * a Loom log entry (`{ v, threadId, seq, kind, ... }`): how `loom replay FILE` and `expectReplay`
+ * tell the two recordings apart.
+ */
+export function looksLikeRollout(firstLine: string): boolean {
+  const text = firstLine.replace(/^\uFEFF/, "");
+  try {
+    const value = JSON.parse(text) as Record<string, unknown>;
+    return typeof value === "object" && value !== null && "timestamp" in value && "type" in value && "payload" in value && !("kind" in value);
+  } catch {
+    // A first line cut short (a truncated file) still opens the way Codex writes every line.
+    return /^\s*\{\s*"timestamp"\s*:/.test(text);
+  }
+}
+
+/** The first non-blank line of a file, read without loading the whole file. */
+export async function firstLineOf(path: string): Promise<string> {
+  const stream = createReadStream(path, { encoding: "utf8" });
+  const lines = createInterface({ input: stream, crlfDelay: Infinity });
+  try {
+    for await (const line of lines) if (line.trim() !== "") return line;
+    return "";
+  } finally {
+    lines.close();
+    stream.destroy();
   }
 }
