@@ -225,8 +225,9 @@ export function applyPatchTool(): ToolHandler {
     if (aborted) return outputFor(call, abortedByUserText(startedAt, context.clock));
     const output = formatExecOutputForModel(
       { exitCode: success ? 0 : 1, stdout, stderr, aggregatedOutput: stdout + stderr, durationMs, timedOut: false, aborted: false },
-      // Codex records the JSON shape and re-serializes it as text when the freeform tool is offered.
-      { truncationPolicy: context.model.truncationPolicy, style: context.tools.applyPatchToolType === "freeform" ? "text" : "json" },
+      // Codex records the JSON shape whichever tool variant ran it; a request that offers the
+      // freeform tool re-serializes it as text (projectPrompt's `reserializeShellOutputs`).
+      { truncationPolicy: context.model.truncationPolicy, style: "json" },
     );
     return outputFor(call, output);
   };
