@@ -75,7 +75,7 @@ async function replayRolloutCommand(path: string, options: RolloutReplayOptions,
   }
   const ms = (performance.now() - started).toFixed(0);
   const live = options.live ? `, ${report.liveCalls} run live` : "";
-  const counts = `${report.turns} turns, ${report.items} history items, ${report.requests} requests, ${report.toolCalls} tool calls${live}`;
+  const counts = `${report.turns} turns, ${report.replayed} history items, ${report.requests} requests, ${report.toolCalls} tool calls${live}`;
   if (report.divergence) {
     io.out(formatRolloutDivergence(report));
     io.out(`replayed ${counts} before the divergence (${ms} ms)`);

@@ -65,7 +65,7 @@ describe("replaying Codex 0.125 rollouts", () => {
 
   it("counts what it checked: tool-call has two turns, three requests and one tool call", async () => {
     const report = await replay(fullRollout("tool-call"), "tool-call");
-    expect(report).toMatchObject({ turns: 2, requests: 3, toolCalls: 1, liveCalls: 0, items: 8 });
+    expect(report).toMatchObject({ turns: 2, requests: 3, toolCalls: 1, liveCalls: 0, replayed: 8 });
   });
 
   it.each(["plain", "tool-call", "turn-settings", "interrupt"])(

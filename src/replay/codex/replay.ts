@@ -57,8 +57,8 @@ export interface RolloutDivergence {
 export interface RolloutReplayReport {
   source: string;
   turns: number;
-  /** History items (response items and compactions) Loom wrote and found equal. */
-  items: number;
+  /** History items (response items and compactions) Loom wrote and found equal (as `replayed` counts entries of a Loom replay). */
+  replayed: number;
   /** Model requests whose input was checked. */
   requests: number;
   toolCalls: number;
@@ -122,7 +122,7 @@ class RolloutReplay {
     private readonly script: RolloutScript,
     private readonly options: RolloutReplayOptions,
   ) {
-    this.report = { source: script.source, turns: 0, items: 0, requests: 0, toolCalls: 0, liveCalls: 0 };
+    this.report = { source: script.source, turns: 0, replayed: 0, requests: 0, toolCalls: 0, liveCalls: 0 };
     this.now = new Date(script.meta?.timestamp ?? script.entries[0]?.ts ?? 0);
     this.dirs = new WorkingDirectories(options.cwd);
   }
@@ -252,7 +252,7 @@ class RolloutReplay {
     const payload = this.dirs.recorded(entry.payload);
     if (recorded.kind === entry.kind && jsonEqual(recorded.payload, payload)) {
       this.matched += 1;
-      this.report.items += 1;
+      this.report.replayed += 1;
       return;
     }
     const diff = recorded.kind !== entry.kind ? [`recorded a ${recorded.kind} ${JSON.stringify(recorded.payload).slice(0, 200)}`, `now a ${entry.kind} ${JSON.stringify(payload).slice(0, 200)}`] : diffJson(recorded.payload, payload);
