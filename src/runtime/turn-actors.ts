@@ -176,7 +176,9 @@ export function sampleActor(services: ThreadServices) {
       // Rebuilt on every attempt from the folded history, as Codex does before a retry.
       const request = () => {
         const reserializeShellOutputs = offersFreeformApplyPatch(active.tools);
-        const prompt = withoutInvalidImages(projectPrompt(services.state().history, { reserializeShellOutputs }), services.invalidImages);
+        // As Codex's `for_prompt` then `get_formatted_input`: images only for a model that reads them.
+        const projection = { reserializeShellOutputs, supportsImages: model.supportsImages };
+        const prompt = withoutInvalidImages(projectPrompt(services.state().history, projection), services.invalidImages);
         const body = turnRequest(services, active, prompt, {
           specs: active.tools,
           parallel: model.supportsParallelToolCalls,

@@ -144,8 +144,7 @@ class RolloutReplay {
 
   async run(): Promise<RolloutReplayReport> {
     const { script, options } = this;
-    const onAbort = () => this.diverge({ line: this.script.expected[this.matched]?.line ?? 0, reason: "the replay was cancelled", diff: [] });
-    options.signal?.addEventListener("abort", onAbort, { once: true });
+    options.signal?.throwIfAborted();
     const rt = await createRuntime({
       log: new MemoryEventLog(),
       config: options.config ?? {},
@@ -166,6 +165,8 @@ class RolloutReplay {
         },
       },
     });
+    const onAbort = () => this.diverge({ line: this.script.expected[this.matched]?.line ?? 0, reason: "the replay was cancelled", diff: [] });
+    options.signal?.addEventListener("abort", onAbort, { once: true });
     this.armStall();
     try {
       await Promise.race([this.drive(rt), this.stopped]);
