@@ -109,4 +109,10 @@ export const toolScenarios: Scenario[] = [
     "The model sends `apply_patch <<'EOF' ... EOF` to exec_command; Codex applies it as a patch and warns the model.",
     "Please apply a patch through the shell.",
   ),
+  execThenResume(
+    "patch-apply",
+    "The model adds `notes.txt` with apply_patch; it succeeds. Codex records the output as JSON " +
+      "(`{\"output\",\"metadata\"}`) and, the freeform apply_patch tool being offered, sends it as text.",
+    "Please write a patch in `notes.txt`.",
+  ),
 ];

@@ -74,6 +74,8 @@ export const FAILING_PATCH = "*** Begin Patch\n*** Update File: missing.txt\n@@\
 
 /** An apply_patch sent through the shell tool as a heredoc (Codex intercepts it and applies the patch). */
 export const SHELL_PATCH = "apply_patch <<'EOF'\n*** Begin Patch\n*** Add File: hello.txt\n+hello\n*** End Patch\nEOF\n";
+/** A patch that adds a new file: apply_patch succeeds, and Codex records its output as JSON. */
+export const ADDING_PATCH = "*** Begin Patch\n*** Add File: notes.txt\n+first line\n+second line\n*** End Patch\n";
 
 export class ScriptedModel {
   /** Set by the scenario before each step; becomes the `purpose` of the requests it causes. */
@@ -144,6 +146,10 @@ export class ScriptedModel {
     if (/patch `missing.txt`/.test(prompt)) {
       label("sampling, model calls apply_patch");
       return [evCreated(ids.responseId), evCustomToolCall(`call_${n}`, "apply_patch", FAILING_PATCH), evCompleted(ids.responseId, this.usage)];
+    }
+    if (/patch in `notes.txt`/.test(prompt)) {
+      label("sampling, model calls apply_patch (adds a file)");
+      return [evCreated(ids.responseId), evCustomToolCall(`call_${n}`, "apply_patch", ADDING_PATCH), evCompleted(ids.responseId, this.usage)];
     }
     if (/apply a patch through the shell/.test(prompt)) {
       const shell = shellCall(request, SHELL_PATCH);

@@ -87,8 +87,11 @@ const COMMANDS: Record<string, CommandSpec> = {
     load: async () => (await import("./inspect.js")).rollbackCommand,
   },
   replay: {
-    usage: ["loom replay (THREAD_ID | --last | FIXTURE.jsonl) [--from SEQ]"],
-    details: ["Re-executes a recorded thread against its log; exit 1 on a divergence."],
+    usage: ["loom replay (THREAD_ID | --last | FIXTURE.jsonl) [--from SEQ]", "loom replay ROLLOUT.jsonl [--live] [--cwd D]"],
+    details: [
+      "Re-executes a recorded thread against its log, or a Codex rollout with the model and tools",
+      "answered from it (--live: shell calls run again and are compared); exit 1 on a divergence.",
+    ],
     load: async () => (await import("./replay.js")).replayCommand,
   },
   "import-codex": {

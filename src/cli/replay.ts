@@ -4,6 +4,15 @@ import { UserError } from "../runtime/errors.js";
 import { formatDivergence, replayTree, type ReplayReport } from "../replay/reexecute/index.js";
 import { loadFixture } from "../testing/index.js";
 import { replayEntries } from "../replay/reexecute/index.js";
+import {
+  firstLineOf,
+  formatRolloutDivergence,
+  looksLikeRollout,
+  replayRollout,
+  UnreplayableRolloutError,
+  type RolloutReplayOptions,
+  type RolloutReplayReport,
+} from "../replay/codex/index.js";
 import type { LogEntry } from "../events/index.js";
 import { noExtraArgs, nonNegativeInt, parse, positiveInt } from "./args.js";
 import { configOf, withReader } from "./context.js";
@@ -11,14 +20,24 @@ import type { CliIO } from "./io.js";
 import { diffStates } from "./state-view.js";
 import { resolveThread } from "./thread-ref.js";
 
-export const REPLAY_USAGE = "loom replay (THREAD_ID | --last | FIXTURE.jsonl) [--from SEQ]";
+export const REPLAY_USAGE = "loom replay (THREAD_ID | --last | FIXTURE.jsonl) [--from SEQ] | loom replay ROLLOUT.jsonl [--live] [--cwd D]";
 export const DIFF_USAGE = "loom diff THREAD_ID SEQ1 SEQ2 [--json]";
 
 export async function replayCommand(argv: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parse(argv, { from: { type: "string" }, last: { type: "boolean" } });
+  const { values, positionals } = parse(argv, {
+    from: { type: "string" },
+    last: { type: "boolean" },
+    live: { type: "boolean" },
+    cwd: { type: "string" },
+  });
   noExtraArgs(positionals, values.last ? 0 : 1, REPLAY_USAGE);
   const target = positionals[0];
   if (!target && !values.last) throw new UserError(`usage: ${REPLAY_USAGE}`);
+  if (target !== undefined && isFile(target) && looksLikeRollout(await firstLineOf(target))) {
+    if (values.from !== undefined) throw new UserError("--from replays part of a Loom thread; a Codex rollout is replayed whole");
+    return replayRolloutCommand(target, { live: values.live, cwd: values.cwd, config: await configOf(values) }, io);
+  }
+  if (values.live || values.cwd !== undefined) throw new UserError("--live and --cwd are for a Codex rollout (ROLLOUT.jsonl)");
   const fromSeq = values.from !== undefined ? positiveInt(values.from, "--from") : undefined;
   const started = performance.now();
   let report: ReplayReport;
@@ -40,6 +59,30 @@ export async function replayCommand(argv: string[], io: CliIO): Promise<number> 
     return 1;
   }
   io.out(`replayed ${report.replayed} entries${from}, no divergence (${ms} ms)`);
+  return 0;
+}
+
+async function replayRolloutCommand(path: string, options: RolloutReplayOptions, io: CliIO): Promise<number> {
+  if (options.cwd !== undefined && !(existsSync(options.cwd) && statSync(options.cwd).isDirectory())) {
+    throw new UserError(`--cwd ${options.cwd}: not a directory`);
+  }
+  const started = performance.now();
+  let report: RolloutReplayReport;
+  try {
+    report = await replayRollout({ path }, options);
+  } catch (error) {
+    if (error instanceof UnreplayableRolloutError) throw new UserError(error.message, { cause: error });
+    throw error;
+  }
+  const ms = (performance.now() - started).toFixed(0);
+  const live = options.live ? `, ${report.liveCalls} run live` : "";
+  const counts = `${report.turns} turns, ${report.replayed} history items, ${report.requests} requests, ${report.toolCalls} tool calls${live}`;
+  if (report.divergence) {
+    io.out(formatRolloutDivergence(report));
+    io.out(`replayed ${counts} before the divergence (${ms} ms)`);
+    return 1;
+  }
+  io.out(`replayed ${counts}, no divergence (${ms} ms)`);
   return 0;
 }
 

@@ -6,7 +6,7 @@ import type { Clock, IdSource } from "../actors/clock.js";
 import type { ToolHandler } from "../actors/tools/index.js";
 import type { SkillSummary } from "../context/index.js";
 import type { ApprovalPolicyHooks } from "./approvals.js";
-import type { Sampler, ThreadServices } from "./services.js";
+import type { Sampler, ThreadServices, TurnFacts } from "./services.js";
 import type { ThreadSettingsOptions } from "./settings.js";
 import type { Task } from "./wiring.js";
 import type { HookFunctions, HookPort } from "../hooks/index.js";
@@ -83,7 +83,10 @@ export interface RuntimeIo {
   hooks?: (services: ThreadServices) => HookPort | null;
   /** Called once a thread's services exist, before anything is recorded. */
   onThread?: (services: ThreadServices) => void;
+  /** What a new turn would read from the host (date, time zone, AGENTS.md), as a recording had it. */
+  turnFacts?: (services: ThreadServices) => () => TurnFacts;
 }
+
 
 export interface StartThreadOptions extends ThreadSettingsOptions {
   /** Host tools the model may call; calls arrive as `dynamic_tool_call_request` events. */

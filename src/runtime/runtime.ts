@@ -492,6 +492,7 @@ export class Runtime {
     if (!io?.hooks) firstEntries = [...firstEntries, ...hooks.warnings.map((message): NewEntry => ({ kind: "event_msg", payload: { type: "warning", message } }))];
     if (io?.sampler) services.sample = io.sampler(services);
     if (io?.exec) services.exec = io.exec(services);
+    if (io?.turnFacts) services.turnFacts = io.turnFacts(services);
     if (io?.wrapTool) services.tools = services.tools.map((handler) => io.wrapTool!(handler, services));
     io?.onThread?.(services);
     const approvals = parts.approvals ?? codexApprovals;

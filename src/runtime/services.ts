@@ -50,6 +50,16 @@ export interface ActiveTurn {
   git?: TurnGitProbe;
 }
 
+/** A turn's outside facts given instead of read: each one present replaces the host's. */
+export interface TurnFacts {
+  currentDate?: string;
+  timezone?: string;
+  /** AGENTS.md and configured instructions (`null`: none), instead of reading the working directory. */
+  userInstructions?: string | null;
+  /** `$TMPDIR` as the sandbox description lists it (`null`: unset), instead of this process's. */
+  tmpdir?: string | null;
+}
+
 /** One model call with Codex's retries: the real sampler, or replay's recorded answers. */
 export type Sampler = (request: RequestSource, options: RetryOptions & { purpose?: "turn" | "compaction" }) => Promise<SampleResult>;
 
@@ -98,6 +108,8 @@ export interface ThreadServices {
   retry: { maxStreamRetries?: number; backoff?: (attempt: number) => number };
   /** Starts a turn's background git probe for `x-codex-turn-metadata` (absent: no probe, as in replay). */
   gitProbe?: (cwd: string) => TurnGitProbe;
+  /** A turn's date, time zone and AGENTS.md given instead of read from the host (replay of a rollout). */
+  turnFacts?: () => TurnFacts;
   /** Aborted when the thread closes: long waits (AGENTS.md reads, backoff) end with it. */
   signal: AbortSignal;
   abort(): void;

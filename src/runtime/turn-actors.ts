@@ -16,7 +16,7 @@ import type {
 } from "../machines/turn.js";
 import type { AnswerEvent, PendingInput } from "../machines/types.js";
 import { toolCallRequestOf } from "../machines/types.js";
-import { projectPrompt } from "../state/index.js";
+import { offersFreeformApplyPatch, projectPrompt } from "../state/index.js";
 import { buildContextUpdates, buildInitialContext, modelInfo, toTurnContextItem } from "../context/index.js";
 import { resolveTurnSettings } from "./turn-settings.js";
 import type { TurnSettings } from "../context/index.js";
@@ -227,7 +227,10 @@ export function sampleActor(services: ThreadServices) {
       const { model } = active;
       // Rebuilt on every attempt from the folded history, as Codex does before a retry.
       const request = () => {
-        const prompt = withoutInvalidImages(projectPrompt(services.state().history), services.invalidImages);
+        const reserializeShellOutputs = offersFreeformApplyPatch(active.tools);
+        // As Codex's `for_prompt` then `get_formatted_input`: images only for a model that reads them.
+        const projection = { reserializeShellOutputs, supportsImages: model.supportsImages };
+        const prompt = withoutInvalidImages(projectPrompt(services.state().history, projection), services.invalidImages);
         const body = turnRequest(services, active, prompt, {
           specs: active.tools,
           parallel: model.supportsParallelToolCalls,

@@ -50,9 +50,13 @@ export async function resolveTurnSettings(services: ThreadServices): Promise<Tur
   const session = services.settings();
   const now = services.clock.now();
   const zone = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+  const given = services.turnFacts?.() ?? {};
   const [userInstructions, host, platform] = await Promise.all([
-    loadAgentsMd(session.cwd, { signal: services.signal }),
-    probeSandboxHost(session.cwd, session.sandboxPolicy, { signal: services.signal }),
+    given.userInstructions !== undefined ? (given.userInstructions ?? undefined) : loadAgentsMd(session.cwd, { signal: services.signal }),
+    probeSandboxHost(session.cwd, session.sandboxPolicy, {
+      signal: services.signal,
+      ...(given.tmpdir !== undefined ? { env: { TMPDIR: given.tmpdir ?? undefined } } : {}),
+    }),
     probeHostSandbox(),
   ]);
   return {
@@ -65,8 +69,8 @@ export async function resolveTurnSettings(services: ThreadServices): Promise<Tur
     developerInstructions: session.developerInstructions,
     baseInstructions: session.baseInstructions,
     userInstructions,
-    currentDate: localDate(now, zone),
-    timezone: hostTimezone(),
+    currentDate: given.currentDate ?? localDate(now, zone),
+    timezone: given.timezone ?? hostTimezone(),
     shell: "bash",
     personality: session.personality,
     ...(session.collaborationMode ? { collaborationMode: session.collaborationMode } : {}),

@@ -10,8 +10,10 @@ export type { PendingUserInput } from "./pending-input.js";
 export { evolve, foldEntries, OutOfOrderEntryError } from "./evolve.js";
 /** The immutable, shared list the history is kept in (`length`, `at`, iteration, `toArray`). */
 export { AppendList } from "./append-list.js";
-/** `projectPrompt(history, { supportsImages?, keepIds? })`: the next request's input, normalized as Codex does. */
+/** `projectPrompt(history, { supportsImages?, keepIds?, reserializeShellOutputs? })`: the next request's input, normalized as Codex does. */
 export { projectPrompt, syntheticOutput, IMAGE_OMITTED_PLACEHOLDER } from "./prompt.js";
+/** Codex's request-time rewrite of JSON shell outputs as text, when the freeform apply_patch tool is offered. */
+export { offersFreeformApplyPatch, reserializeShellOutputs, structuredShellText, formatF32 } from "./shell-output.js";
 export type { PromptOptions } from "./prompt.js";
 /** Context messages versus real user turns. */
 export {

@@ -3,15 +3,22 @@
  * gets an output (a missing one is synthesized as `aborted` right after its call, as after an
  * interrupt or a crash), outputs without a call are dropped, images are replaced when the model
  * cannot read them, ghost snapshots are dropped, and the ids Codex never sends back are removed.
+ * Then, when asked, the request-time rewrite of shell outputs (`get_formatted_input`).
  */
 import type { ContentItem, ResponseItem } from "../events/index.js";
 import { callKey, outputKey } from "./calls.js";
+import { reserializeShellOutputs } from "./shell-output.js";
 
 export interface PromptOptions {
   /** The model accepts image input (default true); otherwise images become a placeholder text. */
   supportsImages?: boolean;
   /** Keep item `id`s (default false: Codex does not serialize them into requests). */
   keepIds?: boolean;
+  /**
+   * Rewrite JSON shell outputs as text (default false): what Codex does to a request that offers
+   * the freeform apply_patch tool (see shell-output.ts; `offersFreeformApplyPatch(tools)` tells).
+   */
+  reserializeShellOutputs?: boolean;
 }
 
 export const IMAGE_OMITTED_PLACEHOLDER = "image content omitted because you do not support image input";
@@ -57,7 +64,7 @@ export function projectPrompt(history: Iterable<ResponseItem>, options: PromptOp
       if (synthetic) out.push(synthetic);
     }
   }
-  return out;
+  return options.reserializeShellOutputs ? reserializeShellOutputs(out) : out;
 }
 
 function standsAlone(item: ResponseItem): boolean {

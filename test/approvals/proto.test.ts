@@ -63,7 +63,7 @@ it("denied, approved, then approved_for_session without a second request", async
   await turn(loom, "t4", "once more");
   await loom.waitFor((e) => e.msg?.type === "task_complete" && e.id === "t4");
   expect(loom.events.some((e) => e.msg?.type === "exec_approval_request" && e.msg.call_id === "c4")).toBe(false);
-  expect(JSON.parse(outputOf(7, "c4")).metadata.exit_code).toBe(0);
+  expect(outputOf(7, "c4")).toMatch(/^Exit code: 0\n/);
   loom.child.stdin.end();
   expect((await loom.exited).code).toBe(0);
 });

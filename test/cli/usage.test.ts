@@ -74,10 +74,16 @@ describe("data dirs", () => {
     expect(corrupted.err[0]).toMatch(/^loom threads: cannot open the event log at .*: .*(MANIFEST|Corruption|No such file)/);
     const bad = join(loom.cwd, "bad.jsonl");
     await writeFile(bad, '{"timestamp":"2025-01-01T00:00:00Z","type":"session_meta","payload":{}}\n');
+    // A rollout line Loom cannot read (its session_meta has no id) names the line and why.
     const replay = await runMain(["replay", bad], { env });
     expect(replay.code).toBe(2);
     expect(replay.err).toHaveLength(1);
-    expect(replay.err[0]).toMatch(/^loom replay: .*bad\.jsonl:1: not a Loom log entry: .*import-codex/);
+    expect(replay.err[0]).toMatch(/^loom replay: .*bad\.jsonl:1: cannot replay: .*session_meta/);
+    const neither = join(loom.cwd, "neither.jsonl");
+    await writeFile(neither, '{"hello":"world"}\n');
+    const other = await runMain(["replay", neither], { env });
+    expect(other.code).toBe(2);
+    expect(other.err[0]).toMatch(/^loom replay: .*neither\.jsonl:1: not a Loom log entry/);
   });
 });
 

@@ -71,10 +71,14 @@ describe("tool calls", () => {
     const result = await thread.run("run echo");
     expect(result.finalResponse).toBe("done");
     expect((await end).exit_code).toBe(0);
+    // Recorded in Codex's structured form for `shell` (the shell-argv capture shows it)...
+    const recorded = (await thread.entries()).find((e) => e.kind === "response_item" && e.payload.type === "function_call_output");
+    expect((recorded!.payload as { output: string }).output).toMatch(/^\{"output":"hi from shell\\n","metadata":\{"exit_code":0,"duration_seconds":[\d.]+\}\}$/);
+    // ...and sent as text, since the request offers the freeform apply_patch (Codex's `reserialize_shell_outputs`).
     const output = inputItems(loom.server.requests[1]!).find((item) => item.type === "function_call_output");
     expect(output.call_id).toBe("call_1");
-    // Codex's structured form for `shell` (the shell-argv capture shows it; shell_command reads as text).
-    expect(output.output).toMatch(/^\{"output":"hi from shell\\n","metadata":\{"exit_code":0,"duration_seconds":[\d.]+\}\}$/);
+    expect(loom.server.requests[1]!.body.tools).toContainEqual(expect.objectContaining({ type: "custom", name: "apply_patch" }));
+    expect(output.output).toMatch(/^Exit code: 0\nWall time: [\d.]+ seconds\nOutput:\nhi from shell\n$/);
   });
 
   it("runs the calls of one response in parallel and records outputs in call order", async () => {

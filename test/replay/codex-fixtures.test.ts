@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { MemoryEventLog } from "../../src/log/index.js";
 import { EmptyRolloutError, importRollout } from "../../src/replay/index.js";
-import { foldEntries, projectPrompt } from "../../src/state/index.js";
+import { foldEntries, offersFreeformApplyPatch, projectPrompt } from "../../src/state/index.js";
 import { SCENARIOS, fixtureJson, fixturePath, readAll } from "./support.js";
 
 function expectedHistory(scenario: string): unknown[] {
@@ -25,7 +25,8 @@ describe.runIf(SCENARIOS.length > 0)("Codex 0.125 rollouts: Loom's prompt projec
       const { threadId, skipped } = await importRollout(log, { path: fixturePath(scenario, "rollout.jsonl") });
       expect(skipped).toEqual([]);
       const state = foldEntries(await readAll(log, threadId));
-      history = projectPrompt(state.history);
+      const { tools } = fixtureJson(scenario, "next-request.json");
+      history = projectPrompt(state.history, { reserializeShellOutputs: offersFreeformApplyPatch(tools) });
     } catch (error) {
       // `plain` recorded its only turn in a fresh file: there is nothing to import, and no history.
       if (!(error instanceof EmptyRolloutError)) throw error;

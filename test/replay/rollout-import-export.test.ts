@@ -218,7 +218,7 @@ describe("exportRollout", () => {
     const meta = await log.getThread("bare");
     const { lines } = parseRollout(await exportRollout(log, "bare", { cliVersion: "9.9.9" }));
     expect(lines.map((l) => l.type)).toEqual(["session_meta", "event_msg", "turn_context"]);
-    expect(lines[0].payload).toEqual({ id: "bare", timestamp: meta!.createdAt, cwd: "/repo", originator: "loom", cli_version: "9.9.9", source: "custom" });
+    expect(lines[0].payload).toEqual({ id: "bare", timestamp: meta!.createdAt, cwd: "/repo", originator: "loom", cli_version: "9.9.9", source: { custom: "loom" } });
 
     await log.createThread({ id: "empty" });
     expect(parseRollout(await exportRollout(log, "empty")).lines.map((l) => l.type)).toEqual(["session_meta"]);

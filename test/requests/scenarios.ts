@@ -148,6 +148,7 @@ export const LOOM_SCENARIOS: Record<string, LoomScenario> = {
   },
   "patch-fail": thenResume("Please patch `missing.txt`."),
   "patch-via-shell": thenResume("Please apply a patch through the shell."),
+  "patch-apply": thenResume("Please write a patch in `notes.txt`."),
   ...Object.fromEntries(["gpt-5.4", "gpt-5.4-mini", "gpt-5.3-codex", "gpt-5.2"].map((model) => [`model-${model}`, thenResume("Please run `echo hi`.", { model })])),
   "model-switch": {
     async run(h) {

@@ -48,8 +48,9 @@ describe("a write outside the workspace, denied by the sandbox", () => {
     await thread.submit({ type: "exec_approval", id: "c1", decision: "approved" });
     await run;
     expect(existsSync(target)).toBe(true);
-    // `shell` answers in Codex's structured form (output and metadata as JSON).
-    expect(JSON.parse(outputOf(1, "c1")).metadata.exit_code).toBe(0);
+    // `shell` answers in Codex's structured form (JSON), which the request sends as text because
+    // it offers the freeform apply_patch (Codex's `reserialize_shell_outputs`).
+    expect(outputOf(1, "c1")).toMatch(/^Exit code: 0\nWall time: [\d.]+ seconds\nOutput:\n/);
 
     const entries = await thread.entries();
     const types = entries.flatMap((e) => (e.kind === "event_msg" ? [e.payload.type] : e.kind === "submission" ? [`op:${e.payload.op.type}`] : []));
@@ -121,9 +122,9 @@ describe("a write outside the workspace, denied by the sandbox", () => {
     await thread.run("make the file");
     expect((await events).some((e) => e.msg.type === "exec_approval_request")).toBe(false);
     expect(existsSync(target)).toBe(false);
-    const denied = JSON.parse(outputOf(1, "c1"));
-    expect(denied.metadata.exit_code).toBe(1);
-    expect(denied.output).toMatch(/Read-only file system/);
+    const denied = outputOf(1, "c1");
+    expect(denied).toMatch(/^Exit code: 1\nWall time: [\d.]+ seconds\nOutput:\n/);
+    expect(denied).toMatch(/Read-only file system/);
     await expectReplay({ log: loom.rt.log, threadId: thread.id });
   });
 

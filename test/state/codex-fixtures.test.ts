@@ -14,6 +14,7 @@ import {
   buildCompactedHistory,
   collectUserMessages,
   foldEntries,
+  offersFreeformApplyPatch,
   projectPrompt,
 } from "../../src/state/index.js";
 
@@ -39,7 +40,9 @@ describe("folding real Codex rollouts", () => {
     const meta = json(scenario, "meta.json");
     const request = json(scenario, "next-request.json");
     const state = foldEntries(rollout(scenario));
-    expect(projectPrompt(state.history)).toEqual(request.input.slice(0, meta.finalTurn.historyItems));
+    // Projected as Codex projects a request that offers these tools (JSON shell outputs become text).
+    const projected = projectPrompt(state.history, { reserializeShellOutputs: offersFreeformApplyPatch(request.tools) });
+    expect(projected).toEqual(request.input.slice(0, meta.finalTurn.historyItems));
     expect(state.activeTurn).toBeNull();
   });
 

@@ -267,9 +267,9 @@ export function applyPatchTool(runner: PatchRunner = createPatchRunner()): ToolH
     async execute(context) {
       const patch = patchTextOf(context.call);
       if (!patch.ok) return outputFor(context.call, patch.message);
-      // Codex records the JSON shape and re-serializes it as text when the freeform tool is offered.
-      const style = context.tools.applyPatchToolType === "freeform" ? "text" : "json";
-      return outputFor(context.call, await runner.run(context, patch.text, context.settings.cwd, style));
+      // Codex records the JSON shape whichever tool variant ran it; a request that offers the
+      // freeform tool re-serializes it as text (projectPrompt's `reserializeShellOutputs`).
+      return outputFor(context.call, await runner.run(context, patch.text, context.settings.cwd, "json"));
     },
   };
 }

@@ -122,7 +122,7 @@ export async function replayEntries(entries: readonly LogEntry[], options: Repla
   const opened = entries.some((e) => e.kind === "event_msg" && e.payload.type === "session_configured");
   if (recorded.submissions.length === 0 && !opened) {
     throw new ReplayError(
-      "the recording has no submissions to send again (a Codex rollout has none: import it and use `loom state` to check its history)",
+      "the recording has no submissions to send again (an imported Codex rollout has none: replay the rollout file itself, `loom replay ROLLOUT.jsonl`)",
     );
   }
   const from = startSeq(recorded, options.fromSeq);

@@ -42,7 +42,8 @@ export async function* exportRolloutLines(
       if (head) yield head;
     }
     if (entry.kind === "submission" || !isPersisted(entry, mode)) continue;
-    yield formatRolloutLine(entry.ts, entry.kind, entry.payload);
+    const payload = entry.kind === "session_meta" ? readableSource(entry.payload) : entry.payload;
+    yield formatRolloutLine(entry.ts, entry.kind, payload);
   }
   if (first) {
     const head = await leadingSessionMeta(log, meta, undefined, options);
@@ -67,17 +68,26 @@ async function leadingSessionMeta(
   const firstMeta = first?.kind === "session_meta" ? first.payload : undefined;
   if (firstMeta && (meta.parentId === undefined || firstMeta.id === meta.id)) return undefined;
   const payload: SessionMeta = firstMeta
-    ? { ...firstMeta, id: meta.id, timestamp: meta.createdAt }
+    ? { ...readableSource(firstMeta), id: meta.id, timestamp: meta.createdAt }
     : {
         id: meta.id,
         timestamp: meta.createdAt,
         cwd: await firstCwd(log, meta),
         originator: options.originator ?? "loom",
         cli_version: options.cliVersion ?? "0.0.0",
-        source: "custom",
+        source: { custom: "loom" },
       };
   if (meta.parentId !== undefined) payload.forked_from_id = meta.parentId;
   return formatRolloutLine(meta.createdAt, "session_meta", payload);
+}
+
+/**
+ * Loom's threads record `source: "custom"`, but Codex's `SessionSource::Custom` carries a name
+ * (`{"custom": "loom"}`), and a bare `"custom"` makes Codex reject the whole session_meta line, so
+ * it cannot find the thread's id and refuses to resume the file. Any other value passes unchanged.
+ */
+function readableSource(meta: SessionMeta): SessionMeta {
+  return meta.source === "custom" ? { ...meta, source: { custom: "loom" } } : meta;
 }
 
 async function firstCwd(log: EventLog, meta: ThreadMeta): Promise<string> {

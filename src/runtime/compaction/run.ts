@@ -77,7 +77,9 @@ export async function runCompaction(services: ThreadServices, run: CompactionRun
   const backoff = services.retry.backoff ?? codexBackoff;
   let result: SampleResult;
   for (;;) {
-    const input = projectPrompt(items);
+    // Codex's compaction request is `for_prompt` of the history (images only for a model that reads
+    // them) and offers no tools, so its shell outputs keep the JSON they were recorded in.
+    const input = projectPrompt(items, { supportsImages: model.supportsImages });
     try {
       const request = turnRequest(services, run, input, { specs: [], parallel: false });
       // One attempt per call: this loop retries the way Codex's compaction does, not the sampler's
