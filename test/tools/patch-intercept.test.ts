@@ -78,8 +78,10 @@ describe("a command tool asked to apply_patch", () => {
     expect(commandsRun).toBe(0);
     const next = loom.server.requests[1]!;
     const output = String(outputOf(next, "c1"));
-    const json = tool === "exec_command" ? output.replace(/^Wall time: 0\.0000 seconds\nOutput:\n/, "") : output;
-    expect(JSON.parse(json).output).toMatch(/^Success\. Updated the following files:\nA .*hello\.txt\n$/);
+    const body = tool === "exec_command" ? output.replace(/^Wall time: 0\.0000 seconds\nOutput:\n/, "") : output;
+    // Recorded as Codex's JSON; a `shell` output is sent as text when the freeform apply_patch is offered.
+    const text = tool === "shell" ? body.replace(/^Exit code: 0\nWall time: [\d.]+ seconds\nOutput:\n/, "") : JSON.parse(body).output;
+    expect(text).toMatch(/^Success\. Updated the following files:\nA .*hello\.txt\n$/);
     if (tool === "exec_command") expect(output.startsWith("Wall time: 0.0000 seconds\nOutput:\n")).toBe(true);
     const warning = inputItems(next).find((item: any) => item.type === "message" && item.role === "user" && item.content[0].text.startsWith("Warning: apply_patch"));
     expect(warning?.content[0].text).toBe(`Warning: ${interceptWarning(tool)}`);

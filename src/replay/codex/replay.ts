@@ -25,7 +25,8 @@ import type { RolloutSource } from "../rollout/source.js";
 import { comparableOutput, LIVE_TOOLS, SessionIds } from "./live.js";
 import { WorkingDirectories } from "./paths.js";
 import { readRolloutScript, type RolloutScript, type ScriptSampling, type ScriptTurn } from "./script.js";
-import { ImageFiles, recordedTmpdir, skillsListed, startOptions, userTurnOp } from "./turn-input.js";
+import { ImageFiles, recordedTmpdir, startOptions, userTurnOp } from "./turn-input.js";
+import { recordedSkills } from "../reexecute/skills.js";
 
 export interface RolloutReplayOptions {
   /** Run the shell calls (see `LIVE_TOOLS`) again for real and compare their outputs (default: answer from the rollout). */
@@ -155,8 +156,9 @@ class RolloutReplay {
       tools: options.tools,
       commandEnv: options.commandEnv,
       originator: script.meta?.originator,
-      skills: skillsListed(this.recordedItems()),
       io: {
+        // The skills Codex listed and the bodies it injected, never this machine's skill folders.
+        skills: () => recordedSkills(this.recordedItems().map((payload) => ({ kind: "response_item", payload }) as LogEntry)),
         sampler: () => this.sampler,
         wrapTool: (handler) => this.wrapTool(handler),
         turnFacts: () => () => this.turnFacts(),
@@ -364,7 +366,10 @@ class RolloutReplay {
         this.diverge({ line: recorded.line, reason: `${name} run live gave another output than Codex recorded`, diff: diffJson(a, b) });
         return untilAborted(context.signal);
       }
+      return recorded.value;
     }
+    // What the handler wrote besides its output (Codex's model warnings), as the rollout has it.
+    for (const warning of turn.warnings.get(callId) ?? []) await context.record([{ kind: "response_item", payload: warning.value }]);
     return recorded.value;
   }
 }

@@ -12,6 +12,10 @@ import { isContextualUserMessage } from "../../state/index.js";
 import { isLineError, type RolloutLine } from "../rollout/line.js";
 import { rolloutReader, type RolloutSource } from "../rollout/source.js";
 
+
+/** Codex's agent tools: their children's work is not in the parent's rollout. */
+const AGENT_TOOLS = new Set(["spawn_agent", "send_input", "resume_agent", "wait_agent", "close_agent"]);
+
 /** The rollout cannot be replayed: the line, and why. */
 export class UnreplayableRolloutError extends Error {
   override readonly name = "UnreplayableRolloutError";
@@ -52,6 +56,8 @@ export interface ScriptTurn {
   samplings: ScriptSampling[];
   /** Tool outputs by call id, in the order the rollout has them. */
   outputs: Map<string, Numbered<ResponseItem>>;
+  /** Codex's model warnings a call's handler wrote (an apply_patch sent to exec_command), by call id. */
+  warnings: Map<string, Numbered<ResponseItem>[]>;
   /** A compaction inside the turn (before its turn_context: an automatic one) or the compaction turn's own. */
   compaction?: Numbered<Extract<LogEntry, { kind: "compacted" }>["payload"]>;
   end: "complete" | "aborted";
@@ -104,6 +110,8 @@ class ScriptBuilder {
   private readonly expected: RolloutScript["expected"] = [];
   private turn: ScriptTurn | undefined;
   private sampling: ScriptSampling | undefined;
+  /** The last tool call seen: a model warning that follows it was written by its handler. */
+  private lastCallId: string | undefined;
   private lastLine = 0;
 
   constructor(private readonly source: string) {}
@@ -149,6 +157,11 @@ class ScriptBuilder {
     const turn = this.turn;
     if (!turn) return; // History written outside a turn (older files): compared, nothing to drive.
     if (isModelItem(item)) {
+      if (item.type === "function_call" && AGENT_TOOLS.has(item.name)) {
+        this.fail(n, `a sub-agent call (${item.name}) is not replayed from a rollout yet: replay the Loom thread instead (loom replay ID replays its agents too)`);
+      }
+      const callId = (item as { call_id?: string | null }).call_id;
+      if (callId) this.lastCallId = callId;
       this.sampling ??= this.openSampling(turn);
       this.sampling.items.push({ line: n, value: item });
       return;
@@ -159,6 +172,13 @@ class ScriptBuilder {
       return;
     }
     if (item.type === "message" && item.role === "user" && !isContextualUserMessage(item)) {
+      // Codex's model warnings ("Warning: apply_patch was requested via ...") are user messages
+      // the turn writes itself: Loom writes them too, and the history comparison checks them.
+      if (turn.userItem && isModelWarning(item)) {
+        const callId = this.lastCallId;
+        if (callId) turn.warnings.set(callId, [...(turn.warnings.get(callId) ?? []), { line: n, value: item }]);
+        return;
+      }
       if (turn.userItem) this.fail(n, "a second user message in one turn (steering a running turn) is not replayed yet");
       turn.userItem = { line: n, value: item };
     }
@@ -176,7 +196,7 @@ class ScriptBuilder {
     switch (msg.type) {
       case "task_started":
         if (this.turn) this.fail(n, `a turn starts before the one at line ${this.turn.line} ended`);
-        this.turn = { kind: "user", line: n, ts, turnId: msg.turn_id, samplings: [], outputs: new Map(), end: "complete", endLine: 0 };
+        this.turn = { kind: "user", line: n, ts, turnId: msg.turn_id, samplings: [], outputs: new Map(), warnings: new Map(), end: "complete", endLine: 0 };
         return;
       case "user_message":
         if (!this.turn) this.fail(n, "a user message outside a turn");
@@ -261,4 +281,9 @@ export async function firstLineOf(path: string): Promise<string> {
     lines.close();
     stream.destroy();
   }
+}
+
+/** Codex's `record_model_warning`: one input_text starting "Warning: ". */
+function isModelWarning(item: ResponseItem & { type: "message" }): boolean {
+  return item.content.length === 1 && item.content[0]!.type === "input_text" && item.content[0]!.text.startsWith("Warning: ");
 }
