@@ -71,6 +71,33 @@ describe("a write outside the workspace, denied by the sandbox", () => {
     await expectReplay({ log: loom.rt.log, threadId: thread.id });
   });
 
+  it("exec_command, on-failure: the exited, denied process runs again outside once approved; on-request the model reads the denial", async () => {
+    const target = join(outside, "made-by-exec");
+    loom.server.enqueue(toolCallTurn("c1", "exec_command", { cmd: `touch '${target}'`, login: false }), textTurn("done"));
+    const thread = await startThread("on-failure");
+    const asked = nextEvent(thread.events$, "exec_approval_request");
+    const run = thread.run("make the file");
+    expect(await asked).toMatchObject({ call_id: "c1", reason: RETRY_WITHOUT_SANDBOX_REASON });
+    expect(existsSync(target)).toBe(false);
+    await thread.submit({ type: "exec_approval", id: "c1", decision: "approved" });
+    await run;
+    expect(existsSync(target)).toBe(true);
+    expect(outputOf(1, "c1")).toMatch(/Process exited with code 0/);
+    await expectReplay({ log: loom.rt.log, threadId: thread.id });
+
+    const other = join(outside, "not-made");
+    loom.server.enqueue(toolCallTurn("c2", "exec_command", { cmd: `touch '${other}'`, login: false }), textTurn("denied"));
+    const onRequest = await startThread("on-request");
+    let askedAgain = false;
+    onRequest.events$.subscribe((event) => {
+      if (event.msg.type === "exec_approval_request") askedAgain = true;
+    });
+    await onRequest.run("make another");
+    expect(askedAgain).toBe(false);
+    expect(existsSync(other)).toBe(false);
+    expect(outputOf(3, "c2")).toMatch(/Read-only file system/);
+  });
+
   it("on-failure, declined: nothing is written, the model reads Codex's rejection, and it replays", async () => {
     const target = join(outside, "made");
     loom.server.enqueue(toolCallTurn("c1", "shell", { command: ["touch", target] }), textTurn("ok"));

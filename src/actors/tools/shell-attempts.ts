@@ -61,26 +61,39 @@ export async function runShellAttempts(context: ToolContext, request: ShellReque
     isLikelySandboxDenied({ sandboxed: true, networkRestricted: result.networkRestricted ?? false, ...result });
   if (!denied || !wantsNoSandboxApproval(settings.approvalPolicy)) return { type: "ran", result };
 
+  const retry = await askToRetryOutsideSandbox(context, request);
+  if (retry === "interrupted") return { type: "ran", result: { ...result, aborted: context.signal.aborted } };
+  if (retry === "rejected") return { type: "rejected", message: EXEC_REJECTED_BY_USER };
+  return { type: "ran", result: await attempt("none") };
+}
+
+/**
+ * After the sandbox likely denied a command: may it run again outside? Codex does not ask again
+ * when the call was already approved (before the first attempt, or for the session); otherwise it
+ * asks with "command failed; retry without sandbox?" and the exec policy's proposed amendment.
+ * Interrupted while asking: the call ends as aborted, and the model reads the denial.
+ */
+export async function askToRetryOutsideSandbox(
+  context: ToolContext,
+  request: Pick<ShellRequest, "command" | "cwd" | "sandboxPermissions" | "proposedAmendment" | "retryRequest">,
+): Promise<"retry" | "rejected" | "interrupted"> {
   const key = approvalKeyForCommand(request.command, { cwd: request.cwd, sandboxPermissions: request.sandboxPermissions });
   const approvedForSession = sessionApprovalKeys(context.approvedForSession?.().commands ?? []).has(key);
-  // Already approved (before the first attempt, or for the session): Codex does not ask again.
-  if (!context.approved && !approvedForSession) {
-    const startedAt = context.clock.now().getTime();
-    const waited = await requestAndWait(
-      context,
-      context.call.callId,
-      request.retryRequest(RETRY_WITHOUT_SANDBOX_REASON, request.proposedAmendment),
-      startedAt,
-      EXEC_REJECTED_BY_USER,
-    );
-    // Interrupted while asking: the call ends as aborted; otherwise the model reads the denial.
-    if (!waited.answered) return { type: "ran", result: { ...result, aborted: context.signal.aborted } };
-    const decision = (waited.op as { decision?: ReviewDecision }).decision;
-    if (!approves(decision)) return { type: "rejected", message: EXEC_REJECTED_BY_USER };
-    const amendment = amendmentOf(decision);
-    if (amendment && context.rememberPrefix) await context.rememberPrefix(amendment);
-  }
-  return { type: "ran", result: await attempt("none") };
+  if (context.approved || approvedForSession) return "retry";
+  const startedAt = context.clock.now().getTime();
+  const waited = await requestAndWait(
+    context,
+    context.call.callId,
+    request.retryRequest(RETRY_WITHOUT_SANDBOX_REASON, request.proposedAmendment),
+    startedAt,
+    EXEC_REJECTED_BY_USER,
+  );
+  if (!waited.answered) return "interrupted";
+  const decision = (waited.op as { decision?: ReviewDecision }).decision;
+  if (!approves(decision)) return "rejected";
+  const amendment = amendmentOf(decision);
+  if (amendment && context.rememberPrefix) await context.rememberPrefix(amendment);
+  return "retry";
 }
 
 function amendmentOf(decision: ReviewDecision | undefined): string[] | undefined {

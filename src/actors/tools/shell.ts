@@ -122,7 +122,7 @@ export interface CommandPermissions {
 }
 
 /** The prefix a retry request offers to allow for good: what the exec policy proposed for the call. */
-function retryAmendment(context: ToolContext, command: string[], cwd: string): string[] | undefined {
+export function retryAmendment(context: ToolContext, command: string[], cwd: string): string[] | undefined {
   const requirement = execApprovalRequirement({
     command,
     approvalPolicy: context.settings.approvalPolicy,

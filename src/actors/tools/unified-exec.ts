@@ -24,10 +24,13 @@ import {
 } from "../exec/index.js";
 import { MAX_EXEC_OUTPUT_DELTAS_PER_CALL, formattedTruncateText, parseCommandForDisplay, resolveWorkdir } from "../shell/index.js";
 import { shlexJoin } from "../../safety/index.js";
-import { selectSandbox } from "../../sandbox/index.js";
+import { isLikelySandboxDenied, selectSandbox } from "../../sandbox/index.js";
+import { hasFullNetworkAccess } from "../../context/index.js";
+import { wantsNoSandboxApproval } from "../../safety/index.js";
+import { askToRetryOutsideSandbox } from "./shell-attempts.js";
 import type { ApprovalContext, ApprovalNeed, ToolContext, ToolHandler } from "./registry.js";
 import { outputFor } from "./registry.js";
-import { EXEC_REJECTED_BY_USER, commandApproval, durationOf } from "./shell.js";
+import { EXEC_REJECTED_BY_USER, commandApproval, durationOf, execApprovalRequest, retryAmendment } from "./shell.js";
 import { abortedByUserText } from "./user-input.js";
 
 /** Codex's `ExecCommandSource::UnifiedExecStartup` on the wire. */
@@ -75,7 +78,10 @@ async function execCommand(processes: ProcessManager, context: ToolContext) {
   try {
     // Beside other commands, never beside an apply_patch (the thread's tool lock).
     const start = (work: () => Promise<ExecOutput>) => (context.shared ? context.shared(work) : work());
-    const output = await start(() => processes.execCommand({
+    // An escalated call was approved to run outside the sandbox (as Codex's orchestrator does).
+    const confineFirst =
+      selectSandbox(context.settings.sandboxPolicy, context.settings.platformSandbox, { bypass: args.sandbox_permissions === "require_escalated" }) === "bubblewrap";
+    const attempt = (confine: boolean) => start(() => processes.execCommand({
       command,
       cwd,
       env: execEnv(processes.baseEnv, context.threadId),
@@ -84,7 +90,7 @@ async function execCommand(processes: ProcessManager, context: ToolContext) {
         policy: context.settings.sandboxPolicy,
         policyCwd: context.settings.cwd,
         // An escalated call was approved to run outside the sandbox (as Codex's orchestrator does).
-        confine: selectSandbox(context.settings.sandboxPolicy, context.settings.platformSandbox, { bypass: args.sandbox_permissions === "require_escalated" }) === "bubblewrap",
+        confine,
       },
       yieldTimeMs: args.yield_time_ms,
       maxOutputTokens: effectiveMaxOutputTokens(args.max_output_tokens, context.model.truncationPolicy),
@@ -124,6 +130,22 @@ async function execCommand(processes: ProcessManager, context: ToolContext) {
         },
       },
     }));
+    let output = await attempt(confineFirst);
+    // Codex's orchestrator for unified exec: a process that already exited with what looks like a
+    // sandbox denial may run again outside it, after asking under on-failure and untrusted.
+    if (confineFirst && !context.signal.aborted && deniedBySandbox(output, context) && wantsNoSandboxApproval(context.settings.approvalPolicy)) {
+      await chain;
+      const sandboxPermissions = args.sandbox_permissions ?? "use_default";
+      const retry = await askToRetryOutsideSandbox(context, {
+        command,
+        cwd,
+        sandboxPermissions,
+        proposedAmendment: retryAmendment(context, command, cwd),
+        retryRequest: (reason, amendment) => execApprovalRequest({ callId: call.callId, turnId: context.turnId, command, cwd, reason, amendment }),
+      });
+      if (retry === "rejected") return outputFor(call, EXEC_REJECTED_BY_USER);
+      if (retry === "retry") output = await attempt(false);
+    }
     await chain;
     if (context.signal.aborted) return outputFor(call, abortedByUserText(startedAt, context.clock));
     return outputFor(call, execOutputText(output));
@@ -156,6 +178,20 @@ async function writeStdin(processes: ProcessManager, context: ToolContext) {
     if (error instanceof ExecSessionError) return outputFor(call, `write_stdin failed: ${error.message}`);
     throw error;
   }
+}
+
+/** A run that exited under the sandbox with what reads like the sandbox refusing it. */
+function deniedBySandbox(output: ExecOutput, context: ToolContext): boolean {
+  if (output.exitCode === null || output.sessionId !== null) return false;
+  const text = output.raw.toString("utf8");
+  return isLikelySandboxDenied({
+    sandboxed: true,
+    networkRestricted: !hasFullNetworkAccess(context.settings.sandboxPolicy),
+    exitCode: output.exitCode,
+    stdout: text,
+    stderr: text,
+    aggregatedOutput: text,
+  });
 }
 
 /** The two handlers, sharing one thread's processes. */
