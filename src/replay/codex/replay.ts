@@ -11,7 +11,7 @@
  */
 import { filter, firstValueFrom } from "rxjs";
 import { rm } from "node:fs/promises";
-import type { ContentItem, LogEntry, ResponseItem, TurnContextItem } from "../../events/index.js";
+import type { LogEntry, ResponseItem, TurnContextItem } from "../../events/index.js";
 import { MemoryEventLog } from "../../log/index.js";
 import type { LoomConfig } from "../../config/index.js";
 import type { ToolContext, ToolHandler } from "../../actors/tools/index.js";
@@ -27,6 +27,7 @@ import { WorkingDirectories } from "./paths.js";
 import { readRolloutScript, type RolloutScript, type ScriptSampling, type ScriptTurn } from "./script.js";
 import { ImageFiles, recordedTmpdir, startOptions, userTurnOp } from "./turn-input.js";
 import { recordedSkills } from "../reexecute/skills.js";
+import { lastAssistantText } from "../reexecute/io.js";
 
 export interface RolloutReplayOptions {
   /** Run the shell calls (see `LIVE_TOOLS`) again for real and compare their outputs (default: answer from the rollout). */
@@ -91,15 +92,6 @@ function startLine(sampling: ScriptSampling): number {
   return sampling.items[0]?.line ?? sampling.endLine;
 }
 
-function assistantText(items: readonly ResponseItem[]): string | null {
-  let last: string | null = null;
-  for (const item of items) {
-    if (item.type !== "message" || item.role !== "assistant") continue;
-    const text = item.content.map((part: ContentItem) => (part.type === "output_text" ? part.text : "")).join("");
-    if (text.trim()) last = text;
-  }
-  return last;
-}
 
 class RolloutReplay {
   private readonly report: RolloutReplayReport;
@@ -303,7 +295,7 @@ class RolloutReplay {
       }
       if (typeof sampling.end === "object") throw new RecordedModelError(sampling.end.error as never);
       const items = sampling.items.map((i) => i.value);
-      return { responseId: `replay-${startLine(sampling)}`, items, usage: sampling.usage, lastAgentMessage: assistantText(items) };
+      return { responseId: `replay-${startLine(sampling)}`, items, usage: sampling.usage, lastAgentMessage: lastAssistantText(items) };
     } finally {
       ended();
     }

@@ -114,7 +114,8 @@ export function recordedIds(cursor: ReplayCursor, threadIds: string[], from = 1)
   };
 }
 
-function lastAssistantText(items: readonly ResponseItem[]): string | null {
+/** The last assistant message with text among a response's items (Codex's `last_agent_message`). */
+export function lastAssistantText(items: readonly ResponseItem[]): string | null {
   let last: string | null = null;
   for (const item of items) {
     if (item.type !== "message" || item.role !== "assistant") continue;
