@@ -6,7 +6,8 @@
  */
 import { readFile, stat } from "node:fs/promises";
 import type { ContentItem } from "../../events/index.js";
-import { ImageProcessingError, imageDataUrl, ioErrorText } from "./load.js";
+import { ImageProcessingError, ioErrorText } from "./load.js";
+import { promptImage } from "./prompt.js";
 
 /** Codex's `DEFAULT_IMAGE_DETAIL`. */
 export const DEFAULT_IMAGE_DETAIL = "high";
@@ -40,7 +41,7 @@ export async function localImageContent(path: string, label: number): Promise<Co
     return [{ type: "input_text", text: `Codex could not read the local image at \`${path}\`: ${ioErrorText(error)}` }];
   }
   try {
-    const url = imageDataUrl(path, bytes);
+    const { url } = await promptImage(path, bytes, "resize");
     return [
       { type: "input_text", text: `<image name=[Image #${label}]>` },
       { type: "input_image", image_url: url, detail: DEFAULT_IMAGE_DETAIL },

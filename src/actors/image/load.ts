@@ -1,10 +1,7 @@
 /**
- * Images for the prompt (Codex `utils/image::load_for_prompt_bytes`): a PNG, JPEG or WebP goes
- * to the model byte for byte as a data URL, as Codex sends any such image up to 2048 pixels a
- * side. Loom carries no image codec: it recognises the format by its signature (and a PNG by its
- * checksummed header), passes a GIF through as image/gif where Codex would re-encode it as PNG,
- * and does not shrink larger images (the API scales them, or refuses them, which the turn then
- * handles as Codex does). Anything else is refused with Codex's "unsupported image" text.
+ * Image recognition (Codex `utils/image`): the format by its signature (and a PNG by its
+ * checksummed header), the MIME type `mime_guess` names for a path, and the data URL of an image
+ * sent byte for byte. Sizing and re-encoding is `prompt.ts`.
  */
 import { extname } from "node:path";
 import { crc32 } from "node:zlib";
@@ -15,10 +12,11 @@ export type ImageFormat = "png" | "jpeg" | "gif" | "webp";
 export class ImageProcessingError extends Error {
   override readonly name = "ImageProcessingError";
   constructor(
-    readonly kind: "unsupported",
+    readonly kind: "unsupported" | "decode",
     message: string,
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(message, options);
   }
 }
 

@@ -6,7 +6,7 @@
  */
 import { stat } from "node:fs/promises";
 import { z } from "zod";
-import { DEFAULT_IMAGE_DETAIL, ImageProcessingError, imageDataUrl, ioErrorText, readImageFile } from "../image/index.js";
+import { DEFAULT_IMAGE_DETAIL, ImageProcessingError, ioErrorText, promptImage, readImageFile } from "../image/index.js";
 import { parseArgs } from "../exec/index.js";
 import { resolveWorkdir } from "../shell/index.js";
 import type { ToolsConfig } from "./config.js";
@@ -60,15 +60,15 @@ export const viewImageTool: ToolHandler = {
     } catch (error) {
       return fail(`unable to read image at \`${path}\`: ${ioErrorText(error)}`);
     }
+    const original = detail === "original" && context.model.supportsImageDetailOriginal;
     let url: string;
     try {
-      url = imageDataUrl(path, bytes);
+      ({ url } = await promptImage(path, bytes, original ? "original" : "resize"));
     } catch (error) {
       if (error instanceof ImageProcessingError) return fail(`unable to process image at \`${path}\`: ${error.message}`);
       throw error;
     }
     await context.event({ type: "view_image_tool_call", call_id: call.callId, path });
-    const original = detail === "original" && context.model.supportsImageDetailOriginal;
     return {
       type: "function_call_output",
       call_id: call.callId,
