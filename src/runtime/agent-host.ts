@@ -50,7 +50,9 @@ export class RuntimeAgentHost implements AgentHost {
   }
 
   async threadIds(): Promise<string[]> {
-    return (await this.parts.log.listThreads()).map((meta) => meta.id);
+    // A log fork starts with its source's session_meta, so it is never a spawned agent: a resume
+    // reads the first entry of each thread left, not of every fork.
+    return (await this.parts.log.listThreads()).filter((meta) => meta.parentId === undefined).map((meta) => meta.id);
   }
 
   async head(id: string, count: number): Promise<LogEntry[]> {
