@@ -117,7 +117,11 @@ function keep(file: string, fingerprint: string, availability: SandboxAvailabili
     writeFileSync(temp, `${JSON.stringify(kept)}\n`, { mode: 0o600 });
     renameSync(temp, file);
   } catch {
-    rmSync(temp, { force: true });
+    try {
+      rmSync(temp, { force: true });
+    } catch {
+      // Not even the directory is there (or writable): nothing was left.
+    }
   }
 }
 
