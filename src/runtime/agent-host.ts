@@ -3,7 +3,7 @@
  * this runtime's threads and log, and the relay that hands a descendant's requests to the client
  * of its ancestor. Kept out of runtime.ts, which only creates it.
  */
-import { Subject } from "rxjs";
+import { Subject } from "../bus/rx.js";
 import type { LogEntry } from "../events/index.js";
 import type { EventLog } from "../log/index.js";
 import { agentToolHandlers, type AgentControl, type AgentHost, type AgentThread, type AgentToolDeps, type RelayedEvent, type SpawnThreadRequest } from "../agents/index.js";

@@ -42,7 +42,7 @@ export type { ForkOptions, ModelOptions, ResumeThreadOptions, RuntimeIo, Runtime
 import { threadHooks } from "./thread-hooks.js";
 import { DiscoveredSkills } from "./thread-skills.js";
 import type { HookFunctions } from "../hooks/index.js";
-import { McpManager } from "../actors/mcp/index.js";
+import type { McpManager } from "../actors/mcp/index.js";
 import { ExecPolicyHandle, ExecPolicyParseError, ExecPolicyReadError } from "../execpolicy/index.js";
 import { projectTrusted } from "../config/index.js";
 import { keptSandboxAvailability, platformSandboxOf, sandboxInForce } from "../sandbox/index.js";
@@ -273,6 +273,8 @@ export class Runtime {
   private async startMcp(cwd: string): Promise<McpManager | undefined> {
     const servers = this.config.mcp_servers;
     if (!servers || Object.keys(servers).length === 0) return undefined;
+    // The MCP SDK (and the JSON Schema validator it brings) loads only for a thread with servers.
+    const { McpManager } = await import("../actors/mcp/manager.js");
     return McpManager.start(servers, { cwd, clientVersion: VERSION });
   }
 
