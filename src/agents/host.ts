@@ -51,7 +51,7 @@ export interface AgentHost {
   open(id: string): Promise<AgentThread | undefined>;
   /** The thread if it is open in this runtime. */
   openNow(id: string): AgentThread | undefined;
-  /** Every thread id in the log. */
+  /** Every thread id in the log that may be a spawned agent (log forks are left out). */
   threadIds(): Promise<string[]>;
   /** A thread's first entries (its `session_meta` when it is a thread of its own). */
   head(id: string, count: number): Promise<LogEntry[]>;

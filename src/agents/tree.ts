@@ -17,6 +17,8 @@ export async function threadTree(log: EventLog): Promise<ThreadNode[]> {
   const metas = await log.listThreads();
   const links = new Map<string, SpawnLink>();
   for (const meta of metas) {
+    // A log fork starts with its source's session_meta: it is never a spawned agent.
+    if (meta.parentId !== undefined) continue;
     for await (const entry of log.read(meta.id, { from: 1, to: 1 })) {
       const link = entry.kind === "session_meta" && entry.payload.id === meta.id ? spawnLinkOf(entry.payload) : undefined;
       if (link) links.set(meta.id, link);

@@ -3,7 +3,7 @@
  * (group-committed there) and only then publishes them, in seq order. Nothing reaches a subscriber
  * that is not durably in the log: that is what lets resume, fork and replay trust the log alone.
  */
-import { Observable, Subject, filter, map } from "rxjs";
+import { Observable, Subject, filter, map } from "./rx.js";
 import type { Event, EventMsg, LogEntry, NewEntry } from "../events/index.js";
 import { parsePayload } from "../events/index.js";
 import type { EventLog } from "../log/types.js";

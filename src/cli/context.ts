@@ -10,15 +10,16 @@
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { defaultDataDir, loadConfig, type LoomConfig } from "../config/index.js";
-import { openLogForReading, type EventLog } from "../log/index.js";
-import { ThreadStateStore } from "../runtime/state-store.js";
+import { openLogForReading } from "../log/open.js";
+import type { EventLog } from "../log/types.js";
+import type { ThreadStateStore } from "../runtime/state-store.js";
 import { chooseStorage, openStorage, type StorageChoice } from "../runtime/storage.js";
 import { systemClock } from "../actors/clock.js";
 import { UserError } from "../runtime/errors.js";
 import type { ThreadState } from "../state/index.js";
 import type { Runtime, RuntimeOptions } from "../runtime/runtime.js";
 import type { CliIO } from "./io.js";
-import { cliLogger, observeSettingsOf, type Logger } from "../observe/index.js";
+import type { Logger } from "../observe/index.js";
 
 export interface GlobalValues {
   "data-dir"?: string;
@@ -66,7 +67,8 @@ export async function withReader<T>(values: GlobalValues, body: (reader: Reader)
   const log = shared
     ? await openStorage(shared, { dataDir, durable: true, clock: systemClock })
     : await openLogForReading(join(dataDir, "log"));
-  const store = new ThreadStateStore(log);
+  // The folds load only for a command that asks for a state (threads and log never do).
+  let store: ThreadStateStore | undefined;
   try {
     return await body({
       log,
@@ -74,6 +76,7 @@ export async function withReader<T>(values: GlobalValues, body: (reader: Reader)
       async stateAt(threadId, seq) {
         const head = await log.head(threadId);
         if (seq !== undefined && seq > head) throw new UserError(`thread ${threadId} has ${head} entries; no state at seq ${seq}`);
+        store ??= new (await import("../runtime/state-store.js")).ThreadStateStore(log);
         return store.stateAt(threadId, seq);
       },
     });
@@ -93,7 +96,8 @@ export interface OpenOptions extends Partial<RuntimeOptions> {
  * stderr with LOOM_LOG_FORMAT=pretty; never stdout (proto and exec --json speak there). A bad
  * level or format is left for createRuntime to report with the rest of the configuration.
  */
-function cliLoggerFor(dataDir: string, config: LoomConfig, env: Record<string, string | undefined>): Logger | undefined {
+async function cliLoggerFor(dataDir: string, config: LoomConfig, env: Record<string, string | undefined>): Promise<Logger | undefined> {
+  const { cliLogger, observeSettingsOf } = await import("../observe/index.js");
   let settings: ReturnType<typeof observeSettingsOf>;
   try {
     settings = observeSettingsOf(config, env);
@@ -117,7 +121,7 @@ export async function openRuntime(values: GlobalValues, options: OpenOptions): P
   if (access === "write" && !shared) requireDataDir(dataDir);
   const isNew = !shared && !existsSync(join(dataDir, "log"));
   const { createRuntime } = await import("../runtime/runtime.js");
-  const rt = await createRuntime({ logger: cliLoggerFor(dataDir, config, extra.env ?? process.env), ...extra, dataDir, config, storage: values.storage });
+  const rt = await createRuntime({ logger: await cliLoggerFor(dataDir, config, extra.env ?? process.env), ...extra, dataDir, config, storage: values.storage });
   if (isNew) report?.err(`loom: started a new data dir at ${dataDir}`);
   return rt;
 }

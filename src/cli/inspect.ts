@@ -3,9 +3,9 @@
  * (fork, rollback). Read commands never create a data dir and work while another Loom process holds
  * it; THREAD_ID may be any unique prefix of an id, or --last for the thread written to last.
  */
-import type { EventLog } from "../log/index.js";
+import type { EventLog } from "../log/types.js";
 import { UserError } from "../runtime/errors.js";
-import { threadTree } from "../agents/index.js";
+import { threadTree } from "../agents/tree.js";
 
 import { noExtraArgs, nonNegativeInt, parse, positiveInt } from "./args.js";
 import { withReader, withRuntime } from "./context.js";

@@ -11,7 +11,7 @@ import type { AbstractSublevel } from "abstract-level";
 import { Level } from "level";
 import type { LogEntry } from "../events/index.js";
 import { CorruptEntryError, CorruptThreadError, LogClosedError, LogLockedError, LogMissingError, LogOpenError } from "./errors.js";
-import { LogEndpoint } from "./remote/server.js";
+import type { LogEndpoint } from "./remote/server.js";
 import { seqKey, seqOfKey } from "./keys.js";
 import { RecordDecoder, WINDOW, decodeChunk } from "./record-codec.js";
 import { StoreEventLog } from "./store-event-log.js";
@@ -198,6 +198,8 @@ export class LevelEventLog extends StoreEventLog {
     }
     if (options.serve) {
       try {
+        // Loaded only by the holder that serves: a read command opening the directory does not pay for it.
+        const { LogEndpoint } = await import("./remote/server.js");
         log.endpoint = await LogEndpoint.listen(log, dir, options.serve);
       } catch (err) {
         log.endpointError = err as Error;

@@ -7,7 +7,7 @@ import { LevelEventLog } from "./level.js";
 import type { LevelEventLogOptions } from "./level.js";
 import { MemoryEventLog } from "./memory.js";
 import { endpointPath } from "./remote/path.js";
-import { RemoteEventLog } from "./remote/client.js";
+import type { RemoteEventLog } from "./remote/client.js";
 import type { EventLog } from "./types.js";
 
 export interface OpenEventLogOptions extends LevelEventLogOptions {
@@ -28,6 +28,8 @@ async function connectToHolder(dir: string): Promise<RemoteEventLog> {
   const { socket } = endpointPath(dir);
   const owner = (await lstat(socket)).uid;
   if (owner !== process.getuid?.()) throw new Error(`${socket} belongs to another user`);
+  // Loaded only when another process holds the directory: a plain read does not pay for the protocol.
+  const { RemoteEventLog } = await import("./remote/client.js");
   const remote = await RemoteEventLog.connect(socket);
   if (resolve(remote.holder.dir) !== resolve(dir)) {
     await remote.close();

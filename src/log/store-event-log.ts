@@ -33,6 +33,7 @@ import type {
   SubscribeOptions,
   ThreadMeta,
 } from "./types.js";
+import { byCreation } from "./types.js";
 
 export interface EventLogOptions {
   /** Source of `ts` for entries appended without one, and of `createdAt`. Default: real time. */
@@ -115,7 +116,7 @@ export class StoreEventLog implements EventLog {
     this.#assertOpen("list threads");
     return [...this.#threads.values()]
       .map((thread) => ({ ...thread.meta }))
-      .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+      .sort(byCreation);
   }
 
   updateThread(threadId: string, patch: { name?: string }): Promise<ThreadMeta> {

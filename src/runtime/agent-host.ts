@@ -3,7 +3,7 @@
  * this runtime's threads and log, and the relay that hands a descendant's requests to the client
  * of its ancestor. Kept out of runtime.ts, which only creates it.
  */
-import { Subject } from "rxjs";
+import { Subject } from "../bus/rx.js";
 import type { LogEntry } from "../events/index.js";
 import type { EventLog } from "../log/index.js";
 import { agentToolHandlers, type AgentControl, type AgentHost, type AgentThread, type AgentToolDeps, type RelayedEvent, type SpawnThreadRequest } from "../agents/index.js";
@@ -50,7 +50,9 @@ export class RuntimeAgentHost implements AgentHost {
   }
 
   async threadIds(): Promise<string[]> {
-    return (await this.parts.log.listThreads()).map((meta) => meta.id);
+    // A log fork starts with its source's session_meta, so it is never a spawned agent: a resume
+    // reads the first entry of each thread left, not of every fork.
+    return (await this.parts.log.listThreads()).filter((meta) => meta.parentId === undefined).map((meta) => meta.id);
   }
 
   async head(id: string, count: number): Promise<LogEntry[]> {

@@ -42,10 +42,10 @@ export type { ForkOptions, ModelOptions, ResumeThreadOptions, RuntimeIo, Runtime
 import { threadHooks } from "./thread-hooks.js";
 import { DiscoveredSkills } from "./thread-skills.js";
 import type { HookFunctions } from "../hooks/index.js";
-import { McpManager } from "../actors/mcp/index.js";
+import type { McpManager } from "../actors/mcp/index.js";
 import { ExecPolicyHandle, ExecPolicyParseError, ExecPolicyReadError } from "../execpolicy/index.js";
 import { projectTrusted } from "../config/index.js";
-import { platformSandboxOf, probeHostSandbox, sandboxInForce } from "../sandbox/index.js";
+import { keptSandboxAvailability, platformSandboxOf, sandboxInForce } from "../sandbox/index.js";
 import { AgentControl, agentLimitsFrom, sessionMetaFields, spawnLinkOf, type AgentLimits, type SpawnLink, type SpawnThreadRequest } from "../agents/index.js";
 import { agentToolsFor, RuntimeAgentHost, subagentLines } from "./agent-host.js";
 import { Observability, observeSettingsOf, traceIdOf } from "../observe/index.js";
@@ -273,6 +273,8 @@ export class Runtime {
   private async startMcp(cwd: string): Promise<McpManager | undefined> {
     const servers = this.config.mcp_servers;
     if (!servers || Object.keys(servers).length === 0) return undefined;
+    // The MCP SDK (and the JSON Schema validator it brings) loads only for a thread with servers.
+    const { McpManager } = await import("../actors/mcp/manager.js");
     return McpManager.start(servers, { cwd, clientVersion: VERSION });
   }
 
@@ -539,7 +541,8 @@ export class Runtime {
       },
       complete: () => void thread.close(),
     });
-    const platform = platformSandboxOf((await probeHostSandbox()).sandbox);
+    // What the session announces; the data dir keeps it per host, so opening starts no process.
+    const platform = platformSandboxOf(await keptSandboxAvailability({ file: parts.dataDir && join(parts.dataDir, "cache", "sandbox.json") }));
     const configured: NewEntry = {
       kind: "event_msg",
       // The repairs that follow were stamped with one clock reading: session_configured shares it,

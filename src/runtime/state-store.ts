@@ -10,8 +10,8 @@
  * and all of a thread's snapshots together take 0.3-1x the bytes of its log; K = 250 halves the
  * fold but doubles the storage, K = 1000 the reverse.
  */
-import type { EventLog } from "../log/index.js";
-import { SeqOutOfRangeError } from "../log/index.js";
+import type { EventLog } from "../log/types.js";
+import { SeqOutOfRangeError } from "../log/errors.js";
 import {
   IncompatibleSnapshotError,
   deserializeState,

@@ -10,7 +10,8 @@
  */
 import { mkdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { openLogForWriting, PostgresEventLog, type EventLog } from "../log/index.js";
+import { openLogForWriting } from "../log/open.js";
+import type { EventLog } from "../log/types.js";
 import type { Clock } from "../actors/clock.js";
 import { UserError } from "./errors.js";
 
@@ -74,6 +75,8 @@ async function openPostgres(value: string, source: string, clock: () => Date): P
   if (leaseTtlMs !== undefined && !(Number.isInteger(leaseTtlMs) && leaseTtlMs > 0)) {
     throw new UserError(`${source}: lease_ttl_ms must be a positive integer (milliseconds), got ${JSON.stringify(ttl)}`);
   }
+  // The driver and its schema load only for a PostgreSQL storage.
+  const { PostgresEventLog } = await import("../log/postgres/index.js");
   try {
     return await PostgresEventLog.open(url.toString(), { schema, owner, leaseTtlMs, clock });
   } catch (error) {

@@ -4,7 +4,7 @@
  */
 import { statSync } from "node:fs";
 import { isAbsolute } from "node:path";
-import { Observable, filter, firstValueFrom, merge, take } from "rxjs";
+import { Observable, filter, firstValueFrom, merge, take } from "../bus/rx.js";
 import type { Actor } from "xstate";
 import type { Event, LogEntry, Op, ResponseItem, TokenUsage, UserInputItem } from "../events/index.js";
 import { parseOp } from "../events/index.js";
@@ -15,7 +15,8 @@ import type { sessionMachine } from "../machines/session.js";
 import type { ThreadServices } from "./services.js";
 import type { ThreadStateStore } from "./state-store.js";
 import { OpRejectedError, TurnAbortedError, TurnFailedError, UserError } from "./errors.js";
-import { routeElicitationAnswer, type McpManager } from "../actors/mcp/index.js";
+import type { McpManager } from "../actors/mcp/index.js";
+import { routeElicitationAnswer } from "../actors/mcp/answers.js";
 import { checkTraceCarrier, type W3cTraceContext } from "../observe/index.js";
 
 export interface RunResult {

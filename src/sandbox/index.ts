@@ -3,6 +3,11 @@
 /** `probeHostSandbox()`: is bwrap there and able to build Loom's sandbox; how unconfined commands die with Loom (cached). */
 export { probeHostSandbox, forgetHostSandbox, findExecutable, platformSandboxOf } from "./probe.js";
 export type { HostSandbox, SandboxAvailability, Lifetime, ProbeOptions } from "./probe.js";
+/** `probeSandboxAvailability()`: the bwrap half of the probe alone (what a session announces), cached per process. */
+export { probeSandboxAvailability, knownSandboxAvailability } from "./probe.js";
+/** `keptSandboxAvailability({ file })`: that verdict kept in the data dir per host fingerprint, so opening a thread starts no process. */
+export { keptSandboxAvailability, hostFingerprint } from "./probe-cache.js";
+export type { KeptAvailabilityOptions } from "./probe-cache.js";
 /** `wrapCommand(options)`: the argv, env and cwd that run a command under a policy (or unconfined, tied to Loom's life). */
 export { wrapCommand, lifetimeArgv, policyNeedsSandbox, SandboxUnavailableError, NETWORK_DISABLED_ENV_VAR } from "./launch.js";
 export type { WrapOptions, Launch } from "./launch.js";

@@ -3,6 +3,8 @@
  * PATH): is `bwrap` there AND able to build the sandbox Loom asks for (user, pid and network
  * namespaces, a fresh /proc, the seccomp filter)? And how can an unconfined command be made to die
  * with Loom? Codex's `system_bwrap_warning` probe, extended with what Loom's launcher needs.
+ * Every command is confined by what this process probed itself; probe-cache.ts only lets a thread
+ * that opens without running anything say what it would get, without starting a process.
  */
 import { spawn } from "node:child_process";
 import { accessSync, constants, statSync } from "node:fs";
@@ -43,13 +45,41 @@ export function platformSandboxOf(availability: SandboxAvailability): PlatformSa
 }
 
 const PROBE_TIMEOUT_MS = 10_000;
+const availabilities = new Map<string, Promise<SandboxAvailability>>();
+/** The verdicts this process has probed itself, once settled (see `knownSandboxAvailability`). */
+const settled = new Map<string, SandboxAvailability>();
 const probes = new Map<string, Promise<HostSandbox>>();
+/** Bumped by `forgetHostSandbox`: whatever was derived from earlier probes is stale. */
+export let probeGeneration = 0;
 
 export interface ProbeOptions {
   /** The PATH commands are looked up on (default: this process's). */
   path?: string;
   /** Pretend to be this user id (tests of the unprivileged path); default the process's. */
   uid?: number;
+}
+
+/**
+ * Can bubblewrap build Loom's sandbox here, probed once per PATH and kept. What a session announces
+ * needs only this; `probeHostSandbox` adds how unconfined commands die with Loom (one more process).
+ */
+export function probeSandboxAvailability(options: Pick<ProbeOptions, "path"> = {}): Promise<SandboxAvailability> {
+  const path = options.path ?? process.env.PATH ?? "";
+  let probe = availabilities.get(path);
+  if (!probe) {
+    const generation = probeGeneration;
+    probe = probeBubblewrap(path).then((availability) => {
+      if (generation === probeGeneration) settled.set(path, availability);
+      return availability;
+    });
+    availabilities.set(path, probe);
+  }
+  return probe;
+}
+
+/** The verdict this process already probed for `path`, if it has (no process is started). */
+export function knownSandboxAvailability(path: string = process.env.PATH ?? ""): SandboxAvailability | undefined {
+  return settled.get(path);
 }
 
 /** The host's sandbox facts, probed once per PATH and kept. */
@@ -67,11 +97,14 @@ export function probeHostSandbox(options: ProbeOptions = {}): Promise<HostSandbo
 
 /** Forget what was probed (tests that change the host). */
 export function forgetHostSandbox(): void {
+  probeGeneration += 1;
+  availabilities.clear();
+  settled.clear();
   probes.clear();
 }
 
 async function runProbe(path: string, uid: number): Promise<HostSandbox> {
-  const sandbox = await probeBubblewrap(path);
+  const sandbox = await probeSandboxAvailability({ path });
   return { sandbox, lifetime: await probeLifetime(path, uid, sandbox) };
 }
 

@@ -6,8 +6,18 @@
  * does not validate is an error naming it (reported as a warning), never a failure.
  */
 import { readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
-import { parse as parseYaml } from "yaml";
+
+// The YAML parser (about 70 modules) loads at the first SKILL.md, not with every thread: most
+// threads have no skills. On Node `yaml` is CommonJS, so it can be required in the middle of this
+// synchronous scan.
+const requireModule = createRequire(import.meta.url);
+let yaml: typeof import("yaml") | undefined;
+function parseYaml(text: string): unknown {
+  yaml ??= requireModule("yaml") as typeof import("yaml");
+  return yaml.parse(text);
+}
 
 export type SkillScope = "repo" | "user" | "system" | "admin";
 

@@ -30,6 +30,7 @@ import type {
   ThreadLease,
   ThreadMeta,
 } from "../types.js";
+import { byCreation } from "../types.js";
 import { followShared } from "./follow.js";
 import { Leases, type LeaseInfo } from "./leases.js";
 import { CommitNotifications } from "./notifications.js";
@@ -147,7 +148,7 @@ export class PostgresEventLog implements LeasingEventLog {
   async listThreads(): Promise<ThreadMeta[]> {
     this.#assertOpen("list threads");
     const { rows } = await this.#query<ThreadRow>(this.#sql.threads, [], "list threads");
-    return rows.map(toMeta).sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+    return rows.map(toMeta).sort(byCreation);
   }
 
   async updateThread(threadId: string, patch: { name?: string }): Promise<ThreadMeta> {

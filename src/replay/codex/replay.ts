@@ -9,7 +9,7 @@
  *   Codex projects it (so a tool output recorded in one form and sent in another is checked too);
  * - a tool's output, when it ran live.
  */
-import { filter, firstValueFrom } from "rxjs";
+import { filter, firstValueFrom } from "../../bus/rx.js";
 import { rm } from "node:fs/promises";
 import type { LogEntry, ResponseItem, TurnContextItem } from "../../events/index.js";
 import { MemoryEventLog } from "../../log/index.js";
