@@ -143,7 +143,7 @@ async function execCommand(processes: ProcessManager, context: ToolContext) {
         proposedAmendment: retryAmendment(context, command, cwd),
         retryRequest: (reason, amendment) => execApprovalRequest({ callId: call.callId, turnId: context.turnId, command, cwd, reason, amendment }),
       });
-      if (retry === "rejected") return outputFor(call, EXEC_REJECTED_BY_USER);
+      if (typeof retry === "object") return outputFor(call, retry.rejected);
       if (retry === "retry") output = await attempt(false);
     }
     await chain;
