@@ -15,6 +15,8 @@ import { requestAndWait } from "./user-input.js";
 
 /** Codex's reason on the retry request (`build_denial_reason_from_output`). */
 export const RETRY_WITHOUT_SANDBOX_REASON = "command failed; retry without sandbox?";
+/** Codex's `ToolError::Rejected` text when the user declines. */
+export const REJECTED_BY_USER = "rejected by user";
 /** What the model reads when the user declines a command (Codex's normalized rejection text). */
 export const EXEC_REJECTED_BY_USER = "exec command rejected by user";
 
@@ -63,7 +65,8 @@ export async function runShellAttempts(context: ToolContext, request: ShellReque
 
   const retry = await askToRetryOutsideSandbox(context, request);
   if (retry === "interrupted") return { type: "ran", result: { ...result, aborted: context.signal.aborted } };
-  if (retry !== "retry") return { type: "rejected", message: retry.rejected };
+  // Codex's `ToolEmitter::finish`: the user's plain "rejected by user" is said for commands; a hook's message as it is.
+  if (retry !== "retry") return { type: "rejected", message: retry.rejected === REJECTED_BY_USER ? EXEC_REJECTED_BY_USER : retry.rejected };
   return { type: "ran", result: await attempt("none") };
 }
 
@@ -72,7 +75,7 @@ export async function runShellAttempts(context: ToolContext, request: ShellReque
  * when the call was already approved (before the first attempt, or for the session); otherwise it
  * asks with "command failed; retry without sandbox?" and the exec policy's proposed amendment.
  * PermissionRequest hooks answer before the user is asked (run id `<call id>:retry`, as in Codex);
- * a refusal carries the text the model reads. Interrupted while asking: the call ends as aborted,
+ * a refusal carries Codex's `Rejected` message (each tool says it its way). Interrupted while asking: the call ends as aborted,
  * and the model reads the denial.
  */
 export async function askToRetryOutsideSandbox(
@@ -96,7 +99,7 @@ export async function askToRetryOutsideSandbox(
   );
   if (!waited.answered) return "interrupted";
   const decision = (waited.op as { decision?: ReviewDecision }).decision;
-  if (!approves(decision)) return { rejected: EXEC_REJECTED_BY_USER };
+  if (!approves(decision)) return { rejected: REJECTED_BY_USER };
   const amendment = amendmentOf(decision);
   if (amendment && context.rememberPrefix) await context.rememberPrefix(amendment);
   return "retry";
