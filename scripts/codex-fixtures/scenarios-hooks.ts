@@ -6,11 +6,12 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { startThread, turn, withAppServer, type Scenario } from "./steps.js";
 
-/** Denies a command naming `denied.txt` (with a message), allows any other. */
+/** Denies a command naming `denied.txt` (with a message), has no verdict on `asked.txt`, allows any other. */
 export const PERMISSION_HOOK_SCRIPT = [
   "payload=$(cat)",
   `printf '%s\\n' "$payload" >> hook-payloads.jsonl`,
   'case "$payload" in',
+  "  *asked.txt*) ;;",
   `  *denied.txt*) echo '{"hookSpecificOutput":{"hookEventName":"PermissionRequest","decision":{"behavior":"deny","message":"not that file"}}}' ;;`,
   `  *) echo '{"hookSpecificOutput":{"hookEventName":"PermissionRequest","decision":{"behavior":"allow"}}}' ;;`,
   "esac",
@@ -31,15 +32,21 @@ export const hookScenarios: Scenario[] = [
     name: "permission-hook",
     description:
       "app-server, approvalPolicy untrusted: a PermissionRequest hook denies `touch denied.txt` with a message " +
-      "(turn 1: the model reads the message as the command's output) and allows `touch allowed.txt` (turn 2, " +
-      "final: the command runs without asking). hook-payloads.jsonl has the hook's two payloads.",
+      "(turn 1: the model reads the message as the command's output), has no verdict on `touch asked.txt` (turn 2: " +
+      "the client is asked and declines) and allows `touch allowed.txt` (turn 3, final: the command runs without " +
+      "asking). hook-payloads.jsonl has the hook's three payloads.",
     sandbox: { tables: PERMISSION_HOOK_TABLES, files: { "permission-hook.sh": PERMISSION_HOOK_SCRIPT } },
     async run(ctx) {
       return withAppServer(ctx, async (app) => {
         const thread = await startThread(ctx, app);
+        // Without a verdict the user is asked: the client declines.
+        app.answerServerRequest = (method) => (method === "item/commandExecution/requestApproval" ? { decision: "decline" } : undefined);
         await turn(ctx, app, thread.id, "turn 1", "Please run `touch denied.txt`.", { approvalPolicy: "untrusted" });
+        await turn(ctx, app, thread.id, "turn 2", "Please run `touch asked.txt`.", { approvalPolicy: "untrusted" });
+        const asked = app.serverRequests.map((request) => request.method);
+        if (asked.join() !== "item/commandExecution/requestApproval") throw new Error(`expected one approval request, got ${asked.join(", ")}`);
         ctx.beginFinal(thread.id, "Please run `touch allowed.txt`.");
-        await turn(ctx, app, thread.id, "turn 2 (final)", "Please run `touch allowed.txt`.", { approvalPolicy: "untrusted" });
+        await turn(ctx, app, thread.id, "turn 3 (final)", "Please run `touch allowed.txt`.", { approvalPolicy: "untrusted" });
         return { threadId: thread.id, extraAfter: { "hook-payloads.jsonl": readFileSync(join(ctx.sandbox.cwd, "hook-payloads.jsonl"), "utf8") } };
       });
     },

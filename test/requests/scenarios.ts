@@ -61,14 +61,24 @@ async function interruptWhen(thread: Thread, prompt: string, ready: Promise<void
 const UNIFIED_EXEC_OFF: LoomConfig = { features: { unified_exec: false } };
 
 export const LOOM_SCENARIOS: Record<string, LoomScenario> = {
-  // The generator's `[hooks]` table, as Loom's config; turns under untrusted (Codex's turn/start approvalPolicy).
+  // The generator's `[hooks]` table, as Loom's config; turns under untrusted (Codex's turn/start approvalPolicy):
+  // a hook's deny, no verdict (the user declines), a hook's allow.
   "permission-hook": {
     config: { hooks: { PermissionRequest: [{ matcher: "Bash", hooks: [{ type: "command", command: "sh ./permission-hook.sh" }] }] } } as LoomConfig,
     files: { "permission-hook.sh": PERMISSION_HOOK_SCRIPT },
     async run(h) {
       const thread = await h.startThread({ approvalPolicy: "untrusted" });
-      await thread.run("Please run `touch denied.txt`.");
-      await thread.run("Please run `touch allowed.txt`.");
+      // No verdict on asked.txt: the user is asked, and declines (the generator's client did).
+      const declining = thread.events$.pipe(filter((event) => event.msg.type === "exec_approval_request")).subscribe((event) => {
+        void thread.submit({ type: "exec_approval", id: (event.msg as { call_id: string }).call_id, decision: "denied" });
+      });
+      try {
+        await thread.run("Please run `touch denied.txt`.");
+        await thread.run("Please run `touch asked.txt`.");
+        await thread.run("Please run `touch allowed.txt`.");
+      } finally {
+        declining.unsubscribe();
+      }
       // The hook read the same JSON from Loom as from Codex (ids, paths aside; Loom keeps no transcript file).
       const lines = (text: string) => text.split("\n").filter((line) => line.trim() !== "").map((line) => JSON.parse(line));
       const same = (payload: Record<string, unknown>) => ({ ...payload, session_id: "<thread>", turn_id: "<turn>", transcript_path: "<transcript>", cwd: "<cwd>" });
