@@ -211,6 +211,27 @@ describe("PermissionRequest hooks", () => {
     expect(await payloads(gate.log)).toHaveLength(2);
   });
 
+  it("an embedder's permissionRequest function answers like a command hook, and is logged like one", async () => {
+    const seen: Record<string, unknown>[] = [];
+    loom.server.enqueue(toolCallTurn("c1", "shell", { command: ["touch", "made.txt"] }), textTurn("ok"));
+    const thread = await loom.rt.startThread({
+      cwd: loom.cwd,
+      approvalPolicy: "untrusted",
+      hooks: {
+        permissionRequest: (input) => {
+          seen.push(input);
+          return { hookSpecificOutput: { hookEventName: "PermissionRequest", decision: { behavior: "deny", message: "function says no" } } };
+        },
+      },
+    });
+    await thread.run("make the file");
+    expect(outputOf(1, "c1")).toBe("function says no");
+    expect(seen.map((input) => [input.hook_event_name, input.tool_name, input.tool_input])).toEqual([["PermissionRequest", "Bash", { command: "touch made.txt" }]]);
+    expect(hookRuns(await thread.entries(), "hook_completed")).toEqual([
+      expect.objectContaining({ id: "permission-request:0:<startThread hooks.permissionRequest>:c1", status: "blocked", permission_decision: "deny", source: "session_flags" }),
+    ]);
+  });
+
   it("a thread resumed after a hook's verdict, before the command began, runs it without running the hook again", async () => {
     const project = await realpath(await mkdtemp(join(tmpdir(), "loom-project-")));
     cleanup.push(() => rm(project, { recursive: true, force: true }));
