@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { nextEvent, startLoom, type LoomHarness } from "../support/loom.js";
-import { inputItems, textTurn, toolCallTurn } from "../support/fake-responses.js";
+import { evCompleted, evCreated, evCustomToolCall, inputItems, textTurn, toolCallTurn } from "../support/fake-responses.js";
 import { replayRecording } from "../../src/testing/index.js";
 import { formatDivergence, replayEntries } from "../../src/replay/reexecute/index.js";
 import { createRuntime, type Runtime } from "../../src/runtime/runtime.js";
@@ -186,29 +186,64 @@ describe("PermissionRequest hooks", () => {
     const denied = join(outside, "denied");
     const gate = await hook("gate", `case "$(tail -n 1 ${join(loom.dataDir, "gate.jsonl")})" in *denied*) echo '${decision("deny", "not outside")}';; *) echo '${decision("allow")}';; esac`);
     const hooksFile = await hooksJson(loom.dataDir, { PermissionRequest: [{ matcher: "Bash", ...command(gate.path) }] });
-    loom.server.enqueue(toolCallTurn("c1", "shell", { command: ["touch", target] }), toolCallTurn("c2", "shell", { command: ["touch", denied] }), textTurn("done"));
+    const byExec = join(outside, "denied-exec");
+    loom.server.enqueue(
+      toolCallTurn("c1", "shell", { command: ["touch", target] }),
+      toolCallTurn("c2", "shell", { command: ["touch", denied] }),
+      toolCallTurn("c3", "exec_command", { cmd: `touch '${byExec}'`, login: false }),
+      textTurn("done"),
+    );
     const { thread, asked } = await startThread("on-failure", { type: "workspace-write" });
     await thread.run("make the files");
     expect(asked).toEqual([]);
     expect(existsSync(target)).toBe(true);
     expect(existsSync(denied)).toBe(false);
+    expect(existsSync(byExec)).toBe(false);
     expect(outputOf(2, "c2")).toBe("not outside");
+    expect(outputOf(3, "c3")).toMatch(/^exec_command failed for `.*touch .*denied-exec.*`: CreateProcess \{ message: "Rejected\(\\"not outside\\"\)" \}$/);
 
     const entries = await thread.entries();
     expect(hookRuns(entries, "hook_completed").map((run) => [run.id, run.permission_decision])).toEqual([
       [`permission-request:0:${hooksFile}:c1:retry`, "allow"],
       [`permission-request:0:${hooksFile}:c2:retry`, "deny"],
+      [`permission-request:0:${hooksFile}:c3:retry`, "deny"],
     ]);
     // Asked after the sandboxed attempt began; the refused retry ends as Codex's declined command.
     const ends = entries.flatMap((e) => (e.kind === "event_msg" && e.payload.type === "exec_command_end" ? [e.payload] : []));
-    expect(ends.map((end: any) => [end.call_id, end.status ?? "completed", end.exit_code])).toEqual([
+    expect(ends.slice(0, 2).map((end: any) => [end.call_id, end.status ?? "completed", end.exit_code])).toEqual([
       ["c1", "completed", 0],
       ["c2", "declined", -1],
     ]);
     expect(ends[1]).toMatchObject({ stderr: "not outside", aggregated_output: "not outside" });
-    expect(await payloads(gate.log)).toHaveLength(2);
+    expect(await payloads(gate.log)).toHaveLength(3);
     await expectNoDivergence(loom.rt.log, thread.id);
-    expect(await payloads(gate.log)).toHaveLength(2);
+    expect(await payloads(gate.log)).toHaveLength(3);
+  });
+
+  it("apply_patch meets hooks by its name and aliases (Edit): allowed it applies, denied the model reads the message", async () => {
+    const gate = await hook("patch-gate", `case "$(tail -n 1 ${join(loom.dataDir, "patch-gate.jsonl")})" in *no.txt*) echo 'not that file' >&2; exit 2;; *) echo '${decision("allow")}';; esac`);
+    await hooksJson(loom.dataDir, { PermissionRequest: [{ matcher: "Edit", ...command(gate.path) }] });
+    const yes = "*** Begin Patch\n*** Add File: yes.txt\n+y\n*** End Patch";
+    const no = "*** Begin Patch\n*** Add File: no.txt\n+n\n*** End Patch";
+    loom.server.enqueue(
+      [evCreated("r_p1"), evCustomToolCall("p1", "apply_patch", yes), evCompleted("r_p1")],
+      [evCreated("r_p2"), evCustomToolCall("p2", "apply_patch", no), evCompleted("r_p2")],
+      textTurn("done"),
+    );
+    const { thread } = await startThread("untrusted");
+    const patchAsks: EventMsg[] = [];
+    const subscription = thread.events$.subscribe((event) => event.msg.type === "apply_patch_approval_request" && patchAsks.push(event.msg));
+    cleanup.push(async () => subscription.unsubscribe());
+    await thread.run("patch twice");
+    expect(patchAsks).toEqual([]);
+    expect(existsSync(join(loom.cwd, "yes.txt"))).toBe(true);
+    expect(existsSync(join(loom.cwd, "no.txt"))).toBe(false);
+    const output = inputItems(loom.server.requests[2]!).find((item: any) => item.type === "custom_tool_call_output" && item.call_id === "p2")?.output;
+    expect(output).toBe("not that file");
+    expect((await payloads(gate.log)).map((p) => [p.tool_name, p.tool_input])).toEqual([
+      ["apply_patch", { command: yes }],
+      ["apply_patch", { command: no }],
+    ]);
   });
 
   it("an embedder's permissionRequest function answers like a command hook, and is logged like one", async () => {
