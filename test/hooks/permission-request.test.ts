@@ -5,7 +5,7 @@
 // no hook and follows the recorded verdict, and a resumed thread acts on a logged verdict without
 // running the hook again.
 import { existsSync } from "node:fs";
-import { mkdtemp, realpath, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -267,22 +267,20 @@ describe("PermissionRequest hooks", () => {
     ]);
   });
 
-  it("a thread resumed after a hook's verdict, before the command began, runs it without running the hook again", async () => {
-    const project = await realpath(await mkdtemp(join(tmpdir(), "loom-project-")));
-    cleanup.push(() => rm(project, { recursive: true, force: true }));
-    const allow = await hook("allow", `echo '${decision("allow")}'`);
-    await hooksJson(loom.dataDir, { PermissionRequest: [command(allow.path)] });
-    loom.server.enqueue(toolCallTurn("c1", "shell", { command: ["touch", "made.txt"] }), textTurn("made"));
+  it.each(["allow", "deny"] as const)("a thread resumed after a hook's %s, before the command began, acts on it without running the hook again", async (behavior) => {
+    const gate = await hook("gate", `echo '${decision(behavior, "not today")}'`);
+    await hooksJson(loom.dataDir, { PermissionRequest: [command(gate.path)] });
+    loom.server.enqueue(toolCallTurn("c1", "shell", { command: ["touch", "made.txt"] }), textTurn("first"));
     const { thread } = await startThread();
     await thread.run("make the file");
     const entries = await thread.entries();
     const verdictSeq = entries.find((e) => e.kind === "event_msg" && e.payload.type === "hook_completed")!.seq;
-    await rm(join(loom.cwd, "made.txt"));
+    await rm(join(loom.cwd, "made.txt"), { force: true });
 
-    // The same log cut where the process "died": the verdict is logged, the command has not begun.
+    // The same log cut where the process "died": the verdict is logged, the call has neither begun nor ended.
     const dataDir = await mkdtemp(join(tmpdir(), "loom-data-"));
     cleanup.push(() => rm(dataDir, { recursive: true, force: true }));
-    await hooksJson(dataDir, { PermissionRequest: [command(allow.path)] });
+    await hooksJson(dataDir, { PermissionRequest: [command(gate.path)] });
     const rt = await createRuntime({ dataDir, durable: false, config: {}, env: {}, model: { apiKey: "k", baseURL: loom.server.baseURL } });
     cleanup.push(() => rt.close());
     await rt.log.createThread({ id: thread.id });
@@ -290,19 +288,19 @@ describe("PermissionRequest hooks", () => {
       thread.id,
       entries.filter((e) => e.seq <= verdictSeq).map((e) => ({ kind: e.kind, payload: e.payload, ts: e.ts, sub: e.sub }) as never),
     );
-    loom.server.enqueue(textTurn("made again"));
+    loom.server.enqueue(textTurn("after the restart"));
     const resumed = await rt.resumeThread(thread.id);
     // The turn goes on (without the verdict it would have been closed as aborted).
     expect(resumed.state.turns.at(-1)?.status).not.toBe("aborted");
     const complete = await nextEvent(resumed.events$, "task_complete");
-    expect(complete.last_agent_message).toBe("made again");
-    expect(existsSync(join(loom.cwd, "made.txt"))).toBe(true);
-    expect(await payloads(allow.log)).toHaveLength(1);
+    expect(complete.last_agent_message).toBe("after the restart");
+    expect(existsSync(join(loom.cwd, "made.txt"))).toBe(behavior === "allow");
+    if (behavior === "deny") expect(outputOf(2, "c1")).toBe("not today");
     const after = await resumed.entries();
     expect(after.filter((e) => e.kind === "event_msg" && e.payload.type === "exec_approval_request")).toEqual([]);
-    expect(after.filter((e) => e.kind === "event_msg" && e.payload.type === "exec_command_begin")).toHaveLength(1);
+    expect(after.filter((e) => e.kind === "event_msg" && e.payload.type === "exec_command_begin")).toHaveLength(behavior === "allow" ? 1 : 0);
     await resumed.whenIdle();
     await expectNoDivergence(rt.log, thread.id);
-    expect(await payloads(allow.log)).toHaveLength(1);
+    expect(await payloads(gate.log)).toHaveLength(1);
   });
 });
