@@ -168,6 +168,10 @@ export interface Notification {
 /** `codex app-server` over stdio: JSON-RPC lines, requests by id, notifications kept in order. */
 export class AppServer {
   readonly notifications: Notification[] = [];
+  /** Requests the server made of the client (approvals), in order. */
+  readonly serverRequests: Notification[] = [];
+  /** A scenario's answer to a server request (its JSON-RPC result), or undefined to refuse it. */
+  answerServerRequest?: (method: string, params: any) => unknown;
   readonly stderr: string[] = [];
   private readonly child: ChildProcessWithoutNullStreams;
   private nextId = 1;
@@ -272,7 +276,13 @@ export class AppServer {
       return;
     }
     if (message.id !== undefined && message.method !== undefined) {
-      // A server request (an approval or user-input prompt): the scenarios never expect one.
+      // A server request (an approval or user-input prompt): answered only where a scenario expects one.
+      this.serverRequests.push({ method: message.method, params: message.params });
+      const answer = this.answerServerRequest?.(message.method, message.params);
+      if (answer !== undefined) {
+        this.send({ id: message.id, result: answer });
+        return;
+      }
       this.stderr.push(`unexpected server request ${message.method}`);
       this.send({ id: message.id, error: { code: -32601, message: "fixture generator does not answer server requests" } });
       return;

@@ -5,6 +5,7 @@ import { EXEC_FLAGS, endsWith, exec, onlyThread, settled, startThread, turn, wit
 import { toolScenarios } from "./scenarios-tools.js";
 import { settingsScenarios } from "./scenarios-settings.js";
 import { agentScenarios } from "./scenarios-agents.js";
+import { hookScenarios } from "./scenarios-hooks.js";
 
 export type { Scenario, ScenarioContext } from "./steps.js";
 
@@ -177,4 +178,4 @@ const coreScenarios: Scenario[] = [
   },
 ];
 
-export const scenarios: Scenario[] = [...coreScenarios, ...toolScenarios, ...settingsScenarios, ...agentScenarios];
+export const scenarios: Scenario[] = [...coreScenarios, ...toolScenarios, ...settingsScenarios, ...agentScenarios, ...hookScenarios];

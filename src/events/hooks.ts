@@ -29,6 +29,10 @@ export const HookOutputEntry = z.object({
 });
 export type HookOutputEntry = z.infer<typeof HookOutputEntry>;
 
+/** A PermissionRequest hook's verdict on an approval (Loom keeps it on the run: see `HookRunSummary`). */
+export const PermissionDecision = z.enum(["allow", "deny"]);
+export type PermissionDecision = z.infer<typeof PermissionDecision>;
+
 export const HookRunSummary = z.looseObject({
   id: z.string(),
   event_name: HookEventName,
@@ -44,6 +48,11 @@ export const HookRunSummary = z.looseObject({
   completed_at: z.number().int().nullable(),
   duration_ms: z.number().int().nullable(),
   entries: z.array(HookOutputEntry),
+  /**
+   * Loom's addition, on a completed PermissionRequest run that decided: Codex's summary shows a
+   * deny (blocked, with its message) but not an allow, and resume and replay read the verdict here.
+   */
+  permission_decision: PermissionDecision.optional(),
 });
 export type HookRunSummary = z.infer<typeof HookRunSummary>;
 

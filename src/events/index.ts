@@ -34,6 +34,6 @@ export type { EventMsgType, EventMsgOf } from "./event-msg.js";
 /** Depth and size limits on submitted input, checked before anything walks it. */
 export { checkInputLimits, checkUserText, InputLimitError, MAX_INPUT_DEPTH, MAX_SUBMISSION_CHARS, MAX_USER_INPUT_TEXT_CHARS } from "./limits.js";
 /** Lifecycle hooks: run summaries as `hook_started` / `hook_completed` carry them. */
-export { HookEventName, HookRunStatus, HookSource, HookOutputEntry, HookRunSummary } from "./hooks.js";
+export { HookEventName, HookRunStatus, HookSource, HookOutputEntry, HookRunSummary, PermissionDecision } from "./hooks.js";
 export { LOG_SCHEMA_VERSION, EntryKind, LogEntry, parsePayload, parseLogEntry } from "./entry.js";
 export type { EntryOf, NewEntry } from "./entry.js";

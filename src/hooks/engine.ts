@@ -21,6 +21,8 @@ export interface HookFunctions {
   sessionStart?: HookFunction;
   userPromptSubmit?: HookFunction;
   preToolUse?: HookFunction;
+  /** Answers an approval before the user is asked: `{ hookSpecificOutput: { hookEventName: "PermissionRequest", decision: { behavior } } }`. */
+  permissionRequest?: HookFunction;
   postToolUse?: HookFunction;
   stop?: HookFunction;
   /** Seconds each function may take (default Codex's 600). */
@@ -47,7 +49,7 @@ export interface HookRequest {
   turnId: string | null;
   /** The tool name and its aliases, or the session start source; empty for events without matchers. */
   matcherInputs: string[];
-  /** Tool events: the call id, appended to each run id as Codex does. */
+  /** Tool events: the call id (PermissionRequest: the approval's run id, `<call id>:retry` for a retry), appended to each run id as Codex does. */
   toolUseId?: string;
   input: Record<string, unknown>;
   cwd: string;
@@ -78,6 +80,7 @@ const FUNCTION_KEYS: [keyof Omit<HookFunctions, "timeoutSec">, HookEventName][] 
   ["sessionStart", "session_start"],
   ["userPromptSubmit", "user_prompt_submit"],
   ["preToolUse", "pre_tool_use"],
+  ["permissionRequest", "permission_request"],
   ["postToolUse", "post_tool_use"],
   ["stop", "stop"],
 ];
@@ -156,6 +159,7 @@ export class HookEngine implements HookPort {
             ...started[i]!,
             status: parsed.status,
             entries: parsed.entries,
+            ...(parsed.permissionDecision ? { permission_decision: parsed.permissionDecision } : {}),
             completed_at: Math.floor(t1 / 1000),
             duration_ms: Math.max(0, Math.round(t1 - t0)),
           };
@@ -169,6 +173,16 @@ export class HookEngine implements HookPort {
 export function runId(handler: Pick<HookHandler, "eventName" | "displayOrder" | "sourcePath">, toolUseId?: string): string {
   const base = `${LABELS[handler.eventName]}:${handler.displayOrder}:${handler.sourcePath}`;
   return toolUseId === undefined ? base : `${base}:${toolUseId}`;
+}
+
+/**
+ * The call a tool event's run is for: what `runId` appended (a PermissionRequest's may be
+ * `<call id>:retry`); undefined for other events.
+ */
+export function toolUseIdOfRun(run: Pick<HookRunSummary, "id" | "event_name" | "display_order" | "source_path">): string | undefined {
+  if (run.event_name !== "pre_tool_use" && run.event_name !== "post_tool_use" && run.event_name !== "permission_request") return undefined;
+  const prefix = `${runId({ eventName: run.event_name, displayOrder: run.display_order, sourcePath: run.source_path })}:`;
+  return run.id.startsWith(prefix) ? run.id.slice(prefix.length) : run.id.slice(run.id.lastIndexOf(":") + 1);
 }
 
 async function runHandler(handler: HookHandler, payload: string, request: HookRequest, signal: AbortSignal): Promise<HandlerRun> {

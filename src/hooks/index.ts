@@ -4,10 +4,10 @@
 export { discoverHooks, hookLayers, HooksFile, HookEventsConfig, DEFAULT_HOOK_TIMEOUT_SEC } from "./config.js";
 export type { CommandHandler, ConfigLayer, Discovery } from "./config.js";
 /** `HookEngine`: selects, runs and summarizes the handlers of one event; `functionHandlers` adapts embedder functions. */
-export { HookEngine, functionHandlers, runId } from "./engine.js";
+export { HookEngine, functionHandlers, runId, toolUseIdOfRun } from "./engine.js";
 export type { HookFunction, HookFunctions, HookHandler, HookRequest, HookDispatch, HookPort, FunctionHandler } from "./engine.js";
 /** `parseRun(event, run)`: Codex's reading of a hook's exit code and output, as a status and entries. */
-export { parseRun } from "./parse.js";
+export { parseRun, PERMISSION_REQUEST_DEFAULT_DENIAL } from "./parse.js";
 export type { HandlerRun, ParsedRun } from "./parse.js";
 /** Decisions read back from run summaries (the same live and in replay), and the messages they add. */
 export {
@@ -19,8 +19,9 @@ export {
   stopOutcome,
   hookPromptMessage,
   additionalContextMessages,
+  permissionRequestVerdict,
 } from "./outcome.js";
-export type { ContextOutcome, PostToolUseOutcome, StopOutcome } from "./outcome.js";
+export type { ContextOutcome, PostToolUseOutcome, StopOutcome, PermissionVerdict } from "./outcome.js";
 /** `matches(matcher, input)`: Codex's matcher rules. */
 export { matches, validMatcher } from "./matcher.js";
 /** `runCommandHook`: one command hook under the sandbox, payload on stdin. */

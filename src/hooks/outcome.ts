@@ -4,6 +4,7 @@
  * same decision; change a recorded summary and the decision changes with it.
  */
 import type { HookOutputEntry, HookRunSummary, ResponseItem } from "../events/index.js";
+import { PERMISSION_REQUEST_DEFAULT_DENIAL } from "./parse.js";
 
 const texts = (runs: readonly HookRunSummary[], kind: HookOutputEntry["kind"], status?: HookRunSummary["status"]) =>
   runs.filter((run) => status === undefined || run.status === status).flatMap((run) => run.entries.filter((e) => e.kind === kind).map((e) => e.text));
@@ -99,4 +100,24 @@ export function hookPromptMessage(fragments: readonly { text: string; hookRunId:
 /** Codex's `HookAdditionalContext`: each context is a developer message of its own. */
 export function additionalContextMessages(contexts: readonly string[]): ResponseItem[] {
   return contexts.map((text) => ({ type: "message", role: "developer", content: [{ type: "input_text", text }] }));
+}
+
+/** A PermissionRequest verdict: run the call without asking, or refuse it with this message. */
+export type PermissionVerdict = { behavior: "allow" } | { behavior: "deny"; message: string };
+
+/**
+ * Codex's `resolve_permission_request_decision` over the runs in handler order: any deny wins (the
+ * first one's message), else an allow (the most specific handler's, last in order), else null: no
+ * verdict, and the user is asked.
+ */
+export function permissionRequestVerdict(runs: readonly HookRunSummary[]): PermissionVerdict | null {
+  let allowed = false;
+  for (const run of runs) {
+    if (run.permission_decision === "deny") {
+      const message = run.entries.find((e) => e.kind === "feedback")?.text ?? PERMISSION_REQUEST_DEFAULT_DENIAL;
+      return { behavior: "deny", message };
+    }
+    if (run.permission_decision === "allow") allowed = true;
+  }
+  return allowed ? { behavior: "allow" } : null;
 }

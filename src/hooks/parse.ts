@@ -5,7 +5,7 @@
  * the recorded summary (see outcome.ts).
  */
 import { z } from "zod";
-import type { HookEventName, HookOutputEntry, HookRunStatus } from "../events/index.js";
+import type { HookEventName, HookOutputEntry, HookRunStatus, PermissionDecision } from "../events/index.js";
 
 /** How one handler's process (or function) ended. */
 export interface HandlerRun {
@@ -19,6 +19,8 @@ export interface HandlerRun {
 export interface ParsedRun {
   status: HookRunStatus;
   entries: HookOutputEntry[];
+  /** PermissionRequest only: the run's verdict, when it gave one. */
+  permissionDecision?: PermissionDecision;
 }
 
 const Universal = {
@@ -86,7 +88,7 @@ const trimmed = (text: string | null | undefined): string | undefined => {
 const looksLikeJson = (stdout: string) => /^\s*[[{]/.test(stdout);
 const invalidBlock = (event: string) => `${event} hook returned decision:block without a non-empty reason`;
 
-type Parser = (run: HandlerRun, entries: HookOutputEntry[]) => HookRunStatus;
+type Parser = (run: HandlerRun, entries: HookOutputEntry[], verdict: (decision: PermissionDecision) => void) => HookRunStatus;
 
 /** The run's outcome, Codex's rules for `eventName`. */
 export function parseRun(eventName: HookEventName, run: HandlerRun): ParsedRun {
@@ -94,8 +96,9 @@ export function parseRun(eventName: HookEventName, run: HandlerRun): ParsedRun {
   if (run.error !== null) return { status: "failed", entries: [{ kind: "error", text: run.error }] };
   if (run.exitCode === null) return { status: "failed", entries: [{ kind: "error", text: "hook exited without a status code" }] };
   const parser = PARSERS[eventName];
-  const status = parser(run, entries);
-  return { status, entries };
+  let permissionDecision: PermissionDecision | undefined;
+  const status = parser(run, entries, (decision) => (permissionDecision = decision));
+  return permissionDecision === undefined ? { status, entries } : { status, entries, permissionDecision };
 }
 
 const exitedWith = (code: number, entries: HookOutputEntry[]): HookRunStatus => {
@@ -318,8 +321,84 @@ const stop: Parser = (run, entries) => {
   return "completed";
 };
 
-// Loom does not ask for permissions through hooks yet: a PermissionRequest hook's answer is logged, not acted on.
-const permissionRequest: Parser = (run, entries) => (run.exitCode === 0 ? "completed" : exitedWith(run.exitCode!, entries));
+const PermissionRequestOutput = z.strictObject({
+  ...Universal,
+  hookSpecificOutput: z
+    .strictObject({
+      hookEventName: EventNameWire,
+      decision: z
+        .strictObject({
+          behavior: z.enum(["allow", "deny"]),
+          // Reserved by Codex for later: present means the hook fails closed (see below).
+          updatedInput: z.unknown().optional(),
+          updatedPermissions: z.unknown().optional(),
+          message: z.string().nullish(),
+          interrupt: z.boolean().default(false),
+        })
+        .nullish(),
+    })
+    .nullish(),
+});
+
+/** Codex's `unsupported_permission_request_*`: fields Codex reserves, which fail the run. */
+function permissionRequestInvalid(parsed: z.infer<typeof PermissionRequestOutput>): string | undefined {
+  if (!parsed.continue) return "PermissionRequest hook returned unsupported continue:false";
+  if (parsed.stopReason != null) return "PermissionRequest hook returned unsupported stopReason";
+  if (parsed.suppressOutput) return "PermissionRequest hook returned unsupported suppressOutput";
+  const decision = parsed.hookSpecificOutput?.decision;
+  if (decision == null) return undefined;
+  // serde reads an explicit `null` as absent.
+  if (decision.updatedInput !== undefined && decision.updatedInput !== null) return "PermissionRequest hook returned unsupported updatedInput";
+  if (decision.updatedPermissions !== undefined && decision.updatedPermissions !== null) return "PermissionRequest hook returned unsupported updatedPermissions";
+  if (decision.interrupt) return "PermissionRequest hook returned unsupported interrupt:true";
+  return undefined;
+}
+
+/** Codex's text when a hook denies without a message. */
+export const PERMISSION_REQUEST_DEFAULT_DENIAL = "PermissionRequest hook denied approval";
+
+/**
+ * Codex's `permission_request::parse_completed`: allow, deny (a reason, or exit code 2 with one on
+ * stderr) or no verdict. An allow leaves no entry in Codex's summary, so the verdict is also kept
+ * as `permission_decision` on the run (see outcome.ts): the log then holds every decision.
+ */
+const permissionRequest: Parser = (run, entries, verdict) => {
+  if (run.exitCode === 2) {
+    const reason = trimmed(run.stderr);
+    if (reason) {
+      entries.push({ kind: "feedback", text: reason });
+      verdict("deny");
+      return "blocked";
+    }
+    entries.push({ kind: "error", text: "PermissionRequest hook exited with code 2 but did not write a denial reason to stderr" });
+    return "failed";
+  }
+  if (run.exitCode !== 0) return exitedWith(run.exitCode!, entries);
+  const text = run.stdout.trim();
+  if (text === "") return "completed";
+  const parsed = parseJson(PermissionRequestOutput, run.stdout);
+  if (!parsed) {
+    // Codex: only output starting like JSON is an error; other text is ignored.
+    if (!text.startsWith("{") && !text.startsWith("[")) return "completed";
+    entries.push({ kind: "error", text: "hook returned invalid permission-request JSON output" });
+    return "failed";
+  }
+  if (parsed.systemMessage != null) entries.push({ kind: "warning", text: parsed.systemMessage });
+  const invalid = permissionRequestInvalid(parsed);
+  if (invalid) {
+    entries.push({ kind: "error", text: invalid });
+    return "failed";
+  }
+  const decision = parsed.hookSpecificOutput?.decision;
+  if (!decision) return "completed";
+  if (decision.behavior === "allow") {
+    verdict("allow");
+    return "completed";
+  }
+  entries.push({ kind: "feedback", text: trimmed(decision.message) ?? PERMISSION_REQUEST_DEFAULT_DENIAL });
+  verdict("deny");
+  return "blocked";
+};
 
 const PARSERS: Record<HookEventName, Parser> = {
   session_start: sessionStart,

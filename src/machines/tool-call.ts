@@ -109,6 +109,7 @@ export const toolCallMachine = setup({
               approvalId: ({ event }) => (event.output.type === "needs_approval" ? event.output.approvalId : undefined),
             }),
           },
+          { guard: ({ event }) => event.output.type === "approved", target: "runningApproved" },
           {
             guard: ({ event }) => event.output.type === "reject",
             target: "done",

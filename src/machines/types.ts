@@ -22,6 +22,8 @@ export interface ToolCallResult {
 /** How a tool call may proceed under the thread's policy (decided by a pure rule, see src/safety). */
 export type ToolAssessment =
   | { type: "run" }
+  /** An approval was needed and given without asking the user (a PermissionRequest hook allowed it). */
+  | { type: "approved" }
   | { type: "needs_approval"; approvalId: string }
   | { type: "reject"; output: ResponseItem };
 
@@ -32,6 +34,11 @@ export interface AnswerEvent {
   targetId: string;
   submission: Submission;
   decision?: ReviewDecision;
+  /**
+   * Set instead of a user's answer when a PermissionRequest hook decided the approval (a resumed
+   * turn acting on a verdict its log holds): run, or refuse with the hook's message.
+   */
+  hookVerdict?: { behavior: "allow" } | { behavior: "deny"; message: string };
 }
 
 /** User input that arrived while a turn was running (steering). */

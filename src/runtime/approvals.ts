@@ -1,17 +1,19 @@
 /**
  * The approval engine behind the tool-call machine: each tool states its need under the thread's
- * policy (`ToolHandler.approval`, a pure rule from src/safety); this module records the request and
- * maps the user's decision, both through the log, so a pending approval survives a restart.
+ * policy (`ToolHandler.approval`, a pure rule from src/safety); PermissionRequest hooks may answer
+ * it first (their runs and verdict are logged); otherwise this module records the request and maps
+ * the user's decision, both through the log, so a pending approval survives a restart.
  */
 import type { EventMsg, ReviewDecision } from "../events/index.js";
 import type { ApprovalOutcome, ToolCallInput } from "../machines/tool-call.js";
 import type { AnswerEvent, ToolAssessment } from "../machines/types.js";
-import { outputFor } from "../actors/tools/index.js";
+import { outputFor, type ToolHandler } from "../actors/tools/index.js";
+import { runPermissionRequestHooks } from "./hook-runtime.js";
 import type { ThreadServices } from "./services.js";
 import { formatAllowPrefixes } from "../context/index.js";
 
 export interface ApprovalPolicyHooks {
-  assess(services: ThreadServices, input: ToolCallInput): Promise<ToolAssessment>;
+  assess(services: ThreadServices, input: ToolCallInput, signal?: AbortSignal): Promise<ToolAssessment>;
   request(services: ThreadServices, input: ToolCallInput & { approvalId: string }): Promise<void>;
   decide(services: ThreadServices, input: ToolCallInput & { answer: AnswerEvent }): Promise<ApprovalOutcome>;
 }
@@ -40,7 +42,7 @@ function decisionName(decision: ReviewDecision | undefined): string {
 
 /** Codex's rules: every tool decides for itself; requests and answers go through the log. */
 export const codexApprovals: ApprovalPolicyHooks = {
-  async assess(services, { turnId, call }) {
+  async assess(services, { turnId, call }, signal) {
     const handler = services.tools.get(call.name);
     const turn = services.turns.get(turnId);
     if (!handler?.approval || !turn) return { type: "run" };
@@ -56,9 +58,14 @@ export const codexApprovals: ApprovalPolicyHooks = {
         return { type: "run" };
       case "reject":
         return { type: "reject", output: outputFor(call, need.output) };
-      case "ask":
+      case "ask": {
+        // Codex's `request_approval`: PermissionRequest hooks answer first; the user only without a verdict.
+        const verdict = await runPermissionRequestHooks(services, turnId, call, call.callId, signal ?? new AbortController().signal);
+        if (verdict?.behavior === "allow") return { type: "approved" };
+        if (verdict?.behavior === "deny") return { type: "reject", output: outputFor(call, rejectedText(handler, call, verdict.message)) };
         requestsOf(services).set(call.callId, need.request);
         return { type: "needs_approval", approvalId: call.callId };
+      }
     }
   },
 
@@ -72,6 +79,8 @@ export const codexApprovals: ApprovalPolicyHooks = {
     const request = requestsOf(services).get(call.callId);
     requestsOf(services).delete(call.callId);
     const handler = services.tools.get(call.name);
+    const verdict = answer.hookVerdict;
+    if (verdict) return verdict.behavior === "allow" ? { type: "run" } : { type: "output", output: outputFor(call, rejectedText(handler, call, verdict.message)) };
     const decision = decisionName(answer.decision);
     switch (decision) {
       case "approved_execpolicy_amendment": {
@@ -98,6 +107,11 @@ export const codexApprovals: ApprovalPolicyHooks = {
     }
   },
 };
+
+/** What the model reads when a hook refuses the call (Codex's `ToolError::Rejected(message)`). */
+function rejectedText(handler: ToolHandler | undefined, call: ToolCallInput["call"], message: string): string {
+  return handler?.rejectedOutput?.(call, message) ?? message;
+}
 
 function networkAction(decision: ReviewDecision | undefined): string | undefined {
   return (decision as { network_policy_amendment?: { network_policy_amendment?: { action?: string } } } | undefined)

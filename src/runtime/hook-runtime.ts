@@ -14,8 +14,10 @@ import {
   blockedCallMessage,
   hookPromptMessage,
   postToolUseOutcome,
+  permissionRequestVerdict,
   preToolUseBlockReason,
   sessionStartOutcome,
+  type PermissionVerdict,
   stopOutcome,
   userPromptSubmitOutcome,
   type ContextOutcome,
@@ -167,6 +169,51 @@ export async function runPreToolUseHooks(services: ThreadServices, turnId: strin
   );
   const reason = runs && preToolUseBlockReason(runs);
   return reason ? blockedCallMessage(tool.name, reason, tool.input) : null;
+}
+
+/**
+ * Codex's `permission_request_payload`: the hook name and input of the call, and for the shell
+ * tools the model's `justification` as `description` (Codex's `PermissionRequestPayload::bash`).
+ */
+function permissionPayloadOf(call: ToolCallRequest): { name: string; aliases: string[]; input: unknown } | null {
+  const tool = hookToolOf(call);
+  if (!tool || tool.name !== "Bash") return tool;
+  let justification: unknown;
+  try {
+    justification = (JSON.parse(call.input) as { justification?: unknown } | null)?.justification;
+  } catch {
+    justification = undefined;
+  }
+  return typeof justification === "string" ? { ...tool, input: { ...(tool.input as object), description: justification } } : tool;
+}
+
+/**
+ * PermissionRequest, where an approval would be asked (Codex's `run_permission_request_hooks`):
+ * the hooks' verdict, or null to ask as usual. `runId` is the approval's: the call id, or
+ * `<call id>:retry` for running again outside the sandbox. The verdict is read from the logged runs.
+ */
+export async function runPermissionRequestHooks(
+  services: ThreadServices,
+  turnId: string,
+  call: ToolCallRequest,
+  runId: string,
+  signal: AbortSignal,
+): Promise<PermissionVerdict | null> {
+  const active = services.turns.get(turnId);
+  const tool = permissionPayloadOf(call);
+  if (!active || !tool || !services.hooks) return null;
+  const runs = await dispatch(
+    services,
+    active,
+    {
+      eventName: "permission_request",
+      matcherInputs: [tool.name, ...tool.aliases],
+      toolUseId: runId,
+      input: { ...basePayload(services, active, "PermissionRequest"), tool_name: tool.name, tool_input: tool.input },
+    },
+    signal,
+  );
+  return runs ? permissionRequestVerdict(runs) : null;
 }
 
 function outputText(output: ResponseItem): unknown {

@@ -2,12 +2,14 @@
  * What to do with a turn the log left open (the process died mid-turn). Codex closes such a turn
  * as aborted; Loom does too, except when the turn was only waiting for people: the model's
  * response had completed and every unanswered call had either finished, was waiting for an
- * approval, or had its approval answered without having started, or was a wait on sub-agents.
+ * approval, or had its approval answered (by the user or a PermissionRequest hook) without having
+ * started, or was a wait on sub-agents.
  * Then the turn continues where it stopped: open requests are asked again, answers already logged
  * are acted on (an approved command runs, once), a wait on sub-agents waits again (until its first
  * deadline), and no finished call runs again. A turn the person interrupted is closed as aborted.
  */
-import type { EventMsg, LogEntry, NewEntry, ResponseItem, ReviewDecision, Submission } from "../events/index.js";
+import type { EventMsg, HookRunSummary, LogEntry, NewEntry, ResponseItem, ReviewDecision, Submission } from "../events/index.js";
+import { permissionRequestVerdict, toolUseIdOfRun } from "../hooks/index.js";
 import type { EventLog } from "../log/index.js";
 import type { ThreadState } from "../state/index.js";
 import type { TurnInput } from "../machines/turn.js";
@@ -57,6 +59,8 @@ interface TurnFacts {
   requests: Map<string, string>;
   /** The first answer logged for each call's approval request. */
   answers: Map<string, AnswerEvent>;
+  /** PermissionRequest runs completed on each call's approval (not its retry), in log order. */
+  permissionRuns: Map<string, HookRunSummary[]>;
 }
 
 async function readTurn(log: EventLog, threadId: string, state: ThreadState, turnId: string): Promise<TurnFacts> {
@@ -68,6 +72,7 @@ async function readTurn(log: EventLog, threadId: string, state: ThreadState, tur
     started: new Set(),
     requests: new Map(),
     answers: new Map(),
+    permissionRuns: new Map(),
   };
   for await (const entry of log.read(threadId, { from: turn?.firstSeq ?? 1, to: state.seq })) {
     if (isModelOutput(entry)) facts.samplingOpen = true;
@@ -89,6 +94,10 @@ async function readTurn(log: EventLog, threadId: string, state: ThreadState, tur
     if (msg.type === "token_count") facts.samplingOpen = false;
     if (msg.type === "exec_approval_request") facts.requests.set(`exec_approval:${msg.approval_id ?? msg.call_id}`, msg.call_id);
     if (msg.type === "apply_patch_approval_request") facts.requests.set(`patch_approval:${msg.call_id}`, msg.call_id);
+    if (msg.type === "hook_completed" && msg.run.event_name === "permission_request") {
+      const callId = toolUseIdOfRun(msg.run);
+      if (callId !== undefined) facts.permissionRuns.set(callId, [...(facts.permissionRuns.get(callId) ?? []), msg.run]);
+    }
     if (STARTED.has(msg.type)) {
       const callId = (msg as { call_id?: unknown; callId?: unknown }).call_id ?? (msg as { callId?: unknown }).callId;
       if (typeof callId === "string") facts.started.add(callId);
@@ -97,6 +106,14 @@ async function readTurn(log: EventLog, threadId: string, state: ThreadState, tur
       const callId = (msg.item as { call_id?: unknown }).call_id;
       if (typeof callId === "string") facts.finished.set(callId, msg.item as ResponseItem);
     }
+  }
+  // An approval a PermissionRequest hook decided is acted on like a logged answer: the hook does not run again.
+  for (const [callId, runs] of facts.permissionRuns) {
+    const verdict = permissionRequestVerdict(runs);
+    if (!verdict || facts.answers.has(callId)) continue;
+    // Never logged: the in-memory answer the approval machine acts on, saying what the hook decided.
+    const op = { type: "exec_approval" as const, id: callId, decision: verdict.behavior === "allow" ? ("approved" as const) : ("denied" as const) };
+    facts.answers.set(callId, { type: "ANSWER", targetId: callId, submission: { id: runs[0]!.id, op }, decision: op.decision, hookVerdict: verdict });
   }
   return facts;
 }

@@ -7,7 +7,7 @@ import { rememberPrefix } from "./approvals.js";
 import type { ThreadServices } from "./services.js";
 import { outputFor, RwLock, unsupportedCall, type ToolContext } from "../actors/tools/index.js";
 import type { ApprovalPolicyHooks } from "./approvals.js";
-import { runPostToolUseHooks, runPreToolUseHooks } from "./hook-runtime.js";
+import { runPermissionRequestHooks, runPostToolUseHooks, runPreToolUseHooks } from "./hook-runtime.js";
 
 /** One lock per thread: its commands share it, apply_patch takes it alone. */
 const toolLocks = new WeakMap<ThreadServices, RwLock>();
@@ -23,7 +23,7 @@ export function assessToolCallActor(services: ThreadServices, approvals: Approva
   return fromPromise<ToolAssessment, ToolCallInput>(async ({ input, signal }) => {
     const blocked = await runPreToolUseHooks(services, input.turnId, input.call, signal);
     if (blocked !== null) return { type: "reject", output: outputFor(input.call, blocked) };
-    return approvals.assess(services, input);
+    return approvals.assess(services, input, signal);
   });
 }
 
@@ -74,6 +74,7 @@ export function executeToolActor(services: ThreadServices) {
         approvedForSession: () => services.state().approvedForSession,
         execPolicy: services.rules ? () => services.rules!.current() : undefined,
         rememberPrefix: (prefix) => rememberPrefix(services, input.turnId, prefix),
+        permissionHooks: (runId) => runPermissionRequestHooks(services, input.turnId, call, runId, controller.signal),
         exclusive: (work) => toolLockOf(services).exclusive(work),
         shared: (work) => toolLockOf(services).shared(work),
       };

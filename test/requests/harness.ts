@@ -71,10 +71,10 @@ export class RequestHarness {
   }
 
   /** A thread as the fixtures' config.toml describes it (never ask, no sandbox, gpt-5.5). */
-  startThread(options: { model?: string; sandboxMode?: string } = {}): Promise<Thread> {
+  startThread(options: { model?: string; sandboxMode?: string; approvalPolicy?: "never" | "untrusted" } = {}): Promise<Thread> {
     return this.rt.startThread({
       cwd: this.cwd,
-      approvalPolicy: "never",
+      approvalPolicy: options.approvalPolicy ?? "never",
       sandboxMode: options.sandboxMode ?? "danger-full-access",
       model: options.model ?? "gpt-5.5",
     });

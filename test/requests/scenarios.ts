@@ -1,10 +1,14 @@
 // Each captured scenario (scripts/codex-fixtures) as Loom runs it: the same steps through Loom's
 // embedding API that the generator took through `codex exec` or the app server.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { filter, firstValueFrom } from "rxjs";
+import { expect } from "vitest";
 import type { LoomConfig } from "../../src/config/index.js";
 import type { Thread } from "../../src/runtime/thread.js";
 import { TINY_PNG } from "../../scripts/codex-fixtures/scenarios-tools.js";
 import { OUTPUT_SCHEMA, SKILL_FILES } from "../../scripts/codex-fixtures/scenarios-settings.js";
+import { PERMISSION_HOOK_SCRIPT } from "../../scripts/codex-fixtures/scenarios-hooks.js";
 import type { RequestHarness } from "./harness.js";
 
 export interface LoomScenario {
@@ -57,6 +61,33 @@ async function interruptWhen(thread: Thread, prompt: string, ready: Promise<void
 const UNIFIED_EXEC_OFF: LoomConfig = { features: { unified_exec: false } };
 
 export const LOOM_SCENARIOS: Record<string, LoomScenario> = {
+  // The generator's `[hooks]` table, as Loom's config; turns under untrusted (Codex's turn/start approvalPolicy):
+  // a hook's deny, no verdict (the user declines), a hook's allow.
+  "permission-hook": {
+    config: { hooks: { PermissionRequest: [{ matcher: "Bash", hooks: [{ type: "command", command: "sh ./permission-hook.sh" }] }] } } as LoomConfig,
+    files: { "permission-hook.sh": PERMISSION_HOOK_SCRIPT },
+    async run(h) {
+      const thread = await h.startThread({ approvalPolicy: "untrusted" });
+      // No verdict on asked.txt: the user is asked, and declines (the generator's client did).
+      const declining = thread.events$.pipe(filter((event) => event.msg.type === "exec_approval_request")).subscribe((event) => {
+        void thread.submit({ type: "exec_approval", id: (event.msg as { call_id: string }).call_id, decision: "denied" });
+      });
+      try {
+        await thread.run("Please run `touch denied.txt`.");
+        await thread.run("Please run `touch asked.txt`.");
+        await thread.run("Please run `touch allowed.txt`.");
+      } finally {
+        declining.unsubscribe();
+      }
+      // The hook read the same JSON from Loom as from Codex (ids, paths aside; Loom keeps no transcript file).
+      const lines = (text: string) => text.split("\n").filter((line) => line.trim() !== "").map((line) => JSON.parse(line));
+      const same = (payload: Record<string, unknown>) => ({ ...payload, session_id: "<thread>", turn_id: "<turn>", transcript_path: "<transcript>", cwd: "<cwd>" });
+      const codex = lines(readFileSync(new URL("../fixtures/codex/permission-hook/hook-payloads.jsonl", import.meta.url), "utf8"));
+      const loom = lines(readFileSync(join(h.cwd, "hook-payloads.jsonl"), "utf8"));
+      expect(loom.map(same)).toEqual(codex.map(same));
+      expect(loom.map((payload) => Object.keys(payload))).toEqual(codex.map((payload) => Object.keys(payload)));
+    },
+  },
   plain: oneTurn("Say hi."),
   "user-skill": { ...oneTurn("Use $release-notes for this week."), skillFiles: SKILL_FILES },
   // The parent's turn ends only after it waited for its sub-agent and closed it.

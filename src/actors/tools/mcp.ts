@@ -60,6 +60,8 @@ function mcpToolHandler(host: McpToolHost, info: { qualifiedName: string; server
     spec: () => spec,
     approval: (context) => approvalNeed(host, server, tool, context),
     deniedOutput: () => modelOutputText(errorResult(DECLINED)),
+    // Codex's `McpToolApprovalDecision::Decline { message }`: the hook's message as the error result.
+    rejectedOutput: (_call, message) => modelOutputText(errorResult(message)),
     async execute(context) {
       const { call } = context;
       let args: unknown;

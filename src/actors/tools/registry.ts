@@ -28,6 +28,11 @@ export interface ToolContext {
   event(msg: EventMsg): Promise<unknown>;
   /** Resolves with the answer a submission gives to request `id` (user input, host tool). */
   waitForAnswer(id: string): Promise<unknown>;
+  /**
+   * PermissionRequest hooks on an approval this call asks for itself (`runId`: Codex's
+   * `<call id>:retry` for running again outside the sandbox): their verdict, or null to ask.
+   */
+  permissionHooks?(runId: string): Promise<{ behavior: "allow" } | { behavior: "deny"; message: string } | null>;
   /** What the thread has approved for the session so far (a retry outside the sandbox is not asked again). */
   approvedForSession?(): { commands: readonly string[]; files: readonly string[] };
   /** The thread's exec policy (`.rules`), as it stands now. */
@@ -72,6 +77,11 @@ export interface ToolHandler {
    * generic denial message.
    */
   deniedOutput?(call: ToolCallRequest): string;
+  /**
+   * The output the model gets when the call is refused with `message` (a PermissionRequest hook's
+   * denial); absent: the message itself, as Codex returns a `ToolError::Rejected`.
+   */
+  rejectedOutput?(call: ToolCallRequest, message: string): string;
   execute(context: ToolContext): Promise<ResponseItem>;
 }
 

@@ -15,6 +15,8 @@ import { requestAndWait } from "./user-input.js";
 
 /** Codex's reason on the retry request (`build_denial_reason_from_output`). */
 export const RETRY_WITHOUT_SANDBOX_REASON = "command failed; retry without sandbox?";
+/** Codex's `ToolError::Rejected` text when the user declines. */
+export const REJECTED_BY_USER = "rejected by user";
 /** What the model reads when the user declines a command (Codex's normalized rejection text). */
 export const EXEC_REJECTED_BY_USER = "exec command rejected by user";
 
@@ -35,7 +37,7 @@ export interface ShellRequest {
 
 export type ShellOutcome =
   | { type: "ran"; result: ShellResult }
-  /** The user declined the retry: Codex's `Rejected` (exec_command_end is `declined`). */
+  /** The user (or a PermissionRequest hook) declined the retry: Codex's `Rejected` (exec_command_end is `declined`). */
   | { type: "rejected"; message: string };
 
 
@@ -63,7 +65,8 @@ export async function runShellAttempts(context: ToolContext, request: ShellReque
 
   const retry = await askToRetryOutsideSandbox(context, request);
   if (retry === "interrupted") return { type: "ran", result: { ...result, aborted: context.signal.aborted } };
-  if (retry === "rejected") return { type: "rejected", message: EXEC_REJECTED_BY_USER };
+  // Codex's `ToolEmitter::finish`: the user's plain "rejected by user" is said for commands; a hook's message as it is.
+  if (retry !== "retry") return { type: "rejected", message: retry.rejected === REJECTED_BY_USER ? EXEC_REJECTED_BY_USER : retry.rejected };
   return { type: "ran", result: await attempt("none") };
 }
 
@@ -71,15 +74,21 @@ export async function runShellAttempts(context: ToolContext, request: ShellReque
  * After the sandbox likely denied a command: may it run again outside? Codex does not ask again
  * when the call was already approved (before the first attempt, or for the session); otherwise it
  * asks with "command failed; retry without sandbox?" and the exec policy's proposed amendment.
- * Interrupted while asking: the call ends as aborted, and the model reads the denial.
+ * PermissionRequest hooks answer before the user is asked (run id `<call id>:retry`, as in Codex);
+ * a refusal carries Codex's `Rejected` message (each tool says it its way). Interrupted while asking: the call ends as aborted,
+ * and the model reads the denial.
  */
 export async function askToRetryOutsideSandbox(
   context: ToolContext,
   request: Pick<ShellRequest, "command" | "cwd" | "sandboxPermissions" | "proposedAmendment" | "retryRequest">,
-): Promise<"retry" | "rejected" | "interrupted"> {
+): Promise<"retry" | "interrupted" | { rejected: string }> {
   const key = approvalKeyForCommand(request.command, { cwd: request.cwd, sandboxPermissions: request.sandboxPermissions });
   const approvedForSession = sessionApprovalKeys(context.approvedForSession?.().commands ?? []).has(key);
   if (context.approved || approvedForSession) return "retry";
+  const verdict = await context.permissionHooks?.(`${context.call.callId}:retry`);
+  if (context.signal.aborted) return "interrupted";
+  if (verdict?.behavior === "allow") return "retry";
+  if (verdict?.behavior === "deny") return { rejected: verdict.message };
   const startedAt = context.clock.now().getTime();
   const waited = await requestAndWait(
     context,
@@ -90,7 +99,7 @@ export async function askToRetryOutsideSandbox(
   );
   if (!waited.answered) return "interrupted";
   const decision = (waited.op as { decision?: ReviewDecision }).decision;
-  if (!approves(decision)) return "rejected";
+  if (!approves(decision)) return { rejected: REJECTED_BY_USER };
   const amendment = amendmentOf(decision);
   if (amendment && context.rememberPrefix) await context.rememberPrefix(amendment);
   return "retry";

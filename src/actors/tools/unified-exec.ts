@@ -6,6 +6,7 @@
  * later), output deltas, and terminal_interaction for what was typed.
  */
 import type { EventMsgOf } from "../../events/index.js";
+import type { ToolCallRequest } from "../../machines/types.js";
 import {
   EXEC_COMMAND_SPEC,
   ExecCommandArgs,
@@ -27,10 +28,10 @@ import { shlexJoin } from "../../safety/index.js";
 import { isLikelySandboxDenied, selectSandbox } from "../../sandbox/index.js";
 import { hasFullNetworkAccess } from "../../context/index.js";
 import { wantsNoSandboxApproval } from "../../safety/index.js";
-import { askToRetryOutsideSandbox } from "./shell-attempts.js";
+import { REJECTED_BY_USER, askToRetryOutsideSandbox } from "./shell-attempts.js";
 import type { ApprovalContext, ApprovalNeed, ToolContext, ToolHandler } from "./registry.js";
 import { outputFor } from "./registry.js";
-import { EXEC_REJECTED_BY_USER, commandApproval, durationOf, execApprovalRequest, retryAmendment } from "./shell.js";
+import { commandApproval, durationOf, execApprovalRequest, retryAmendment } from "./shell.js";
 import { abortedByUserText } from "./user-input.js";
 
 /** Codex's `ExecCommandSource::UnifiedExecStartup` on the wire. */
@@ -40,6 +41,40 @@ const DELTA_MAX_BYTES = 8192;
 
 export function commandOf(args: ExecCommandArgs): string[] {
   return shellArgv(args.shell || userShell(), args.cmd, args.login ?? true);
+}
+
+/** Rust's `{:?}` of a string, as Codex's error texts print one. */
+function rustDebug(text: string): string {
+  const escaped = text.replace(/[\\"\n\r\t\0\x01-\x1f\x7f]/g, (c) => {
+    switch (c) {
+      case "\\":
+        return "\\\\";
+      case '"':
+        return '\\"';
+      case "\n":
+        return "\\n";
+      case "\r":
+        return "\\r";
+      case "\t":
+        return "\\t";
+      case "\0":
+        return "\\0";
+      default:
+        return `\\u{${c.charCodeAt(0).toString(16)}}`;
+    }
+  });
+  return `"${escaped}"`;
+}
+
+/**
+ * What the model reads when exec_command's approval is refused with `message` (a hook's, or
+ * Codex's "rejected by user"): Codex's orchestrator error `Rejected(message)` comes back through
+ * `UnifiedExecError::CreateProcess` and the handler's `exec_command failed for ...: {err:?}`.
+ */
+export function execCommandRejected(call: ToolCallRequest, message: string): string {
+  const parsed = parseArgs(ExecCommandArgs, call.input);
+  if (!parsed.ok) return message;
+  return `exec_command failed for \`${shlexJoin(commandOf(parsed.value))}\`: CreateProcess { message: ${rustDebug(`Rejected(${rustDebug(message)})`)} }`;
 }
 
 function approval(context: ApprovalContext): ApprovalNeed {
@@ -143,7 +178,7 @@ async function execCommand(processes: ProcessManager, context: ToolContext) {
         proposedAmendment: retryAmendment(context, command, cwd),
         retryRequest: (reason, amendment) => execApprovalRequest({ callId: call.callId, turnId: context.turnId, command, cwd, reason, amendment }),
       });
-      if (retry === "rejected") return outputFor(call, EXEC_REJECTED_BY_USER);
+      if (typeof retry === "object") return outputFor(call, execCommandRejected(call, retry.rejected));
       if (retry === "retry") output = await attempt(false);
     }
     await chain;
@@ -201,7 +236,8 @@ export function unifiedExecTools(processes: ProcessManager): ToolHandler[] {
       name: "exec_command",
       spec: (config) => (config.shellType === "unified_exec" ? EXEC_COMMAND_SPEC : undefined),
       approval,
-      deniedOutput: () => EXEC_REJECTED_BY_USER,
+      deniedOutput: (call) => execCommandRejected(call, REJECTED_BY_USER),
+      rejectedOutput: execCommandRejected,
       execute: (context) => execCommand(processes, context),
     },
     {

@@ -6,7 +6,7 @@
  * diverges there.
  */
 import type { HookRunSummary, LogEntry } from "../../events/index.js";
-import type { HookPort } from "../../hooks/index.js";
+import { toolUseIdOfRun, type HookPort } from "../../hooks/index.js";
 import type { ReplayCursor } from "./io.js";
 
 interface RecordedDispatch {
@@ -17,9 +17,6 @@ interface RecordedDispatch {
   started: HookRunSummary[];
   completed: { seq: number; run: HookRunSummary }[];
 }
-
-const isToolEvent = (name: string) => name === "pre_tool_use" || name === "post_tool_use";
-const toolUseIdOf = (run: HookRunSummary) => (isToolEvent(run.event_name) ? run.id.slice(run.id.lastIndexOf(":") + 1) : undefined);
 
 function hookMsg(entry: LogEntry, type: "hook_started" | "hook_completed"): { turn_id: string | null; run: HookRunSummary } | undefined {
   return entry.kind === "event_msg" && entry.payload.type === type ? (entry.payload as { turn_id: string | null; run: HookRunSummary }) : undefined;
@@ -32,7 +29,7 @@ export function recordedDispatches(entries: readonly LogEntry[]): RecordedDispat
   for (const entry of entries) {
     const started = hookMsg(entry, "hook_started");
     if (started) {
-      const key = { eventName: started.run.event_name, turnId: started.turn_id ?? null, toolUseId: toolUseIdOf(started.run) };
+      const key = { eventName: started.run.event_name, turnId: started.turn_id ?? null, toolUseId: toolUseIdOfRun(started.run) };
       if (!open || open.eventName !== key.eventName || open.turnId !== key.turnId || open.toolUseId !== key.toolUseId) {
         open = { ...key, startSeq: entry.seq, started: [], completed: [] };
         dispatches.push(open);

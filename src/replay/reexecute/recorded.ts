@@ -3,6 +3,7 @@
  * output, tool results, submissions) and which Loom computed (and so must come out the same).
  */
 import type { EventMsg, LogEntry, ResponseItem } from "../../events/index.js";
+import { toolUseIdOfRun } from "../../hooks/index.js";
 import { jsonEqual } from "./diff.js";
 
 /** Output items the model produces (recorded by the sampler). */
@@ -71,6 +72,19 @@ function isRetryRequest(msg: EventMsg, executions: ReadonlyMap<string, RecordedE
   if (msg.type !== "exec_approval_request") return false;
   const events = executions.get(msg.call_id)?.events ?? [];
   return events.some((e) => e.kind === "event_msg" && e.payload.type === "exec_command_begin");
+}
+
+/**
+ * A PermissionRequest hook run on a running command's own retry outside the sandbox (run id
+ * `...:<call id>:retry`): the tool dispatched it, so a replayed tool gives it back at its seq.
+ */
+function retryHookCallId(msg: EventMsg, executions: ReadonlyMap<string, RecordedExecution>): string | undefined {
+  if (msg.type !== "hook_started" && msg.type !== "hook_completed") return undefined;
+  const suffix = msg.run.event_name === "permission_request" ? toolUseIdOfRun(msg.run) : undefined;
+  if (!suffix?.endsWith(":retry")) return undefined;
+  const callId = suffix.slice(0, -":retry".length);
+  const begun = executions.get(callId)?.events.some((e) => e.kind === "event_msg" && e.payload.type === "exec_command_begin");
+  return begun ? callId : undefined;
 }
 
 export function isModelOutput(entry: LogEntry): boolean {
@@ -255,6 +269,12 @@ export class RecordedThread {
       if (compaction && !this.compactionEnded && msg.type === "error" && compaction.outcome === "summary") {
         compaction.outcome = { error: msg };
         this.compactionEnded = true;
+      }
+      const retryHookCall = retryHookCallId(msg, this.executions);
+      if (retryHookCall !== undefined) {
+        this.executions.get(retryHookCall)!.events.push(entry);
+        this.inputSeqs.add(entry.seq);
+        continue;
       }
       const untaggedTool = UNTAGGED_TOOL_EVENTS[msg.type];
       if (TOOL_EVENTS.has(msg.type) || msg.type === "raw_response_item" || untaggedTool || isRetryRequest(msg, this.executions)) {
