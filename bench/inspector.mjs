@@ -13,7 +13,9 @@
  *            to the state panel showing that seq.
  * Goals: first render under 200 ms, state at a random seq under 50 ms.
  * Options: --entries N (default 100000), --runs N (default 7); KEEP=1 keeps the data dir (its path
- * is printed) to look at it with `loom serve --data-dir`.
+ * is printed) to look at it with `loom serve --data-dir`; --profile DIR writes CPU profiles of the
+ * scrubs of the first page (server.cpuprofile: this process, which runs the server; browser.cpuprofile:
+ * the page, through CDP) and prints the functions that took the most time in each.
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -32,6 +34,7 @@ const option = (name, fallback) => {
   return i >= 0 ? Number(args[i + 1]) : fallback;
 };
 const ENTRIES = option("entries", 100_000);
+const PROFILE_DIR = args.includes("--profile") ? args[args.indexOf("--profile") + 1] : null;
 const RUNS = option("runs", 7);
 const TOKEN = "bench-token";
 // The same switches as test/support/browser.ts: keep Chromium off the network on a closed machine.
@@ -109,6 +112,44 @@ async function buildThread(dir, entries) {
   return { id, otherId: other.id };
 }
 
+/** CPU profiles of this process (the server) and of the page, from now until `stop()`. */
+async function startProfiles(page) {
+  const { Session } = await import("node:inspector/promises");
+  const session = new Session();
+  session.connect();
+  await session.post("Profiler.enable");
+  await session.post("Profiler.setSamplingInterval", { interval: 100 });
+  await session.post("Profiler.start");
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Profiler.enable");
+  await cdp.send("Profiler.setSamplingInterval", { interval: 100 });
+  await cdp.send("Profiler.start");
+  return {
+    async stop() {
+      const { writeFile, mkdir } = await import("node:fs/promises");
+      await mkdir(PROFILE_DIR, { recursive: true });
+      for (const [name, profile] of [["server", (await session.post("Profiler.stop")).profile], ["browser", (await cdp.send("Profiler.stop")).profile]]) {
+        await writeFile(join(PROFILE_DIR, `${name}.cpuprofile`), JSON.stringify(profile));
+        console.log(`\n${name} profile (${join(PROFILE_DIR, `${name}.cpuprofile`)}), self time:`);
+        for (const [fn, ms] of topFunctions(profile).slice(0, 15)) console.log(`  ${ms.toFixed(1).padStart(7)} ms  ${fn}`);
+      }
+      session.disconnect();
+    },
+  };
+}
+
+/** Self time per function (name and file:line) in a V8 CPU profile, largest first. */
+function topFunctions(profile) {
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const self = new Map();
+  profile.samples.forEach((id, i) => {
+    const { callFrame } = byId.get(id);
+    const key = `${callFrame.functionName || "(anonymous)"} ${callFrame.url.split("/").slice(-2).join("/")}:${callFrame.lineNumber + 1}`;
+    self.set(key, (self.get(key) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
+  });
+  return [...self].sort((a, b) => b[1] - a[1]);
+}
+
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const fmt = (ms) => `${ms.toFixed(1)} ms`;
 
@@ -166,6 +207,7 @@ async function main() {
         }, id),
       );
       await page.waitForSelector(`[data-state-seq="${ENTRIES}"]`);
+      const profiling = PROFILE_DIR && i === 0 ? await startProfiles(page) : null;
       for (let j = 0; j < 3; j++) {
         const seq = 1 + Math.floor(random() * ENTRIES);
         scrubs.push(
@@ -185,6 +227,7 @@ async function main() {
           }, seq),
         );
       }
+      if (profiling) await profiling.stop();
       await page.close();
     }
     console.log(`\nInspector on a ${ENTRIES.toLocaleString("en-US")}-entry thread (LevelDB, snapshots every 500; medians of ${RUNS} runs)\n`);
