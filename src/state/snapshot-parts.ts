@@ -6,6 +6,10 @@
  * grows, so it is stored once under the hash of its JSON and later snapshots name it by that key;
  * only the items after the last full part (fewer than `size`) stay in the snapshot itself.
  *
+ * Turn context bodies (which may carry long instructions) are a part each, and so are the session
+ * meta and base instructions when long (`{ b: key }` in place of the value): they rarely change,
+ * and a snapshot would otherwise repeat them whole.
+ *
  * A list that was rewritten (a rollback, a compaction) simply gets new parts: keys are content
  * hashes, so nothing can name stale data. Parts are immutable, so readers may share them decoded.
  */
@@ -24,7 +28,15 @@ export interface PartSizes {
   turns: number;
 }
 
-export const DEFAULT_PART_SIZES: PartSizes = { history: 32, turns: 128 };
+export const DEFAULT_PART_SIZES: PartSizes = { history: 16, turns: 32 };
+
+/** A value at least this long (as JSON) is stored as a part of its own. */
+const BOX_CHARS = 512;
+
+/** A value stored as a part of its own (the part is `[value]`). */
+interface Boxed {
+  b: string;
+}
 
 /** A snapshot's data (parted lists in place of arrays) and the JSON of every part it names, by key. */
 export interface SplitState {
@@ -50,15 +62,25 @@ function split(items: readonly unknown[], size: number, parts: Map<string, strin
   return { p: keys, t: items.slice(full * size) };
 }
 
+function box<T>(value: T, parts: Map<string, string>): T {
+  const json = JSON.stringify([value]);
+  if (json.length < BOX_CHARS) return value;
+  const key = partKey(json);
+  parts.set(key, json);
+  return { b: key } satisfies Boxed as unknown as T;
+}
+
 /** Cuts the long lists of a serialized state into parts. */
 export function splitSerialized(state: SerializedState, sizes: PartSizes = DEFAULT_PART_SIZES): SplitState {
   const parts = new Map<string, string>();
   const list = <T>(items: readonly T[], size: number) => split(items, size, parts) as unknown as T[];
   const data: SerializedState = {
     ...state,
+    sessionMeta: box(state.sessionMeta, parts),
+    baseInstructions: box(state.baseInstructions, parts),
     history: list(state.history, sizes.history),
     turns: list(state.turns, sizes.turns),
-    contextBodies: list(state.contextBodies, sizes.history),
+    contextBodies: list(state.contextBodies, 1),
     contexts: list(state.contexts, sizes.turns),
     segments: {
       ...state.segments,
@@ -73,13 +95,19 @@ function isParted(list: unknown): list is PartedList {
   return typeof list === "object" && list !== null && !Array.isArray(list) && Array.isArray((list as PartedList).p) && Array.isArray((list as PartedList).t);
 }
 
+function isBoxed(value: unknown): value is Boxed {
+  return typeof value === "object" && value !== null && typeof (value as Boxed).b === "string" && Object.keys(value).length === 1;
+}
+
 const LISTS = (s: SerializedState): unknown[] => [s.history, s.turns, s.contextBodies, s.contexts, s.segments?.chunks, s.segments?.summaries];
 
 /** Every part key a snapshot's data names (none for a snapshot written whole). */
 export function partKeys(data: unknown): string[] {
   if (typeof data !== "object" || data === null) return [];
+  const s = data as SerializedState;
   const keys: string[] = [];
-  for (const list of LISTS(data as SerializedState)) if (isParted(list)) for (const key of list.p) if (typeof key === "string") keys.push(key);
+  for (const value of [s.sessionMeta, s.baseInstructions]) if (isBoxed(value)) keys.push(value.b);
+  for (const list of LISTS(s)) if (isParted(list)) for (const key of list.p) if (typeof key === "string") keys.push(key);
   return keys;
 }
 
@@ -107,9 +135,17 @@ export function joinSerialized(data: SerializedState, part: (key: string) => rea
     for (const item of list.t) out.push(item as T);
     return out;
   };
+  const unbox = <T>(value: T): T => {
+    if (!isBoxed(value)) return value;
+    const items = part(value.b);
+    if (!Array.isArray(items) || items.length !== 1) throw new MissingSnapshotPartError(value.b);
+    return items[0] as T;
+  };
   if (!partKeys(data).length) return data;
   return {
     ...data,
+    sessionMeta: unbox(data.sessionMeta),
+    baseInstructions: unbox(data.baseInstructions),
     history: join(data.history),
     turns: join(data.turns),
     contextBodies: join(data.contextBodies),

@@ -13,19 +13,36 @@ import type { LogEntry, NewEntry } from "../../src/events/index.js";
 import { LevelEventLog, MemoryEventLog, type EventLog } from "../../src/log/index.js";
 import { ThreadStateStore } from "../../src/runtime/state-store.js";
 import { evolve, initialState, partKeys, serializeState, splitState, type ThreadState } from "../../src/state/index.js";
-import { assistant, context, functionCall, functionOutput, item, rolledBack, turnComplete, turnContext, turnStarted, user, userMessage } from "./support/entries.js";
+import {
+  assistant,
+  context,
+  functionCall,
+  functionOutput,
+  item,
+  rolledBack,
+  sessionMeta,
+  turnComplete,
+  turnContext,
+  turnStarted,
+  user,
+  userMessage,
+} from "./support/entries.js";
 
 const dirs: string[] = [];
 afterAll(async () => {
   await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
 });
 
+/** Long instructions, as a real session carries them (model instructions, AGENTS.md). */
+const INSTRUCTIONS = "Follow the repository's conventions. ".repeat(500);
+
 /** One user turn with a tool call: 9 entries, ~1.3 KB of content. */
 function turn(n: number): NewEntry[] {
   const id = `turn-${n}`;
   return [
+    ...(n === 1 ? [sessionMeta("thread", { base_instructions: { text: INSTRUCTIONS } })] : []),
     turnStarted(id),
-    turnContext(context(id)),
+    turnContext(context(id, { user_instructions: INSTRUCTIONS })),
     userMessage(`task ${n}`),
     item(user(`task ${n}: ${"u".repeat(200)}`)),
     item(functionCall(`call-${n}`)),
@@ -38,11 +55,12 @@ function turn(n: number): NewEntry[] {
 
 /** What a log stores for snapshots, seen from outside: snapshot JSON and parts, each put counted. */
 function recording(log: EventLog) {
-  const stats = { snapshotChars: 0, partChars: 0, partPuts: new Map<string, number>(), reads: 0 };
+  const stats = { snapshots: 0, snapshotChars: 0, partChars: 0, partPuts: new Map<string, number>(), reads: 0 };
   const proxy = new Proxy(log, {
     get(target, key) {
       if (key === "putSnapshot") {
         return (threadId: string, seq: number, data: unknown, parts?: ReadonlyMap<string, string>) => {
+          stats.snapshots++;
           stats.snapshotChars += JSON.stringify(data).length;
           for (const [partKey, json] of parts ?? []) {
             stats.partChars += json.length;
@@ -96,6 +114,8 @@ describe("snapshots in parts", () => {
       sizes.push({ content, stored: stats.snapshotChars + stats.partChars });
     }
     expect([...stats.partPuts.values()].every((puts) => puts === 1)).toBe(true);
+    // The instructions (session meta, turn context bodies) are stored once, not in every snapshot.
+    expect(stats.snapshotChars / stats.snapshots).toBeLessThan(INSTRUCTIONS.length / 2);
     // Whole snapshots would store ~ content x snapshots / 2 (quadratic); parts store it about once.
     const last = sizes.at(-1)!;
     expect(last.stored / last.content).toBeLessThan(2.5);
