@@ -60,7 +60,7 @@ export function StatePanel({ state, loading, atHead, onAnswer }: StatePanelProps
 }
 
 /** The newest items first come into view; a long history shows its end until asked for all of it. */
-export const PROMPT_TAIL = 60;
+export const PROMPT_TAIL = 20;
 
 function Prompt({ state }: { state: StateView }) {
   // The whole prompt of this state, once asked for; a new state (the cursor moved) starts again
