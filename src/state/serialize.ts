@@ -124,7 +124,7 @@ export function serializeState(state: ThreadState): SerializedState {
 }
 
 /** The snapshot of `state` with its long lists cut into shared parts (see snapshot-parts.ts). */
-export function splitState(state: ThreadState, sizes: PartSizes = DEFAULT_PART_SIZES): SplitState {
+export function splitState(state: ThreadState, sizes: PartSizes = DEFAULT_PART_SIZES): SplitState<SerializedState> {
   return splitSerialized(serializeState(state), sizes);
 }
 

@@ -14,7 +14,17 @@
  * hashes, so nothing can name stale data. Parts are immutable, so readers may share them decoded.
  */
 import { createHash } from "node:crypto";
-import type { SerializedState } from "./serialize.js";
+
+/** The fields of a serialized state (serialize.ts) this file cuts into parts and joins back. */
+interface Parted {
+  sessionMeta: unknown;
+  baseInstructions: unknown;
+  history: unknown[];
+  turns: unknown[];
+  contextBodies: unknown[];
+  contexts: unknown[];
+  segments: { chunks: unknown[]; summaries: unknown[] };
+}
 
 /** A list in a parted snapshot: the keys of its full parts in order, then the items after them. */
 export interface PartedList {
@@ -39,8 +49,8 @@ interface Boxed {
 }
 
 /** A snapshot's data (parted lists in place of arrays) and the JSON of every part it names, by key. */
-export interface SplitState {
-  data: SerializedState;
+export interface SplitState<S = unknown> {
+  data: S;
   parts: Map<string, string>;
 }
 
@@ -71,10 +81,10 @@ function box<T>(value: T, parts: Map<string, string>): T {
 }
 
 /** Cuts the long lists of a serialized state into parts. */
-export function splitSerialized(state: SerializedState, sizes: PartSizes = DEFAULT_PART_SIZES): SplitState {
+export function splitSerialized<S extends Parted>(state: S, sizes: PartSizes = DEFAULT_PART_SIZES): SplitState<S> {
   const parts = new Map<string, string>();
   const list = <T>(items: readonly T[], size: number) => split(items, size, parts) as unknown as T[];
-  const data: SerializedState = {
+  const data: S = {
     ...state,
     sessionMeta: box(state.sessionMeta, parts),
     baseInstructions: box(state.baseInstructions, parts),
@@ -99,12 +109,12 @@ function isBoxed(value: unknown): value is Boxed {
   return typeof value === "object" && value !== null && typeof (value as Boxed).b === "string" && Object.keys(value).length === 1;
 }
 
-const LISTS = (s: SerializedState): unknown[] => [s.history, s.turns, s.contextBodies, s.contexts, s.segments?.chunks, s.segments?.summaries];
+const LISTS = (s: Parted): unknown[] => [s.history, s.turns, s.contextBodies, s.contexts, s.segments?.chunks, s.segments?.summaries];
 
 /** Every part key a snapshot's data names (none for a snapshot written whole). */
 export function partKeys(data: unknown): string[] {
   if (typeof data !== "object" || data === null) return [];
-  const s = data as SerializedState;
+  const s = data as Parted;
   const keys: string[] = [];
   for (const value of [s.sessionMeta, s.baseInstructions]) if (isBoxed(value)) keys.push(value.b);
   for (const list of LISTS(s)) if (isParted(list)) for (const key of list.p) if (typeof key === "string") keys.push(key);
@@ -123,7 +133,7 @@ export class MissingSnapshotPartError extends Error {
  * The serialized state with every parted list joined back into an array. `part(key)` gives a part's
  * items (shared, never modified here) or undefined when it is missing.
  */
-export function joinSerialized(data: SerializedState, part: (key: string) => readonly unknown[] | undefined): SerializedState {
+export function joinSerialized<S extends Parted>(data: S, part: (key: string) => readonly unknown[] | undefined): S {
   const join = <T>(list: T[] | PartedList): T[] => {
     if (!isParted(list)) return list as T[];
     const out: T[] = [];
