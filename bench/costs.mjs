@@ -150,6 +150,8 @@ async function recordBytes(dir, threadId) {
     for await (const [key, value] of db.iterator()) {
       if (key.startsWith(`!entries!${threadId}!`)) out.entries += value.length;
       else if (key.startsWith(`!snapshots!${threadId}!`)) out.snapshots += value.length;
+      // Snapshot parts are keyed by content, not thread: all of them count (this data dir has one thread).
+      else if (key.startsWith("!snapshot-parts!")) out.snapshots += value.length;
     }
   } finally {
     await db.close();

@@ -12,6 +12,12 @@
  *   - full fold: every entry read from the log and folded from entry 1, which is what replaying a
  *     JSONL rollout costs Codex on resume.
  *
+ * Each figure is a wall time and, after the slash, the process's CPU time for the same call (all
+ * threads, LevelDB's included): on a shared machine the CPU time is the steadier of the two.
+ * "warm" is the state at a random seq from a store that has served others before (the inspector's
+ * case: snapshot parts it read already are in memory); the others start from a cold store.
+ * "snapshot" is what the head's snapshot stores itself, and the parts it names besides.
+ *
  * Options: --sizes 1000,10000 (default 1000,10000,100000), --k 500, --sweep (also compare K values
  * on a 20,000-entry thread: fold-forward time against snapshot storage).
  */
@@ -21,7 +27,7 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { LevelEventLog } from "../dist/log/index.js";
 import { ThreadStateStore } from "../dist/runtime/state-store.js";
-import { evolve, initialState, serializeState } from "../dist/state/index.js";
+import * as State from "../dist/state/index.js";
 import { buildThread, random } from "./long-thread.mjs";
 
 const args = process.argv.slice(2);
@@ -38,10 +44,13 @@ const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)];
 };
+const { evolve, initialState, serializeState } = State;
 async function time(fn) {
   const start = performance.now();
+  const cpu = process.cpuUsage();
   const value = await fn();
-  return { ms: performance.now() - start, value };
+  const used = process.cpuUsage(cpu);
+  return { ms: performance.now() - start, cpu: (used.user + used.system) / 1000, value };
 }
 
 async function fullFold(log, threadId) {
@@ -54,11 +63,18 @@ async function measure(log, threadId, entries, k) {
   // Warm the code paths once so the first measured call does not pay for JIT compilation.
   await new ThreadStateStore(log, { snapshotEvery: k }).stateAt(threadId, Math.min(entries, 10));
   const resumes = [];
-  for (let i = 0; i < 5; i++) resumes.push((await time(() => new ThreadStateStore(log, { snapshotEvery: k }).stateAt(threadId))).ms);
+  for (let i = 0; i < 5; i++) resumes.push(await time(() => new ThreadStateStore(log, { snapshotEvery: k }).stateAt(threadId)));
   const randoms = [];
   for (let i = 0; i < RANDOM_SEQS; i++) {
     const seq = 1 + Math.floor(random() * entries);
-    randoms.push((await time(() => new ThreadStateStore(log, { snapshotEvery: k }).stateAt(threadId, seq))).ms);
+    randoms.push(await time(() => new ThreadStateStore(log, { snapshotEvery: k }).stateAt(threadId, seq)));
+  }
+  const warmStore = new ThreadStateStore(log, { snapshotEvery: k });
+  for (let i = 0; i < 5; i++) await warmStore.stateAt(threadId, 1 + Math.floor(random() * entries));
+  const warms = [];
+  for (let i = 0; i < RANDOM_SEQS; i++) {
+    const seq = 1 + Math.floor(random() * entries);
+    warms.push(await time(() => warmStore.stateAt(threadId, seq)));
   }
   const folds = [];
   let folded;
@@ -69,10 +85,24 @@ async function measure(log, threadId, entries, k) {
   }
   const resumed = await new ThreadStateStore(log, { snapshotEvery: k }).stateAt(threadId);
   const same = JSON.stringify(serializeState(resumed)) === JSON.stringify(serializeState(folded));
-  return { resume: median(resumes), stateAt: median(randoms), fold: median(folds), same, snapshotBytes: JSON.stringify(serializeState(resumed)).length, history: resumed.history.length };
+  const snapshot = await log.getSnapshot(threadId, entries);
+  const keys = State.partKeys?.(snapshot.data) ?? [];
+  const parts = keys.length ? await log.getSnapshotParts(keys) : [];
+  const both = (runs) => ({ ms: median(runs.map((r) => r.ms)), cpu: median(runs.map((r) => r.cpu)) });
+  return {
+    resume: both(resumes),
+    stateAt: both(randoms),
+    warm: both(warms),
+    fold: median(folds),
+    same,
+    snapshotBytes: JSON.stringify(snapshot.data).length,
+    partBytes: parts.reduce((sum, json) => sum + json.length, 0),
+    history: resumed.history.length,
+  };
 }
 
 const fmt = (ms) => (ms >= 100 ? ms.toFixed(0) : ms.toFixed(2)).padStart(9);
+const fmt2 = ({ ms, cpu }) => `${ms >= 100 ? ms.toFixed(0) : ms.toFixed(1)}/${cpu >= 100 ? cpu.toFixed(0) : cpu.toFixed(1)}`.padStart(11);
 const pad = (s, n) => String(s).padStart(n);
 
 async function main() {
@@ -91,16 +121,17 @@ async function main() {
     log = await LevelEventLog.open(dir, { durable: false });
     console.log(`\nThread state recovery, LevelDB, snapshots every K = ${K} entries (medians; ms)\n`);
     console.log(
-      `${pad("entries", 8)} ${pad("turns", 6)} ${pad("history", 8)} ${pad("snapshot", 9)} | ${pad("resume", 9)} ${pad("stateAt", 9)} | ${pad("full fold", 9)} | ${pad("fold/resume", 11)} ${pad("fold/stateAt", 12)}`,
+      `${pad("entries", 8)} ${pad("turns", 6)} ${pad("history", 8)} ${pad("snapshot + parts", 18)} | ${pad("resume", 11)} ${pad("stateAt", 11)} ${pad("warm", 11)} | ${pad("full fold", 9)} | ${pad("fold/resume", 11)} ${pad("fold/stateAt", 12)}`,
     );
     for (const { size, turns } of built) {
       const m = await measure(log, `bench-${size}`, size, K);
       if (!m.same) throw new Error(`the resumed state of bench-${size} differs from the full fold`);
       console.log(
-        `${pad(size, 8)} ${pad(turns, 6)} ${pad(m.history, 8)} ${pad(`${(m.snapshotBytes / 1024).toFixed(0)} KB`, 9)} | ${fmt(m.resume)} ${fmt(m.stateAt)} | ${fmt(m.fold)} | ${pad(`${(m.fold / m.resume).toFixed(0)}x`, 11)} ${pad(`${(m.fold / m.stateAt).toFixed(0)}x`, 12)}`,
+        `${pad(size, 8)} ${pad(turns, 6)} ${pad(m.history, 8)} ${pad(`${(m.snapshotBytes / 1024).toFixed(0)} + ${(m.partBytes / 1024).toFixed(0)} KB`, 18)} | ${fmt2(m.resume)} ${fmt2(m.stateAt)} ${fmt2(m.warm)} | ${fmt(m.fold)} | ${pad(`${(m.fold / m.resume.ms).toFixed(0)}x`, 11)} ${pad(`${(m.fold / m.stateAt.ms).toFixed(0)}x`, 12)}`,
       );
     }
-    console.log("\nresume = state at the head, stateAt = a random seq, each from a cold ThreadStateStore;");
+    console.log("\nresume = state at the head, stateAt = a random seq, each from a cold ThreadStateStore (wall/CPU ms);");
+    console.log("warm = a random seq from a store that served others before (snapshot parts in memory);");
     console.log("full fold = every entry read from the log and folded from entry 1 (Codex's JSONL replay), same run.");
     if (SWEEP) await sweep(log);
     await log.close();
@@ -125,7 +156,14 @@ async function sweep(log) {
     let logBytes = 0;
     for await (const entry of log.read(id)) logBytes += JSON.stringify(entry).length;
     let snapshotBytes = 0;
-    for (let seq = k; seq <= size; seq += k) snapshotBytes += JSON.stringify((await log.getSnapshot(id, seq)).data).length;
+    const keys = new Set();
+    for (let seq = k; seq <= size; seq += k) {
+      const { data } = await log.getSnapshot(id, seq);
+      snapshotBytes += JSON.stringify(data).length;
+      for (const key of State.partKeys?.(data) ?? []) keys.add(key);
+    }
+    // Each part once, however many snapshots name it (parts are shared by content).
+    if (keys.size) for (const json of await log.getSnapshotParts([...keys])) snapshotBytes += json?.length ?? 0;
     const load = [];
     const worst = [];
     const random = [];

@@ -1,9 +1,11 @@
 /**
  * The folded state at the cursor: token usage, the requests waiting for an answer (answerable
- * from here when the cursor is at the head), and the history exactly as the model sees it.
+ * from here when the cursor is at the head), and the history exactly as the model sees it. The
+ * state comes with the prompt's last `PROMPT_TAIL` items only (a long context runs to hundreds of
+ * KB, and every move of the cursor asks again); the earlier ones are fetched when asked for.
  */
-import { useState } from "react";
-import type { Pending, StateView } from "./api.js";
+import { useEffect, useState } from "react";
+import { Api, type Pending, type StateView } from "./api.js";
 import { itemView, number } from "./format.js";
 
 export interface StatePanelProps {
@@ -52,24 +54,36 @@ export function StatePanel({ state, loading, atHead, onAnswer }: StatePanelProps
       {state.pendingApprovals.map((pending) => (
         <PendingCard key={`${pending.kind}:${pending.id}`} pending={pending} answerable={atHead} onAnswer={onAnswer} />
       ))}
-      <Prompt items={state.prompt} />
+      <Prompt state={state} />
     </div>
   );
 }
 
 /** The newest items first come into view; a long history shows its end until asked for all of it. */
-const RECENT = 60;
+export const PROMPT_TAIL = 20;
 
-function Prompt({ items }: { items: StateView["prompt"] }) {
-  const [all, setAll] = useState(false);
-  const shown = all ? items : items.slice(-RECENT);
-  const hidden = items.length - shown.length;
+function Prompt({ state }: { state: StateView }) {
+  // The whole prompt of this state, once asked for; a new state (the cursor moved) starts again
+  // from its tail.
+  const [whole, setWhole] = useState<{ seq: number; items: StateView["prompt"] } | "loading" | "failed" | null>(null);
+  useEffect(() => setWhole(null), [state.threadId, state.seq]);
+  const all = typeof whole === "object" && whole?.seq === state.seq ? whole.items : null;
+  const tail = state.prompt.slice(-PROMPT_TAIL);
+  const shown = all ?? tail;
+  const hidden = state.promptLength - shown.length;
+  const showAll = () => {
+    setWhole("loading");
+    Api.state(state.threadId, state.seq).then(
+      (r) => setWhole({ seq: state.seq, items: r.state.prompt }),
+      () => setWhole("failed"),
+    );
+  };
   return (
     <>
-      <h4>What the model sees ({items.length} items)</h4>
+      <h4>What the model sees ({state.promptLength} items)</h4>
       {hidden > 0 && (
-        <button type="button" className="link" onClick={() => setAll(true)}>
-          show the {hidden} earlier items
+        <button type="button" className="link" disabled={whole === "loading"} onClick={showAll}>
+          {whole === "loading" ? "loading…" : whole === "failed" ? `could not load the ${hidden} earlier items: try again` : `show the ${hidden} earlier items`}
         </button>
       )}
       <ol className="prompt" start={hidden + 1}>

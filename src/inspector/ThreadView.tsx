@@ -6,7 +6,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { Api, type Pending, type StateView, type TurnView } from "./api.js";
 import { shortId, turnAt } from "./format.js";
 import { DiffPanel, EntryPanel, ReplayPanel, type ReplayResult } from "./Panels.js";
-import { StatePanel } from "./StatePanel.js";
+import { PROMPT_TAIL, StatePanel } from "./StatePanel.js";
 import { Timeline } from "./Timeline.js";
 import { TurnRail } from "./TurnRail.js";
 import { Composer } from "./Composer.js";
@@ -42,33 +42,56 @@ export function ThreadView(props: ThreadViewProps) {
   const root = useRef<HTMLDivElement>(null);
 
   // The state at the cursor; the head's state again whenever the live stream moved it. A single
-  // move asks at once; while the cursor races (a held key, a dragged scrubber) asks at most every
-  // 30 ms, and a newer answer always replaces an older one.
+  // move asks at once, from the input's own handler (before React renders the timeline's new
+  // rows, whose requests would otherwise go first); while the cursor races (a held key, a dragged
+  // scrubber) it asks at most every 30 ms, and only the newest question's answer is shown.
   const lastAsk = useRef(0);
+  const asked = useRef<{ key: string; controller: AbortController; timer?: ReturnType<typeof setTimeout> } | null>(null);
+  const headVersionRef = useRef(t.headVersion);
+  headVersionRef.current = t.headVersion;
+  const askState = useCallback(
+    (seq: number, atHead: boolean) => {
+      const key = `${threadId}@${seq}#${atHead ? headVersionRef.current : 0}`;
+      if (asked.current?.key === key) return;
+      if (asked.current) {
+        clearTimeout(asked.current.timer);
+        asked.current.controller.abort();
+      }
+      const controller = new AbortController();
+      const ask = (asked.current = { key, controller } as NonNullable<typeof asked.current>);
+      setStateLoading(true);
+      const send = () => {
+        lastAsk.current = performance.now();
+        Api.state(threadId, seq, { signal: controller.signal, promptTail: PROMPT_TAIL }).then(
+          (r) => {
+            if (asked.current !== ask) return;
+            setState(r.state);
+            setStateLoading(false);
+          },
+          (error: Error) => {
+            if (error.name === "AbortError" || asked.current !== ask) return;
+            setStateLoading(false);
+            setNotice({ text: error.message, kind: "error" });
+          },
+        );
+      };
+      const wait = lastAsk.current + 30 - performance.now();
+      if (wait <= 0) send();
+      else ask.timer = setTimeout(send, wait);
+    },
+    [threadId],
+  );
   useEffect(() => {
-    if (cursor < 1) return;
-    const controller = new AbortController();
-    setStateLoading(true);
-    const wait = Math.max(0, lastAsk.current + 30 - performance.now());
-    const timer = setTimeout(() => {
-      lastAsk.current = performance.now();
-      Api.state(threadId, cursor, controller.signal).then(
-        (r) => {
-          setState(r.state);
-          setStateLoading(false);
-        },
-        (error: Error) => {
-          if (error.name === "AbortError") return;
-          setStateLoading(false);
-          setNotice({ text: error.message, kind: "error" });
-        },
-      );
-    }, wait);
-    return () => {
-      clearTimeout(timer);
-      controller.abort();
-    };
-  }, [threadId, cursor, cursor === head ? t.headVersion : 0]);
+    if (cursor >= 1) askState(cursor, cursor === head);
+  }, [askState, cursor, cursor === head ? t.headVersion : 0]);
+  useEffect(
+    () => () => {
+      clearTimeout(asked.current?.timer);
+      asked.current?.controller.abort();
+      asked.current = null;
+    },
+    [threadId],
+  );
 
   useEffect(() => {
     if (cursor >= 1) props.onSeq(cursor);
@@ -83,10 +106,11 @@ export function ThreadView(props: ThreadViewProps) {
   const move = useCallback(
     (seq: number) => {
       const next = Math.max(1, Math.min(headRef.current, seq));
+      askState(next, next === headRef.current);
       setCursor(next);
       setFollowing(next === headRef.current);
     },
-    [setCursor, setFollowing],
+    [askState, setCursor, setFollowing],
   );
   const selectTurn = useCallback((turn: TurnView) => move(turn.firstSeq), [move]);
 

@@ -90,6 +90,9 @@ export interface StateView {
   } | null;
   pendingApprovals: Pending[];
   historyLength: number;
+  /** The prompt's length; `prompt` holds its items from `promptStart` on (the tail when asked for). */
+  promptLength: number;
+  promptStart: number;
   prompt: Record<string, any>[];
 }
 
@@ -116,7 +119,9 @@ export const Api = {
     if (options.order) params.set("order", options.order);
     return api<{ entries: EntrySummary[]; next: number | null }>(`api/threads/${enc(id)}/entries?${params}`);
   },
-  state: (id: string, seq: number, signal?: AbortSignal) => api<{ state: StateView }>(`api/threads/${enc(id)}/state?at=${seq}`, { signal }),
+  /** The state at `seq`; with `promptTail`, only that many of the prompt's last items. */
+  state: (id: string, seq: number, options: { signal?: AbortSignal; promptTail?: number } = {}) =>
+    api<{ state: StateView }>(`api/threads/${enc(id)}/state?at=${seq}${options.promptTail === undefined ? "" : `&promptTail=${options.promptTail}`}`, { signal: options.signal }),
   turns: (id: string) => api<{ seq: number; activeTurn: string | null; turns: TurnView[] }>(`api/threads/${enc(id)}/turns`),
   diff: (id: string, from: number, to: number) => api<{ diff: StateDiff }>(`api/threads/${enc(id)}/diff?from=${from}&to=${to}`),
   submit: (id: string, op: Record<string, unknown>) => api<{ id: string }>(`api/threads/${enc(id)}/submissions`, { body: { op } }),

@@ -10,6 +10,16 @@ import { PAGE, useRowCache } from "./rows.js";
 
 const TURN_EVENTS = new Set(["task_started", "task_complete", "turn_aborted", "thread_rolled_back", "compacted"]);
 
+/**
+ * Which turns logged errors takes a scan of the whole log (100,000 entries: a second or more of the
+ * server's time), and the server is the one the cursor's state comes from. So the scan goes in
+ * slices, each asked for only after the cursor has been still for `QUIET_MS`, and what it found
+ * is kept per thread for the life of the page: a thread opened again goes on where it stopped.
+ */
+const SCAN_SLICE = 5000;
+const QUIET_MS = 400;
+const errorScans = new Map<string, { scanned: number; seqs: number[] }>();
+
 export function useThread(threadId: string, initialSeq: number | undefined) {
   const { cache, version, bump } = useRowCache(threadId);
   const [thread, setThread] = useState<ThreadSummary | null>(null);
@@ -24,6 +34,10 @@ export function useThread(threadId: string, initialSeq: number | undefined) {
   const [headVersion, setHeadVersion] = useState(0);
   const followingRef = useRef(following);
   followingRef.current = following;
+  const lastMove = useRef(0);
+  useEffect(() => {
+    lastMove.current = performance.now();
+  }, [cursor]);
 
   const refreshTurns = useCallback(() => {
     Api.turns(threadId).then((r) => setTurns(r.turns), () => undefined);
@@ -35,6 +49,7 @@ export function useThread(threadId: string, initialSeq: number | undefined) {
   useEffect(() => {
     let stopped = false;
     let stop = () => {};
+    let openedAt = -1;
     setLoadError(null);
     setTurns([]);
     setErrorSeqs([]);
@@ -47,6 +62,7 @@ export function useThread(threadId: string, initialSeq: number | undefined) {
         if (stopped) return;
         cache.add(page.entries);
         const headSeq = meta.thread.headSeq;
+        openedAt = headSeq;
         setThread(meta.thread);
         setHead(headSeq);
         setCursor(initialSeq ? Math.min(initialSeq, headSeq) : headSeq);
@@ -72,10 +88,33 @@ export function useThread(threadId: string, initialSeq: number | undefined) {
       (error: Error) => !stopped && setLoadError(error.message),
     );
     refreshTurns();
-    // Which turns logged errors takes a scan of the whole log: not before the first rows are shown.
-    const scan = setTimeout(() => {
-      Api.find(threadId, { types: "error,stream_error", limit: 1000 }).then((r) => !stopped && setErrorSeqs((seen) => [...new Set([...r.entries.map((e) => e.seq), ...seen])]), () => undefined);
-    }, 1000);
+    // Not before the first rows are shown, and then only while the cursor rests (see SCAN_SLICE).
+    let scan: ReturnType<typeof setTimeout> | undefined;
+    const known = errorScans.get(threadId) ?? { scanned: 0, seqs: [] };
+    errorScans.set(threadId, known);
+    if (known.seqs.length) setErrorSeqs(known.seqs);
+    const scanNext = (): void => {
+      if (stopped) return;
+      const quietFor = performance.now() - lastMove.current;
+      if (quietFor < QUIET_MS) return void (scan = setTimeout(scanNext, QUIET_MS - quietFor));
+      // Rows after the head at open come with the live stream, errors included.
+      if (openedAt < 0) return void (scan = setTimeout(scanNext, QUIET_MS));
+      if (known.scanned >= openedAt) return;
+      const to = Math.min(openedAt, known.scanned + SCAN_SLICE);
+      Api.find(threadId, { from: known.scanned + 1, to, types: "error,stream_error", limit: SCAN_SLICE }).then(
+        (r) => {
+          known.scanned = Math.max(known.scanned, to);
+          const found = r.entries.map((e) => e.seq).filter((seq) => !known.seqs.includes(seq));
+          if (found.length) {
+            known.seqs.push(...found);
+            if (!stopped) setErrorSeqs((seen) => [...new Set([...seen, ...found])]);
+          }
+          if (!stopped) scan = setTimeout(scanNext, 0);
+        },
+        () => undefined,
+      );
+    };
+    scan = setTimeout(scanNext, 1000);
     return () => {
       stopped = true;
       clearTimeout(scan);

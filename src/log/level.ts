@@ -1,6 +1,7 @@
 /**
  * The LevelDB backend, the embedded default: one database per directory with sublevels `entries`
- * and `snapshots` (keyed `<threadId>!<seq>`, see keys.ts) and `threads` (keyed by id). A group
+ * and `snapshots` (keyed `<threadId>!<seq>`, see keys.ts), `threads` (keyed by id) and
+ * `snapshot-parts` (keyed by the hash of their JSON, shared by every thread's snapshots). A group
  * commit is one chained batch (far cheaper per op than an array batch), written with fsync unless
  * `durable: false`.
  */
@@ -43,6 +44,7 @@ class LevelStore implements LogStore {
   readonly #entries: Sublevel;
   readonly #threads: Sublevel;
   readonly #snapshots: Sublevel;
+  readonly #parts: Sublevel;
 
   constructor(
     private readonly db: Db,
@@ -51,6 +53,7 @@ class LevelStore implements LogStore {
     this.#entries = db.sublevel<string, string>("entries", { keyEncoding: "utf8", valueEncoding: "utf8" });
     this.#threads = db.sublevel<string, string>("threads", { keyEncoding: "utf8", valueEncoding: "utf8" });
     this.#snapshots = db.sublevel<string, string>("snapshots", { keyEncoding: "utf8", valueEncoding: "utf8" });
+    this.#parts = db.sublevel<string, string>("snapshot-parts", { keyEncoding: "utf8", valueEncoding: "utf8" });
   }
 
   static async open(dir: string, durable: boolean, create: boolean): Promise<LevelStore> {
@@ -82,6 +85,7 @@ class LevelStore implements LogStore {
     const entriesPrefix = this.#entries.prefix;
     for (let i = 0; i < entries.length; i++) batch.put(entriesPrefix + seqKey(entries[i].threadId, entries[i].seq), encoded[i]);
     for (const record of set.threads) batch.put(this.#threads.prefix + record.id, JSON.stringify(record));
+    for (const { key, json } of set.parts) batch.put(this.#parts.prefix + key, json);
     for (const { threadId, seq, json } of set.snapshots) batch.put(this.#snapshots.prefix + seqKey(threadId, seq), json);
     await batch.write({ sync: this.durable });
   }
@@ -136,6 +140,10 @@ class LevelStore implements LogStore {
     if (found.length === 0) return undefined;
     const [key, json] = found[0];
     return { seq: seqOfKey(key), json };
+  }
+
+  getParts(keys: readonly string[]): Promise<Array<string | undefined>> {
+    return this.#parts.getMany([...keys]);
   }
 
   close(): Promise<void> {

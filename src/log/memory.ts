@@ -16,6 +16,7 @@ export class MemoryStore implements LogStore {
   readonly #entries = new Map<string, { base: number; list: LogEntry[] }>();
   readonly #snapshots = new Map<string, Map<number, string>>();
   readonly #threads = new Map<string, ThreadMeta>();
+  readonly #parts = new Map<string, string>();
 
   async loadThreads(): Promise<ThreadMeta[]> {
     return [...this.#threads.values()];
@@ -28,6 +29,7 @@ export class MemoryStore implements LogStore {
       own.list.push(entry); // shared with readers, like live subscribers share it: treated as immutable
     }
     for (const record of set.threads) this.#threads.set(record.id, record);
+    for (const { key, json } of set.parts) this.#parts.set(key, json);
     for (const { threadId, seq, json } of set.snapshots) {
       let snapshots = this.#snapshots.get(threadId);
       if (!snapshots) this.#snapshots.set(threadId, (snapshots = new Map()));
@@ -53,6 +55,10 @@ export class MemoryStore implements LogStore {
       if (seq <= atOrBefore && (!best || seq > best.seq)) best = { seq, json };
     }
     return best;
+  }
+
+  async getParts(keys: readonly string[]): Promise<Array<string | undefined>> {
+    return keys.map((key) => this.#parts.get(key));
   }
 
   async close(): Promise<void> {}

@@ -63,7 +63,7 @@ type Write =
   | ({ type: "append"; thread: ThreadState; entries: LogEntry[]; encoded: string[] } & Settle<LogEntry[]>)
   | ({ type: "create"; record: ThreadMeta } & Settle<ThreadMeta>)
   | ({ type: "rename"; thread: ThreadState; name: string } & Settle<ThreadMeta>)
-  | ({ type: "snapshot"; thread: ThreadState; seq: number; json: string } & Settle<void>);
+  | ({ type: "snapshot"; thread: ThreadState; seq: number; json: string; parts?: ReadonlyMap<string, string> } & Settle<void>);
 
 interface Segment {
   threadId: string;
@@ -184,7 +184,7 @@ export class StoreEventLog implements EventLog {
     });
   }
 
-  putSnapshot(threadId: string, seq: number, data: unknown): Promise<void> {
+  putSnapshot(threadId: string, seq: number, data: unknown, parts?: ReadonlyMap<string, string>): Promise<void> {
     return attempt(() => {
       this.#assertOpen("put a snapshot");
       const thread = this.#thread(threadId, "put a snapshot on");
@@ -194,7 +194,7 @@ export class StoreEventLog implements EventLog {
       }
       const json = JSON.stringify(data);
       if (json === undefined) throw new TypeError(`snapshot of thread ${threadId} at seq ${seq} is not JSON data`);
-      return this.#enqueue<void>((settle) => ({ type: "snapshot", thread, seq, json, ...settle }));
+      return this.#enqueue<void>((settle) => ({ type: "snapshot", thread, seq, json, parts, ...settle }));
     });
   }
 
@@ -213,6 +213,13 @@ export class StoreEventLog implements EventLog {
       thread = this.#threads.get(thread.meta.parentId);
     }
     return best && { seq: best.seq, data: JSON.parse(best.json) as T };
+  }
+
+  getSnapshotParts(keys: readonly string[]): Promise<Array<string | undefined>> {
+    return attempt(() => {
+      this.#assertOpen("get snapshot parts");
+      return keys.length === 0 ? Promise.resolve([]) : this.#store.getParts(keys);
+    });
   }
 
   close(): Promise<void> {
@@ -306,7 +313,7 @@ export class StoreEventLog implements EventLog {
   }
 
   async #writeGroup(group: Write[]): Promise<void> {
-    const set: WriteSet = { entries: [], encoded: [], threads: [], snapshots: [] };
+    const set: WriteSet = { entries: [], encoded: [], threads: [], snapshots: [], parts: [] };
     // The newest record of each touched thread, so a batch carries its head updates atomically.
     const records = new Map<string, ThreadMeta>();
     const recordOf = (thread: ThreadState): ThreadMeta => {
@@ -331,6 +338,7 @@ export class StoreEventLog implements EventLog {
           break;
         case "snapshot":
           set.snapshots.push({ threadId: write.thread.meta.id, seq: write.seq, json: write.json });
+          for (const [key, json] of write.parts ?? []) set.parts.push({ key, json });
           break;
         default:
           write satisfies never;

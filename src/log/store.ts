@@ -20,6 +20,8 @@ export interface WriteSet {
   /** Full thread records to store (created, renamed, or with a new head). */
   threads: ThreadMeta[];
   snapshots: Array<{ threadId: string; seq: number; json: string }>;
+  /** Snapshot parts by content key: a key already stored holds the same JSON, so rewriting it is harmless. */
+  parts: Array<{ key: string; json: string }>;
 }
 
 export interface LogStore {
@@ -33,5 +35,7 @@ export interface LogStore {
   readOwn(threadId: string, from: number, to: number): AsyncIterable<readonly LogEntry[]>;
   /** The newest snapshot stored under `threadId` itself with seq <= `atOrBefore`. */
   findSnapshot(threadId: string, atOrBefore: number): Promise<StoredSnapshot | undefined>;
+  /** Stored snapshot parts by key, undefined where missing. */
+  getParts(keys: readonly string[]): Promise<Array<string | undefined>>;
   close(): Promise<void>;
 }

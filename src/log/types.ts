@@ -59,9 +59,18 @@ export interface EventLog {
   /** A new thread reading `sourceThreadId` up to `atSeq`, continuing with its own from `atSeq + 1`. */
   fork(sourceThreadId: string, atSeq: number, options?: CreateThreadOptions): Promise<ThreadMeta>;
 
-  putSnapshot(threadId: string, seq: number, data: unknown): Promise<void>;
+  /**
+   * Stores the folded state at `seq`. `parts` (key -> JSON) are pieces of it stored by content:
+   * written in the same commit, kept once per key for every snapshot of every thread that names it.
+   */
+  putSnapshot(threadId: string, seq: number, data: unknown, parts?: ReadonlyMap<string, string>): Promise<void>;
   /** The newest snapshot at or before `seq` (a fork sees its parent's snapshots up to the fork point). */
   getSnapshot<T = unknown>(threadId: string, atOrBeforeSeq: number): Promise<Snapshot<T> | undefined>;
+  /**
+   * The JSON of stored snapshot parts, by key (undefined for a key not stored). A backend without
+   * it ignores `parts`, and its readers are given whole snapshots.
+   */
+  getSnapshotParts?(keys: readonly string[]): Promise<Array<string | undefined>>;
 
   close(): Promise<void>;
 }

@@ -149,9 +149,10 @@ async function stateAt(hub: ThreadHub, id: string, seq: number | undefined) {
 }
 
 async function getState({ hub, res, query, params }: ApiContext): Promise<void> {
-  onlyParams(query, ["at", "history", "turns"]);
+  onlyParams(query, ["at", "history", "turns", "promptTail"]);
+  const promptTail = intParam(query, "promptTail", { min: 0 });
   const state = await stateAt(hub, params[0], intParam(query, "at"));
-  sendJson(res, 200, { state: stateView(state, { history: query.get("history") === "1", turns: query.get("turns") === "1" }) });
+  sendJson(res, 200, { state: stateView(state, { history: query.get("history") === "1", turns: query.get("turns") === "1", promptTail }) });
 }
 
 async function getDiff({ hub, res, query, params }: ApiContext): Promise<void> {

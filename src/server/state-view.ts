@@ -14,12 +14,24 @@ export function turnViews(state: ThreadState): TurnView[] {
   return state.turns.map((turn, index) => ({ index, ...turn }));
 }
 
+export interface StateViewOptions {
+  history?: boolean;
+  turns?: boolean;
+  /**
+   * Only the last `promptTail` items of the prompt (`promptStart` says where they begin): what a
+   * panel shows first, without sending a long context's every item on each move of the cursor.
+   */
+  promptTail?: number;
+}
+
 /**
  * The state at a point. The turn list of a long thread runs to thousands (and `/turns` serves it),
  * so only its length and the last turn come unless `turns` is asked for.
  */
-export function stateView(state: ThreadState, options: { history?: boolean; turns?: boolean } = {}): Record<string, unknown> {
+export function stateView(state: ThreadState, options: StateViewOptions = {}): Record<string, unknown> {
   const last = state.turns.length - 1;
+  const prompt = projectPrompt(state.history);
+  const promptStart = options.promptTail === undefined ? 0 : Math.max(0, prompt.length - options.promptTail);
   return {
     threadId: state.threadId,
     name: state.name,
@@ -37,7 +49,9 @@ export function stateView(state: ThreadState, options: { history?: boolean; turn
     previousTurnSettings: state.previousTurnSettings,
     historyLength: state.history.length,
     /** The model's input at this point: history with Codex's normalization (missing outputs, ids). */
-    prompt: projectPrompt(state.history),
+    promptLength: prompt.length,
+    promptStart,
+    prompt: promptStart > 0 ? prompt.slice(promptStart) : prompt,
     ...(options.history ? { history: state.history.toArray() } : {}),
   };
 }

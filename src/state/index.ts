@@ -44,5 +44,8 @@ export { callKey, outputKey } from "./calls.js";
 export type { CallItem } from "./calls.js";
 export type { PreviousTurnSettings } from "./turn-segments.js";
 /** Snapshots: `serializeState(state)` is plain JSON; `deserializeState(data)` throws `IncompatibleSnapshotError`. */
-export { serializeState, deserializeState, IncompatibleSnapshotError } from "./serialize.js";
+export { serializeState, splitState, deserializeState, IncompatibleSnapshotError } from "./serialize.js";
 export type { SerializedState } from "./serialize.js";
+/** Snapshot parts: long lists cut at fixed positions, each full part stored once under the hash of its JSON. */
+export { partKeys, partKey, MissingSnapshotPartError, DEFAULT_PART_SIZES } from "./snapshot-parts.js";
+export type { PartSizes, SplitState, PartedList } from "./snapshot-parts.js";

@@ -48,11 +48,19 @@ export function encodeSegments(segments: TurnSegments, contextRef: ContextRefs):
     c.marks.map((m) => (m === "compacted" ? -1 : contextRef(m))),
   ];
   const segment = (s: Segment | null): SSegment => (s ? [s.counts ? 1 : 0, settingsRef(s.settings), baseline(s.baseline)] : 0);
-  const summaries = segments.summaries
-    .toArray()
-    .map((s): SSummary => [segment(s.segment), s.rollbacks, s.next, settingsRef(s.decision.settings), baseline(s.decision.baseline)]);
+  const summary = (s: PrefixSummary): SSummary => [segment(s.segment), s.rollbacks, s.next, settingsRef(s.decision.settings), baseline(s.decision.baseline)];
+  // Chunk k, then the summary of everything up to it: table indexes are handed out in the order
+  // the turns happened, so a state that grew by a turn encodes its older turns exactly as before
+  // (a snapshot's full parts are then the same bytes, stored once; see snapshot-parts.ts).
+  const chunks: SChunk[] = [];
+  const summaries: SSummary[] = [];
+  const count = Math.max(segments.chunks.length, segments.summaries.length);
+  for (let k = 0; k < count; k++) {
+    if (k < segments.chunks.length) chunks.push(chunk(segments.chunks.at(k)!));
+    if (k < segments.summaries.length) summaries.push(summary(segments.summaries.at(k)!));
+  }
   return {
-    chunks: segments.chunks.toArray().map(chunk),
+    chunks,
     open: chunk(segments.open),
     summaries,
     decision: [settingsRef(segments.decision.settings), baseline(segments.decision.baseline)],

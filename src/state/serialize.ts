@@ -9,6 +9,7 @@ import { AppendList } from "./append-list.js";
 import type { CallLedger } from "./calls.js";
 import { THREAD_STATE_VERSION, type ThreadState, type TurnRecord, type TurnStatus } from "./thread-state.js";
 import { decodeSegments, encodeSegments, type EncodedSegments } from "./segment-codec.js";
+import { DEFAULT_PART_SIZES, joinSerialized, splitSerialized, type PartSizes, type SplitState } from "./snapshot-parts.js";
 
 /** A snapshot written by another version of the fold, or not a snapshot at all. */
 export class IncompatibleSnapshotError extends Error {
@@ -122,10 +123,21 @@ export function serializeState(state: ThreadState): SerializedState {
   };
 }
 
-export function deserializeState(data: unknown): ThreadState {
+/** The snapshot of `state` with its long lists cut into shared parts (see snapshot-parts.ts). */
+export function splitState(state: ThreadState, sizes: PartSizes = DEFAULT_PART_SIZES): SplitState<SerializedState> {
+  return splitSerialized(serializeState(state), sizes);
+}
+
+/**
+ * The state a snapshot holds. A snapshot written in parts needs `part(key)`, the items of each part
+ * it names; a missing one throws `MissingSnapshotPartError`.
+ */
+export function deserializeState(data: unknown, part: (key: string) => readonly unknown[] | undefined = () => undefined): ThreadState {
   if (typeof data !== "object" || data === null) throw new IncompatibleSnapshotError("not an object");
-  const s = data as SerializedState;
-  if (s.v !== THREAD_STATE_VERSION) throw new IncompatibleSnapshotError(`version ${JSON.stringify(s.v)}, expected ${THREAD_STATE_VERSION}`);
+  if ((data as SerializedState).v !== THREAD_STATE_VERSION) {
+    throw new IncompatibleSnapshotError(`version ${JSON.stringify((data as SerializedState).v)}, expected ${THREAD_STATE_VERSION}`);
+  }
+  const s = joinSerialized(data as SerializedState, part);
   const contexts = s.contexts.map(({ b, t, r }) => {
     const context = { ...s.contextBodies[b] } as TurnContextItem;
     if (t !== undefined) context.turn_id = t;

@@ -363,6 +363,22 @@ export function eventLogContract(backend: string, openLog: OpenLog): void {
         const grandchild = await log.fork(child.id, 7);
         expect(await log.getSnapshot(grandchild.id, 100)).toEqual({ seq: 2, data: "parent@2" });
       });
+
+      it("stores snapshot parts with their snapshot, once per key, for any thread to read", async () => {
+        const log = await open();
+        const a = await log.createThread();
+        const b = await log.createThread();
+        await log.append(a.id, turn(1));
+        await log.append(b.id, turn(1));
+        // Two snapshots in one tick naming the same part: stored once, read by both threads.
+        await Promise.all([
+          log.putSnapshot(a.id, 2, { p: ["k1", "k2"] }, new Map([["k1", '["one"]'], ["k2", '["two"]']])),
+          log.putSnapshot(b.id, 2, { p: ["k1"] }, new Map([["k1", '["one"]']])),
+        ]);
+        expect(await log.getSnapshot(b.id, 2)).toEqual({ seq: 2, data: { p: ["k1"] } });
+        expect(await log.getSnapshotParts!(["k2", "missing", "k1"])).toEqual(['["two"]', undefined, '["one"]']);
+        expect(await log.getSnapshotParts!([])).toEqual([]);
+      });
     });
 
     describe("group commit", () => {

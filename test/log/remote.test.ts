@@ -52,7 +52,7 @@ describe("the read endpoint of a held log", () => {
   it("serves threads, entries, heads and snapshots read-only on a 0600 socket, and refuses writes", async () => {
     const a = await holder.createThread({ id: "thread-a", name: "first" });
     await holder.append(a.id, Array.from({ length: 600 }, (_, i) => warning(`w${i}`)));
-    await holder.putSnapshot(a.id, 500, { at: 500 });
+    await holder.putSnapshot(a.id, 500, { at: 500, p: ["part-1"] }, new Map([["part-1", '["x"]']]));
     const fork = await holder.fork(a.id, 300, { id: "thread-b" });
 
     const socket = endpointPath(join(dir, "log")).socket;
@@ -68,12 +68,13 @@ describe("the read endpoint of a held log", () => {
     expect(await reader.head(fork.id)).toBe(300);
     expect(await collect(reader.read(a.id))).toEqual(await collect(holder.read(a.id)));
     expect((await collect(reader.read(fork.id, { from: 299, to: 300 }))).map((e) => e.seq)).toEqual([299, 300]);
-    expect(await reader.getSnapshot(a.id, 600)).toEqual({ seq: 500, data: { at: 500 } });
+    expect(await reader.getSnapshot(a.id, 600)).toEqual({ seq: 500, data: { at: 500, p: ["part-1"] } });
+    expect(await reader.getSnapshotParts!(["part-1", "gone"])).toEqual(['["x"]', undefined]);
     await expect(reader.head("nope")).rejects.toMatchObject({ name: "ThreadNotFoundError" });
     await expect(reader.append(a.id, [warning("x")])).rejects.toBeInstanceOf(ReadOnlyLogError);
     await expect(reader.createThread()).rejects.toBeInstanceOf(ReadOnlyLogError);
     await reader.putSnapshot(a.id, 600, { dropped: true }); // a cache: accepted and dropped
-    expect(await reader.getSnapshot(a.id, 600)).toEqual({ seq: 500, data: { at: 500 } });
+    expect(await reader.getSnapshot(a.id, 600)).toEqual({ seq: 500, data: { at: 500, p: ["part-1"] } });
   });
 
   it("subscribes from a seq: the backlog, then what the holder appends, until the reader stops", async () => {

@@ -138,6 +138,14 @@ describe("reading", () => {
     const withHistory = (await h.api(`/api/threads/${threadId}/state?at=${at}&history=1&turns=1`)).body.state;
     expect(withHistory.history).toHaveLength(withHistory.historyLength);
     expect(withHistory.turns).toHaveLength(1);
+    // What the inspector's state panel asks for: the prompt's last items, and where they start.
+    expect(state.promptStart).toBe(0);
+    expect(state.promptLength).toBe(state.prompt.length);
+    const tail = (await h.api(`/api/threads/${threadId}/state?at=${at}&promptTail=2`)).body.state;
+    expect(tail).toMatchObject({ promptLength: state.prompt.length, promptStart: state.prompt.length - 2, prompt: state.prompt.slice(-2) });
+    expect((await h.api(`/api/threads/${threadId}/state?at=${at}&promptTail=0`)).body.state.prompt).toEqual([]);
+    const bad = await h.api(`/api/threads/${threadId}/state?at=${at}&promptTail=-1`);
+    expect([bad.status, bad.body.error]).toEqual([400, 'query parameter promptTail must be an integer >= 0, got "-1"']);
     const { diff } = (await h.api(`/api/threads/${threadId}/diff?from=${at}&to=${turns[1].lastSeq}`)).body;
     expect(diff.historyRemoved).toEqual([]);
     expect(diff.historyAdded.map((i: any) => i.role)).toEqual(["user", "assistant"]);

@@ -13,7 +13,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import type { LogEntry } from "../../src/events/index.js";
 import { LevelEventLog, MemoryEventLog, type EventLog } from "../../src/log/index.js";
 import { ThreadStateStore } from "../../src/runtime/state-store.js";
-import { evolve, initialState, serializeState, type ThreadState } from "../../src/state/index.js";
+import { evolve, initialState, serializeState, type PartSizes, type ThreadState } from "../../src/state/index.js";
 import { mulberry32, randomLog, type Rng } from "./support/random-log.js";
 
 const canonical = (state: ThreadState) => JSON.stringify(serializeState(state));
@@ -58,9 +58,9 @@ async function checkEverySeq(log: EventLog, store: ThreadStateStore, threadId: s
   return seqs.length;
 }
 
-async function exercise(log: EventLog, seed: number, snapshotEvery: number): Promise<number> {
+async function exercise(log: EventLog, seed: number, snapshotEvery: number, partSizes?: PartSizes): Promise<number> {
   const rng = mulberry32(seed);
-  const writer = new ThreadStateStore(log, { snapshotEvery });
+  const writer = new ThreadStateStore(log, { snapshotEvery, partSizes });
   const root = `root-${seed}`;
   await log.createThread({ id: root });
   await grow(log, writer, root, rng, 160, "r-");
@@ -78,7 +78,7 @@ async function exercise(log: EventLog, seed: number, snapshotEvery: number): Pro
   for (const threadId of threads) {
     checked += await checkEverySeq(log, writer, threadId, rng);
     // A cold store (a restarted process) has only what is on the log.
-    checked += await checkEverySeq(log, new ThreadStateStore(log, { snapshotEvery }), threadId, rng);
+    checked += await checkEverySeq(log, new ThreadStateStore(log, { snapshotEvery, partSizes }), threadId, rng);
   }
   return checked;
 }
@@ -89,27 +89,29 @@ afterAll(async () => {
 });
 
 describe("stateAt(seq) equals the full fold from entry 1", () => {
+  // Small parts, so that snapshots of these short threads share parts across rollbacks,
+  // compactions and forks (the default sizes make parts only of longer threads).
   it.each([
-    [1, 3],
-    [2, 7],
-    [3, 16],
-    [4, 5],
-    [5, 50],
-  ])("memory backend, seed %i, K = %i", async (seed, snapshotEvery) => {
+    [1, 3, { history: 2, turns: 1 }],
+    [2, 7, { history: 3, turns: 2 }],
+    [3, 16, undefined],
+    [4, 5, { history: 1, turns: 1 }],
+    [5, 50, { history: 4, turns: 3 }],
+  ])("memory backend, seed %i, K = %i, parts %o", async (seed, snapshotEvery, partSizes) => {
     const log = new MemoryEventLog();
     try {
-      expect(await exercise(log, seed, snapshotEvery)).toBeGreaterThan(400);
+      expect(await exercise(log, seed, snapshotEvery, partSizes)).toBeGreaterThan(400);
     } finally {
       await log.close();
     }
   });
 
-  it("LevelDB backend on disk, K = 6", async () => {
+  it("LevelDB backend on disk, K = 6, small parts", async () => {
     const dir = await mkdtemp(join(tmpdir(), "loom-state-"));
     dirs.push(dir);
     const log = await LevelEventLog.open(dir, { durable: false });
     try {
-      expect(await exercise(log, 42, 6)).toBeGreaterThan(400);
+      expect(await exercise(log, 42, 6, { history: 3, turns: 2 })).toBeGreaterThan(400);
     } finally {
       await log.close();
     }

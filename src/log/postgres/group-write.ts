@@ -25,7 +25,7 @@ interface Settle<T> {
 
 export type Write =
   | ({ type: "append"; writer: Writer; entries: LogEntry[]; encoded: string[] } & Settle<LogEntry[]>)
-  | ({ type: "snapshot"; writer: Writer; seq: number; json: string } & Settle<void>);
+  | ({ type: "snapshot"; writer: Writer; seq: number; json: string; parts?: ReadonlyMap<string, string> } & Settle<void>);
 
 /**
  * `retry`: refused only because the lease was being renewed right as it expired (the row now shows
@@ -54,6 +54,7 @@ export async function writeGroup(
   const entrySeqs: number[] = [];
   const entryJson: string[] = [];
   const snapshots = new Map<string, { threadId: string; seq: number; json: string; bound: number }>();
+  const parts = new Map<string, string>();
   for (const write of group) {
     if (write.type === "append") {
       const first = write.entries[0].seq;
@@ -70,6 +71,7 @@ export async function writeGroup(
       // One row per (thread, seq): ON CONFLICT DO UPDATE refuses to touch a row twice in a statement.
       const bound = write.writer.committed;
       snapshots.set(`${write.writer.id}\u0000${write.seq}`, { threadId: write.writer.id, seq: write.seq, json: write.json, bound });
+      for (const [key, json] of write.parts ?? []) parts.set(key, json);
     }
   }
   const heads = [...threads];
@@ -91,6 +93,8 @@ export async function writeGroup(
       snaps.map((snap) => snap.json),
       snaps.map((snap) => snap.bound),
       sql.channel,
+      [...parts.keys()],
+      [...parts.values()],
     ],
   });
   const moved = new Map(rows.map((row) => [row.id, row.head_seq]));

@@ -232,13 +232,21 @@ export class PostgresEventLog implements LeasingEventLog {
     return { id, parentId: sourceThreadId, forkSeq: atSeq, headSeq: atSeq, createdAt, ...(name === undefined ? {} : { name }) };
   }
 
-  putSnapshot(threadId: string, seq: number, data: unknown): Promise<void> {
+  putSnapshot(threadId: string, seq: number, data: unknown, parts?: ReadonlyMap<string, string>): Promise<void> {
     try {
       this.#assertOpen("put a snapshot");
     } catch (err) {
       return Promise.reject(err);
     }
-    return this.#writers.putSnapshot(threadId, seq, data);
+    return this.#writers.putSnapshot(threadId, seq, data, parts);
+  }
+
+  async getSnapshotParts(keys: readonly string[]): Promise<Array<string | undefined>> {
+    this.#assertOpen("get snapshot parts");
+    if (keys.length === 0) return [];
+    const { rows } = await this.#query<{ key: string; data: string }>(this.#sql.snapshotParts, [[...keys]], "get snapshot parts");
+    const found = new Map(rows.map((row) => [row.key, row.data]));
+    return keys.map((key) => found.get(key));
   }
 
   async getSnapshot<T = unknown>(threadId: string, atOrBeforeSeq: number): Promise<Snapshot<T> | undefined> {

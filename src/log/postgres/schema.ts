@@ -10,6 +10,8 @@
  *   point: every append moves it from the expected seq to the new one in the same statement.
  * - `entries`: `(thread_id, seq)` primary key, the entry's JSON as text (what LevelDB stores).
  * - `snapshots`: `(thread_id, seq)` primary key, the folded state's JSON.
+ * - `snapshot_parts`: pieces of snapshots by the hash of their JSON (`key`), shared by every
+ *   snapshot of every thread that names them (src/state/snapshot-parts.ts).
  */
 import type pg from "pg";
 import { SchemaVersionError } from "../errors.js";
@@ -40,6 +42,13 @@ const MIGRATIONS: ReadonlyArray<(s: string) => string> = [
       seq bigint NOT NULL,
       data text NOT NULL,
       PRIMARY KEY (thread_id, seq)
+    );
+  `,
+  // 2: snapshot parts (snapshots stop holding everything before them).
+  (s) => `
+    CREATE TABLE ${s}.snapshot_parts (
+      key text PRIMARY KEY,
+      data text NOT NULL
     );
   `,
 ];

@@ -19,6 +19,7 @@ export interface Statements {
   lineage: string;
   readEntries: string;
   snapshot: string;
+  snapshotParts: string;
   acquireLease: string;
   leaseHolder: string;
   renewLeases: string;
@@ -35,7 +36,8 @@ export function statements(s: string): Statements {
 
     // $1 thread ids, $2 expected heads, $3 new heads, $4 lease tokens (null: no lease held), $5 owner;
     // $6..$8 entries (thread id, seq, JSON); $9..$12 snapshots (thread id, seq, JSON, the seq up to
-    // which the writer knows the thread committed); $13 the NOTIFY channel.
+    // which the writer knows the thread committed); $13 the NOTIFY channel; $14, $15 snapshot parts
+    // (key, JSON: a key stored already holds the same JSON, so it is left as it is).
     // A thread whose writer holds no lease may be written only while nobody holds a live one.
     groupCommit: `
       WITH input AS (
@@ -59,6 +61,10 @@ export function statements(s: string): Statements {
         LEFT JOIN moved m ON m.id = p.thread_id
         WHERE p.seq <= GREATEST(p.bound, COALESCE(m.head_seq, 0))
         ON CONFLICT (thread_id, seq) DO UPDATE SET data = EXCLUDED.data
+      ), parted AS (
+        INSERT INTO ${s}.snapshot_parts (key, data)
+        SELECT * FROM unnest($14::text[], $15::text[])
+        ON CONFLICT (key) DO NOTHING
       ), notified AS (
         SELECT count(pg_notify($13, m.head_seq || ':' || m.id)) AS n FROM moved m
       )
@@ -101,6 +107,7 @@ export function statements(s: string): Statements {
         ORDER BY s.seq DESC LIMIT 1
       )
       SELECT l.id, b.seq, b.data FROM (SELECT id FROM lineage LIMIT 1) l LEFT JOIN best b ON true`,
+    snapshotParts: `SELECT key, data FROM ${s}.snapshot_parts WHERE key = ANY($1::text[])`,
 
     // $1 thread, $2 owner, $3 ttl ms. The same owner may take its own lease again (a restarted
     // worker with a fixed name); the token grows, fencing out whatever wrote with the old one.

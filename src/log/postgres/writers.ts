@@ -65,7 +65,7 @@ export class ThreadWriters {
     return this.#whenWriter(threadId, "append to", (known) => this.#appendNow(known, entries, options));
   }
 
-  putSnapshot(threadId: string, seq: number, data: unknown): Promise<void> {
+  putSnapshot(threadId: string, seq: number, data: unknown, parts?: ReadonlyMap<string, string>): Promise<void> {
     return this.#whenWriter(threadId, "put a snapshot on", (writer) => {
       // Up to the assigned head: a writer may snapshot the state its own queued appends produce.
       if (!Number.isInteger(seq) || seq < 1 || seq > writer.assigned) {
@@ -73,7 +73,7 @@ export class ThreadWriters {
       }
       const json = JSON.stringify(data);
       if (json === undefined) throw new TypeError(`snapshot of thread ${threadId} at seq ${seq} is not JSON data`);
-      return new Promise<void>((resolve, reject) => this.#commits.enqueue({ type: "snapshot", writer, seq, json, resolve, reject }));
+      return new Promise<void>((resolve, reject) => this.#commits.enqueue({ type: "snapshot", writer, seq, json, parts, resolve, reject }));
     });
   }
 

@@ -101,6 +101,11 @@ export class RemoteEventLog implements EventLog {
     return ((await this.call("getSnapshot", { threadId, atOrBeforeSeq })) as Snapshot<T> | null) ?? undefined;
   }
 
+  async getSnapshotParts(keys: readonly string[]): Promise<Array<string | undefined>> {
+    const found = (await this.call("getSnapshotParts", { keys: [...keys] })) as Array<string | null>;
+    return keys.map((_, i) => (typeof found[i] === "string" ? found[i] : undefined));
+  }
+
   read(threadId: string, range: ReadRange = {}): AsyncIterable<LogEntry> {
     return this.stream("read", { threadId, from: range.from, to: range.to });
   }

@@ -30,6 +30,7 @@ export const Request = z.discriminatedUnion("method", [
   }),
   z.object({ id: z.number().int(), method: z.literal("subscribe"), params: ThreadParams.extend({ fromSeq: z.number().int() }) }),
   z.object({ id: z.number().int(), method: z.literal("getSnapshot"), params: ThreadParams.extend({ atOrBeforeSeq: z.number().int() }) }),
+  z.object({ id: z.number().int(), method: z.literal("getSnapshotParts"), params: z.object({ keys: z.array(z.string()).max(100_000) }) }),
 ]);
 export type Request = z.infer<typeof Request>;
 export type Method = Request["method"];

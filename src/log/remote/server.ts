@@ -152,6 +152,9 @@ export class LogEndpoint {
           return void send({ id: request.id, result: await log.head(request.params.threadId) });
         case "getSnapshot":
           return void send({ id: request.id, result: (await log.getSnapshot(request.params.threadId, request.params.atOrBeforeSeq)) ?? null });
+        case "getSnapshotParts":
+          // JSON has no undefined: a missing part travels as null.
+          return void send({ id: request.id, result: ((await log.getSnapshotParts?.(request.params.keys)) ?? []).map((json) => json ?? null) });
         case "read":
         case "subscribe": {
           if (streams.size >= MAX_STREAMS_PER_CONNECTION) throw new Error(`more than ${MAX_STREAMS_PER_CONNECTION} streams on one connection`);
