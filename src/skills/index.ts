@@ -14,3 +14,17 @@ export type { SkillInjections } from "./injection.js";
 /** `watchSkills(roots, onChange)`: a debounced watch of the skill roots. */
 export { watchSkills } from "./watcher.js";
 export type { SkillsWatcher } from "./watcher.js";
+/** `buildAvailableSkills(skills, budget)`: Codex's budgeted skills list (cut descriptions, omitted skills, the warning). */
+export {
+  buildAvailableSkills,
+  defaultSkillMetadataBudget,
+  approxTokenCount,
+  orderedForBudget,
+  compareStrings,
+  comparePaths,
+  averageTruncatedChars,
+  DEFAULT_SKILL_METADATA_CHAR_BUDGET,
+  SKILL_DESCRIPTION_TRUNCATED_WARNING_PREFIX,
+  SKILL_DESCRIPTIONS_REMOVED_WARNING_PREFIX,
+} from "./render.js";
+export type { SkillMetadataBudget, RenderableSkill, SkillRenderReport, AvailableSkills } from "./render.js";
