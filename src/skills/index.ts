@@ -3,6 +3,9 @@
 /** `skillRoots(places)` and `loadSkills(roots)`: the skills found and the files that failed (each error names its file). */
 export { skillRoots, loadSkills, parseSkillFile, extractFrontmatter } from "./loader.js";
 export type { SkillMetadata, SkillError, SkillLoadOutcome, SkillRoot, SkillScope, SkillPlaces } from "./loader.js";
+/** `loadSkillMetadata(skillPath)`: a skill's `agents/openai.yaml` (interface, dependencies, policy), failing open with warnings. */
+export { loadSkillMetadata, allowsImplicitInvocation, isForCodex, SkillProduct, SKILL_METADATA_FILE } from "./metadata.js";
+export type { SkillInterface, SkillToolDependency, SkillPolicy, SkillExtraMetadata, LoadedSkillMetadata } from "./metadata.js";
 /** `promptOrder(skills)`: Codex's order in `<skills_instructions>` (system, admin, repo, user; then name). */
 export { promptOrder, listSkillsEntry } from "./listing.js";
 /** `mentionedSkills(items, skills)`: the skills named by `skill` items and `$name` mentions. */

@@ -8,10 +8,12 @@
 import { readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
+import { isForCodex, loadSkillMetadata, type SkillExtraMetadata } from "./metadata.js";
 
 export type SkillScope = "repo" | "user" | "system" | "admin";
 
-export interface SkillMetadata {
+/** A skill: its SKILL.md front matter, and what its `agents/openai.yaml` adds (interface, dependencies, policy). */
+export interface SkillMetadata extends SkillExtraMetadata {
   name: string;
   description: string;
   shortDescription?: string;
@@ -28,6 +30,8 @@ export interface SkillError {
 export interface SkillLoadOutcome {
   skills: SkillMetadata[];
   errors: SkillError[];
+  /** What an `agents/openai.yaml` had that was ignored (Codex only logs these). */
+  metadataWarnings: string[];
 }
 
 export interface SkillRoot {
@@ -87,7 +91,7 @@ function exists(path: string): boolean {
 const SCOPE_RANK: Record<SkillScope, number> = { repo: 0, user: 1, system: 2, admin: 3 };
 
 export function loadSkills(roots: readonly SkillRoot[]): SkillLoadOutcome {
-  const outcome: SkillLoadOutcome = { skills: [], errors: [] };
+  const outcome: SkillLoadOutcome = { skills: [], errors: [], metadataWarnings: [] };
   for (const root of roots) scanRoot(root, outcome);
   const seen = new Set<string>();
   outcome.skills = outcome.skills.filter((skill) => !seen.has(skill.path) && seen.add(skill.path));
@@ -152,7 +156,13 @@ function scanRoot(root: SkillRoot, outcome: SkillLoadOutcome): void {
         if ("message" in parsed) {
           // Codex does not report its own (system) skills' errors.
           if (root.scope !== "system") outcome.errors.push(parsed);
-        } else outcome.skills.push(parsed);
+          continue;
+        }
+        const extra = loadSkillMetadata(path);
+        outcome.metadataWarnings.push(...extra.warnings);
+        const skill = { ...parsed, ...extra.metadata };
+        // A skill made for other products only (policy.products) does not exist in a Codex session.
+        if (isForCodex(skill)) outcome.skills.push(skill);
       }
     }
   }
