@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { collectUntil, nextEvent, startLoom, type LoomHarness } from "../support/loom.js";
-import { messageTexts, textTurn, type RecordedRequest } from "../support/fake-responses.js";
+import { evCompletedWithTokens, evCreated, evFunctionCall, messageTexts, textTurn, type RecordedRequest } from "../support/fake-responses.js";
 import { approxTokenCount } from "../../src/skills/index.js";
 import { replayRecording } from "../../src/testing/index.js";
 
@@ -154,5 +154,28 @@ describe("the skills budget through the runtime", () => {
     );
     // The warning is for the user: the model never reads it.
     expect(JSON.stringify(loom.server.requests[0]!.body)).not.toContain("Exceeded skills context budget");
+  });
+
+  it("warns again when a mid-turn compaction rebuilds the context, as Codex does", async () => {
+    loom = await startLoom({ env: { HOME: home }, config: { model_context_window: 100, model_auto_compact_token_limit: 90 } });
+    await repoSkill("repo-skill", 4);
+    loom.server.enqueue(
+      [evCreated("r1"), evFunctionCall("call_1", "test_tool", "{}"), evCompletedWithTokens("r1", 96)],
+      [evCreated("r2"), ...textTurn("SUMMARY").slice(1, -1), evCompletedWithTokens("r2", 10)],
+      [evCreated("r3"), ...textTurn("DONE").slice(1, -1), evCompletedWithTokens("r3", 10)],
+    );
+    const thread = await threadIn(loom);
+    const seen = collectUntil(thread.events$, "task_complete");
+    await thread.run("push past the limit");
+    const warnings = (await seen).flatMap((event) => (event.msg.type === "warning" ? [event.msg.message] : []));
+    const budget = "Warning: Exceeded skills context budget of 2%. All skill descriptions were removed and 1 additional skill was not included in the model-visible skills list.";
+    // Once for the turn's context, once for the compaction's; then the compaction's own warning.
+    expect(warnings.filter((message) => message === budget)).toHaveLength(2);
+    const entries = await thread.entries();
+    const budgetAt = entries.flatMap((e, i) => (e.kind === "event_msg" && e.payload.type === "warning" && e.payload.message === budget ? [i] : []));
+    const compactedAt = entries.findIndex((e) => e.kind === "compacted");
+    expect(budgetAt[1]).toBeLessThan(compactedAt);
+    // The continued request lists the (empty) skills section again, inside the re-injected context.
+    expect(listedLines(loom.server.requests[2]!)).toEqual([]);
   });
 });
