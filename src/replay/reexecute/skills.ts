@@ -43,10 +43,13 @@ export function recordedSkills(entries: readonly LogEntry[]): SkillCatalog {
   const answers = entries.flatMap((e) => (e.kind === "event_msg" && e.payload.type === "list_skills_response" ? [(e.payload as { skills?: unknown[] }).skills ?? []] : []));
   return {
     summaries: () => [...listed, ...named.filter((skill) => !listed.some((l) => l.path === skill.path))],
-    listing: () => listing === undefined ? undefined : ({
-      skills: listed,
-      ...(budgetWarning?.kind === "event_msg" && budgetWarning.payload.type === "warning" ? { warning: budgetWarning.payload.message } : {}),
-    }),
+    listing: () =>
+      listing === undefined
+        ? undefined
+        : {
+            skills: listed,
+            ...(budgetWarning?.kind === "event_msg" && budgetWarning.payload.type === "warning" ? { warning: budgetWarning.payload.message } : {}),
+          },
     warnings: () => [],
     list: () => answers.shift() ?? [],
     read: async (path) => {
