@@ -50,8 +50,60 @@ export const SKILL_FILES: Record<string, string> = {
   "codexHome:skills/broken/SKILL.md": "---\nname: broken\n---\n\nNo description.\n",
 };
 
+/**
+ * Skills for the budget scenarios: twelve repo skills and two user skills with long descriptions,
+ * one only for explicit use (agents/openai.yaml policy) and one only for ChatGPT (products).
+ */
+export const BUDGET_SKILL_FILES: Record<string, string> = Object.fromEntries([
+  ...Array.from({ length: 12 }, (_, i) => {
+    const name = `repo-skill-${String(i).padStart(2, "0")}`;
+    const description = `Handles ${name} work - reads the project, plans the change, edits files, runs the tests and reports what changed and why.`;
+    return [`cwd:.agents/skills/${name}/SKILL.md`, `---\nname: ${name}\ndescription: ${description}\n---\n\nDo ${name}.\n`];
+  }),
+  ["codexHome:skills/user-notes/SKILL.md", "---\nname: user-notes\ndescription: Keep running notes of decisions in NOTES.md, one dated line per decision, newest last.\n---\n"],
+  ["codexHome:skills/user-deploy/SKILL.md", "---\nname: user-deploy\ndescription: Deploy.\n---\n"],
+  ["cwd:.agents/skills/explicit-only/SKILL.md", "---\nname: explicit-only\ndescription: Only when named.\n---\n"],
+  ["cwd:.agents/skills/explicit-only/agents/openai.yaml", "interface:\n  display_name: Explicit only\npolicy:\n  allow_implicit_invocation: false\n"],
+  ["cwd:.agents/skills/chatgpt-only/SKILL.md", "---\nname: chatgpt-only\ndescription: Not for Codex.\n---\n"],
+  ["cwd:.agents/skills/chatgpt-only/agents/openai.yaml", "policy:\n  products: [chatgpt]\n"],
+]);
+
+/** `model_context_window` per budget scenario: 2% of 50,000 (1,000 tokens) cuts descriptions; of 8,000 (160), drops skills. */
+export const BUDGET_WINDOWS: Record<string, number> = { "skills-budget-truncated": 50_000, "skills-budget-omitted": 8_000 };
+
+function budgetScenario(name: string): Scenario {
+  return {
+    name,
+    description:
+      `app-server with model_context_window = ${BUDGET_WINDOWS[name]} and fourteen listed skills (plus one explicit-only and one ` +
+      "ChatGPT-only): the skills list is fitted to 2% of the window; the `warning` notification Codex sent is in meta.json's notes.",
+    sandbox: { config: [`model_context_window = ${BUDGET_WINDOWS[name]}`] },
+    async run(ctx) {
+      for (const [where, content] of Object.entries(BUDGET_SKILL_FILES)) {
+        const [base, rel] = where.split(":") as ["codexHome" | "cwd", string];
+        const path = join(base === "codexHome" ? ctx.sandbox.codexHome : ctx.sandbox.cwd, rel);
+        mkdirSync(join(path, ".."), { recursive: true });
+        writeFileSync(path, content);
+      }
+      // The app server, whose `warning` notifications carry what Codex tells the user (`exec` drops them).
+      return withAppServer(ctx, async (app) => {
+        const since = app.mark();
+        const thread = await startThread(ctx, app);
+        ctx.beginFinal("", "Say hi.");
+        await turn(ctx, app, thread.id, "turn 1 (final)", "Say hi.");
+        for (const note of app.notifications.slice(since)) {
+          if (note.method === "warning") ctx.notes.push(`warning: ${JSON.stringify(note.params.message)}`);
+        }
+        return { threadId: thread.id };
+      });
+    },
+  };
+}
+
 export const settingsScenarios: Scenario[] = [
   ...modelScenarios,
+  budgetScenario("skills-budget-truncated"),
+  budgetScenario("skills-budget-omitted"),
   {
     name: "user-skill",
     description:

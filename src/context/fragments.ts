@@ -34,11 +34,11 @@ function skillLine(skill: SkillSummary): string {
 
 /**
  * The `<skills_instructions>` section (`AvailableSkillsInstructions`), or undefined without skills.
- * Skills are listed in the order given, in full: Codex's budget trimming (2% of the context window)
- * is not applied.
+ * Skills are listed as given: the runtime has already fitted them to Codex's skills budget, which
+ * can leave none of them, and then the section still comes, with an empty list, as in Codex.
  */
-export function skillsInstructionsText(skills: readonly SkillSummary[]): string | undefined {
-  if (skills.length === 0) return undefined;
+export function skillsInstructionsText(skills: readonly SkillSummary[] | undefined): string | undefined {
+  if (skills === undefined) return undefined;
   const lines = ["## Skills", SKILLS_INTRO, "### Available skills", ...skills.map(skillLine)];
   lines.push("### How to use skills", SKILLS_HOW_TO_USE);
   return `<skills_instructions>\n${lines.join("\n")}\n</skills_instructions>`;

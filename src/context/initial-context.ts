@@ -78,7 +78,7 @@ export function buildInitialContext(settings: TurnSettings, options: ContextOpti
     const personality = personalitySection(settings);
     if (personality !== undefined) developer.push(personality);
   }
-  const skills = skillsInstructionsText(settings.skills ?? []);
+  const skills = skillsInstructionsText(settings.skills);
   if (skills !== undefined) developer.push(skills);
 
   const user: string[] = [];

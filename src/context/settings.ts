@@ -63,7 +63,13 @@ export interface TurnSettings {
   shell: string;
   /** The thread's base instructions, when they may differ from the model's (custom, or model changed). */
   baseInstructions?: string;
+  /**
+   * The skills listed, already within Codex's skills budget (descriptions cut, skills left out).
+   * Undefined: no skills section; empty: skills exist but none fit, the section lists none.
+   */
   skills?: SkillSummary[];
+  /** Not model-visible: the budget warning the user gets whenever the full skills list is built. */
+  skillsWarning?: string;
   network?: NetworkDomains;
   /** Exec-policy prefix rules already approved, e.g. [["git", "pull"]]. */
   approvedCommandPrefixes?: string[][];

@@ -485,7 +485,11 @@ export class Runtime {
     };
     const io = parts.io;
     // Skills are found when the thread opens; a bad SKILL.md is a warning naming it.
-    const catalog = io?.skills ? io.skills(services) : new DiscoveredSkills({ dataDir: parts.dataDir, home: parts.env.HOME, cwd: settings.cwd }, parts.skills);
+    const catalog = io?.skills
+      ? io.skills(services)
+      : new DiscoveredSkills({ dataDir: parts.dataDir, home: parts.env.HOME, cwd: settings.cwd }, parts.skills, (message) =>
+          this.parts.observe.logger.warn({ threadId: id }, message),
+        );
     services.skillCatalog = catalog;
     services.skills = catalog.summaries();
     if (!io?.skills) firstEntries = [...firstEntries, ...catalog.warnings().map((message): NewEntry => ({ kind: "event_msg", payload: { type: "warning", message } }))];

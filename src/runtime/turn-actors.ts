@@ -90,7 +90,9 @@ function turnContextEntries(services: ThreadServices, active: ActiveTurn, input:
     ? buildContextUpdates(state.referenceContext, settings)
     : buildInitialContext(settings, { previousModel: state.previousTurnSettings?.model, subagents: services.subagents?.() });
   const turnContext = toTurnContextItem(settings, input.turnId, { finalOutputJsonSchema: active.outputSchema, traceId: active.traceId });
-  return [...contextItems.map(item), { kind: "turn_context", payload: turnContext }];
+  // Codex warns each time it builds the full skills list, before the context is recorded.
+  const budgetWarning = !state.referenceContext && settings.skillsWarning ? [event({ type: "warning", message: settings.skillsWarning })] : [];
+  return [...budgetWarning, ...contextItems.map(item), { kind: "turn_context", payload: turnContext }];
 }
 
 /**

@@ -3,9 +3,11 @@
  * date and time zone, AGENTS.md, the sandbox facts of the host), read once per turn as Codex does.
  */
 import { readlinkSync, readFileSync } from "node:fs";
-import { loadAgentsMd, probeSandboxHost, type TurnSettings } from "../context/index.js";
+import { loadAgentsMd, modelInfo, probeSandboxHost, type TurnSettings } from "../context/index.js";
+import { defaultSkillMetadataBudget } from "../skills/index.js";
 import { platformSandboxOf, probeHostSandbox } from "../sandbox/index.js";
 import type { ThreadServices } from "./services.js";
+import { budgetedListing } from "./thread-skills.js";
 
 // Building an Intl formatter costs more than a turn's log writes: one per time zone, kept.
 const dateFormats = new Map<string, Intl.DateTimeFormat>();
@@ -75,12 +77,20 @@ export async function resolveTurnSettings(services: ThreadServices): Promise<Tur
     personality: session.personality,
     ...(session.collaborationMode ? { collaborationMode: session.collaborationMode } : {}),
     ...(session.serviceTier ? { serviceTier: session.serviceTier } : {}),
-    ...(services.skills ? { skills: services.skills } : {}),
+    ...skillsListing(services, session.model),
     // Codex lists the exec policy's allow prefixes in the permissions instructions.
     ...approvedPrefixes(services),
     host,
     platformSandbox: platformSandboxOf(platform.sandbox),
   };
+}
+
+/** The skills list within Codex's budget: 2% of the turn model's context window (`model_context_window` wins). */
+function skillsListing(services: ThreadServices, model: string): Pick<TurnSettings, "skills" | "skillsWarning"> {
+  const budget = defaultSkillMetadataBudget(services.modelContextWindow ?? modelInfo(model).contextWindow);
+  const listing = services.skillCatalog ? services.skillCatalog.listing(budget) : services.skills ? budgetedListing(services.skills, budget) : undefined;
+  if (!listing) return {};
+  return { skills: listing.skills, ...(listing.warning !== undefined ? { skillsWarning: listing.warning } : {}) };
 }
 
 function approvedPrefixes(services: ThreadServices): { approvedCommandPrefixes?: string[][] } {

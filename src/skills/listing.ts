@@ -1,12 +1,10 @@
 /** How skills are shown: the prompt's order, and the `list_skills_response` entry of a cwd. */
-import type { SkillError, SkillMetadata, SkillScope } from "./loader.js";
-
-const PROMPT_RANK: Record<SkillScope, number> = { system: 0, admin: 1, repo: 2, user: 3 };
-const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+import type { SkillError, SkillMetadata } from "./loader.js";
+import { orderedForBudget } from "./render.js";
 
 /** Codex's `ordered_skills_for_budget`. */
 export function promptOrder(skills: readonly SkillMetadata[]): SkillMetadata[] {
-  return [...skills].sort((a, b) => PROMPT_RANK[a.scope] - PROMPT_RANK[b.scope] || compare(a.name, b.name) || compare(a.path, b.path));
+  return orderedForBudget(skills);
 }
 
 /** Codex's `SkillsListEntry` for one cwd. */
@@ -17,6 +15,8 @@ export function listSkillsEntry(cwd: string, skills: readonly SkillMetadata[], e
       name: skill.name,
       description: skill.description,
       ...(skill.shortDescription ? { short_description: skill.shortDescription } : {}),
+      ...(skill.interface ? { interface: skill.interface } : {}),
+      ...(skill.dependencies ? { dependencies: skill.dependencies } : {}),
       path: skill.path,
       scope: skill.scope,
       enabled: true,

@@ -6,22 +6,15 @@
  * does not validate is an error naming it (reported as a warning), never a failure.
  */
 import { readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
-import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 
-// The YAML parser (about 70 modules) loads at the first SKILL.md, not with every thread: most
-// threads have no skills. On Node `yaml` is CommonJS, so it can be required in the middle of this
-// synchronous scan.
-const requireModule = createRequire(import.meta.url);
-let yaml: typeof import("yaml") | undefined;
-function parseYaml(text: string): unknown {
-  yaml ??= requireModule("yaml") as typeof import("yaml");
-  return yaml.parse(text);
-}
+import { parseYaml } from "./yaml.js";
+import { isForCodex, loadSkillMetadata, type SkillExtraMetadata } from "./metadata.js";
 
 export type SkillScope = "repo" | "user" | "system" | "admin";
 
-export interface SkillMetadata {
+/** A skill: its SKILL.md front matter, and what its `agents/openai.yaml` adds (interface, dependencies, policy). */
+export interface SkillMetadata extends SkillExtraMetadata {
   name: string;
   description: string;
   shortDescription?: string;
@@ -38,6 +31,8 @@ export interface SkillError {
 export interface SkillLoadOutcome {
   skills: SkillMetadata[];
   errors: SkillError[];
+  /** What an `agents/openai.yaml` had that was ignored (Codex only logs these). */
+  metadataWarnings: string[];
 }
 
 export interface SkillRoot {
@@ -97,7 +92,7 @@ function exists(path: string): boolean {
 const SCOPE_RANK: Record<SkillScope, number> = { repo: 0, user: 1, system: 2, admin: 3 };
 
 export function loadSkills(roots: readonly SkillRoot[]): SkillLoadOutcome {
-  const outcome: SkillLoadOutcome = { skills: [], errors: [] };
+  const outcome: SkillLoadOutcome = { skills: [], errors: [], metadataWarnings: [] };
   for (const root of roots) scanRoot(root, outcome);
   const seen = new Set<string>();
   outcome.skills = outcome.skills.filter((skill) => !seen.has(skill.path) && seen.add(skill.path));
@@ -162,7 +157,13 @@ function scanRoot(root: SkillRoot, outcome: SkillLoadOutcome): void {
         if ("message" in parsed) {
           // Codex does not report its own (system) skills' errors.
           if (root.scope !== "system") outcome.errors.push(parsed);
-        } else outcome.skills.push(parsed);
+          continue;
+        }
+        const extra = loadSkillMetadata(path);
+        outcome.metadataWarnings.push(...extra.warnings);
+        const skill = { ...parsed, ...extra.metadata };
+        // A skill made for other products only (policy.products) does not exist in a Codex session.
+        if (isForCodex(skill)) outcome.skills.push(skill);
       }
     }
   }

@@ -26,9 +26,10 @@ const textsOf = (item: any): string[] => (item?.content ?? []).map((part: any) =
 export function skillsIn(items: readonly unknown[]): SkillSummary[] {
   const text = items.flatMap(textsOf).find((t) => t.startsWith("<skills_instructions>"));
   if (text === undefined) return [];
-  return [...text.matchAll(/^- ([^:\n]+): (.*) \(file: (.*)\)$/gm)].map((m) => ({
+  // The skills budget may have cut a description to nothing: `- name: (file: path)`.
+  return [...text.matchAll(/^- ([^:\n]+): (?:(.*) )?\(file: (.*)\)$/gm)].map((m) => ({
     name: m[1],
-    description: m[2],
+    description: m[2] ?? "",
     path: m[3],
   }));
 }

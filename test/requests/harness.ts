@@ -22,6 +22,11 @@ export interface HarnessOptions {
   files?: Record<string, string | Buffer>;
   /** SKILL.md files by `codexHome:<path>` (the data dir) or `cwd:<path>`. */
   skillFiles?: Record<string, string>;
+  /**
+   * The sandbox root's length in Codex's run: the skills budget counts path bytes, so a run whose
+   * list was cut needs paths as long as Codex's were.
+   */
+  rootLength?: number;
 }
 
 export class RequestHarness {
@@ -38,7 +43,10 @@ export class RequestHarness {
 
   static async start(options: HarnessOptions): Promise<RequestHarness> {
     const server = await startFakeResponses();
-    const root = await mkdtemp(join(tmpdir(), "loom-req-"));
+    const prefix = join(tmpdir(), "loom-req-");
+    const pad = options.rootLength === undefined ? 0 : options.rootLength - prefix.length - 6;
+    if (pad < 0) throw new Error(`a temp root of ${options.rootLength} characters cannot start with ${prefix}`);
+    const root = await mkdtemp(prefix + "x".repeat(pad));
     const dataDir = join(root, "home", ".codex");
     const cwd = join(root, "work");
     // Commands start from an environment like the one the generator gave Codex: an empty home,

@@ -42,11 +42,13 @@ describe("Loom's requests equal Codex 0.125's, request by request", () => {
     const codex = codexRequests(scenario);
     const cwd = codexCwd(codex);
     const loomScenario = LOOM_SCENARIOS[scenario]!;
+    const listing = loomScenario.budget ? codexRequests(loomScenario.budget.systemSkillsFrom) : codex;
     harness = await RequestHarness.start({
       config: loomScenario.config,
       files: loomScenario.files,
-      systemSkills: skillsIn(codex[0]!.body.input).filter((skill) => skill.path.includes("/skills/.system/")),
+      systemSkills: skillsIn(listing[0]!.body.input).filter((skill) => skill.path.includes("/skills/.system/")),
       skillFiles: loomScenario.skillFiles,
+      ...(loomScenario.budget ? { rootLength: dirname(cwd).length } : {}),
       originator: String(codex[0]!.headers.originator),
     });
     await loomScenario.run(harness);

@@ -7,7 +7,7 @@ import { expect } from "vitest";
 import type { LoomConfig } from "../../src/config/index.js";
 import type { Thread } from "../../src/runtime/thread.js";
 import { TINY_PNG } from "../../scripts/codex-fixtures/scenarios-tools.js";
-import { OUTPUT_SCHEMA, SKILL_FILES } from "../../scripts/codex-fixtures/scenarios-settings.js";
+import { BUDGET_SKILL_FILES, BUDGET_WINDOWS, OUTPUT_SCHEMA, SKILL_FILES } from "../../scripts/codex-fixtures/scenarios-settings.js";
 import { PERMISSION_HOOK_SCRIPT } from "../../scripts/codex-fixtures/scenarios-hooks.js";
 import type { RequestHarness } from "./harness.js";
 
@@ -16,6 +16,11 @@ export interface LoomScenario {
   files?: Record<string, string | Buffer>;
   /** SKILL.md files to install (see the harness). */
   skillFiles?: Record<string, string>;
+  /**
+   * The capture whose list shows Codex's own skills in full (this one's may be cut by the budget),
+   * and paths as long as Codex's, since the budget counts them.
+   */
+  budget?: { systemSkillsFrom: string };
   run(h: RequestHarness): Promise<void>;
 }
 
@@ -90,6 +95,12 @@ export const LOOM_SCENARIOS: Record<string, LoomScenario> = {
   },
   plain: oneTurn("Say hi."),
   "user-skill": { ...oneTurn("Use $release-notes for this week."), skillFiles: SKILL_FILES },
+  ...Object.fromEntries(
+    Object.entries(BUDGET_WINDOWS).map(([name, window]) => [
+      name,
+      { ...oneTurn("Say hi.", { config: { model_context_window: window } }), skillFiles: BUDGET_SKILL_FILES, budget: { systemSkillsFrom: "plain" } },
+    ]),
+  ),
   // The parent's turn ends only after it waited for its sub-agent and closed it.
   agents: oneTurn("Please spawn an agent to run `echo hi`."),
   "tool-call": thenResume("Please run `echo hi`."),

@@ -127,7 +127,8 @@ export function skillsListed(items: readonly ResponseItem[]): SkillSummary[] {
     if (item.type !== "message" || item.role !== "developer") continue;
     for (const part of item.content) {
       if (part.type !== "input_text" || !part.text.startsWith("<skills_instructions>")) continue;
-      return [...part.text.matchAll(/^- ([^:\n]+): (.*) \(file: (.*)\)$/gm)].map((m) => ({ name: m[1]!, description: m[2]!, path: m[3]! }));
+      // The budget may have cut a description to nothing: `- name: (file: path)`.
+      return [...part.text.matchAll(/^- ([^:\n]+): (?:(.*) )?\(file: (.*)\)$/gm)].map((m) => ({ name: m[1]!, description: m[2] ?? "", path: m[3]! }));
     }
   }
   return [];

@@ -136,6 +136,8 @@ export async function runCompaction(services: ThreadServices, run: CompactionRun
   const estimate = estimateHistoryTokens(replacement, turnInstructions(settings, model));
   await record([
     event({ type: "token_count", info: afterResponse, rate_limits: null }),
+    // Rebuilding the initial context rebuilds the skills list, and Codex warns again.
+    ...(initialContext && settings.skillsWarning ? [event({ type: "warning", message: settings.skillsWarning })] : []),
     ...(trimmed > 0
       ? [
           event({
