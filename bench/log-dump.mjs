@@ -5,7 +5,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Level } from "level";
-import { createRuntime } from "../dist/index.js";
+import { createRuntime, openEventLog } from "../dist/index.js";
 import { CONTENT, TOOL_SPEC, startWorkloadModel } from "./peers/workload.mjs";
 
 const TURNS = Number(process.env.BENCH_TURNS ?? 20);
@@ -42,11 +42,15 @@ try {
   } finally {
     await db.close();
   }
-  const typeOf = (json) => {
-    const r = JSON.parse(json);
-    const [kind, payload] = Array.isArray(r) ? [r[2], r[3]] : [r.kind, r.payload];
-    return `${kind}:${payload.type ?? payload.op?.type ?? ""}`;
-  };
+  // Types from the entries as read back (a record may only name an earlier record its payload starts from).
+  const types = new Map();
+  const log = await openEventLog({ dir: join(dir, "log") });
+  try {
+    for await (const entry of log.read(id)) types.set(entry.seq, `${entry.kind}:${entry.payload.type ?? entry.payload.op?.type ?? ""}`);
+  } finally {
+    await log.close();
+  }
+  const typeOf = (json) => types.get(seqOf(json));
   const seqOf = (json) => { const r = JSON.parse(json); return Array.isArray(r) ? r[0] : r.seq; };
   const perType = new Map();
   let total = 0;

@@ -1,65 +1,103 @@
 /**
  * How an entry is stored by the LevelDB and PostgreSQL backends: a compact record that reads back as
- * exactly the entry that was appended. A turn repeats its content many times over (the user's text
- * in the submission, the history item, `item_started`, `item_completed`, `user_message`; a tool's
- * output in the answer, the response event, the raw item and the history item; the answer in its
- * deltas, the item, `agent_message` and `task_complete`), and Codex's vocabulary keeps all of them.
- * A record stores each long string once: a later copy within `WINDOW` seqs of the same thread is a
- * reference to where the string is written out.
+ * exactly the entry that was appended. A turn repeats itself many times over: its content (the
+ * user's text in the submission, the history item, `item_started`, `item_completed`, `user_message`;
+ * a tool's output in the answer, the response event, the raw item and the history item; the answer
+ * in its deltas, the item, `agent_message` and `task_complete`), and its shapes (each turn's
+ * `turn_context`, `token_count`, `model_request`, ... differ from the last turn's in a few fields).
+ * Codex's vocabulary keeps all of them, and so does the log; the records do not.
  *
- * Record (version 2), a JSON array: `[seq, ts, kind, payload, v, refs?, sub?]` where the thread id is
- * the key's (not repeated), and `refs` lists `[path, seq, path]`: the string at the first path of
- * this payload (stored as "") is the string at the second path of record `seq`'s payload. A ref
- * always points at a string written out in full, never at another ref, so a reader resolves it
- * from the `WINDOW` records before it without chains. Version 1 records (the entry's JSON object)
- * are still read as they are: data dirs written before keep opening.
+ * Record (version 3), a JSON array `[seq, ts, kind, payload, ops?, sub?]`:
+ * - `kind` is the index of the entry's kind in `EntryKind` (a number: that is how a reader tells a
+ *   version 3 record from a version 2 one, whose kind is a string);
+ * - `payload` is the payload written out, or the seq of an earlier record whose payload this one
+ *   starts from; then `ops` (./record-ops.ts) change it: set a literal, delete a key, or copy a
+ *   value (a long string, most often) from an earlier record;
+ * - `sub` is the submission id, or the seq of an earlier record with the same one;
+ * - `ts` is the ISO time as epoch milliseconds (relative to the `sub` record's when `sub` is a seq),
+ *   or the string itself when it does not read back from milliseconds.
+ * The thread id is the key's, and `v` is `LOG_SCHEMA_VERSION`.
  *
- * A string only becomes a target once the record holding it is durable (`committed`), plus within
- * the same append: a failed write can never leave a ref to a record that was not written.
+ * A record only refers to records within `WINDOW` seqs before it, and only to ones whose own
+ * references (and theirs, transitively) stay within `WINDOW` seqs before it (the encoder tracks each
+ * record's reach), so a reader that starts at seq N decodes everything from the `WINDOW` records
+ * before N (`prime`).
+ *
+ * A record may refer to records appended before it that are not durable yet: a failed write fails
+ * every later write of the same thread (their seqs assumed it; see store-event-log.ts and
+ * postgres/writers.ts), and a crash leaves a prefix of each thread's records.
+ *
+ * Version 2 records (`[seq, ts, kind, payload, v, refs?, sub?]`, long strings as refs to records
+ * written out in full) and version 1 records (the entry's JSON object) still read as they are.
  */
-import { parseLogEntry, type LogEntry } from "../events/index.js";
+import { EntryKind, LOG_SCHEMA_VERSION, parseLogEntry, type LogEntry } from "../events/index.js";
 import { CorruptEntryError } from "./errors.js";
+import { RecordFormatError, applyOp, clone, diff, share, type Op, type Path, type SetOp } from "./record-ops.js";
 
-/** Strings shorter than this are written out wherever they occur (a ref costs ~30 bytes). */
-export const MIN_SHARED = 96;
-/** How far back (in seqs of the same thread) a ref may point; readers load this many records before a range. */
-export const WINDOW = 64;
-/** Threads whose recent strings are kept for reference (the least recently written are dropped). */
-const MAX_THREADS = 512;
+export { RecordFormatError };
 
-type Path = Array<string | number>;
-/** `[path in this payload, seq of the target record, path in its payload]`. */
-type Ref = [Path, number, Path];
+/** Strings shorter than this are written out wherever they occur (a copy op costs ~20 bytes and more). */
+export const MIN_SHARED = 24;
+/** How far back (in seqs of the same thread) a record may depend on; readers load this many records before a range. */
+export const WINDOW = 256;
+/** Threads whose recent records are kept to refer to (the least recently written are dropped). */
+const MAX_THREADS = 256;
 
-interface Target {
-  seq: number;
-  path: Path;
+const KINDS = EntryKind.options;
+const KIND_INDEX = new Map<string, number>(KINDS.map((kind, i) => [kind, i]));
+
+/** What the encoder remembers of one record it wrote. */
+interface Held {
+  kind: string;
+  payload: unknown;
+  ts: string;
+  /** Epoch ms when `ts` reads back from it exactly. */
+  ms: number | undefined;
+  sub: string | undefined;
+  /** The lowest seq this record depends on, itself included. */
+  reach: number;
+  /** Strings it writes out (targets of later copies). */
+  strings: string[];
+  subOrigin: boolean;
 }
 
-/** The long strings one thread wrote out recently, by content. */
+/** One thread's recent records, what they wrote out, and the latest record of each shape. */
 class ThreadWindow {
-  readonly targets = new Map<string, Target>();
-  /** In seq order, to drop what falls out of the window. */
-  readonly order: Array<{ text: string; seq: number }> = [];
-  /** Strings of records built but not yet durable, by seq. */
-  readonly pending = new Map<number, Array<{ text: string; path: Path }>>();
+  readonly records = new Map<number, Held>();
+  readonly strings = new Map<string, { seq: number; path: Path }>();
+  readonly subs = new Map<string, number>();
+  readonly latest = new Map<string, number>();
 
-  add(seq: number, text: string, path: Path): void {
-    this.targets.set(text, { seq, path });
-    this.order.push({ text, seq });
+  /** The record at `seq`, if a record at `at` may depend on it. */
+  usable(seq: number | undefined, at: number): Held | undefined {
+    if (seq === undefined) return undefined;
+    const held = this.records.get(seq);
+    return held && held.reach > at - WINDOW ? held : undefined;
   }
 
-  /** Drops targets too old for a record at `seq` to point at. */
+  /** Forgets records too old for one at `seq` to depend on. */
   trim(seq: number): void {
-    let drop = 0;
-    while (drop < this.order.length && this.order[drop].seq <= seq - WINDOW) {
-      const { text, seq: at } = this.order[drop];
-      if (this.targets.get(text)?.seq === at) this.targets.delete(text);
-      drop++;
+    for (const [at, held] of this.records) {
+      if (at > seq - WINDOW) break;
+      this.records.delete(at);
+      for (const text of held.strings) if (this.strings.get(text)?.seq === at) this.strings.delete(text);
+      if (held.sub !== undefined && this.subs.get(held.sub) === at) this.subs.delete(held.sub);
     }
-    if (drop > 0) this.order.splice(0, drop);
   }
 }
+
+/** The shape a record's payload is compared by: kind, type, and item or op type. */
+function shapeOf(kind: string, payload: unknown): string {
+  const p = payload as { type?: unknown; role?: unknown; item?: { type?: unknown }; op?: { type?: unknown } };
+  return `${kind}:${String(p.type ?? p.op?.type ?? "")}:${String(p.item?.type ?? p.role ?? "")}`;
+}
+
+function epochMs(ts: string): number | undefined {
+  const ms = Date.parse(ts);
+  return Number.isFinite(ms) && new Date(ms).toISOString() === ts ? ms : undefined;
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
 
 /** Encodes the entries of every thread of one log (one writer per thread). */
 export class RecordEncoder {
@@ -78,89 +116,125 @@ export class RecordEncoder {
     return window;
   }
 
-  /**
-   * The records of one append, in order. Later entries of the same append may point at earlier
-   * ones (they are written together or not at all).
-   */
+  /** The records of one append, in order (later entries may refer to earlier ones). */
   encode(entries: readonly LogEntry[]): string[] {
     if (entries.length === 0) return [];
-    const window = this.#window(entries[0].threadId);
-    window.trim(entries[0].seq);
-    const local = new Map<string, Target>();
-    return entries.map((entry) => {
-      const refs: Ref[] = [];
-      const written: Array<{ text: string; path: Path }> = [];
-      const payload = share(entry.payload, [], (text, path) => {
-        const target = local.get(text) ?? window.targets.get(text);
-        // Never the record itself (a reader resolves a record's refs before it keeps it).
-        if (target && target.seq < entry.seq && target.seq > entry.seq - WINDOW) {
-          refs.push([path.slice(), target.seq, target.path]);
+    const threadId = entries[0].threadId;
+    const window = this.#window(threadId);
+    try {
+      return entries.map((entry) => this.#encodeOne(window, entry));
+    } catch (err) {
+      // Nothing of this append is written: forget what it taught the window.
+      this.#windows.delete(threadId);
+      throw err;
+    }
+  }
+
+  /** A write of the thread failed: its records from the failed one on were never written. */
+  failed(threadId: string): void {
+    this.#windows.delete(threadId);
+  }
+
+  #encodeOne(window: ThreadWindow, entry: LogEntry): string {
+    const seq = entry.seq;
+    if (entry.v !== LOG_SCHEMA_VERSION || !KIND_INDEX.has(entry.kind)) throw new RecordFormatError(`cannot store an entry of version ${entry.v}, kind ${entry.kind}`);
+    window.trim(seq);
+    let reach = seq;
+    // The submission id: a seq when a record in reach wrote it out.
+    let sub: string | number | undefined = entry.sub;
+    const subHeld = entry.sub === undefined ? undefined : window.usable(window.subs.get(entry.sub), seq);
+    if (subHeld) {
+      sub = window.subs.get(entry.sub!)!;
+      reach = Math.min(reach, subHeld.reach);
+    }
+    const ms = epochMs(entry.ts);
+    // Relative to the sub record's time when `sub` is a seq (so only when that time reads back from ms).
+    const ts: string | number = ms === undefined || (subHeld && subHeld.ms === undefined) ? entry.ts : ms - (subHeld?.ms ?? 0);
+
+    // The payload: written out, or from the latest record of the same shape, or from the record before.
+    const shape = shapeOf(entry.kind, entry.payload);
+    let best = this.#literal(window, entry.payload, seq);
+    for (const candidate of new Set([window.latest.get(shape), seq - 1])) {
+      const base = window.usable(candidate, seq);
+      if (!base || base.kind !== entry.kind || !isObject(base.payload) || !isObject(entry.payload)) continue;
+      const option = this.#fromBase(window, base, candidate!, entry.payload, seq);
+      if (option && option.size < best.size) best = option;
+    }
+    reach = Math.min(reach, best.reach);
+
+    window.records.set(seq, { kind: entry.kind, payload: entry.payload, ts: entry.ts, ms, sub: entry.sub, reach, strings: best.written.map((w) => w.text), subOrigin: typeof sub === "string" });
+    for (const { text, path } of best.written) window.strings.set(text, { seq, path });
+    if (typeof sub === "string") window.subs.set(sub, seq);
+    window.latest.set(shape, seq);
+
+    const record: unknown[] = [seq, ts, KIND_INDEX.get(entry.kind), best.body];
+    if (best.ops.length > 0 || sub !== undefined) record.push(best.ops.length > 0 ? best.ops : 0);
+    if (sub !== undefined) record.push(sub);
+    return JSON.stringify(record);
+  }
+
+  /** The payload written out, its long strings copied from records in reach. */
+  #literal(window: ThreadWindow, payload: unknown, seq: number): Option {
+    const option: Option = { body: undefined, ops: [], written: [], reach: seq, size: 0 };
+    option.body = this.#shared(window, payload, [], seq, option);
+    option.size = JSON.stringify(option.body).length + JSON.stringify(option.ops).length;
+    return option;
+  }
+
+  /** The payload as `base`'s changed by ops. */
+  #fromBase(window: ThreadWindow, base: Held, baseSeq: number, payload: unknown, seq: number): Option | undefined {
+    const sets: SetOp[] = [];
+    diff(base.payload, payload, [], sets);
+    if (sets.length > 0 && sets[0][0].length === 0) return undefined;
+    const option: Option = { body: baseSeq, ops: [], written: [], reach: Math.min(seq, base.reach), size: 0 };
+    for (const op of sets) {
+      if (op.length === 1) {
+        option.ops.push(op);
+        continue;
+      }
+      const at = option.ops.length;
+      option.ops.push(op);
+      // Copies of the value's long strings go after the set that makes their place.
+      const value = this.#shared(window, op[1], op[0].slice(), seq, option);
+      // A set whose whole value is a string copy is just the copy.
+      if (typeof op[1] === "string" && value === "" && option.ops.length === at + 2) option.ops.splice(at, 1);
+      else option.ops[at] = [op[0], value];
+    }
+    option.size = String(baseSeq).length + JSON.stringify(option.ops).length;
+    return option;
+  }
+
+  /** `value` with the strings a record in reach wrote out replaced by copy ops (appended to `option.ops`). */
+  #shared(window: ThreadWindow, value: unknown, path: Path, seq: number, option: Option): unknown {
+    return share(value, path, (text, at) => {
+      if (text.length < MIN_SHARED) return false;
+      const target = window.strings.get(text);
+      const held = target && target.seq < seq ? window.usable(target.seq, seq) : undefined;
+      if (target && held) {
+        const op: Op = [at.slice(), target.seq, target.path];
+        // Worth it only when the copy is shorter than the string it stands for.
+        if (JSON.stringify(op).length + 1 < text.length) {
+          option.ops.push(op);
+          option.reach = Math.min(option.reach, held.reach);
           return true;
         }
-        const at = path.slice();
-        written.push({ text, path: at });
-        local.set(text, { seq: entry.seq, path: at });
-        return false;
-      });
-      window.pending.set(entry.seq, written);
-      const record: unknown[] = [entry.seq, entry.ts, entry.kind, payload, entry.v];
-      if (refs.length > 0 || entry.sub !== undefined) record.push(refs.length > 0 ? refs : 0);
-      if (entry.sub !== undefined) record.push(entry.sub);
-      return JSON.stringify(record);
+      }
+      option.written.push({ text, path: at.slice() });
+      return false;
     });
   }
-
-  /** The thread's records up to `seq` are durable: their strings may be pointed at. */
-  committed(threadId: string, seq: number): void {
-    const window = this.#windows.get(threadId);
-    if (!window) return;
-    for (const [at, written] of [...window.pending].sort((a, b) => a[0] - b[0])) {
-      if (at > seq) break;
-      for (const { text, path } of written) window.add(at, text, path);
-      window.pending.delete(at);
-    }
-  }
-
-  /** A write of the thread failed: nothing built and not yet durable may be pointed at. */
-  failed(threadId: string): void {
-    this.#windows.get(threadId)?.pending.clear();
-  }
 }
 
-/**
- * A copy of `value` in which every long string `replace` takes is "" (copied only along the
- * paths that change; `value` itself is never modified). `path` is reused while walking.
- */
-function share(value: unknown, path: Path, replace: (text: string, path: Path) => boolean): unknown {
-  if (typeof value === "string") return value.length >= MIN_SHARED && replace(value, path) ? "" : value;
-  if (typeof value !== "object" || value === null) return value;
-  if (Array.isArray(value)) {
-    let copy: unknown[] | undefined;
-    for (let i = 0; i < value.length; i++) {
-      path.push(i);
-      const next = share(value[i], path, replace);
-      path.pop();
-      if (next !== value[i]) (copy ??= value.slice())[i] = next;
-    }
-    return copy ?? value;
-  }
-  {
-    let copy: Record<string, unknown> | undefined;
-    const object = value as Record<string, unknown>;
-    for (const key of Object.keys(object)) {
-      // A key JSON.parse makes an own property but an assignment would not: never a ref's path.
-      if (key === "__proto__") continue;
-      path.push(key);
-      const next = share(object[key], path, replace);
-      path.pop();
-      if (next !== object[key]) (copy ??= { ...object })[key] = next;
-    }
-    return copy ?? value;
-  }
+interface Option {
+  body: unknown;
+  ops: Op[];
+  written: Array<{ text: string; path: Path }>;
+  reach: number;
+  size: number;
 }
 
-/** Why a record could not be decoded (the caller names the thread and seq). */
-export class RecordFormatError extends Error {}
+/** A record this reader could not decode from what it was given: anything that needs it is out of reach. */
+const UNREADABLE = Symbol("unreadable");
 
 /**
  * A record refers to a seq this decoder has not seen: a read that started after it must `prime`
@@ -184,74 +258,103 @@ export interface RawEntry {
 }
 
 /**
- * Decodes one thread's records in seq order, resolving refs from the records it has seen. Give it
- * the `WINDOW` records before a range first (`prime`), then the range's (`decode`).
+ * Decodes one thread's records in seq order, resolving what they refer to from the records it has
+ * seen. Give it the `WINDOW` records before a range first (`prime`), then the range's (`decode`).
  */
 export class RecordDecoder {
-  readonly #payloads = new Map<number, unknown>();
+  readonly #seen = new Map<number, RawEntry | typeof UNREADABLE>();
 
   constructor(private readonly threadId: string) {}
 
-  /** A record before the range, kept only as a possible target. */
+  /**
+   * A record before the range, kept only as a possible target. The first of them may refer to
+   * records before what was primed: those are kept as unreadable (no record of the range needs them).
+   */
   prime(json: string): void {
-    const parsed: unknown = JSON.parse(json);
-    if (Array.isArray(parsed)) this.#keep(parsed[0] as number, parsed[3]);
-    else if (typeof parsed === "object" && parsed !== null) this.#keep((parsed as RawEntry).seq as number, (parsed as RawEntry).payload);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(json);
+    } catch {
+      return;
+    }
+    const seq = Array.isArray(parsed) ? parsed[0] : (parsed as RawEntry | null)?.seq;
+    if (typeof seq !== "number") return;
+    // Version 2 targets are strings written out in full: the record is kept as stored.
+    if (Array.isArray(parsed) && typeof parsed[2] === "string") return this.#keep(seq, { v: parsed[4], threadId: this.threadId, seq, ts: parsed[1], kind: parsed[2], payload: parsed[3] });
+    try {
+      this.decode(json);
+    } catch {
+      this.#keep(seq, UNREADABLE);
+    }
   }
 
-  /** The entry a record holds (not yet validated), with its refs resolved. */
+  /** The entry a record holds (not yet validated), with everything it refers to resolved. */
   decode(json: string): RawEntry {
     const parsed: unknown = JSON.parse(json);
     if (!Array.isArray(parsed)) {
       const entry = parsed as RawEntry;
-      if (typeof entry === "object" && entry !== null) this.#keep(entry.seq as number, entry.payload);
+      if (typeof entry === "object" && entry !== null && typeof entry.seq === "number") this.#keep(entry.seq, entry);
       return entry;
     }
-    const [seq, ts, kind, payload, v, refs, sub] = parsed as [unknown, unknown, unknown, unknown, unknown, unknown, unknown];
+    const [seq, ts, kind] = parsed as unknown[];
     if (typeof seq !== "number") throw new RecordFormatError("the record has no seq");
+    const entry = typeof kind === "number" ? this.#version3(seq, parsed) : this.#version2(seq, parsed);
+    this.#keep(seq, entry);
+    return entry;
+  }
+
+  #version2(seq: number, [, ts, kind, payload, v, refs, sub]: unknown[]): RawEntry {
     if (refs !== undefined && refs !== 0) {
       if (!Array.isArray(refs)) throw new RecordFormatError("its refs are not a list");
-      for (const ref of refs as unknown[]) this.#resolve(payload, ref);
+      for (const ref of refs) applyOp(payload, ref, (at) => this.#target(at, seq).payload, true);
     }
-    this.#keep(seq, payload);
     const entry: RawEntry = { v, threadId: this.threadId, seq, ts, kind, payload };
     if (sub !== undefined) entry.sub = sub;
     return entry;
   }
 
-  #keep(seq: number, payload: unknown): void {
-    if (typeof seq !== "number") return;
-    this.#payloads.set(seq, payload);
-    this.#payloads.delete(seq - WINDOW);
+  #version3(seq: number, [, ts, kind, body, ops, sub]: unknown[]): RawEntry {
+    const kindName = KINDS[kind as number];
+    if (kindName === undefined) throw new RecordFormatError(`unknown kind ${JSON.stringify(kind)}`);
+    let subText: unknown = sub;
+    let baseMs = 0;
+    if (typeof sub === "number") {
+      const origin = this.#target(sub, seq);
+      if (typeof origin.sub !== "string") throw new RecordFormatError(`its sub refers to seq ${sub}, which has none`);
+      subText = origin.sub;
+      baseMs = Date.parse(origin.ts as string);
+    }
+    let time: unknown = ts;
+    if (typeof ts === "number") {
+      const ms = baseMs + ts;
+      if (!Number.isFinite(ms) || Math.abs(ms) > 8.64e15) throw new RecordFormatError(`its time ${ts} is out of range`);
+      time = new Date(ms).toISOString();
+    }
+    const payload = typeof body === "number" ? clone(this.#target(body, seq).payload) : body;
+    if (ops !== undefined && ops !== 0) {
+      if (!Array.isArray(ops)) throw new RecordFormatError("its ops are not a list");
+      for (const op of ops) applyOp(payload, op, (at) => this.#target(at, seq).payload, false);
+    }
+    const entry: RawEntry = { v: LOG_SCHEMA_VERSION, threadId: this.threadId, seq, ts: time, kind: kindName, payload };
+    if (subText !== undefined) entry.sub = subText;
+    return entry;
   }
 
-  #resolve(payload: unknown, ref: unknown): void {
-    if (!Array.isArray(ref) || ref.length !== 3 || !Array.isArray(ref[0]) || ref[0].length === 0 || typeof ref[1] !== "number" || !Array.isArray(ref[2])) {
-      throw new RecordFormatError(`malformed ref ${JSON.stringify(ref)}`);
-    }
-    const [path, seq, targetPath] = ref as Ref;
-    if (!this.#payloads.has(seq)) throw new OutOfReachError(seq);
-    const text = walk(this.#payloads.get(seq), targetPath);
-    if (typeof text !== "string") throw new RecordFormatError(`its ref to seq ${seq} does not lead to a string`);
-    const holder = walk(payload, path.slice(0, -1));
-    const key = path[path.length - 1];
-    if (typeof holder !== "object" || holder === null || key === "__proto__" || !Object.hasOwn(holder, key)) {
-      throw new RecordFormatError(`its ref path ${JSON.stringify(path)} leads nowhere`);
-    }
-    (holder as Record<string | number, unknown>)[key] = text;
+  /** The decoded record `at`, which record `seq` refers to. */
+  #target(at: number, seq: number): RawEntry {
+    if (!Number.isInteger(at) || at >= seq || at <= seq - WINDOW) throw new RecordFormatError(`it refers to seq ${at}, outside the ${WINDOW} seqs before it`);
+    const found = this.#seen.get(at);
+    if (found === undefined || found === UNREADABLE) throw new OutOfReachError(at);
+    return found;
+  }
+
+  #keep(seq: number, entry: RawEntry | typeof UNREADABLE): void {
+    this.#seen.set(seq, entry);
+    this.#seen.delete(seq - WINDOW);
   }
 }
 
-function walk(value: unknown, path: readonly unknown[]): unknown {
-  let at = value;
-  for (const key of path) {
-    if (typeof at !== "object" || at === null || (typeof key !== "string" && typeof key !== "number") || !Object.hasOwn(at, key)) return undefined;
-    at = (at as Record<string | number, unknown>)[key];
-  }
-  return at;
-}
-
-/** The seq a stored record says it holds (either version), or undefined. */
+/** The seq a stored record says it holds (any version), or undefined. */
 export function recordSeq(json: string): number | undefined {
   try {
     const parsed: unknown = JSON.parse(json);
