@@ -32,12 +32,9 @@
  */
 import { EntryKind, LOG_SCHEMA_VERSION, parseLogEntry, type LogEntry } from "../events/index.js";
 import { CorruptEntryError } from "./errors.js";
-import { RecordFormatError, applyOp, clone, diff, share, type Op, type Path, type SetOp } from "./record-ops.js";
+import { MIN_SHARED, RecordFormatError, applyOp, clone, diff, share, writtenStrings, type Op, type Path, type SetOp } from "./record-ops.js";
 
-export { RecordFormatError };
-
-/** Strings shorter than this are written out wherever they occur (a copy op costs ~20 bytes and more). */
-export const MIN_SHARED = 24;
+export { MIN_SHARED, RecordFormatError };
 /** How far back (in seqs of the same thread) a record may depend on; readers load this many records before a range. */
 export const WINDOW = 256;
 /** Threads whose recent records are kept to refer to (the least recently written are dropped). */
@@ -58,13 +55,13 @@ interface Held {
   reach: number;
   /** Strings it writes out (targets of later copies). */
   strings: string[];
-  subOrigin: boolean;
 }
 
 /** One thread's recent records, what they wrote out, and the latest record of each shape. */
 class ThreadWindow {
   readonly records = new Map<number, Held>();
-  readonly strings = new Map<string, { seq: number; path: Path }>();
+  /** Each long string by the record that wrote it out most recently, and its number there. */
+  readonly strings = new Map<string, { seq: number; index: number }>();
   readonly subs = new Map<string, number>();
   readonly latest = new Map<string, number>();
 
@@ -162,9 +159,11 @@ export class RecordEncoder {
     }
     reach = Math.min(reach, best.reach);
 
-    window.records.set(seq, { kind: entry.kind, payload: entry.payload, ts: entry.ts, ms, sub: entry.sub, reach, strings: best.written.map((w) => w.text), subOrigin: typeof sub === "string" });
-    for (const { text, path } of best.written) window.strings.set(text, { seq, path });
-    if (typeof sub === "string") window.subs.set(sub, seq);
+    // A submission's id is its sub: the record names itself rather than writing the id twice.
+    if (typeof sub === "string" && entry.kind === "submission" && (entry.payload as { id?: unknown }).id === sub) sub = seq;
+    window.records.set(seq, { kind: entry.kind, payload: entry.payload, ts: entry.ts, ms, sub: entry.sub, reach, strings: best.written });
+    best.written.forEach((text, index) => window.strings.set(text, { seq, index }));
+    if (entry.sub !== undefined && (sub === seq || typeof sub === "string")) window.subs.set(entry.sub, seq);
     window.latest.set(shape, seq);
 
     const record: unknown[] = [seq, ts, KIND_INDEX.get(entry.kind), best.body];
@@ -211,7 +210,7 @@ export class RecordEncoder {
       const target = window.strings.get(text);
       const held = target && target.seq < seq ? window.usable(target.seq, seq) : undefined;
       if (target && held) {
-        const op: Op = [at.slice(), target.seq, target.path];
+        const op: Op = [at.slice(), target.seq, target.index];
         // Worth it only when the copy is shorter than the string it stands for.
         if (JSON.stringify(op).length + 1 < text.length) {
           option.ops.push(op);
@@ -219,7 +218,7 @@ export class RecordEncoder {
           return true;
         }
       }
-      option.written.push({ text, path: at.slice() });
+      option.written.push(text);
       return false;
     });
   }
@@ -228,7 +227,8 @@ export class RecordEncoder {
 interface Option {
   body: unknown;
   ops: Op[];
-  written: Array<{ text: string; path: Path }>;
+  /** The strings of `MIN_SHARED` chars or more it writes out, in the order a reader meets them. */
+  written: string[];
   reach: number;
   size: number;
 }
@@ -262,7 +262,7 @@ export interface RawEntry {
  * seen. Give it the `WINDOW` records before a range first (`prime`), then the range's (`decode`).
  */
 export class RecordDecoder {
-  readonly #seen = new Map<number, RawEntry | typeof UNREADABLE>();
+  readonly #seen = new Map<number, Seen | typeof UNREADABLE>();
 
   constructor(private readonly threadId: string) {}
 
@@ -280,7 +280,9 @@ export class RecordDecoder {
     const seq = Array.isArray(parsed) ? parsed[0] : (parsed as RawEntry | null)?.seq;
     if (typeof seq !== "number") return;
     // Version 2 targets are strings written out in full: the record is kept as stored.
-    if (Array.isArray(parsed) && typeof parsed[2] === "string") return this.#keep(seq, { v: parsed[4], threadId: this.threadId, seq, ts: parsed[1], kind: parsed[2], payload: parsed[3] });
+    if (Array.isArray(parsed) && typeof parsed[2] === "string") {
+      return this.#keep(seq, { entry: { v: parsed[4], threadId: this.threadId, seq, ts: parsed[1], kind: parsed[2], payload: parsed[3] }, strings: [] });
+    }
     try {
       this.decode(json);
     } catch {
@@ -293,33 +295,33 @@ export class RecordDecoder {
     const parsed: unknown = JSON.parse(json);
     if (!Array.isArray(parsed)) {
       const entry = parsed as RawEntry;
-      if (typeof entry === "object" && entry !== null && typeof entry.seq === "number") this.#keep(entry.seq, entry);
+      if (typeof entry === "object" && entry !== null && typeof entry.seq === "number") this.#keep(entry.seq, { entry, strings: [] });
       return entry;
     }
-    const [seq, ts, kind] = parsed as unknown[];
+    const [seq, , kind] = parsed as unknown[];
     if (typeof seq !== "number") throw new RecordFormatError("the record has no seq");
-    const entry = typeof kind === "number" ? this.#version3(seq, parsed) : this.#version2(seq, parsed);
-    this.#keep(seq, entry);
-    return entry;
+    const seen = typeof kind === "number" ? this.#version3(seq, parsed) : this.#version2(seq, parsed);
+    this.#keep(seq, seen);
+    return seen.entry;
   }
 
-  #version2(seq: number, [, ts, kind, payload, v, refs, sub]: unknown[]): RawEntry {
+  #version2(seq: number, [, ts, kind, payload, v, refs, sub]: unknown[]): Seen {
     if (refs !== undefined && refs !== 0) {
       if (!Array.isArray(refs)) throw new RecordFormatError("its refs are not a list");
-      for (const ref of refs) applyOp(payload, ref, (at) => this.#target(at, seq).payload, true);
+      for (const ref of refs) applyOp(payload, ref, (at) => this.#target(at, seq).entry, true);
     }
     const entry: RawEntry = { v, threadId: this.threadId, seq, ts, kind, payload };
     if (sub !== undefined) entry.sub = sub;
-    return entry;
+    return { entry, strings: [] };
   }
 
-  #version3(seq: number, [, ts, kind, body, ops, sub]: unknown[]): RawEntry {
+  #version3(seq: number, [, ts, kind, body, ops, sub]: unknown[]): Seen {
     const kindName = KINDS[kind as number];
     if (kindName === undefined) throw new RecordFormatError(`unknown kind ${JSON.stringify(kind)}`);
     let subText: unknown = sub;
     let baseMs = 0;
-    if (typeof sub === "number") {
-      const origin = this.#target(sub, seq);
+    if (typeof sub === "number" && sub !== seq) {
+      const origin = this.#target(sub, seq).entry;
       if (typeof origin.sub !== "string") throw new RecordFormatError(`its sub refers to seq ${sub}, which has none`);
       subText = origin.sub;
       baseMs = Date.parse(origin.ts as string);
@@ -330,28 +332,48 @@ export class RecordDecoder {
       if (!Number.isFinite(ms) || Math.abs(ms) > 8.64e15) throw new RecordFormatError(`its time ${ts} is out of range`);
       time = new Date(ms).toISOString();
     }
-    const payload = typeof body === "number" ? clone(this.#target(body, seq).payload) : body;
+    // The strings it writes out, numbered in the order the writer met them: the body's, then each set's.
+    const strings: string[] = [];
+    const payload = typeof body === "number" ? clone(this.#target(body, seq).entry.payload) : body;
+    if (typeof body !== "number") writtenStrings(body, strings);
     if (ops !== undefined && ops !== 0) {
       if (!Array.isArray(ops)) throw new RecordFormatError("its ops are not a list");
-      for (const op of ops) applyOp(payload, op, (at) => this.#target(at, seq).payload, false);
+      for (const op of ops) {
+        if (Array.isArray(op) && op.length === 2) writtenStrings(op[1], strings);
+        applyOp(payload, op, (at) => {
+          const { entry, strings: written } = this.#target(at, seq);
+          return { payload: entry.payload, strings: written };
+        }, false);
+      }
+    }
+    if (sub === seq) {
+      // A submission names itself: its sub is its id.
+      subText = (payload as { id?: unknown } | null)?.id;
+      if (typeof subText !== "string") throw new RecordFormatError("its sub is its id, which it does not have");
     }
     const entry: RawEntry = { v: LOG_SCHEMA_VERSION, threadId: this.threadId, seq, ts: time, kind: kindName, payload };
     if (subText !== undefined) entry.sub = subText;
-    return entry;
+    return { entry, strings };
   }
 
   /** The decoded record `at`, which record `seq` refers to. */
-  #target(at: number, seq: number): RawEntry {
+  #target(at: number, seq: number): Seen {
     if (!Number.isInteger(at) || at >= seq || at <= seq - WINDOW) throw new RecordFormatError(`it refers to seq ${at}, outside the ${WINDOW} seqs before it`);
     const found = this.#seen.get(at);
     if (found === undefined || found === UNREADABLE) throw new OutOfReachError(at);
     return found;
   }
 
-  #keep(seq: number, entry: RawEntry | typeof UNREADABLE): void {
-    this.#seen.set(seq, entry);
+  #keep(seq: number, seen: Seen | typeof UNREADABLE): void {
+    this.#seen.set(seq, seen);
     this.#seen.delete(seq - WINDOW);
   }
+}
+
+/** A record the decoder has read: its entry, and the long strings it wrote out (copies name them by number). */
+interface Seen {
+  entry: RawEntry;
+  strings: string[];
 }
 
 /** The seq a stored record says it holds (any version), or undefined. */

@@ -4,6 +4,7 @@
  *
  *   `[path]`                     delete the key at `path`
  *   `[path, value]`              set `path` to the literal `value` (a new key goes last, as in JSON.parse)
+ *   `[path, seq, n]`             set `path` to the `n`th string record `seq` wrote out (see `writtenStrings`)
  *   `[path, seq, targetPath]`    set `path` to a copy of what record `seq`'s payload holds at `targetPath`
  *
  * Everything here works on JSON data as `JSON.stringify` sees it (keys whose value is `undefined`
@@ -15,7 +16,14 @@ export type Path = Array<string | number>;
 /** Deeper values are refused (a cycle would never end); JSON of real payloads is a few levels deep. */
 const MAX_DEPTH = 256;
 export type SetOp = [Path] | [Path, unknown];
-export type CopyOp = [Path, number, Path];
+export type CopyOp = [Path, number, Path | number];
+
+/**
+ * Strings shorter than this are written out wherever they occur; longer ones a record writes out
+ * are numbered (in the order `share` meets them), and a later record may copy one by its number.
+ * Part of the stored format: changing it changes what old records mean.
+ */
+export const MIN_SHARED = 24;
 export type Op = SetOp | CopyOp;
 
 /** Why a record's ops cannot be applied (the caller names the thread and seq). */
@@ -120,7 +128,8 @@ export function share(value: unknown, path: Path, replace: (text: string, path: 
     }
     return copy ?? value;
   }
-  if (!isPlainObject(value)) return value;
+  // What JSON writes for it (a Date, say), so the strings walked are the ones a reader sees.
+  if (!isPlainObject(value)) return share(JSON.parse(JSON.stringify(value)), path, replace);
   let copy: Record<string, unknown> | undefined;
   for (const key of Object.keys(value)) {
     // A key JSON.parse makes an own property but an assignment would not: never a ref's path.
@@ -131,6 +140,20 @@ export function share(value: unknown, path: Path, replace: (text: string, path: 
     if (next !== value[key]) (copy ??= { ...value })[key] = next;
   }
   return copy ?? value;
+}
+
+/**
+ * Appends the strings of `MIN_SHARED` chars or more in parsed JSON `value`, in the order `share`
+ * walks them (a `__proto__` key's value is not walked): what a record wrote out, numbered.
+ */
+export function writtenStrings(value: unknown, out: string[]): void {
+  if (typeof value === "string") {
+    if (value.length >= MIN_SHARED) out.push(value);
+  } else if (Array.isArray(value)) {
+    for (const item of value) writtenStrings(item, out);
+  } else if (typeof value === "object" && value !== null) {
+    for (const key of Object.keys(value)) if (key !== "__proto__") writtenStrings((value as Record<string, unknown>)[key], out);
+  }
 }
 
 /** A deep copy of parsed JSON (a `__proto__` key stays an own property). */
@@ -157,10 +180,10 @@ export function walk(value: unknown, path: readonly unknown[]): unknown {
 
 /**
  * Applies one op to `payload` (parsed JSON the caller owns). `target` gives the decoded payload of
- * an earlier record, or throws when it is out of reach. `strict` (version 2 records) only fills a
+ * an earlier record and the strings it wrote out, or throws when it is out of reach. `strict` (version 2 records) only fills a
  * key the record already has and copies only strings.
  */
-export function applyOp(payload: unknown, op: unknown, target: (seq: number) => unknown, strict: boolean): void {
+export function applyOp(payload: unknown, op: unknown, target: (seq: number) => { payload: unknown; strings?: readonly string[] }, strict: boolean): void {
   if (!Array.isArray(op) || op.length < 1 || op.length > 3 || !Array.isArray(op[0]) || op[0].length === 0) {
     throw new RecordFormatError(`malformed op ${JSON.stringify(op)}`);
   }
@@ -186,8 +209,10 @@ export function applyOp(payload: unknown, op: unknown, target: (seq: number) => 
     return;
   }
   const [, seq, targetPath] = op as unknown[];
-  if (typeof seq !== "number" || !Array.isArray(targetPath)) throw new RecordFormatError(`malformed op ${JSON.stringify(op)}`);
-  const found = walk(target(seq), targetPath);
+  const byNumber = !strict && Number.isInteger(targetPath);
+  if (typeof seq !== "number" || !(byNumber || Array.isArray(targetPath))) throw new RecordFormatError(`malformed op ${JSON.stringify(op)}`);
+  const source = target(seq);
+  const found = byNumber ? source.strings?.[targetPath as number] : walk(source.payload, targetPath as unknown[]);
   if (strict ? typeof found !== "string" : found === undefined) {
     throw new RecordFormatError(`its ref to seq ${seq} does not lead to ${strict ? "a string" : "a value"}`);
   }

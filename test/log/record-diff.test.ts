@@ -64,7 +64,7 @@ describe("record codec: payloads as edits of earlier ones", () => {
     }
     // The edits are exercised: many records start from an earlier one, and copy strings from others.
     expect(records.filter((r) => typeof JSON.parse(r)[3] === "number").length).toBeGreaterThan(records.length / 4);
-    expect(records.filter((r) => /\[\[[^\]]*\],\d+,\[/.test(r)).length).toBeGreaterThan(records.length / 4);
+    expect(records.filter((r) => /\[\[[^\]]*\],\d+,\d+\]/.test(r)).length).toBeGreaterThan(records.length / 4);
     for (const from of [1, 2, WINDOW - 1, WINDOW + 3, 2 * WINDOW, 3 * WINDOW]) {
       const decoder = new RecordDecoder("t");
       for (const record of records.slice(Math.max(0, from - 1 - WINDOW), from - 1)) decoder.prime(record);
@@ -104,8 +104,10 @@ describe("record codec: payloads as edits of earlier ones", () => {
     expect(bad('[2,0,2,1,[[["message","deeper","still"],true]]]')).toThrow(/leads nowhere/);
     expect(bad('[2,0,2,1,[[["nothing"]]]]')).toThrow(/nothing to delete/);
     expect(bad('[2,0,2,1,[[["message"],1,["nope"]]]]')).toThrow(/does not lead to a value/);
+    expect(bad('[2,0,2,1,[[["message"],1,0]]]')).toThrow(/does not lead to a value/);
+    expect(bad('[2,0,1,{"id":5,"op":{"type":"interrupt"}},0,2]')).toThrow(/its id, which it does not have/);
     expect(bad('[2,1e300,2,{"type":"agent_message","message":"x"}]')).toThrow(/out of range/);
-    expect(bad('[2,0,2,{"type":"agent_message","message":"x"},0,2]')).toThrow(/outside the/);
+    expect(bad('[2,0,2,{"type":"agent_message","message":"x"},0,3]')).toThrow(/outside the/);
     expect(bad(`[${WINDOW + 1},0,2,1]`, WINDOW + 1)).toThrow(/outside the/);
     // A record that starts from one the reader never saw is out of reach (a read primes, then reports it).
     expect(bad("[3,0,2,2]", 3)).toThrow(RecordFormatError);
