@@ -12,7 +12,15 @@
  * A `__proto__` key is never on a path (an assignment to it would set a prototype): an object that
  * has one is written out whole.
  */
+import { EntryKind } from "../events/index.js";
+
 export type Path = Array<string | number>;
+
+/** How far back (in seqs of the same thread) a record may depend on; readers load this many records before a range. */
+export const WINDOW = 256;
+/** A record's kind is stored as its index here. */
+export const KINDS = EntryKind.options;
+export const KIND_INDEX = new Map<string, number>(KINDS.map((kind, i) => [kind, i]));
 /** Deeper values are refused (a cycle would never end); JSON of real payloads is a few levels deep. */
 const MAX_DEPTH = 256;
 export type SetOp = [Path] | [Path, unknown];

@@ -75,6 +75,27 @@ describe("record codec", () => {
     }
   });
 
+  it("keeps a bounded memory of what it wrote: per thread and across threads", () => {
+    const encoder = new RecordEncoder({ maxWindowBytes: 80_000, maxBytes: 640_000 });
+    const big = (tag: string) => `${tag}:${"b".repeat(10_000)}`;
+    // One thread writing 10 KB outputs: its window keeps about 80 KB, and what it writes still reads back.
+    const records: string[] = [];
+    const entries: LogEntry[] = [];
+    for (let i = 1; i <= 20; i++) {
+      const e = { v: 1, threadId: "t", seq: i, ts: "2026-01-01T00:00:00.000Z", kind: "event_msg", payload: { type: "agent_message", message: big(`m${i % 12}`) } } as LogEntry;
+      entries.push(e);
+      records.push(...encoder.encode([e]));
+    }
+    expect(encoder.kept.bytes).toBeLessThanOrEqual(80_000 + 20_000);
+    expect(readBack(records)).toEqual(entries);
+    // Many threads: the least recently written are forgotten past the total and past 256 threads.
+    for (let t = 0; t < 300; t++) {
+      encoder.encode([{ v: 1, threadId: `t${t}`, seq: 1, ts: "2026-01-01T00:00:00.000Z", kind: "event_msg", payload: { type: "agent_message", message: big(`t${t}`).slice(0, 4_000) } } as LogEntry]);
+    }
+    expect(encoder.kept.threads).toBeLessThanOrEqual(256);
+    expect(encoder.kept.bytes).toBeLessThanOrEqual(640_000 + 10_000);
+  });
+
   it("reads version 1 records (the entry's JSON) as before", () => {
     seq = 0;
     const v1 = [entry(long("old")), entry(long("old"))];

@@ -1,4 +1,4 @@
-// bench:log-dump — what the log stores per turn of the bench:peers workload (a host tool call
+// bench:records — what the log stores per turn of the bench:peers workload (a host tool call
 // answering ~1 KB per turn): each entry of one turn with its record's size, and bytes per entry type
 // per turn averaged over the run. `BENCH_TURNS=N` (default 20), `--entries` prints turn 10's entries.
 import { mkdtemp, rm } from "node:fs/promises";
@@ -9,7 +9,7 @@ import { createRuntime, openEventLog } from "../dist/index.js";
 import { CONTENT, TOOL_SPEC, startWorkloadModel } from "./peers/workload.mjs";
 
 const TURNS = Number(process.env.BENCH_TURNS ?? 20);
-const dir = await mkdtemp(join(tmpdir(), "loom-log-dump-"));
+const dir = await mkdtemp(join(tmpdir(), "loom-bench-records-"));
 const model = await startWorkloadModel();
 let id;
 let content = 0;
