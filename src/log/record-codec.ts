@@ -32,7 +32,7 @@
  */
 import { LOG_SCHEMA_VERSION, parseLogEntry, type LogEntry } from "../events/index.js";
 import { CorruptEntryError } from "./errors.js";
-import { KINDS, MIN_SHARED, RecordFormatError, WINDOW, applyOp, clone, writtenStrings } from "./record-ops.js";
+import { KINDS, MIN_SHARED, RecordFormatError, WINDOW, applyOp, writtenStrings } from "./record-ops.js";
 
 export { MIN_SHARED, RecordFormatError, WINDOW };
 export { RecordEncoder } from "./record-encoder.js";
@@ -67,6 +67,10 @@ export interface RawEntry {
  */
 export class RecordDecoder {
   readonly #seen = new Map<number, Seen | typeof UNREADABLE>();
+  #lastMs = Number.NaN;
+  #lastIso = "";
+  /** While priming, a record out of reach is expected (the first primed ones): no error object is built for it. */
+  #priming = false;
 
   constructor(private readonly threadId: string) {}
 
@@ -87,10 +91,13 @@ export class RecordDecoder {
     if (Array.isArray(parsed) && typeof parsed[2] === "string") {
       return this.#keep(seq, { entry: { v: parsed[4], threadId: this.threadId, seq, ts: parsed[1], kind: parsed[2], payload: parsed[3] }, strings: [] });
     }
+    this.#priming = true;
     try {
       this.decode(json);
     } catch {
       this.#keep(seq, UNREADABLE);
+    } finally {
+      this.#priming = false;
     }
   }
 
@@ -128,18 +135,32 @@ export class RecordDecoder {
       const origin = this.#target(sub, seq).entry;
       if (typeof origin.sub !== "string") throw new RecordFormatError(`its sub refers to seq ${sub}, which has none`);
       subText = origin.sub;
-      baseMs = Date.parse(origin.ts as string);
+      baseMs = this.#msOf(origin.ts);
     }
     let time: unknown = ts;
     if (typeof ts === "number") {
       const ms = baseMs + ts;
       if (!Number.isFinite(ms) || Math.abs(ms) > 8.64e15) throw new RecordFormatError(`its time ${ts} is out of range`);
-      time = new Date(ms).toISOString();
+      // Records of one append share a time: format it once.
+      if (ms !== this.#lastMs) {
+        this.#lastIso = new Date(ms).toISOString();
+        this.#lastMs = ms;
+      }
+      time = this.#lastIso;
     }
     // The strings it writes out, numbered in the order the writer met them: the body's, then each set's.
     const strings: string[] = [];
-    const payload = typeof body === "number" ? clone(this.#target(body, seq).entry.payload) : body;
-    if (typeof body !== "number") writtenStrings(body, strings);
+    // From an earlier payload: its nodes are shared, and copied only where an op changes them.
+    let payload = body;
+    let owned: Set<object> | undefined;
+    if (typeof body === "number") {
+      const base = this.#target(body, seq).entry.payload;
+      if (typeof base !== "object" || base === null || Array.isArray(base)) throw new RecordFormatError(`it starts from seq ${body}, whose payload is not an object`);
+      payload = { ...base };
+      owned = new Set([payload as object]);
+    } else {
+      writtenStrings(body, strings);
+    }
     if (ops !== undefined && ops !== 0) {
       if (!Array.isArray(ops)) throw new RecordFormatError("its ops are not a list");
       for (const op of ops) {
@@ -147,7 +168,7 @@ export class RecordDecoder {
         applyOp(payload, op, (at) => {
           const { entry, strings: written } = this.#target(at, seq);
           return { payload: entry.payload, strings: written };
-        }, false);
+        }, false, owned);
       }
     }
     if (sub === seq) {
@@ -160,11 +181,15 @@ export class RecordDecoder {
     return { entry, strings };
   }
 
+  #msOf(ts: unknown): number {
+    return ts === this.#lastIso ? this.#lastMs : Date.parse(ts as string);
+  }
+
   /** The decoded record `at`, which record `seq` refers to. */
   #target(at: number, seq: number): Seen {
     if (!Number.isInteger(at) || at >= seq || at <= seq - WINDOW) throw new RecordFormatError(`it refers to seq ${at}, outside the ${WINDOW} seqs before it`);
     const found = this.#seen.get(at);
-    if (found === undefined || found === UNREADABLE) throw new OutOfReachError(at);
+    if (found === undefined || found === UNREADABLE) throw this.#priming ? UNREADABLE : new OutOfReachError(at);
     return found;
   }
 

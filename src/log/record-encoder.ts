@@ -50,6 +50,9 @@ class ThreadWindow {
 
   /** Forgets records too old for one at `seq` to depend on, and the oldest past `maxBytes`. Returns the bytes freed. */
   trim(seq: number, maxBytes: number): number {
+    // Records are held in seq order: when the first is recent enough, so are the others.
+    const first = this.records.keys().next().value;
+    if (this.bytes <= maxBytes && (first === undefined || first > seq - WINDOW)) return 0;
     const before = this.bytes;
     for (const [at, held] of this.records) {
       if (at > seq - WINDOW && this.bytes <= maxBytes) break;
@@ -68,9 +71,15 @@ function shapeOf(kind: string, payload: unknown): string {
   return `${kind}:${String(p.type ?? p.op?.type ?? "")}:${String(p.item?.type ?? p.role ?? "")}`;
 }
 
+let lastTs = "";
+let lastMs: number | undefined;
+/** Epoch ms of an ISO time that reads back from them exactly (the entries of one append share theirs). */
 function epochMs(ts: string): number | undefined {
+  if (ts === lastTs) return lastMs;
   const ms = Date.parse(ts);
-  return Number.isFinite(ms) && new Date(ms).toISOString() === ts ? ms : undefined;
+  lastMs = Number.isFinite(ms) && new Date(ms).toISOString() === ts ? ms : undefined;
+  lastTs = ts;
+  return lastMs;
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);

@@ -191,18 +191,25 @@ export function walk(value: unknown, path: readonly unknown[]): unknown {
  * an earlier record and the strings it wrote out, or throws when it is out of reach. `strict` (version 2 records) only fills a
  * key the record already has and copies only strings.
  */
-export function applyOp(payload: unknown, op: unknown, target: (seq: number) => { payload: unknown; strings?: readonly string[] }, strict: boolean): void {
+export function applyOp(
+  payload: unknown,
+  op: unknown,
+  target: (seq: number) => { payload: unknown; strings?: readonly string[] },
+  strict: boolean,
+  owned?: Set<object>,
+): void {
   if (!Array.isArray(op) || op.length < 1 || op.length > 3 || !Array.isArray(op[0]) || op[0].length === 0) {
     throw new RecordFormatError(`malformed op ${JSON.stringify(op)}`);
   }
   const path = op[0] as unknown[];
-  const holder = walk(payload, path.slice(0, -1));
+  if (path.includes("__proto__")) throw new RecordFormatError(`its op path ${JSON.stringify(path)} leads nowhere`);
+  const holder = owned ? ownedHolder(payload, path, owned) : walk(payload, path.slice(0, -1));
   const key = path[path.length - 1];
   const owns = typeof holder === "object" && holder !== null && (typeof key === "string" || typeof key === "number") && Object.hasOwn(holder, key);
   const settable = Array.isArray(holder)
     ? Number.isInteger(key) && (key as number) >= 0 && (key as number) <= holder.length
     : typeof holder === "object" && holder !== null && typeof key === "string";
-  if (key === "__proto__" || path.includes("__proto__") || !(strict ? owns : settable)) {
+  if (!(strict ? owns : settable)) {
     throw new RecordFormatError(`its op path ${JSON.stringify(path)} leads nowhere`);
   }
   const object = holder as Record<string | number, unknown>;
@@ -224,5 +231,27 @@ export function applyOp(payload: unknown, op: unknown, target: (seq: number) => 
   if (strict ? typeof found !== "string" : found === undefined) {
     throw new RecordFormatError(`its ref to seq ${seq} does not lead to ${strict ? "a string" : "a value"}`);
   }
-  object[key as string | number] = clone(found);
+  object[key as string | number] = typeof found === "string" ? found : clone(found);
+}
+
+/**
+ * The object or array at `path` minus its last key, in a payload that shares its nodes with an
+ * earlier record's: each node on the way that is not yet this payload's own is copied (shallowly)
+ * first, so the earlier record is never changed.
+ */
+function ownedHolder(payload: unknown, path: readonly unknown[], owned: Set<object>): unknown {
+  let at = payload;
+  for (let i = 0; i < path.length - 1; i++) {
+    const key = path[i];
+    if (typeof at !== "object" || at === null || (typeof key !== "string" && typeof key !== "number") || !Object.hasOwn(at, key)) return undefined;
+    let next = (at as Record<string | number, unknown>)[key];
+    if (typeof next === "object" && next !== null && !owned.has(next)) {
+      // Spread defines own properties, so a `__proto__` key stays one.
+      next = Array.isArray(next) ? next.slice() : { ...next };
+      owned.add(next as object);
+      (at as Record<string | number, unknown>)[key] = next;
+    }
+    at = next;
+  }
+  return at;
 }
