@@ -1,166 +1,44 @@
 /**
  * How an entry is stored by the LevelDB and PostgreSQL backends: a compact record that reads back as
- * exactly the entry that was appended. A turn repeats its content many times over (the user's text
- * in the submission, the history item, `item_started`, `item_completed`, `user_message`; a tool's
- * output in the answer, the response event, the raw item and the history item; the answer in its
- * deltas, the item, `agent_message` and `task_complete`), and Codex's vocabulary keeps all of them.
- * A record stores each long string once: a later copy within `WINDOW` seqs of the same thread is a
- * reference to where the string is written out.
+ * exactly the entry that was appended. A turn repeats itself many times over: its content (the
+ * user's text in the submission, the history item, `item_started`, `item_completed`, `user_message`;
+ * a tool's output in the answer, the response event, the raw item and the history item; the answer
+ * in its deltas, the item, `agent_message` and `task_complete`), and its shapes (each turn's
+ * `turn_context`, `token_count`, `model_request`, ... differ from the last turn's in a few fields).
+ * Codex's vocabulary keeps all of them, and so does the log; the records do not.
  *
- * Record (version 2), a JSON array: `[seq, ts, kind, payload, v, refs?, sub?]` where the thread id is
- * the key's (not repeated), and `refs` lists `[path, seq, path]`: the string at the first path of
- * this payload (stored as "") is the string at the second path of record `seq`'s payload. A ref
- * always points at a string written out in full, never at another ref, so a reader resolves it
- * from the `WINDOW` records before it without chains. Version 1 records (the entry's JSON object)
- * are still read as they are: data dirs written before keep opening.
+ * Record (version 3), a JSON array `[seq, ts, kind, payload, ops?, sub?]`:
+ * - `kind` is the index of the entry's kind in `EntryKind` (a number: that is how a reader tells a
+ *   version 3 record from a version 2 one, whose kind is a string);
+ * - `payload` is the payload written out, or the seq of an earlier record whose payload this one
+ *   starts from; then `ops` (./record-ops.ts) change it: set a literal, delete a key, or copy a
+ *   value (a long string, most often) from an earlier record;
+ * - `sub` is the submission id, or the seq of an earlier record with the same one;
+ * - `ts` is the ISO time as epoch milliseconds (relative to the `sub` record's when `sub` is a seq),
+ *   or the string itself when it does not read back from milliseconds.
+ * The thread id is the key's, and `v` is `LOG_SCHEMA_VERSION`.
  *
- * A string only becomes a target once the record holding it is durable (`committed`), plus within
- * the same append: a failed write can never leave a ref to a record that was not written.
+ * A record only refers to records within `WINDOW` seqs before it, and only to ones whose own
+ * references (and theirs, transitively) stay within `WINDOW` seqs before it (the encoder tracks each
+ * record's reach), so a reader that starts at seq N decodes everything from the `WINDOW` records
+ * before N (`prime`).
+ *
+ * A record may refer to records appended before it that are not durable yet: a failed write fails
+ * every later write of the same thread (their seqs assumed it; see store-event-log.ts and
+ * postgres/writers.ts), and a crash leaves a prefix of each thread's records.
+ *
+ * Version 2 records (`[seq, ts, kind, payload, v, refs?, sub?]`, long strings as refs to records
+ * written out in full) and version 1 records (the entry's JSON object) still read as they are.
  */
-import { parseLogEntry, type LogEntry } from "../events/index.js";
+import { LOG_SCHEMA_VERSION, parseLogEntry, type LogEntry } from "../events/index.js";
 import { CorruptEntryError } from "./errors.js";
+import { KINDS, MIN_SHARED, RecordFormatError, WINDOW, applyOp, writtenStrings } from "./record-ops.js";
 
-/** Strings shorter than this are written out wherever they occur (a ref costs ~30 bytes). */
-export const MIN_SHARED = 96;
-/** How far back (in seqs of the same thread) a ref may point; readers load this many records before a range. */
-export const WINDOW = 64;
-/** Threads whose recent strings are kept for reference (the least recently written are dropped). */
-const MAX_THREADS = 512;
+export { MIN_SHARED, RecordFormatError, WINDOW };
+export { RecordEncoder } from "./record-encoder.js";
 
-type Path = Array<string | number>;
-/** `[path in this payload, seq of the target record, path in its payload]`. */
-type Ref = [Path, number, Path];
-
-interface Target {
-  seq: number;
-  path: Path;
-}
-
-/** The long strings one thread wrote out recently, by content. */
-class ThreadWindow {
-  readonly targets = new Map<string, Target>();
-  /** In seq order, to drop what falls out of the window. */
-  readonly order: Array<{ text: string; seq: number }> = [];
-  /** Strings of records built but not yet durable, by seq. */
-  readonly pending = new Map<number, Array<{ text: string; path: Path }>>();
-
-  add(seq: number, text: string, path: Path): void {
-    this.targets.set(text, { seq, path });
-    this.order.push({ text, seq });
-  }
-
-  /** Drops targets too old for a record at `seq` to point at. */
-  trim(seq: number): void {
-    let drop = 0;
-    while (drop < this.order.length && this.order[drop].seq <= seq - WINDOW) {
-      const { text, seq: at } = this.order[drop];
-      if (this.targets.get(text)?.seq === at) this.targets.delete(text);
-      drop++;
-    }
-    if (drop > 0) this.order.splice(0, drop);
-  }
-}
-
-/** Encodes the entries of every thread of one log (one writer per thread). */
-export class RecordEncoder {
-  readonly #windows = new Map<string, ThreadWindow>();
-
-  #window(threadId: string): ThreadWindow {
-    let window = this.#windows.get(threadId);
-    if (window) {
-      // Most recently written last: the first one is the one to drop.
-      this.#windows.delete(threadId);
-    } else {
-      window = new ThreadWindow();
-      if (this.#windows.size >= MAX_THREADS) this.#windows.delete(this.#windows.keys().next().value!);
-    }
-    this.#windows.set(threadId, window);
-    return window;
-  }
-
-  /**
-   * The records of one append, in order. Later entries of the same append may point at earlier
-   * ones (they are written together or not at all).
-   */
-  encode(entries: readonly LogEntry[]): string[] {
-    if (entries.length === 0) return [];
-    const window = this.#window(entries[0].threadId);
-    window.trim(entries[0].seq);
-    const local = new Map<string, Target>();
-    return entries.map((entry) => {
-      const refs: Ref[] = [];
-      const written: Array<{ text: string; path: Path }> = [];
-      const payload = share(entry.payload, [], (text, path) => {
-        const target = local.get(text) ?? window.targets.get(text);
-        // Never the record itself (a reader resolves a record's refs before it keeps it).
-        if (target && target.seq < entry.seq && target.seq > entry.seq - WINDOW) {
-          refs.push([path.slice(), target.seq, target.path]);
-          return true;
-        }
-        const at = path.slice();
-        written.push({ text, path: at });
-        local.set(text, { seq: entry.seq, path: at });
-        return false;
-      });
-      window.pending.set(entry.seq, written);
-      const record: unknown[] = [entry.seq, entry.ts, entry.kind, payload, entry.v];
-      if (refs.length > 0 || entry.sub !== undefined) record.push(refs.length > 0 ? refs : 0);
-      if (entry.sub !== undefined) record.push(entry.sub);
-      return JSON.stringify(record);
-    });
-  }
-
-  /** The thread's records up to `seq` are durable: their strings may be pointed at. */
-  committed(threadId: string, seq: number): void {
-    const window = this.#windows.get(threadId);
-    if (!window) return;
-    for (const [at, written] of [...window.pending].sort((a, b) => a[0] - b[0])) {
-      if (at > seq) break;
-      for (const { text, path } of written) window.add(at, text, path);
-      window.pending.delete(at);
-    }
-  }
-
-  /** A write of the thread failed: nothing built and not yet durable may be pointed at. */
-  failed(threadId: string): void {
-    this.#windows.get(threadId)?.pending.clear();
-  }
-}
-
-/**
- * A copy of `value` in which every long string `replace` takes is "" (copied only along the
- * paths that change; `value` itself is never modified). `path` is reused while walking.
- */
-function share(value: unknown, path: Path, replace: (text: string, path: Path) => boolean): unknown {
-  if (typeof value === "string") return value.length >= MIN_SHARED && replace(value, path) ? "" : value;
-  if (typeof value !== "object" || value === null) return value;
-  if (Array.isArray(value)) {
-    let copy: unknown[] | undefined;
-    for (let i = 0; i < value.length; i++) {
-      path.push(i);
-      const next = share(value[i], path, replace);
-      path.pop();
-      if (next !== value[i]) (copy ??= value.slice())[i] = next;
-    }
-    return copy ?? value;
-  }
-  {
-    let copy: Record<string, unknown> | undefined;
-    const object = value as Record<string, unknown>;
-    for (const key of Object.keys(object)) {
-      // A key JSON.parse makes an own property but an assignment would not: never a ref's path.
-      if (key === "__proto__") continue;
-      path.push(key);
-      const next = share(object[key], path, replace);
-      path.pop();
-      if (next !== object[key]) (copy ??= { ...object })[key] = next;
-    }
-    return copy ?? value;
-  }
-}
-
-/** Why a record could not be decoded (the caller names the thread and seq). */
-export class RecordFormatError extends Error {}
+/** A record this reader could not decode from what it was given: anything that needs it is out of reach. */
+const UNREADABLE = Symbol("unreadable");
 
 /**
  * A record refers to a seq this decoder has not seen: a read that started after it must `prime`
@@ -184,74 +62,150 @@ export interface RawEntry {
 }
 
 /**
- * Decodes one thread's records in seq order, resolving refs from the records it has seen. Give it
- * the `WINDOW` records before a range first (`prime`), then the range's (`decode`).
+ * Decodes one thread's records in seq order, resolving what they refer to from the records it has
+ * seen. Give it the `WINDOW` records before a range first (`prime`), then the range's (`decode`).
  */
 export class RecordDecoder {
-  readonly #payloads = new Map<number, unknown>();
+  readonly #seen = new Map<number, Seen | typeof UNREADABLE>();
+  #lastMs = Number.NaN;
+  #lastIso = "";
+  /** While priming, a record out of reach is expected (the first primed ones): no error object is built for it. */
+  #priming = false;
 
   constructor(private readonly threadId: string) {}
 
-  /** A record before the range, kept only as a possible target. */
+  /**
+   * A record before the range, kept only as a possible target. The first of them may refer to
+   * records before what was primed: those are kept as unreadable (no record of the range needs them).
+   */
   prime(json: string): void {
-    const parsed: unknown = JSON.parse(json);
-    if (Array.isArray(parsed)) this.#keep(parsed[0] as number, parsed[3]);
-    else if (typeof parsed === "object" && parsed !== null) this.#keep((parsed as RawEntry).seq as number, (parsed as RawEntry).payload);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(json);
+    } catch {
+      return;
+    }
+    const seq = Array.isArray(parsed) ? parsed[0] : (parsed as RawEntry | null)?.seq;
+    if (typeof seq !== "number") return;
+    // Version 2 targets are strings written out in full: the record is kept as stored.
+    if (Array.isArray(parsed) && typeof parsed[2] === "string") {
+      return this.#keep(seq, { entry: { v: parsed[4], threadId: this.threadId, seq, ts: parsed[1], kind: parsed[2], payload: parsed[3] }, strings: [] });
+    }
+    this.#priming = true;
+    try {
+      this.decode(json);
+    } catch {
+      this.#keep(seq, UNREADABLE);
+    } finally {
+      this.#priming = false;
+    }
   }
 
-  /** The entry a record holds (not yet validated), with its refs resolved. */
+  /** The entry a record holds (not yet validated), with everything it refers to resolved. */
   decode(json: string): RawEntry {
     const parsed: unknown = JSON.parse(json);
     if (!Array.isArray(parsed)) {
       const entry = parsed as RawEntry;
-      if (typeof entry === "object" && entry !== null) this.#keep(entry.seq as number, entry.payload);
+      if (typeof entry === "object" && entry !== null && typeof entry.seq === "number") this.#keep(entry.seq, { entry, strings: [] });
       return entry;
     }
-    const [seq, ts, kind, payload, v, refs, sub] = parsed as [unknown, unknown, unknown, unknown, unknown, unknown, unknown];
+    const [seq, , kind] = parsed as unknown[];
     if (typeof seq !== "number") throw new RecordFormatError("the record has no seq");
+    const seen = typeof kind === "number" ? this.#version3(seq, parsed) : this.#version2(seq, parsed);
+    this.#keep(seq, seen);
+    return seen.entry;
+  }
+
+  #version2(seq: number, [, ts, kind, payload, v, refs, sub]: unknown[]): Seen {
     if (refs !== undefined && refs !== 0) {
       if (!Array.isArray(refs)) throw new RecordFormatError("its refs are not a list");
-      for (const ref of refs as unknown[]) this.#resolve(payload, ref);
+      for (const ref of refs) applyOp(payload, ref, (at) => this.#target(at, seq).entry, true);
     }
-    this.#keep(seq, payload);
     const entry: RawEntry = { v, threadId: this.threadId, seq, ts, kind, payload };
     if (sub !== undefined) entry.sub = sub;
-    return entry;
+    return { entry, strings: [] };
   }
 
-  #keep(seq: number, payload: unknown): void {
-    if (typeof seq !== "number") return;
-    this.#payloads.set(seq, payload);
-    this.#payloads.delete(seq - WINDOW);
+  #version3(seq: number, [, ts, kind, body, ops, sub]: unknown[]): Seen {
+    const kindName = KINDS[kind as number];
+    if (kindName === undefined) throw new RecordFormatError(`unknown kind ${JSON.stringify(kind)}`);
+    let subText: unknown = sub;
+    let baseMs = 0;
+    if (typeof sub === "number" && sub !== seq) {
+      const origin = this.#target(sub, seq).entry;
+      if (typeof origin.sub !== "string") throw new RecordFormatError(`its sub refers to seq ${sub}, which has none`);
+      subText = origin.sub;
+      baseMs = this.#msOf(origin.ts);
+    }
+    let time: unknown = ts;
+    if (typeof ts === "number") {
+      const ms = baseMs + ts;
+      if (!Number.isFinite(ms) || Math.abs(ms) > 8.64e15) throw new RecordFormatError(`its time ${ts} is out of range`);
+      // Records of one append share a time: format it once.
+      if (ms !== this.#lastMs) {
+        this.#lastIso = new Date(ms).toISOString();
+        this.#lastMs = ms;
+      }
+      time = this.#lastIso;
+    }
+    // The strings it writes out, numbered in the order the writer met them: the body's, then each set's.
+    const strings: string[] = [];
+    // From an earlier payload: its nodes are shared, and copied only where an op changes them.
+    let payload = body;
+    let owned: Set<object> | undefined;
+    if (typeof body === "number") {
+      const base = this.#target(body, seq).entry.payload;
+      if (typeof base !== "object" || base === null || Array.isArray(base)) throw new RecordFormatError(`it starts from seq ${body}, whose payload is not an object`);
+      payload = { ...base };
+      owned = new Set([payload as object]);
+    } else {
+      writtenStrings(body, strings);
+    }
+    if (ops !== undefined && ops !== 0) {
+      if (!Array.isArray(ops)) throw new RecordFormatError("its ops are not a list");
+      for (const op of ops) {
+        if (Array.isArray(op) && op.length === 2) writtenStrings(op[1], strings);
+        applyOp(payload, op, (at) => {
+          const { entry, strings: written } = this.#target(at, seq);
+          return { payload: entry.payload, strings: written };
+        }, false, owned);
+      }
+    }
+    if (sub === seq) {
+      // A submission names itself: its sub is its id.
+      subText = (payload as { id?: unknown } | null)?.id;
+      if (typeof subText !== "string") throw new RecordFormatError("its sub is its id, which it does not have");
+    }
+    const entry: RawEntry = { v: LOG_SCHEMA_VERSION, threadId: this.threadId, seq, ts: time, kind: kindName, payload };
+    if (subText !== undefined) entry.sub = subText;
+    return { entry, strings };
   }
 
-  #resolve(payload: unknown, ref: unknown): void {
-    if (!Array.isArray(ref) || ref.length !== 3 || !Array.isArray(ref[0]) || ref[0].length === 0 || typeof ref[1] !== "number" || !Array.isArray(ref[2])) {
-      throw new RecordFormatError(`malformed ref ${JSON.stringify(ref)}`);
-    }
-    const [path, seq, targetPath] = ref as Ref;
-    if (!this.#payloads.has(seq)) throw new OutOfReachError(seq);
-    const text = walk(this.#payloads.get(seq), targetPath);
-    if (typeof text !== "string") throw new RecordFormatError(`its ref to seq ${seq} does not lead to a string`);
-    const holder = walk(payload, path.slice(0, -1));
-    const key = path[path.length - 1];
-    if (typeof holder !== "object" || holder === null || key === "__proto__" || !Object.hasOwn(holder, key)) {
-      throw new RecordFormatError(`its ref path ${JSON.stringify(path)} leads nowhere`);
-    }
-    (holder as Record<string | number, unknown>)[key] = text;
+  #msOf(ts: unknown): number {
+    return ts === this.#lastIso ? this.#lastMs : Date.parse(ts as string);
+  }
+
+  /** The decoded record `at`, which record `seq` refers to. */
+  #target(at: number, seq: number): Seen {
+    if (!Number.isInteger(at) || at >= seq || at <= seq - WINDOW) throw new RecordFormatError(`it refers to seq ${at}, outside the ${WINDOW} seqs before it`);
+    const found = this.#seen.get(at);
+    if (found === undefined || found === UNREADABLE) throw this.#priming ? UNREADABLE : new OutOfReachError(at);
+    return found;
+  }
+
+  #keep(seq: number, seen: Seen | typeof UNREADABLE): void {
+    this.#seen.set(seq, seen);
+    this.#seen.delete(seq - WINDOW);
   }
 }
 
-function walk(value: unknown, path: readonly unknown[]): unknown {
-  let at = value;
-  for (const key of path) {
-    if (typeof at !== "object" || at === null || (typeof key !== "string" && typeof key !== "number") || !Object.hasOwn(at, key)) return undefined;
-    at = (at as Record<string | number, unknown>)[key];
-  }
-  return at;
+/** A record the decoder has read: its entry, and the long strings it wrote out (copies name them by number). */
+interface Seen {
+  entry: RawEntry;
+  strings: string[];
 }
 
-/** The seq a stored record says it holds (either version), or undefined. */
+/** The seq a stored record says it holds (any version), or undefined. */
 export function recordSeq(json: string): number | undefined {
   try {
     const parsed: unknown = JSON.parse(json);

@@ -362,7 +362,6 @@ export class StoreEventLog implements EventLog {
     for (const write of group) {
       switch (write.type) {
         case "append":
-          this.#encoder.committed(write.thread.meta.id, write.entries[write.entries.length - 1].seq);
           for (const listener of write.thread.listeners) listener(write.entries);
           write.resolve(write.entries);
           break;

@@ -5,7 +5,7 @@ import type { LogEntry } from "../../src/events/index.js";
 import { CorruptEntryError } from "../../src/log/index.js";
 import { MIN_SHARED, RecordDecoder, RecordEncoder, RecordFormatError, WINDOW, decodeRecord } from "../../src/log/record-codec.js";
 
-const long = (tag: string) => `${tag}:${"x".repeat(MIN_SHARED)}`;
+const long = (tag: string) => `${tag}:${"x".repeat(MIN_SHARED + 100)}`;
 let seq = 0;
 const entry = (text: string, extra: Record<string, unknown> = {}): LogEntry =>
   ({ v: 1, threadId: "t", seq: ++seq, ts: "2026-01-01T00:00:00.000Z", kind: "event_msg", payload: { type: "agent_message", message: text, ...extra } }) as LogEntry;
@@ -21,9 +21,7 @@ describe("record codec", () => {
     const encoder = new RecordEncoder();
     const first = [entry(long("a")), entry(long("a"), { phase: long("b") })];
     const second = [entry(long("b")), entry("short"), entry(long("a"))];
-    const records = [...encoder.encode(first)];
-    encoder.committed("t", 2);
-    records.push(...encoder.encode(second));
+    const records = [...encoder.encode(first), ...encoder.encode(second)];
     expect(records.join("").split(long("a")).length - 1).toBe(1);
     expect(records.join("").split(long("b")).length - 1).toBe(1);
     expect(readBack(records)).toEqual([...first, ...second]);
@@ -31,38 +29,71 @@ describe("record codec", () => {
     expect(records.every((json) => !json.includes('"t"'))).toBe(true);
   });
 
-  it("never points at a record whose write failed, nor at one not yet durable", () => {
+  it("forgets what a failed write taught it: the seqs taken again write their strings out", () => {
     seq = 0;
     const encoder = new RecordEncoder();
+    const kept = encoder.encode([entry(long("kept"))]);
     encoder.encode([entry(long("lost"))]);
     encoder.failed("t");
-    seq = 0; // the failed seq is taken again
+    seq = 1; // the failed seq is taken again
     const retried = encoder.encode([entry(long("lost"))]);
     expect(retried[0]).toContain(long("lost"));
-    // Built while the first is in flight (not committed): written out again.
+    // Appended behind it (not yet durable either): it may refer to it, since it is written only if that is.
     const pipelined = encoder.encode([entry(long("lost"))]);
-    expect(pipelined[0]).toContain(long("lost"));
-    expect(readBack([...retried, ...pipelined])).toHaveLength(2);
+    expect(pipelined[0]).not.toContain(long("lost"));
+    expect(readBack([...kept, ...retried, ...pipelined]).map((e) => (e.payload as { message: string }).message)).toEqual([long("kept"), long("lost"), long("lost")]);
   });
 
-  it("points only at strings written out in full, within the window", () => {
+  it("an append that fails to encode leaves nothing behind to refer to", () => {
     seq = 0;
     const encoder = new RecordEncoder();
-    const records: string[] = [];
+    const cyclic: Record<string, unknown> = { key: long("c") };
+    cyclic.self = cyclic;
+    const bad = { ...entry(long("gone")), payload: { type: "dynamic_tool_call_request", callId: "c", turnId: "t", tool: "x", arguments: cyclic } } as LogEntry;
+    seq = 0;
+    expect(() => encoder.encode([entry(long("gone")), bad])).toThrow();
+    seq = 0;
+    const again = encoder.encode([entry(long("other"))]);
+    expect(readBack(again)).toHaveLength(1);
+  });
+
+  it("depends only on the WINDOW records before a record: a read decodes from any seq", () => {
+    seq = 0;
+    const encoder = new RecordEncoder();
+    const entries: LogEntry[] = [];
     for (let i = 0; i < 3 * WINDOW; i++) {
-      records.push(...encoder.encode([entry(long("same"))]));
-      encoder.committed("t", seq);
+      entries.push(entry(i % 5 === 0 ? long("same") : `${i}`, { phase: i % 3 === 0 ? null : `p${i % 7}` }));
     }
-    const full = records.filter((json) => json.includes(long("same"))).length;
-    expect(full).toBeGreaterThanOrEqual(3);
-    expect(full).toBeLessThanOrEqual(4);
-    // Each ref resolves from the WINDOW records before it, with no chain behind them.
-    for (const from of [WINDOW, 2 * WINDOW + 5]) {
+    const records = entries.flatMap((e) => encoder.encode([e]));
+    // Far smaller than the entries written out: long strings and repeated shapes are stored once.
+    expect(records.join("").length).toBeLessThan(entries.map((e) => JSON.stringify(e)).join("").length / 2);
+    for (const from of [2, WINDOW, WINDOW + 1, 2 * WINDOW + 5, 3 * WINDOW]) {
       const decoder = new RecordDecoder("t");
       for (const json of records.slice(Math.max(0, from - 1 - WINDOW), from - 1)) decoder.prime(json);
       const read = records.slice(from - 1).map((json, i) => decodeRecord(decoder, "t", from + i, json));
-      expect(read.every((e) => (e.payload as { message: string }).message === long("same"))).toBe(true);
+      expect(read).toEqual(entries.slice(from - 1));
     }
+  });
+
+  it("keeps a bounded memory of what it wrote: per thread and across threads", () => {
+    const encoder = new RecordEncoder({ maxWindowBytes: 80_000, maxBytes: 640_000 });
+    const big = (tag: string) => `${tag}:${"b".repeat(10_000)}`;
+    // One thread writing 10 KB outputs: its window keeps about 80 KB, and what it writes still reads back.
+    const records: string[] = [];
+    const entries: LogEntry[] = [];
+    for (let i = 1; i <= 20; i++) {
+      const e = { v: 1, threadId: "t", seq: i, ts: "2026-01-01T00:00:00.000Z", kind: "event_msg", payload: { type: "agent_message", message: big(`m${i % 12}`) } } as LogEntry;
+      entries.push(e);
+      records.push(...encoder.encode([e]));
+    }
+    expect(encoder.kept.bytes).toBeLessThanOrEqual(80_000 + 20_000);
+    expect(readBack(records)).toEqual(entries);
+    // Many threads: the least recently written are forgotten past the total and past 256 threads.
+    for (let t = 0; t < 300; t++) {
+      encoder.encode([{ v: 1, threadId: `t${t}`, seq: 1, ts: "2026-01-01T00:00:00.000Z", kind: "event_msg", payload: { type: "agent_message", message: big(`t${t}`).slice(0, 4_000) } } as LogEntry]);
+    }
+    expect(encoder.kept.threads).toBeLessThanOrEqual(256);
+    expect(encoder.kept.bytes).toBeLessThanOrEqual(640_000 + 10_000);
   });
 
   it("reads version 1 records (the entry's JSON) as before", () => {

@@ -189,7 +189,6 @@ export class ThreadWriters {
         write.reject(error);
       } else if (write.type === "append") {
         this.stats.entries += write.entries.length;
-        this.#encoder.committed(write.writer.id, write.entries[write.entries.length - 1].seq);
         this.notifications.dispatch(write.writer.id, write.entries, write.entries[write.entries.length - 1].seq);
         write.resolve(write.entries);
       } else {
