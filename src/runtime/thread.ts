@@ -6,7 +6,7 @@ import { statSync } from "node:fs";
 import { isAbsolute } from "node:path";
 import { Observable, filter, firstValueFrom, merge, take } from "rxjs";
 import type { Actor } from "xstate";
-import type { Event, LogEntry, Op, ResponseItem, TokenUsage, UserInputItem } from "../events/index.js";
+import type { Event, LogEntry, NewEntry, Op, ResponseItem, TokenUsage, UserInputItem } from "../events/index.js";
 import { parseOp } from "../events/index.js";
 import { checkInputLimits, checkUserText } from "../events/limits.js";
 import { ConcurrencyError, type EventLog, type ReadRange } from "../log/index.js";
@@ -55,6 +55,12 @@ export interface ThreadParts {
 }
 
 const TURN_END = new Set(["task_complete", "turn_aborted"]);
+/**
+ * The op that may reach the session before it is durable (see `submit`): it starts or steers a turn
+ * and changes no setting. Ops carrying settings (`user_turn`, ...) change the folded settings the
+ * turn starts from, so the session must see them folded, that is durable and published.
+ */
+const EARLY_OP = "user_input";
 
 export class Thread {
   readonly id: string;
@@ -71,6 +77,8 @@ export class Thread {
   private runQueue: Promise<void> = Promise.resolve();
   /** Requests answered through this object (kind:id), so a second answer is refused at once. */
   private readonly answered = new Set<string>();
+  /** Submissions being logged that go to the session only once durable (see `submit`). */
+  private waiting = 0;
 
   constructor(private readonly parts: ThreadParts) {
     this.id = parts.services.threadId;
@@ -139,9 +147,28 @@ export class Thread {
       const routed = await this.parts.routeAnswer(parsed);
       if (routed !== undefined) return routed;
     }
-    const [stored] = await services.bus.record([{ kind: "submission", payload: { id, op: parsed, ...(trace ? { trace } : {}) } }], id).catch((error: unknown) => {
-      throw this.failure ? new UserError(`thread ${this.id}: ${this.failure}`, { cause: error }) : error;
-    });
+    // Input that starts or steers a turn goes to the session as soon as it has its seq: the turn's
+    // first records then share its commit, and the turn acts outside the log (calls the model) only
+    // once those are durable. Answers and other ops release effects at once, so they wait.
+    // The session must see submissions in log order: not while an earlier one still waits.
+    let dispatched = false;
+    const early = answer === undefined && parsed.type === EARLY_OP && this.waiting === 0;
+    const onAssigned = (entries: readonly NewEntry[]) => {
+      dispatched = true;
+      this.parts.actor.send({ type: "SUBMIT", submission: (entries[0] as Extract<NewEntry, { kind: "submission" }>).payload });
+    };
+    if (!early) this.waiting += 1;
+    let stored: LogEntry | undefined;
+    try {
+      [stored] = await services.bus
+        .record([{ kind: "submission", payload: { id, op: parsed, ...(trace ? { trace } : {}) } }], id, early ? { onAssigned } : undefined)
+        .catch((error: unknown) => {
+          throw this.failure ? new UserError(`thread ${this.id}: ${this.failure}`, { cause: error }) : error;
+        });
+    } finally {
+      if (!early) this.waiting -= 1;
+    }
+    if (dispatched) return id;
     const submission = (stored as Extract<LogEntry, { kind: "submission" }>).payload;
     if (answer && "error" in answer) {
       await services.bus.event(id, { type: "error", message: answer.error });

@@ -254,9 +254,15 @@ export function sampleActor(services: ThreadServices) {
             return;
           }
           active.items.push(out.item);
-          await record([item(out.item)]);
           const call = toolCallRequestOf(out.item);
-          if (call && !controller.signal.aborted) sendBack({ type: "TOOL_CALL", call });
+          // Only a call waits for its item to be durable: it is about to act. Any other item rides
+          // the commit of whatever the turn awaits next (the log keeps the order either way).
+          if (!call) {
+            void record([item(out.item)]).catch(() => undefined);
+            return;
+          }
+          await record([item(out.item)]);
+          if (!controller.signal.aborted) sendBack({ type: "TOOL_CALL", call });
         },
       });
       let result: Awaited<ReturnType<typeof sample>>;
@@ -276,8 +282,11 @@ export function sampleActor(services: ThreadServices) {
       if (controller.signal.aborted) return;
       const window = limitsFor(services, model).reportedWindow;
       const info = appendUsage(services.state().tokenUsage, result.usage, window);
-      await record([event({ type: "token_count", info, rate_limits: null })]);
-      await pending;
+      void record([event({ type: "token_count", info, rate_limits: null })]).catch(() => undefined);
+      // What the turn does next awaits its own record, which commits after (and with) these: a
+      // plain turn's output, usage and end make one commit. Hooks and notify act outside the
+      // process on what the model said, so they wait for it to be durable first.
+      if (services.hooks?.port || services.hooks?.notify) await pending;
       if (!controller.signal.aborted) sendBack({ type: "SAMPLE_DONE", lastAgentMessage: result.lastAgentMessage });
     };
     const fail = async (error: unknown): Promise<void> => {
