@@ -96,7 +96,10 @@ export class ThreadBus {
   record(entries: readonly NewEntry[], sub?: string, options?: RecordOptions): Promise<LogEntry[]> {
     if (this.closed || this.sealed || this.head >= this.lastAllowed) return Promise.reject(new BusClosedError(`thread ${this.threadId} is closed`));
     if (this.failure) return Promise.reject(this.failure);
-    if (entries.length === 0) return Promise.resolve([]);
+    // Nothing to add, but the promise still means "what was recorded before is in the state now":
+    // callers that read the state after it rely on that, whatever they had left unawaited.
+    // (An append that fails makes this fail too, as it makes every later record fail.)
+    if (entries.length === 0) return this.inFlight.size === 0 ? Promise.resolve([]) : Promise.all([...this.inFlight]).then(() => []);
     const validated = entries.map((entry) => {
       const payload = parsePayload(entry.kind, entry.payload);
       return { kind: entry.kind, payload, ts: entry.ts, sub: entry.sub ?? sub } as NewEntry;

@@ -261,6 +261,8 @@ export function sampleActor(services: ThreadServices) {
             void record([item(out.item)]).catch(() => undefined);
             return;
           }
+          // A call starts once its item is durable (it may act outside the log), which also gives
+          // the rest of the sample time to be recorded before any request the call makes.
           await record([item(out.item)]);
           if (!controller.signal.aborted) sendBack({ type: "TOOL_CALL", call });
         },
@@ -321,6 +323,10 @@ export const MAX_MID_TURN_COMPACTIONS = 8;
 /** Records the round's outputs, then checks the limit: Codex counts the outputs before deciding. */
 export function recordOutputsActor(services: ThreadServices) {
   return fromPromise<RecordOutputsOutput, RecordOutputsInput>(async ({ input }) => {
+    // A round that ends the turn has nothing to record or decide: the turn's end record comes next
+    // and carries what the round left unawaited in its commit.
+    if (!input.followUp && input.outputs.length === 0) return { tokenLimitReached: false };
+    // Waits for what the round recorded before (usage included) even when there are no outputs.
     await services.bus.record(input.outputs.map(item), input.turnId);
     const active = services.turns.get(input.turnId);
     if (!active || !tokenLimitReached(services, active.model)) return { tokenLimitReached: false };
