@@ -56,11 +56,13 @@ export interface ThreadParts {
 
 const TURN_END = new Set(["task_complete", "turn_aborted"]);
 /**
- * The op that may reach the session before it is durable (see `submit`): it starts or steers a turn
- * and changes no setting. Ops carrying settings (`user_turn`, ...) change the folded settings the
- * turn starts from, so the session must see them folded, that is durable and published.
+ * Whether `op` may reach the idle session before it is durable (see `submit`): plain input that
+ * starts a turn. Ops carrying settings (`user_turn`, ...), an output schema or a trace give the turn
+ * what the runtime takes from the folded submission, so the session must see them folded.
  */
-const EARLY_OP = "user_input";
+function startsPlainTurn(op: Op, trace: W3cTraceContext | undefined): boolean {
+  return op.type === "user_input" && trace === undefined && (op as { final_output_json_schema?: unknown }).final_output_json_schema == null;
+}
 
 export class Thread {
   readonly id: string;
@@ -152,7 +154,7 @@ export class Thread {
     // once those are durable. Answers and other ops release effects at once, so they wait.
     // The session must see submissions in log order: not while an earlier one still waits.
     let dispatched = false;
-    const early = answer === undefined && parsed.type === EARLY_OP && this.waiting === 0;
+    const early = answer === undefined && startsPlainTurn(parsed, trace) && this.waiting === 0 && this.parts.actor.getSnapshot().matches("idle");
     const onAssigned = (entries: readonly NewEntry[]) => {
       dispatched = true;
       this.parts.actor.send({ type: "SUBMIT", submission: (entries[0] as Extract<NewEntry, { kind: "submission" }>).payload });

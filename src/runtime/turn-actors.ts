@@ -26,6 +26,7 @@ import {
   isInvalidImage,
   lastImageOutput,
   modelRequestEvent,
+  RequestDigests,
   requestHeadersFor,
   turnRequest,
   withoutInvalidImages,
@@ -60,6 +61,14 @@ export function turnAbortedMarker(): ResponseItem {
 }
 
 const event = (msg: EventMsg): NewEntry => ({ kind: "event_msg", payload: msg });
+
+const requestDigests = new WeakMap<ThreadServices, RequestDigests>();
+
+function digestsOf(services: ThreadServices): RequestDigests {
+  let digests = requestDigests.get(services);
+  if (!digests) requestDigests.set(services, (digests = new RequestDigests()));
+  return digests;
+}
 const item = (payload: ResponseItem): NewEntry => ({ kind: "response_item", payload });
 
 
@@ -235,7 +244,7 @@ export function sampleActor(services: ThreadServices) {
           specs: active.tools,
           parallel: model.supportsParallelToolCalls,
         });
-        void record([event(modelRequestEvent(input.turnId, body))]).catch(() => undefined);
+        void record([event(modelRequestEvent(input.turnId, body, "turn", digestsOf(services)))]).catch(() => undefined);
         return body;
       };
       const sample = () => services.sample(request, {
