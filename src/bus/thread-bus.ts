@@ -21,8 +21,20 @@ export type RecordOrder = (seq: number, first: NewEntry) => boolean;
 
 interface Held {
   entries: NewEntry[];
+  options: RecordOptions | undefined;
   resolve(stored: LogEntry[]): void;
   reject(error: unknown): void;
+}
+
+/** How `record` tells its caller more than "durable". */
+export interface RecordOptions {
+  /**
+   * Called once the entries have their seqs (at once, or when replay admits them), before they are
+   * durable. What the caller does then is numbered after them and commits with or after them, so
+   * work that only records can start a commit early; anything acting outside the log must still
+   * wait for the returned promise.
+   */
+  onAssigned?(entries: readonly NewEntry[]): void;
 }
 
 export class ThreadBus {
@@ -81,21 +93,24 @@ export class ThreadBus {
    * Appends entries and resolves once they are durable and published. Validation happens here,
    * before the head moves, so a bad entry never disturbs appends already in flight.
    */
-  record(entries: readonly NewEntry[], sub?: string): Promise<LogEntry[]> {
+  record(entries: readonly NewEntry[], sub?: string, options?: RecordOptions): Promise<LogEntry[]> {
     if (this.closed || this.sealed || this.head >= this.lastAllowed) return Promise.reject(new BusClosedError(`thread ${this.threadId} is closed`));
     if (this.failure) return Promise.reject(this.failure);
-    if (entries.length === 0) return Promise.resolve([]);
+    // Nothing to add, but the promise still means "what was recorded before is in the state now":
+    // callers that read the state after it rely on that, whatever they had left unawaited.
+    // (An append that fails makes this fail too, as it makes every later record fail.)
+    if (entries.length === 0) return this.inFlight.size === 0 ? Promise.resolve([]) : Promise.all([...this.inFlight]).then(() => []);
     const validated = entries.map((entry) => {
       const payload = parsePayload(entry.kind, entry.payload);
       return { kind: entry.kind, payload, ts: entry.ts, sub: entry.sub ?? sub } as NewEntry;
     });
     if (this.order && !this.order(this.head + 1, validated[0]!)) {
-      return new Promise((resolve, reject) => this.held.push({ entries: validated, resolve, reject }));
+      return new Promise((resolve, reject) => this.held.push({ entries: validated, options, resolve, reject }));
     }
-    return this.append(validated);
+    return this.append(validated, options);
   }
 
-  private append(entries: NewEntry[]): Promise<LogEntry[]> {
+  private append(entries: NewEntry[], options?: RecordOptions): Promise<LogEntry[]> {
     // Read at the append, not at the call: a held record takes the time of the seq it gets.
     const ts = this.clock.now().toISOString();
     const prepared = entries.map((entry) => (entry.ts ? entry : ({ ...entry, ts } as NewEntry)));
@@ -118,6 +133,7 @@ export class ThreadBus {
     const settle = () => this.inFlight.delete(appended);
     appended.then(settle, settle);
     this.admitHeld();
+    options?.onAssigned?.(entries);
     return appended;
   }
 
@@ -140,7 +156,7 @@ export class ThreadBus {
     const index = this.held.findIndex((held) => this.order!(this.head + 1, held.entries[0]!));
     if (index < 0) return;
     const [next] = this.held.splice(index, 1);
-    this.append(next!.entries).then(next!.resolve, next!.reject);
+    this.append(next!.entries, next!.options).then(next!.resolve, next!.reject);
   }
 
   private rejectHeld(error: Error): void {

@@ -4,7 +4,8 @@
  * the cwd contributes its first `AGENTS.override.md` / `AGENTS.md` / fallback file, joined by a blank
  * line, within a 32 KiB budget. A global `$CODEX_HOME/AGENTS(.override).md` comes first.
  */
-import { readFile, realpath, stat } from "node:fs/promises";
+import { closeSync, openSync, readSync, realpathSync, statSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 
 export const AGENTS_MD_FILENAME = "AGENTS.md";
@@ -29,22 +30,48 @@ const isMissing = (error: unknown) =>
   (error as NodeJS.ErrnoException | undefined)?.code === "ENOENT" ||
   (error as NodeJS.ErrnoException | undefined)?.code === "ENOTDIR";
 
-async function exists(path: string): Promise<boolean> {
+// Stats are synchronous: discovery runs at every turn's start and walks every ancestor, and a
+// local stat costs microseconds where the promise API (and an ENOENT error per miss) costs ~100 us.
+function exists(path: string): boolean {
   try {
-    await stat(path);
-    return true;
+    return statSync(path, { throwIfNoEntry: false }) !== undefined;
   } catch (error) {
     if (isMissing(error)) return false;
     throw error;
   }
 }
 
-async function isFile(path: string): Promise<boolean> {
+function isFile(path: string): boolean {
   try {
-    return (await stat(path)).isFile();
+    return statSync(path, { throwIfNoEntry: false })?.isFile() ?? false;
   } catch (error) {
     if (isMissing(error)) return false;
     throw error;
+  }
+}
+
+/** Up to `limit` bytes from the start of the file at `path` (at most 32 KiB: read synchronously). */
+function readPrefix(path: string, limit: number): Buffer {
+  const fd = openSync(path, "r");
+  try {
+    const buffer = Buffer.allocUnsafe(limit);
+    let filled = 0;
+    while (filled < limit) {
+      const n = readSync(fd, buffer, filled, limit - filled, null);
+      if (n === 0) break;
+      filled += n;
+    }
+    return buffer.subarray(0, filled);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function realpathOr(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
   }
 }
 
@@ -64,7 +91,7 @@ async function loadGlobal(dir: string, signal?: AbortSignal): Promise<string | u
 export async function agentsMdPaths(cwd: string, options: LoadAgentsMdOptions = {}): Promise<string[]> {
   const { signal } = options;
   if ((options.maxBytes ?? AGENTS_MD_MAX_BYTES) === 0) return [];
-  const dir = await realpath(cwd).catch(() => cwd);
+  const dir = realpathOr(cwd);
   const markers = options.projectRootMarkers ?? [".git"];
   const ancestors: string[] = [];
   for (let d = dir; ; d = dirname(d)) {
@@ -75,7 +102,7 @@ export async function agentsMdPaths(cwd: string, options: LoadAgentsMdOptions = 
   search: for (const [index, ancestor] of ancestors.entries()) {
     for (const marker of markers) {
       signal?.throwIfAborted();
-      if (await exists(join(ancestor, marker))) {
+      if (exists(join(ancestor, marker))) {
         rootIndex = index;
         break search;
       }
@@ -87,7 +114,7 @@ export async function agentsMdPaths(cwd: string, options: LoadAgentsMdOptions = 
   for (const d of ancestors.slice(0, rootIndex + 1).reverse()) {
     for (const name of names) {
       signal?.throwIfAborted();
-      if (await isFile(join(d, name))) {
+      if (isFile(join(d, name))) {
         found.push(join(d, name));
         break;
       }
@@ -101,15 +128,16 @@ async function readProjectDocs(cwd: string, options: LoadAgentsMdOptions): Promi
   const parts: string[] = [];
   for (const path of await agentsMdPaths(cwd, options)) {
     if (remaining <= 0) break;
+    options.signal?.throwIfAborted();
     let data: Buffer;
     try {
-      data = await readFile(path, { signal: options.signal });
+      // A file over budget is cut at the byte limit, like Codex (a split character decodes as
+      // U+FFFD): only that much is read, however large the file.
+      data = readPrefix(path, remaining);
     } catch (error) {
       if (isMissing(error)) continue;
       throw error;
     }
-    // A file over budget is cut at the byte limit, like Codex (a split character decodes as U+FFFD).
-    if (data.length > remaining) data = data.subarray(0, remaining);
     const text = new TextDecoder("utf-8").decode(data);
     if (text.trim() !== "") {
       parts.push(text);

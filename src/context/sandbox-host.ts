@@ -3,16 +3,23 @@
  * the protected `.git` / `.agents` / `.codex` of each writable root). Gathered once per turn and passed
  * to the pure builders as `TurnSettings.host`, so the resulting `turn_context` is a recorded fact.
  */
-import { readFile, stat } from "node:fs/promises";
+import { statSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import type { SandboxPolicy } from "../events/index.js";
 import type { SandboxHost } from "./settings.js";
 
 type Kind = "file" | "dir" | "other" | "missing";
 
-async function kindOf(path: string): Promise<Kind> {
+/**
+ * Synchronous on purpose: this runs at every turn's start, and a stat of a local path costs a few
+ * microseconds where the promise API's round trip through the thread pool (and an ENOENT error
+ * object per missing path) cost ~100 us each, a tenth of a turn's own time.
+ */
+function kindOf(path: string): Kind {
   try {
-    const info = await stat(path);
+    const info = statSync(path, { throwIfNoEntry: false });
+    if (!info) return "missing";
     return info.isFile() ? "file" : info.isDirectory() ? "dir" : "other";
   } catch {
     return "missing";
@@ -33,7 +40,7 @@ async function gitdirOf(dotGit: string, signal?: AbortSignal): Promise<string | 
   const raw = contents.trim().slice(colon + 1).trim();
   if (raw === "") return undefined;
   const gitdir = resolve(dirname(dotGit), raw);
-  return (await kindOf(gitdir)) === "missing" ? undefined : gitdir;
+  return (kindOf(gitdir)) === "missing" ? undefined : gitdir;
 }
 
 /** `default_read_only_subpaths_for_writable_root`. */
@@ -44,15 +51,15 @@ export async function readOnlySubpaths(
 ): Promise<string[]> {
   const subpaths: string[] = [];
   const dotGit = join(root, ".git");
-  const gitKind = await kindOf(dotGit);
+  const gitKind = kindOf(dotGit);
   if (gitKind === "file") {
     const gitdir = await gitdirOf(dotGit, signal);
     if (gitdir !== undefined) subpaths.push(gitdir);
   }
   if (gitKind === "file" || gitKind === "dir") subpaths.push(dotGit);
-  if ((await kindOf(join(root, ".agents"))) === "dir") subpaths.push(join(root, ".agents"));
+  if ((kindOf(join(root, ".agents"))) === "dir") subpaths.push(join(root, ".agents"));
   const dotCodex = join(root, ".codex");
-  if (protectMissingDotCodex || (await kindOf(dotCodex)) === "dir") subpaths.push(dotCodex);
+  if (protectMissingDotCodex || (kindOf(dotCodex)) === "dir") subpaths.push(dotCodex);
   return [...new Set(subpaths)];
 }
 
@@ -67,7 +74,7 @@ export async function probeSandboxHost(cwd: string, sandboxPolicy: SandboxPolicy
   const { signal } = options;
   const tmpdir = (options.env ?? process.env).TMPDIR;
   const host: SandboxHost = {
-    slashTmpIsDir: (await kindOf("/tmp")) === "dir",
+    slashTmpIsDir: (kindOf("/tmp")) === "dir",
     ...(tmpdir ? { tmpdir } : {}),
     readOnlySubpaths: {},
   };

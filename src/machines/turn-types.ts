@@ -121,6 +121,8 @@ export interface RecordOutputsOutput {
 export interface RecordOutputsInput {
   turnId: string;
   outputs: ResponseItem[];
+  /** Whether the model goes on after this (calls to answer, input to give it): only then does the token limit matter. */
+  followUp: boolean;
 }
 
 export interface AbortTurnInput {

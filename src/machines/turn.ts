@@ -243,6 +243,7 @@ export const turnMachine = setup({
         input: ({ context }) => ({
           turnId: context.turnId,
           outputs: context.calls.map((call) => context.results[call.callId]!.output),
+          followUp: context.calls.length > 0 || context.pendingInput.length > 0,
         }),
         onDone: [
           {

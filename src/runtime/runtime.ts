@@ -3,7 +3,6 @@
  * default) and the live threads on it; each thread is a session actor wired to its IO actors.
  */
 import { join, resolve } from "node:path";
-import { createActor } from "xstate";
 import type { DynamicToolSpec, LogEntry, NewEntry } from "../events/index.js";
 import { MemoryEventLog, type EventLog, type ThreadMeta } from "../log/index.js";
 import { initialState, evolve, type ThreadState } from "../state/index.js";
@@ -32,7 +31,7 @@ import { planReopen, type ReopenPlan } from "./resume.js";
 import { resolveTurnSettings } from "./turn-settings.js";
 import { modelInstructions } from "../context/index.js";
 import { activateTurn } from "./turn-actors.js";
-import { wireSession } from "./wiring.js";
+import { createSessionActor } from "./wiring.js";
 import { UserError } from "./errors.js";
 import { VERSION } from "./version.js";
 import { RuntimeLeases } from "./leases.js";
@@ -502,14 +501,14 @@ export class Runtime {
     if (io?.wrapTool) services.tools = services.tools.map((handler) => io.wrapTool!(handler, services));
     io?.onThread?.(services);
     const approvals = parts.approvals ?? codexApprovals;
-    const machine = wireSession({ services, log: this.log, mcp: mcp ?? null, approvals, tasks: parts.tasks });
     if (resume.resumeTurn) {
       await this.prepareResumedTurn(services, resume.resumeTurn.turnId, resume.resumedStart);
       for (const { callId, request } of resume.reask ?? []) rememberRequest(services, callId, request);
     }
-    const actor = createActor(machine, {
-      input: { threadId: id, resumeTurn: resume.resumeTurn, queue: resume.queue, steering: resume.steering },
-    });
+    const actor = createSessionActor(
+      { services, log: this.log, mcp: mcp ?? null, approvals, tasks: parts.tasks },
+      { threadId: id, resumeTurn: resume.resumeTurn, queue: resume.queue, steering: resume.steering },
+    );
     const onClose = async () => {
       observer.close();
       this.threads.delete(id);

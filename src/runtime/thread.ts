@@ -6,7 +6,7 @@ import { statSync } from "node:fs";
 import { isAbsolute } from "node:path";
 import { Observable, filter, firstValueFrom, merge, take } from "../bus/rx.js";
 import type { Actor } from "xstate";
-import type { Event, LogEntry, Op, ResponseItem, TokenUsage, UserInputItem } from "../events/index.js";
+import type { Event, LogEntry, NewEntry, Op, ResponseItem, TokenUsage, UserInputItem } from "../events/index.js";
 import { parseOp } from "../events/index.js";
 import { checkInputLimits, checkUserText } from "../events/limits.js";
 import { ConcurrencyError, type EventLog, type ReadRange } from "../log/index.js";
@@ -56,6 +56,14 @@ export interface ThreadParts {
 }
 
 const TURN_END = new Set(["task_complete", "turn_aborted"]);
+/**
+ * Whether `op` may reach the idle session before it is durable (see `submit`): plain input that
+ * starts a turn. Ops carrying settings (`user_turn`, ...), an output schema or a trace give the turn
+ * what the runtime takes from the folded submission, so the session must see them folded.
+ */
+function startsPlainTurn(op: Op, trace: W3cTraceContext | undefined): boolean {
+  return op.type === "user_input" && trace === undefined && (op as { final_output_json_schema?: unknown }).final_output_json_schema == null;
+}
 
 export class Thread {
   readonly id: string;
@@ -72,6 +80,8 @@ export class Thread {
   private runQueue: Promise<void> = Promise.resolve();
   /** Requests answered through this object (kind:id), so a second answer is refused at once. */
   private readonly answered = new Set<string>();
+  /** Submissions being logged that go to the session only once durable (see `submit`). */
+  private waiting = 0;
 
   constructor(private readonly parts: ThreadParts) {
     this.id = parts.services.threadId;
@@ -140,9 +150,28 @@ export class Thread {
       const routed = await this.parts.routeAnswer(parsed);
       if (routed !== undefined) return routed;
     }
-    const [stored] = await services.bus.record([{ kind: "submission", payload: { id, op: parsed, ...(trace ? { trace } : {}) } }], id).catch((error: unknown) => {
-      throw this.failure ? new UserError(`thread ${this.id}: ${this.failure}`, { cause: error }) : error;
-    });
+    // Input that starts or steers a turn goes to the session as soon as it has its seq: the turn's
+    // first records then share its commit, and the turn acts outside the log (calls the model) only
+    // once those are durable. Answers and other ops release effects at once, so they wait.
+    // The session must see submissions in log order: not while an earlier one still waits.
+    let dispatched = false;
+    const early = answer === undefined && startsPlainTurn(parsed, trace) && this.waiting === 0 && this.parts.actor.getSnapshot().matches("idle");
+    const onAssigned = (entries: readonly NewEntry[]) => {
+      dispatched = true;
+      this.parts.actor.send({ type: "SUBMIT", submission: (entries[0] as Extract<NewEntry, { kind: "submission" }>).payload });
+    };
+    if (!early) this.waiting += 1;
+    let stored: LogEntry | undefined;
+    try {
+      [stored] = await services.bus
+        .record([{ kind: "submission", payload: { id, op: parsed, ...(trace ? { trace } : {}) } }], id, early ? { onAssigned } : undefined)
+        .catch((error: unknown) => {
+          throw this.failure ? new UserError(`thread ${this.id}: ${this.failure}`, { cause: error }) : error;
+        });
+    } finally {
+      if (!early) this.waiting -= 1;
+    }
+    if (dispatched) return id;
     const submission = (stored as Extract<LogEntry, { kind: "submission" }>).payload;
     if (answer && "error" in answer) {
       await services.bus.event(id, { type: "error", message: answer.error });

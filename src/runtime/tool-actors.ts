@@ -85,11 +85,14 @@ export function executeToolActor(services: ThreadServices) {
     run()
       .catch((error: unknown) => outputFor(call, `tool call failed: ${error instanceof Error ? error.message : String(error)}`))
       .then(async (output) => {
-        // The result is durable before the turn acts on it: outputs enter the model's history in
+        // The result is in the log before the turn acts on it: outputs enter the model's history in
         // call order once every call of the round is done, and a crash in between must not make a
-        // finished call look unfinished (it would be reported aborted, or worse, run again).
-        await services.bus.event(input.turnId, { type: "raw_response_item", item: output });
-        sendBack({ type: "TOOL_RESULT", output });
+        // finished call look unfinished (it would be reported aborted, or worse, run again). The turn
+        // hears of it once it has its seq: all the turn does next is record the round's outputs and
+        // wait for them, which makes this durable too (one commit, not two).
+        await services.bus.record([{ kind: "event_msg", payload: { type: "raw_response_item", item: output } }], input.turnId, {
+          onAssigned: () => sendBack({ type: "TOOL_RESULT", output }),
+        });
       })
       .catch(() => undefined);
     return () => controller.abort();

@@ -26,6 +26,7 @@ import {
   isInvalidImage,
   lastImageOutput,
   modelRequestEvent,
+  RequestDigests,
   requestHeadersFor,
   turnRequest,
   withoutInvalidImages,
@@ -60,6 +61,14 @@ export function turnAbortedMarker(): ResponseItem {
 }
 
 const event = (msg: EventMsg): NewEntry => ({ kind: "event_msg", payload: msg });
+
+const requestDigests = new WeakMap<ThreadServices, RequestDigests>();
+
+function digestsOf(services: ThreadServices): RequestDigests {
+  let digests = requestDigests.get(services);
+  if (!digests) requestDigests.set(services, (digests = new RequestDigests()));
+  return digests;
+}
 const item = (payload: ResponseItem): NewEntry => ({ kind: "response_item", payload });
 
 
@@ -237,7 +246,7 @@ export function sampleActor(services: ThreadServices) {
           specs: active.tools,
           parallel: model.supportsParallelToolCalls,
         });
-        void record([event(modelRequestEvent(input.turnId, body))]).catch(() => undefined);
+        void record([event(modelRequestEvent(input.turnId, body, "turn", digestsOf(services)))]).catch(() => undefined);
         return body;
       };
       const sample = () => services.sample(request, {
@@ -256,9 +265,17 @@ export function sampleActor(services: ThreadServices) {
             return;
           }
           active.items.push(out.item);
-          await record([item(out.item)]);
           const call = toolCallRequestOf(out.item);
-          if (call && !controller.signal.aborted) sendBack({ type: "TOOL_CALL", call });
+          // Only a call waits for its item to be durable: it is about to act. Any other item rides
+          // the commit of whatever the turn awaits next (the log keeps the order either way).
+          if (!call) {
+            void record([item(out.item)]).catch(() => undefined);
+            return;
+          }
+          // A call starts once its item is durable (it may act outside the log), which also gives
+          // the rest of the sample time to be recorded before any request the call makes.
+          await record([item(out.item)]);
+          if (!controller.signal.aborted) sendBack({ type: "TOOL_CALL", call });
         },
       });
       let result: Awaited<ReturnType<typeof sample>>;
@@ -278,8 +295,11 @@ export function sampleActor(services: ThreadServices) {
       if (controller.signal.aborted) return;
       const window = limitsFor(services, model).reportedWindow;
       const info = appendUsage(services.state().tokenUsage, result.usage, window);
-      await record([event({ type: "token_count", info, rate_limits: null })]);
-      await pending;
+      void record([event({ type: "token_count", info, rate_limits: null })]).catch(() => undefined);
+      // What the turn does next awaits its own record, which commits after (and with) these: a
+      // plain turn's output, usage and end make one commit. Hooks and notify act outside the
+      // process on what the model said, so they wait for it to be durable first.
+      if (services.hooks?.port || services.hooks?.notify) await pending;
       if (!controller.signal.aborted) sendBack({ type: "SAMPLE_DONE", lastAgentMessage: result.lastAgentMessage });
     };
     const fail = async (error: unknown): Promise<void> => {
@@ -314,6 +334,10 @@ export const MAX_MID_TURN_COMPACTIONS = 8;
 /** Records the round's outputs, then checks the limit: Codex counts the outputs before deciding. */
 export function recordOutputsActor(services: ThreadServices) {
   return fromPromise<RecordOutputsOutput, RecordOutputsInput>(async ({ input }) => {
+    // A round that ends the turn has nothing to record or decide: the turn's end record comes next
+    // and carries what the round left unawaited in its commit.
+    if (!input.followUp && input.outputs.length === 0) return { tokenLimitReached: false };
+    // Waits for what the round recorded before (usage included) even when there are no outputs.
     await services.bus.record(input.outputs.map(item), input.turnId);
     const active = services.turns.get(input.turnId);
     if (!active || !tokenLimitReached(services, active.model)) return { tokenLimitReached: false };

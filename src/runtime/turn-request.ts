@@ -3,7 +3,7 @@
  * instructions, the prompt with refused images replaced, tools, reasoning, text controls, service
  * tier, client metadata, and the identity headers; and Loom's `model_request` digest of it.
  */
-import { createHash } from "node:crypto";
+import { createHash, type Hash } from "node:crypto";
 import type { EventMsg, ResponseItem } from "../events/index.js";
 import { isUserTurnBoundary } from "../state/index.js";
 import { modelInstructions, type ModelInfo, type TurnSettings } from "../context/index.js";
@@ -19,18 +19,72 @@ import {
 } from "../actors/model/index.js";
 import type { ThreadServices } from "./services.js";
 
+const sameItems = (a: unknown, b: unknown) =>
+  a === b || (Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((item, i) => item === b[i]));
+
+const digest = (value: unknown) => createHash("sha256").update(JSON.stringify(value ?? null)).digest("hex").slice(0, 16);
+
+/**
+ * A thread's digests of what its requests repeat: the instructions, the tool specs, and the prompt,
+ * which each request extends. Hashing the whole prompt again cost O(history) per request; this
+ * hashes only the items after the ones the previous request shared (by identity: the projection
+ * keeps an unchanged item's object), giving the same digest as hashing `JSON.stringify(input)`.
+ */
+export class RequestDigests {
+  #instructions: { text: unknown; digest: string } | undefined;
+  #tools: { specs: unknown; digest: string } | undefined;
+  #input: { items: readonly unknown[]; hash: Hash } | undefined;
+
+  instructions(text: unknown): string {
+    const cached = this.#instructions;
+    if (cached && cached.text === text) return cached.digest;
+    this.#instructions = { text, digest: digest(text) };
+    return this.#instructions.digest;
+  }
+
+  tools(specs: unknown): string {
+    // Each request copies the turn's spec list: the same specs, in a new array.
+    const cached = this.#tools;
+    if (cached && sameItems(cached.specs, specs)) return cached.digest;
+    this.#tools = { specs, digest: digest(specs) };
+    return this.#tools.digest;
+  }
+
+  input(items: unknown): string {
+    if (!Array.isArray(items)) return digest(items);
+    const previous = this.#input;
+    let hash: Hash;
+    let from: number;
+    if (previous && previous.items.length <= items.length && previous.items.every((item, i) => item === items[i])) {
+      hash = previous.hash.copy();
+      from = previous.items.length;
+    } else {
+      hash = createHash("sha256").update("[");
+      from = 0;
+    }
+    // JSON.stringify of an array, piece by piece: "[" item ("," item)* "]", undefined as null.
+    for (let i = from; i < items.length; i++) hash.update((i > 0 ? "," : "") + (JSON.stringify(items[i]) ?? "null"));
+    this.#input = { items, hash: hash.copy() };
+    return hash.update("]").digest("hex").slice(0, 16);
+  }
+}
+
 /** Loom's `model_request` record: digests of what was sent, so replay notices a changed prompt. */
-export function modelRequestEvent(turnId: string, request: ResponsesRequest, purpose: "turn" | "compaction" = "turn"): EventMsg {
+export function modelRequestEvent(turnId: string, request: ResponsesRequest, purpose: "turn" | "compaction" = "turn", digests?: RequestDigests): EventMsg {
   // The installation id is who asks, not what is asked: a replay elsewhere must not diverge on it.
   const { instructions, tools, input, client_metadata: _identity, ...params } = request as ResponsesRequest & Record<string, unknown>;
-  const digest = (value: unknown) => createHash("sha256").update(JSON.stringify(value ?? null)).digest("hex").slice(0, 16);
   return {
     type: "model_request",
     turn_id: turnId,
     ...(purpose === "compaction" ? { purpose } : {}),
     model: String(params.model),
     input_items: Array.isArray(input) ? input.length : 0,
-    digest: { instructions: digest(instructions), tools: digest(tools), input: digest(input), params: digest(params) },
+    digest: {
+      instructions: digests ? digests.instructions(instructions) : digest(instructions),
+      tools: digests ? digests.tools(tools) : digest(tools),
+      input: digests ? digests.input(input) : digest(input),
+      params: digest(params),
+    },
   };
 }
 

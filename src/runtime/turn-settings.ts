@@ -21,6 +21,18 @@ function localDate(now: Date, timeZone: string): string {
   return format.format(now);
 }
 
+let zoneOfTz: { tz: string | undefined; zone: string } | undefined;
+
+/**
+ * The zone the date is formatted in (the process's, which follows TZ). Resolving it builds an Intl
+ * formatter, which costs more than the rest of the turn's settings: kept until TZ changes.
+ */
+function processTimeZone(): string {
+  const tz = process.env.TZ;
+  if (zoneOfTz?.tz !== tz || zoneOfTz === undefined) zoneOfTz = { tz, zone: Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC" };
+  return zoneOfTz.zone;
+}
+
 let hostTimeZone: string | undefined;
 
 /**
@@ -51,7 +63,7 @@ export function hostTimezone(): string {
 export async function resolveTurnSettings(services: ThreadServices): Promise<TurnSettings> {
   const session = services.settings();
   const now = services.clock.now();
-  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+  const zone = processTimeZone();
   const given = services.turnFacts?.() ?? {};
   const [userInstructions, host, platform] = await Promise.all([
     given.userInstructions !== undefined ? (given.userInstructions ?? undefined) : loadAgentsMd(session.cwd, { signal: services.signal }),

@@ -71,7 +71,19 @@ function standsAlone(item: ResponseItem): boolean {
   return item.type === "tool_search_output" && (item.execution === "server" || item.call_id == null);
 }
 
+// Every request projects the whole history again: an item's prepared form is kept (history items
+// are never mutated), so an unchanged item keeps its identity from one request to the next, and
+// what hashes or serializes the prompt can skip the items it has seen (see runtime/turn-request).
+const preparedForms = [new WeakMap<ResponseItem, ResponseItem>(), new WeakMap<ResponseItem, ResponseItem>(), new WeakMap<ResponseItem, ResponseItem>(), new WeakMap<ResponseItem, ResponseItem>()];
+
 function prepare(item: ResponseItem, options: PromptOptions): ResponseItem {
+  const forms = preparedForms[(options.keepIds ? 1 : 0) + (options.supportsImages === false ? 2 : 0)]!;
+  let prepared = forms.get(item);
+  if (prepared === undefined) forms.set(item, (prepared = prepareOnce(item, options)));
+  return prepared;
+}
+
+function prepareOnce(item: ResponseItem, options: PromptOptions): ResponseItem {
   let result = item;
   if (!options.keepIds && "id" in result && result.type !== "image_generation_call") {
     const { id: _id, ...rest } = result as ResponseItem & { id?: unknown };

@@ -191,6 +191,10 @@ describe("thread.run", () => {
     loom.server.enqueue(stream.reply);
     const thread = await loom.rt.startThread({ cwd: loom.cwd, approvalPolicy: "never" });
     // Another submission gets in first: the run's input steers that turn, which is then interrupted.
+    // Input goes to the session before it is durable unless an earlier submission is still being
+    // written (then all go in log order once durable): the name keeps "first" waiting, so the
+    // session is still idle when the run looks, and its input lands behind "first" as steering.
+    void thread.submit({ type: "set_thread_name", name: "busy" });
     void thread.submit(text("first"));
     const run = thread.run("second");
     await stream.reached;

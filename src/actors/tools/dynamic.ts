@@ -191,7 +191,8 @@ function dynamicToolHandler(spec: DynamicToolSpec, toolSpec: unknown): ToolHandl
         : parsed?.success
           ? null
           : `invalid dynamic tool response: ${formatIssues(parsed!.error!)}`;
-      await context.event({
+      // Not awaited: the call's output is recorded after it, and the turn waits for that one.
+      void context.event({
         type: "dynamic_tool_call_response",
         call_id: call.callId,
         turn_id: turnId,
@@ -202,7 +203,7 @@ function dynamicToolHandler(spec: DynamicToolSpec, toolSpec: unknown): ToolHandl
         success: parsed?.success ? parsed.data.success : false,
         error,
         duration: durationOf(context.clock.now().getTime() - startedAt),
-      });
+      }).catch(() => undefined);
       if (!waited.answered) return outputFor(call, waited.message);
       if (!parsed?.success) return outputFor(call, error!);
       return { type: "function_call_output", call_id: call.callId, output: outputBody(parsed.data.content_items) };
