@@ -12,6 +12,7 @@ import type { EventMsg, Op } from "../../src/events/index.js";
 import type { LoomConfig } from "../../src/config/index.js";
 import type { SkillSummary } from "../../src/context/index.js";
 import { startFakeResponses, type FakeResponses } from "../support/fake-responses.js";
+import type { RecordedRequest } from "../support/fake-responses.js";
 import { ScriptedModel } from "../../scripts/codex-fixtures/scripted-model.js";
 
 export interface HarnessOptions {
@@ -27,6 +28,13 @@ export interface HarnessOptions {
    * list was cut needs paths as long as Codex's were.
    */
   rootLength?: number;
+  /**
+   * For a run of several threads (sub-agents): the thread of each of Codex's requests, in the order
+   * Codex's server received them (threads numbered by first appearance). Which thread's request
+   * comes first when two threads sample at once is a race in both runtimes, and the scripted model
+   * numbers its call ids across threads; so Loom's requests are answered in Codex's order.
+   */
+  threadOrder?: number[];
 }
 
 export class RequestHarness {
@@ -67,9 +75,49 @@ export class RequestHarness {
       await writeFile(path, content);
     }
     const harness = new RequestHarness(server, root, dataDir, cwd, options);
-    server.setHandler(harness.model.reply);
+    server.setHandler(options.threadOrder ? harness.inThreadOrder(options.threadOrder) : harness.model.reply);
     await harness.open();
     return harness;
+  }
+
+  /**
+   * The model's replies, each given once its thread's turn in `order` has come. A request that waits
+   * 5 s with no other arriving is answered anyway (Loom sent what Codex did not: the comparison then
+   * says what differs, rather than the test hanging).
+   */
+  private inThreadOrder(order: number[]) {
+    const threads = new Map<string, number>();
+    let next = 0;
+    const waiting = new Set<() => void>();
+    const wake = () => {
+      for (const resolve of waiting) resolve();
+    };
+    return async (request: RecordedRequest) => {
+      const session = String(request.headers.session_id);
+      if (!threads.has(session)) threads.set(session, threads.size);
+      const thread = threads.get(session)!;
+      let stall: NodeJS.Timeout | undefined;
+      while (next < order.length && order[next] !== thread) {
+        const turn = new Promise<"turn" | "stalled">((resolve) => {
+          const onWake = () => {
+            waiting.delete(onWake);
+            resolve("turn");
+          };
+          waiting.add(onWake);
+          stall = setTimeout(() => {
+            waiting.delete(onWake);
+            resolve("stalled");
+          }, 5_000);
+        });
+        const outcome = await turn;
+        clearTimeout(stall);
+        if (outcome === "stalled") break;
+      }
+      const reply = this.model.reply(request);
+      next += 1;
+      wake();
+      return reply;
+    };
   }
 
   /** A new runtime on the same data dir: what a second `codex exec` process is to Codex. */

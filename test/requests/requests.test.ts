@@ -33,6 +33,17 @@ afterEach(async () => {
   harness = undefined;
 });
 
+/** Each request's thread, numbered by first appearance; undefined for a run of one thread. */
+function threadOrder(requests: { headers: Record<string, unknown> }[]): number[] | undefined {
+  const threads = new Map<unknown, number>();
+  const order = requests.map((request) => {
+    const session = request.headers.session_id;
+    if (!threads.has(session)) threads.set(session, threads.size);
+    return threads.get(session)!;
+  });
+  return threads.size > 1 ? order : undefined;
+}
+
 describe("Loom's requests equal Codex 0.125's, request by request", () => {
   it("has a Loom run for every captured scenario", () => {
     expect(captured.filter((scenario) => !(scenario in LOOM_SCENARIOS))).toEqual([]);
@@ -50,6 +61,7 @@ describe("Loom's requests equal Codex 0.125's, request by request", () => {
       skillFiles: loomScenario.skillFiles,
       ...(loomScenario.budget ? { rootLength: dirname(cwd).length } : {}),
       originator: String(codex[0]!.headers.originator),
+      threadOrder: threadOrder(codex),
     });
     await loomScenario.run(harness);
     const loom = harness.server.requests.map((request) => ({ headers: request.headers as Record<string, unknown>, body: request.body }));
