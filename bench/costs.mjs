@@ -16,6 +16,7 @@ import { Level } from "level";
 import OpenAI from "openai";
 import { createRuntime } from "../dist/index.js";
 import { startInstantModel } from "./fake-model.mjs";
+import { freshResumeScript } from "./fresh-resume.mjs";
 import { CONTENT, CONTENT_BYTES, TOOL_SPEC, startWorkloadModel } from "./peers/workload.mjs";
 
 const TURNS = Number(process.env.BENCH_TURNS ?? 200);
@@ -119,17 +120,7 @@ async function toolTurns(dir, floor) {
   report("records + snapshots per content byte", (records.entries + records.snapshots) / last.content, "x", "<= 3x", (records.entries + records.snapshots) / last.content <= 3);
 
   // A fresh process: module loading, createRuntime, resumeThread, each timed inside it.
-  const script = `
-    const t0 = performance.now();
-    const { createRuntime } = await import(${JSON.stringify(new URL("../dist/index.js", import.meta.url).href)});
-    const t1 = performance.now();
-    const rt = await createRuntime({ dataDir: ${JSON.stringify(dataDir)}, config: {}, env: {}, model: { apiKey: "x", baseURL: "http://127.0.0.1:9/v1" } });
-    const t2 = performance.now();
-    const thread = await rt.resumeThread(${JSON.stringify(id)});
-    const t3 = performance.now();
-    if (thread.state.turns.length !== ${TURNS}) throw new Error("resumed " + thread.state.turns.length + " turns");
-    await rt.close();
-    console.log(JSON.stringify({ imports: t1 - t0, create: t2 - t1, resume: t3 - t2 }));`;
+  const script = freshResumeScript(dataDir, id, TURNS);
   const fresh = [];
   for (let i = 0; i < 5; i++) fresh.push(JSON.parse(execFileSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" })));
   const resume = median(fresh.map((f) => f.resume));

@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createRuntime } from "../dist/index.js";
 import { CONTENT, TOOL_SPEC, startWorkloadModel } from "./peers/workload.mjs";
+import { freshResumeScript } from "./fresh-resume.mjs";
 
 const TURNS = Number(process.env.BENCH_TURNS ?? 200);
 const RUNS = Number(process.env.BENCH_RUNS ?? 9);
@@ -85,17 +86,7 @@ function command(name, args, goal, node) {
 
 /** Resume in a fresh process, timed inside it; and the processes it started. */
 function freshResume(dataDir, id) {
-  const script = `
-    const t0 = performance.now();
-    const { createRuntime } = await import(${JSON.stringify(INDEX)});
-    const t1 = performance.now();
-    const rt = await createRuntime({ dataDir: ${JSON.stringify(dataDir)}, config: {}, env: {}, model: { apiKey: "x", baseURL: "http://127.0.0.1:9/v1" } });
-    const t2 = performance.now();
-    const thread = await rt.resumeThread(${JSON.stringify(id)});
-    const t3 = performance.now();
-    if (thread.state.turns.length !== ${TURNS}) throw new Error("resumed " + thread.state.turns.length + " turns");
-    await rt.close();
-    console.log(JSON.stringify({ imports: t1 - t0, create: t2 - t1, resume: t3 - t2 }));`;
+  const script = freshResumeScript(dataDir, id, TURNS);
   const runs = [];
   let spawned = 0;
   for (let i = 0; i < 5; i++) {

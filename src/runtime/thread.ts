@@ -150,7 +150,7 @@ export class Thread {
       const routed = await this.parts.routeAnswer(parsed);
       if (routed !== undefined) return routed;
     }
-    // Input that starts or steers a turn goes to the session as soon as it has its seq: the turn's
+    // Plain input into an idle session goes to it as soon as it has its seq: the turn's
     // first records then share its commit, and the turn acts outside the log (calls the model) only
     // once those are durable. Answers and other ops release effects at once, so they wait.
     // The session must see submissions in log order: not while an earlier one still waits.
