@@ -3,7 +3,7 @@
  * the composer. Owns the cursor (the seq being looked at) and the keyboard.
  */
 import { useCallback, useEffect, useRef, useState } from "react";
-import { Api, type Pending, type StateView, type TurnView } from "./api.js";
+import { Api, type Pending, type TurnView } from "./api.js";
 import { shortId, turnAt } from "./format.js";
 import { DiffPanel, EntryPanel, ReplayPanel, type ReplayResult } from "./Panels.js";
 import { PROMPT_TAIL, StatePanel } from "./StatePanel.js";
@@ -11,9 +11,13 @@ import { Timeline } from "./Timeline.js";
 import { TurnRail } from "./TurnRail.js";
 import { Composer } from "./Composer.js";
 import { useThread } from "./useThread.js";
+import { useCursorState } from "./useCursorState.js";
 import { HELP, isTyping } from "./keys.js";
 
 type Tab = "state" | "entry" | "diff" | "replay";
+
+/** How long the cursor rests before the address shows its seq. */
+const ADDRESS_DELAY_MS = 250;
 
 /** The time-to-first-render figure of `npm run bench:inspector` reads this mark. */
 const markReady = () => performance.mark("loom:timeline-ready");
@@ -32,8 +36,6 @@ export function ThreadView(props: ThreadViewProps) {
   const { head, cursor, setCursor, turns } = t;
   const [tab, setTab] = useState<Tab>("state");
   const [anchor, setAnchor] = useState<number | null>(null);
-  const [state, setState] = useState<StateView | null>(null);
-  const [stateLoading, setStateLoading] = useState(false);
   const [replay, setReplay] = useState<ReplayResult | null>(null);
   const [replaying, setReplaying] = useState(false);
   const [notice, setNotice] = useState<{ text: string; kind: "ok" | "error" } | null>(null);
@@ -41,62 +43,19 @@ export function ThreadView(props: ThreadViewProps) {
   const search = useRef<HTMLInputElement>(null);
   const root = useRef<HTMLDivElement>(null);
 
-  // The state at the cursor; the head's state again whenever the live stream moved it. A single
-  // move asks at once, from the input's own handler (before React renders the timeline's new
-  // rows, whose requests would otherwise go first); while the cursor races (a held key, a dragged
-  // scrubber) it asks at most every 30 ms, and only the newest question's answer is shown.
-  const lastAsk = useRef(0);
-  const asked = useRef<{ key: string; controller: AbortController; timer?: ReturnType<typeof setTimeout> } | null>(null);
-  const headVersionRef = useRef(t.headVersion);
-  headVersionRef.current = t.headVersion;
-  const askState = useCallback(
-    (seq: number, atHead: boolean) => {
-      const key = `${threadId}@${seq}#${atHead ? headVersionRef.current : 0}`;
-      if (asked.current?.key === key) return;
-      if (asked.current) {
-        clearTimeout(asked.current.timer);
-        asked.current.controller.abort();
-      }
-      const controller = new AbortController();
-      const ask = (asked.current = { key, controller } as NonNullable<typeof asked.current>);
-      setStateLoading(true);
-      const send = () => {
-        lastAsk.current = performance.now();
-        Api.state(threadId, seq, { signal: controller.signal, promptTail: PROMPT_TAIL }).then(
-          (r) => {
-            if (asked.current !== ask) return;
-            setState(r.state);
-            setStateLoading(false);
-          },
-          (error: Error) => {
-            if (error.name === "AbortError" || asked.current !== ask) return;
-            setStateLoading(false);
-            setNotice({ text: error.message, kind: "error" });
-          },
-        );
-      };
-      const wait = lastAsk.current + 30 - performance.now();
-      if (wait <= 0) send();
-      else ask.timer = setTimeout(send, wait);
-    },
-    [threadId],
-  );
-  useEffect(() => {
-    if (cursor >= 1) askState(cursor, cursor === head);
-  }, [askState, cursor, cursor === head ? t.headVersion : 0]);
-  useEffect(
-    () => () => {
-      clearTimeout(asked.current?.timer);
-      asked.current?.controller.abort();
-      asked.current = null;
-    },
-    [threadId],
-  );
+  const say = useCallback((text: string, kind: "ok" | "error" = "ok") => setNotice({ text, kind }), []);
+  const sayError = useCallback((text: string) => say(text, "error"), [say]);
+  const { state, loading: stateLoading, ask: askState, shownSeq } = useCursorState(threadId, cursor, head, t.headVersion, sayError, PROMPT_TAIL);
 
+  // The address follows the cursor once it rests: a browser limits how often a page may rewrite
+  // its history entry, and each rewrite costs the page several milliseconds.
   useEffect(() => {
-    if (cursor >= 1) props.onSeq(cursor);
+    if (cursor < 1) return;
+    const timer = setTimeout(() => props.onSeq(cursor), ADDRESS_DELAY_MS);
+    return () => clearTimeout(timer);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [cursor]);
+
 
   // Stable across renders (the head is read through a ref), so the memoised timeline and turn rail
   // do not re-render when only the state panel changed.
@@ -113,8 +72,6 @@ export function ThreadView(props: ThreadViewProps) {
     [askState, setCursor, setFollowing],
   );
   const selectTurn = useCallback((turn: TurnView) => move(turn.firstSeq), [move]);
-
-  const say = (text: string, kind: "ok" | "error" = "ok") => setNotice({ text, kind });
 
   const forkHere = async () => {
     try {
@@ -165,6 +122,7 @@ export function ThreadView(props: ThreadViewProps) {
   };
 
   const turnHere = turnAt(turns, cursor);
+  const turnShown = turnAt(turns, shownSeq);
   const jumpTurn = (delta: 1 | -1) => {
     // Back from inside a turn goes to its start first, as "previous paragraph" does in an editor.
     if (delta < 0 && turnHere && cursor > turnHere.firstSeq) return move(turnHere.firstSeq);
@@ -277,7 +235,7 @@ export function ThreadView(props: ThreadViewProps) {
         </div>
       )}
       <div className="thread-body">
-        <TurnRail turns={turns} current={turnHere} failed={t.failed} onSelect={selectTurn} />
+        <TurnRail turns={turns} current={turnShown} failed={t.failed} onSelect={selectTurn} />
         <div className="center">
           <div className="scrubber">
             <label>
@@ -305,7 +263,7 @@ export function ThreadView(props: ThreadViewProps) {
               cache={t.cache}
               version={t.version}
               head={head}
-              cursor={cursor}
+              cursor={shownSeq}
               turns={turns}
               anchor={anchor}
               divergenceSeq={replay?.divergence?.seq ?? null}

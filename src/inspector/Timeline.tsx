@@ -3,7 +3,7 @@
  * only their pages are fetched), the cursor's row highlighted, turn boundaries banded, the diff
  * anchor and a replay's divergence marked in place.
  */
-import { memo, useEffect, useRef } from "react";
+import { memo, useEffect, useLayoutEffect, useRef } from "react";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import type { TurnView } from "./api.js";
 import { shortId, time, turnAt } from "./format.js";
@@ -33,10 +33,13 @@ export const Timeline = memo(function Timeline(props: TimelineProps) {
     count: head,
     getScrollElement: () => scroller.current,
     estimateSize: rowSize,
-    overscan: 30,
+    overscan: 10,
     // Start near the cursor (no fetch of page 1 for a thread opened at its head), never past the end.
     initialOffset: Math.max(0, Math.min((cursor - 10) * ROW_HEIGHT, head * ROW_HEIGHT - 600)),
     initialRect: { width: 800, height: 600 },
+    // Scroll events re-render in React's own time: a synchronous flush per event made each move of
+    // the cursor render the rows twice before the state panel could show its answer.
+    useFlushSync: false,
   });
   const items = virtualizer.getVirtualItems();
   const first = items[0]?.index ?? 0;
@@ -45,9 +48,14 @@ export const Timeline = memo(function Timeline(props: TimelineProps) {
     if (items.length) cache.ensure(first + 1, last + 1, head);
   }, [cache, first, last, head, items.length]);
 
-  // Keep the cursor's row on screen when it moves by keyboard, scrubber or live follow.
-  useEffect(() => {
-    if (cursor >= 1 && cursor <= head) virtualizer.scrollToIndex(cursor - 1, { align: "auto" });
+  // Keep the cursor's row on screen when it moves by keyboard, scrubber or live follow. Rows have
+  // one fixed height, so where a row is needs no measuring: one layout read and at most one write
+  // of scrollTop, instead of the virtualizer's scroll-to-index loop (which reads the layout back
+  // over several frames).
+  useLayoutEffect(() => {
+    const element = scroller.current;
+    if (!element || cursor < 1 || cursor > head) return;
+    scrollIntoView(element, (cursor - 1) * ROW_HEIGHT, ROW_HEIGHT);
   }, [cursor, head, virtualizer]);
 
   const ready = items.length > 0 && cache.get(items[Math.min(items.length - 1, Math.floor(items.length / 2))].index + 1) !== undefined;
@@ -113,3 +121,11 @@ export const Timeline = memo(function Timeline(props: TimelineProps) {
     </div>
   );
 });
+
+/** Scrolls `element` the least that brings the band [top, top + height) of its content into view. */
+export function scrollIntoView(element: HTMLElement, top: number, height: number): void {
+  const offset = element.scrollTop;
+  const view = element.clientHeight;
+  if (top < offset) element.scrollTop = top;
+  else if (top + height > offset + view) element.scrollTop = top + height - view;
+}

@@ -2,9 +2,10 @@
  * The thread's turns, newest last: status, first user message, seq range. Virtualised too (a long
  * thread has thousands); turns with errors are flagged, so the one that went wrong is easy to find.
  */
-import { memo, useEffect, useRef } from "react";
+import { memo, useLayoutEffect, useRef } from "react";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import type { TurnView } from "./api.js";
+import { scrollIntoView } from "./Timeline.js";
 
 export interface TurnRailProps {
   turns: readonly TurnView[];
@@ -19,9 +20,12 @@ const turnSize = () => HEIGHT;
 
 export const TurnRail = memo(function TurnRail({ turns, current, failed, onSelect }: TurnRailProps) {
   const scroller = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({ count: turns.length, getScrollElement: () => scroller.current, estimateSize: turnSize, overscan: 10 });
-  useEffect(() => {
-    if (current) virtualizer.scrollToIndex(current.index, { align: "auto" });
+  const virtualizer = useVirtualizer({ count: turns.length, getScrollElement: () => scroller.current, estimateSize: turnSize, overscan: 10, useFlushSync: false });
+  // Fixed heights: the current turn's place is arithmetic (see Timeline).
+  useLayoutEffect(() => {
+    const element = scroller.current;
+    if (!element || !current) return;
+    scrollIntoView(element, current.index * HEIGHT, HEIGHT);
   }, [current, virtualizer]);
   return (
     <div className="turn-rail" ref={scroller} aria-label="turns">

@@ -88,7 +88,7 @@ describe("the inspector", () => {
     expect(then).toContain("first question");
     expect(then).toContain("first answer");
     expect(then).not.toContain("second question");
-    expect(await page.locator(".row.selected").getAttribute("data-seq")).toBe(String(first.lastSeq));
+    await page.waitForSelector(`.row.selected[data-seq="${first.lastSeq}"]`);
     await shot("state-at-seq.png");
     // Mark A here, go to the head: the diff is the second turn.
     await page.focus(".timeline");
@@ -103,11 +103,27 @@ describe("the inspector", () => {
     await shot("diff.png");
     // k moves the cursor back one entry; p jumps to the previous turn's start.
     await page.keyboard.press("k");
-    expect(await page.locator(".timeline").getAttribute("aria-activedescendant")).toBe(`row-${head - 1}`);
+    await page.waitForSelector(`.timeline[aria-activedescendant="row-${head - 1}"]`);
     await page.keyboard.press("p");
-    expect(await page.locator(".row.selected").getAttribute("data-seq")).toBe(String(second.firstSeq));
+    await page.waitForSelector(`.row.selected[data-seq="${second.firstSeq}"]`);
     await page.keyboard.press("s");
     await page.waitForSelector(`[data-state-seq="${second.firstSeq}"]`);
+  });
+
+  it("moves the timeline to the cursor even when the state's answer never comes, and puts the seq in the address once the cursor rests", async () => {
+    const [first] = await turns(threadId);
+    await openThread(threadId);
+    const head = (await h.api(`/api/threads/${threadId}`)).body.thread.headSeq;
+    await page.waitForSelector(`[data-state-seq="${head}"]`);
+    // From here on the server's state answers are held back for good.
+    let held = 0;
+    await page.route("**/state?**", () => void held++);
+    await page.fill('input[aria-label="seq"]', String(first.firstSeq));
+    await page.waitForSelector(`.row.selected[data-seq="${first.firstSeq}"]`);
+    expect(held).toBeGreaterThan(0);
+    expect(await page.locator("[data-state-seq]").getAttribute("data-state-seq")).toBe(String(head));
+    await page.waitForFunction((seq) => (globalThis as any).location.hash.endsWith(`/${seq}`), first.firstSeq);
+    await page.unrouteAll({ behavior: "ignoreErrors" });
   });
 
   it("forks before the second turn, continues the fork from the browser, and leaves the original as it was", async () => {
@@ -116,7 +132,7 @@ describe("the inspector", () => {
     await page.click(`.turn-item >> text=second question`);
     await page.focus(".timeline");
     await page.keyboard.press("k");
-    expect(await page.locator(".row.selected").getAttribute("data-seq")).toBe(String(second.firstSeq - 1));
+    await page.waitForSelector(`.row.selected[data-seq="${second.firstSeq - 1}"]`);
     await page.keyboard.press("f");
     await page.waitForFunction((id) => {
       const hash: string = (globalThis as any).location.hash;
@@ -189,8 +205,7 @@ describe("the inspector", () => {
     expect(panel).toMatch(/divergence at seq \d+/);
     expect(panel).toContain("Use tabs.");
     // The cursor moved to the divergence, which the timeline marks.
-    const marked = await page.locator(".row.divergence").getAttribute("data-seq");
-    expect(await page.locator(".row.selected").getAttribute("data-seq")).toBe(marked);
+    await page.waitForSelector(".row.divergence.selected");
     await shot("replay-divergence.png");
   });
 });
