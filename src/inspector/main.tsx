@@ -1,4 +1,4 @@
-/** The inspector's entry: React renders the app into #root. */
+/** The inspector's entry: renders the app into #root (React's API, Preact underneath: see vite.config.ts). */
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "./App.js";
