@@ -42,7 +42,7 @@ const PROFILE_DIR = args.includes("--profile") ? args[args.indexOf("--profile") 
 const RUNS = option("runs", 7);
 const TOKEN = "bench-token";
 // The same switches as test/support/browser.ts: keep Chromium off the network on a closed machine.
-const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"];
+const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage", "--disable-features=PreloadTopChromeWebUI,WebUIOmniboxPopup"];
 
 let seed = 11;
 const random = () => {

@@ -18,6 +18,9 @@ export const CHROMIUM_ARGS = [
   "--disable-component-update",
   "--disable-sync",
   "--disable-dev-shm-usage",
+  // Chromium 156 preloads its own omnibox popup (a WebUI page in a renderer of its own) for every
+  // new window, even headless: 400 chrome:// requests competing with the page under test.
+  "--disable-features=PreloadTopChromeWebUI,WebUIOmniboxPopup",
 ];
 
 export function chromiumAvailable(): boolean {
