@@ -8,7 +8,7 @@ import { ThreadList } from "./ThreadList.js";
 import { ThreadView } from "./ThreadView.js";
 import { isTyping } from "./keys.js";
 
-function parseRoute(): { threadId: string | null; seq?: number } {
+export function parseRoute(): { threadId: string | null; seq?: number } {
   const match = /^#\/t\/([^/]+)(?:\/(\d+))?/.exec(location.hash);
   if (!match) return { threadId: null };
   return { threadId: decodeURIComponent(match[1]), seq: match[2] ? Number(match[2]) : undefined };

@@ -45,7 +45,41 @@ export function currentToken(): string | null {
   return token;
 }
 
-export async function api<T>(path: string, init: { method?: string; body?: unknown; signal?: AbortSignal } = {}): Promise<T> {
+/**
+ * Answers asked for before the page rendered (`prefetch`), by path: the page's first identical
+ * GET takes each one, once. Opening a long thread cold, the page's script is still being compiled
+ * and run when the server could already be answering.
+ */
+const early = new Map<string, Promise<unknown>>();
+let collecting = false;
+
+/** Sends the GETs that `calls` makes now, and keeps their answers for the page's first identical requests. */
+export function prefetch(calls: () => void): void {
+  collecting = true;
+  try {
+    calls();
+  } finally {
+    collecting = false;
+  }
+}
+
+export function api<T>(path: string, init: { method?: string; body?: unknown; signal?: AbortSignal } = {}): Promise<T> {
+  const get = init.body === undefined && init.method === undefined && init.signal === undefined;
+  const kept = get ? early.get(path) : undefined;
+  if (kept) {
+    early.delete(path);
+    return kept as Promise<T>;
+  }
+  const answer = request<T>(path, init);
+  if (collecting && get) {
+    early.set(path, answer);
+    // Never asked for after all: not an unhandled rejection.
+    answer.catch(() => undefined);
+  }
+  return answer;
+}
+
+async function request<T>(path: string, init: { method?: string; body?: unknown; signal?: AbortSignal }): Promise<T> {
   const headers: Record<string, string> = { authorization: `Bearer ${token ?? ""}` };
   if (init.body !== undefined) headers["content-type"] = "application/json";
   const res = await fetch(path, {

@@ -20,6 +20,18 @@ const SCAN_SLICE = 5000;
 const QUIET_MS = 400;
 const errorScans = new Map<string, { scanned: number; seqs: number[] }>();
 
+/**
+ * What opening a thread asks for first: the rows at the end (or around `initialSeq`) with the
+ * head, the thread, its turns. `main.tsx` sends the same requests before the page renders.
+ */
+export function openingRequests(threadId: string, initialSeq: number | undefined) {
+  return {
+    rows: initialSeq ? Api.find(threadId, { to: initialSeq + PAGE / 2, order: "desc", limit: PAGE }) : Api.find(threadId, { order: "desc", limit: PAGE }),
+    thread: Api.thread(threadId),
+    turns: Api.turns(threadId),
+  };
+}
+
 export function useThread(threadId: string, initialSeq: number | undefined) {
   const { cache, version, bump } = useRowCache(threadId);
   const [thread, setThread] = useState<ThreadSummary | null>(null);
@@ -53,11 +65,8 @@ export function useThread(threadId: string, initialSeq: number | undefined) {
     setLoadError(null);
     setTurns([]);
     setErrorSeqs([]);
-    // The rows at the end and the head in one request; the thread and its turns alongside.
-    const rows = initialSeq
-      ? Api.find(threadId, { to: initialSeq + PAGE / 2, order: "desc", limit: PAGE })
-      : Api.find(threadId, { order: "desc", limit: PAGE });
-    Promise.all([rows, Api.thread(threadId)]).then(
+    const opening = openingRequests(threadId, initialSeq);
+    Promise.all([opening.rows, opening.thread]).then(
       ([page, meta]) => {
         if (stopped) return;
         cache.add(page.entries);
@@ -87,7 +96,7 @@ export function useThread(threadId: string, initialSeq: number | undefined) {
       },
       (error: Error) => !stopped && setLoadError(error.message),
     );
-    refreshTurns();
+    opening.turns.then((r) => !stopped && setTurns(r.turns), () => undefined);
     // Not before the first rows are shown, and then only while the cursor rests (see SCAN_SLICE).
     let scan: ReturnType<typeof setTimeout> | undefined;
     const known = errorScans.get(threadId) ?? { scanned: 0, seqs: [] };
