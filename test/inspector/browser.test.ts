@@ -75,6 +75,21 @@ describe("the inspector", () => {
     expect(await page.evaluate("location.hash")).not.toContain(TOKEN);
   });
 
+  it("opens the thread in the address on a cold load, asking the server for each opening request once", async () => {
+    const asked: string[] = [];
+    page.on("request", (request) => {
+      const url = new URL(request.url());
+      if (url.pathname.startsWith("/api/")) asked.push(`${url.pathname}${url.search}`);
+    });
+    await page.goto(`${h.server.url}#token=${TOKEN}&/t/${threadId}`);
+    await page.waitForSelector('.timeline[data-ready="1"]');
+    const head = (await h.api(`/api/threads/${threadId}`)).body.thread.headSeq;
+    await page.waitForSelector(`[data-state-seq="${head}"]`);
+    await page.waitForSelector(".turn-item");
+    const opening = [`/api/threads`, `/api/threads/${threadId}`, `/api/threads/${threadId}/turns`, `/api/threads/${threadId}/entries?view=summary&limit=200&order=desc`];
+    for (const path of opening) expect(asked.filter((p) => p === path), path).toHaveLength(1);
+  });
+
   it("opens a thread, scrubs to a seq and shows the state there, diffs two points, moves by keyboard", async () => {
     const [first, second] = await turns(threadId);
     const head = second.lastSeq;
