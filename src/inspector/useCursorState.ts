@@ -26,14 +26,22 @@ export interface CursorState {
   shownSeq: number;
 }
 
-export function useCursorState(threadId: string, cursor: number, head: number, headVersion: number, onError: (message: string) => void, promptTail: number): CursorState {
+export interface CursorStateOptions {
+  promptTail: number;
+  onError(message: string): void;
+  /** The state at `seq` has arrived: the timeline will move there next (its rows can be fetched now). */
+  onAnswer?(seq: number): void;
+}
+
+export function useCursorState(threadId: string, cursor: number, head: number, headVersion: number, options: CursorStateOptions): CursorState {
+  const { promptTail } = options;
   const [state, setState] = useState<StateView | null>(null);
   const [loading, setLoading] = useState(false);
   const [shown, setShown] = useState(0);
   const cursorRef = useRef(cursor);
   cursorRef.current = cursor;
-  const onErrorRef = useRef(onError);
-  onErrorRef.current = onError;
+  const optionsRef = useRef(options);
+  optionsRef.current = options;
   const follow = useCallback(() => setShown(cursorRef.current), []);
 
   const lastAsk = useRef(0);
@@ -58,6 +66,7 @@ export function useCursorState(threadId: string, cursor: number, head: number, h
             if (asked.current !== question) return;
             setState(r.state);
             setLoading(false);
+            optionsRef.current.onAnswer?.(seq);
             // After the frame that paints the answer: then the timeline catches up.
             requestAnimationFrame(() => setTimeout(follow, 0));
           },
@@ -65,7 +74,7 @@ export function useCursorState(threadId: string, cursor: number, head: number, h
             if (error.name === "AbortError" || asked.current !== question) return;
             setLoading(false);
             follow();
-            onErrorRef.current(error.message);
+            optionsRef.current.onError(error.message);
           },
         );
       };
