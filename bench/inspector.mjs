@@ -19,7 +19,8 @@
  * Options: --entries N (default 100000), --runs N (default 7); KEEP=1 keeps the data dir (its path
  * is printed) to look at it with `loom serve --data-dir`; --profile DIR writes CPU profiles of the
  * scrubs of the first page (server.cpuprofile: this process, which runs the server; browser.cpuprofile:
- * the page, through CDP) and prints the functions that took the most time in each.
+ * the page, through CDP) and prints the functions that took the most time in each; --trace FILE
+ * writes a Chromium trace of the first page (open it in Perfetto or chrome://tracing).
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -39,6 +40,7 @@ const option = (name, fallback) => {
 };
 const ENTRIES = option("entries", 100_000);
 const PROFILE_DIR = args.includes("--profile") ? args[args.indexOf("--profile") + 1] : null;
+const TRACE_FILE = args.includes("--trace") ? args[args.indexOf("--trace") + 1] : null;
 const RUNS = option("runs", 7);
 const TOKEN = "bench-token";
 // The same switches as test/support/browser.ts: keep Chromium off the network on a closed machine.
@@ -198,6 +200,8 @@ async function main() {
     const scrubCpus = [];
     for (let i = 0; i < RUNS; i++) {
       const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+      const tracing = TRACE_FILE && i === 0;
+      if (tracing) await browser.startTracing(page, { categories: ["devtools.timeline", "disabled-by-default-devtools.timeline", "blink.user_timing", "v8.execute"] });
       await page.goto(`${server.url}#token=${TOKEN}&/t/${id}`);
       await page.waitForSelector('.timeline[data-ready="1"]');
       renders.push(await page.evaluate(() => performance.getEntriesByName("loom:timeline-ready")[0].startTime));
@@ -236,11 +240,13 @@ async function main() {
               const observer = new MutationObserver(() => holds() && (observer.disconnect(), painted()));
               observer.observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
             });
+          performance.mark("loom:scrub");
           const t0 = performance.now();
           setValue.call(input, String(target));
           input.dispatchEvent(new Event("input", { bubbles: true }));
           await until(() => document.querySelector(`[data-state-seq="${target}"]`));
           const state = performance.now() - t0;
+          performance.mark("loom:state-shown");
           // The timeline at the seq: its row selected, with its entry loaded.
           await until(() => document.querySelector(`#row-${target}.selected .kind`));
           return { state, timeline: performance.now() - t0 };
@@ -251,6 +257,10 @@ async function main() {
         scrubCpus.push({ page: (await pageBusy()) - busy, server });
       }
       if (profiling) await profiling.stop();
+      if (tracing) {
+        (await import("node:fs")).writeFileSync(TRACE_FILE, await browser.stopTracing());
+        console.log(`\ntrace of the first page (load and scrubs; marks loom:scrub and loom:state-shown): ${TRACE_FILE}`);
+      }
       await page.close();
     }
     console.log(`\nInspector on a ${ENTRIES.toLocaleString("en-US")}-entry thread (LevelDB, snapshots every 500; medians of ${RUNS} runs)\n`);
