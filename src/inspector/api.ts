@@ -144,14 +144,14 @@ export const Api = {
   rows: (id: string, from: number, to: number, signal?: AbortSignal) =>
     api<{ entries: EntrySummary[]; headSeq: number; next: number | null }>(`api/threads/${enc(id)}/entries?view=summary&from=${from}&to=${to}&limit=${to - from + 1}`, { signal }),
   entry: (id: string, seq: number) => api<{ entries: Record<string, any>[] }>(`api/threads/${enc(id)}/entries?from=${seq}&to=${seq}`),
-  find: (id: string, options: { from?: number; to?: number; types?: string; q?: string; order?: "asc" | "desc"; limit?: number }) => {
+  find: (id: string, options: { from?: number; to?: number; types?: string; q?: string; order?: "asc" | "desc"; limit?: number; signal?: AbortSignal }) => {
     const params = new URLSearchParams({ view: "summary", limit: String(options.limit ?? 1) });
     if (options.from) params.set("from", String(options.from));
     if (options.to) params.set("to", String(options.to));
     if (options.types) params.set("types", options.types);
     if (options.q) params.set("q", options.q);
     if (options.order) params.set("order", options.order);
-    return api<{ entries: EntrySummary[]; next: number | null }>(`api/threads/${enc(id)}/entries?${params}`);
+    return api<{ entries: EntrySummary[]; next: number | null }>(`api/threads/${enc(id)}/entries?${params}`, { signal: options.signal });
   },
   /** The state at `seq`; with `promptTail`, only that many of the prompt's last items. */
   state: (id: string, seq: number, options: { signal?: AbortSignal; promptTail?: number } = {}) =>

@@ -13,10 +13,12 @@ const TURN_EVENTS = new Set(["task_started", "task_complete", "turn_aborted", "t
 /**
  * Which turns logged errors takes a scan of the whole log (100,000 entries: a second or more of the
  * server's time), and the server is the one the cursor's state comes from. So the scan goes in
- * slices, each asked for only after the cursor has been still for `QUIET_MS`, and what it found
- * is kept per thread for the life of the page: a thread opened again goes on where it stopped.
+ * slices, each asked for only after the cursor has been still for `QUIET_MS`; a slice under way
+ * when the cursor moves is dropped (the server stops reading) and asked again at the next rest.
+ * What it found is kept per thread for the life of the page: a thread opened again goes on where
+ * it stopped.
  */
-const SCAN_SLICE = 5000;
+const SCAN_SLICE = 2000;
 const QUIET_MS = 400;
 const errorScans = new Map<string, { scanned: number; seqs: number[] }>();
 
@@ -47,8 +49,10 @@ export function useThread(threadId: string, initialSeq: number | undefined) {
   const followingRef = useRef(following);
   followingRef.current = following;
   const lastMove = useRef(0);
+  const scanning = useRef<AbortController | null>(null);
   useEffect(() => {
     lastMove.current = performance.now();
+    scanning.current?.abort();
   }, [cursor]);
 
   const refreshTurns = useCallback(() => {
@@ -110,7 +114,8 @@ export function useThread(threadId: string, initialSeq: number | undefined) {
       if (openedAt < 0) return void (scan = setTimeout(scanNext, QUIET_MS));
       if (known.scanned >= openedAt) return;
       const to = Math.min(openedAt, known.scanned + SCAN_SLICE);
-      Api.find(threadId, { from: known.scanned + 1, to, types: "error,stream_error", limit: SCAN_SLICE }).then(
+      const controller = (scanning.current = new AbortController());
+      Api.find(threadId, { from: known.scanned + 1, to, types: "error,stream_error", limit: SCAN_SLICE, signal: controller.signal }).then(
         (r) => {
           known.scanned = Math.max(known.scanned, to);
           const found = r.entries.map((e) => e.seq).filter((seq) => !known.seqs.includes(seq));
@@ -120,13 +125,15 @@ export function useThread(threadId: string, initialSeq: number | undefined) {
           }
           if (!stopped) scan = setTimeout(scanNext, 0);
         },
-        () => undefined,
+        // Dropped because the cursor moved: this slice again once it rests. Failed: given up.
+        (error: Error) => error.name === "AbortError" && !stopped && (scan = setTimeout(scanNext, QUIET_MS)),
       );
     };
     scan = setTimeout(scanNext, 1000);
     return () => {
       stopped = true;
       clearTimeout(scan);
+      scanning.current?.abort();
       stop();
       setLink("off");
     };

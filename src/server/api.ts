@@ -22,7 +22,7 @@ export interface ApiContext {
   query: URLSearchParams;
   /** Path parameters, decoded. */
   params: string[];
-  /** Aborted when the server shuts down. */
+  /** Aborted when the server shuts down or the client goes away. */
   signal: AbortSignal;
 }
 
@@ -89,7 +89,7 @@ async function getThread({ hub, res, query, params }: ApiContext): Promise<void>
  * starts, null at the end. `types` (entry kinds or payload types) and `q` (text) filter them: the
  * scan goes on until `limit` matches. `view=summary` returns timeline rows instead of entries.
  */
-async function listEntries({ hub, res, query, params }: ApiContext): Promise<void> {
+async function listEntries({ hub, res, query, params, signal }: ApiContext): Promise<void> {
   onlyParams(query, ["from", "to", "limit", "types", "q", "view", "order"]);
   const id = params[0];
   const meta = await hub.meta(id);
@@ -117,6 +117,7 @@ async function listEntries({ hub, res, query, params }: ApiContext): Promise<voi
     // Unfiltered pages read exactly the range; a search reads on until it has `limit` matches.
     const last = filtered ? to : Math.min(to, from + limit - 1);
     for await (const entry of hub.runtime.log.read(id, { from, to: last })) {
+      if (signal.aborted) return;
       if (!filtered || match(entry)) found.push(entry);
       if (found.length === limit) {
         next = entry.seq < to ? entry.seq + 1 : null;
@@ -131,7 +132,10 @@ async function listEntries({ hub, res, query, params }: ApiContext): Promise<voi
     while (hi >= from && found.length < limit) {
       const lo = Math.max(from, hi - window + 1);
       const chunk: LogEntry[] = [];
-      for await (const entry of hub.runtime.log.read(id, { from: lo, to: hi })) if (!filtered || match(entry)) chunk.push(entry);
+      for await (const entry of hub.runtime.log.read(id, { from: lo, to: hi })) {
+        if (signal.aborted) return;
+        if (!filtered || match(entry)) chunk.push(entry);
+      }
       for (let i = chunk.length - 1; i >= 0 && found.length < limit; i--) found.push(chunk[i]);
       next = found.length === limit ? found[found.length - 1].seq - 1 : null;
       hi = lo - 1;

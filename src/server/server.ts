@@ -76,7 +76,11 @@ export async function startServer(options: ServeOptions): Promise<LoomServer> {
         if (found.allow) res.setHeader("allow", found.allow);
         throw found.status === 405 ? new ApiError(405, `${method} is not allowed on ${url.pathname} (allowed: ${found.allow})`) : new NotFoundError(`no API route ${method} ${url.pathname}`);
       }
-      await found.route.handler({ hub, req, res, query: url.searchParams, params: found.params, signal: shutdown.signal });
+      // Work for a client that went away (an aborted fetch: the inspector drops questions the
+      // cursor has moved past) stops, rather than holding up the requests behind it.
+      const gone = new AbortController();
+      res.once("close", () => gone.abort());
+      await found.route.handler({ hub, req, res, query: url.searchParams, params: found.params, signal: AbortSignal.any([shutdown.signal, gone.signal]) });
       return;
     }
     if (method !== "GET" && method !== "HEAD") {

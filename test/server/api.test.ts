@@ -44,6 +44,39 @@ describe("auth", () => {
 });
 
 describe("reading", () => {
+  it("stops a long scan of the log when its client goes away", async () => {
+    const log = h.loom.rt.log;
+    const { id } = await log.createThread({ name: "long" });
+    const TOTAL = 20_000;
+    for (let i = 0; i < TOTAL; i += 2_000) {
+      await log.append(id, Array.from({ length: 2_000 }, () => ({ kind: "event_msg" as const, payload: { type: "agent_message_delta", delta: "x" } })));
+    }
+    // Count what the server reads, and learn when its read ends.
+    const read = log.read.bind(log);
+    let yielded = 0;
+    let started!: () => void;
+    let ended!: () => void;
+    const first = new Promise<void>((resolve) => (started = resolve));
+    const finished = new Promise<void>((resolve) => (ended = resolve));
+    (log as any).read = async function* (...args: Parameters<typeof read>) {
+      try {
+        for await (const entry of read(...args)) {
+          if (++yielded === 1) started();
+          yield entry;
+        }
+      } finally {
+        ended();
+      }
+    };
+    const client = new AbortController();
+    const asked = fetch(new URL(`/api/threads/${id}/entries?types=no_such_type&limit=1`, h.server.url), { headers: { authorization: `Bearer ${TOKEN}` }, signal: client.signal });
+    await first;
+    client.abort();
+    await expect(asked).rejects.toThrow();
+    await finished;
+    expect(yielded).toBeLessThan(TOTAL / 2);
+  });
+
   it("lists threads with their names and gets one; an unknown thread is 404 everywhere", async () => {
     const list = await h.api("/api/threads");
     expect(list.status).toBe(200);
