@@ -4,14 +4,14 @@
  * anchor and a replay's divergence marked in place.
  */
 import { memo, useEffect, useLayoutEffect, useRef } from "react";
-import { useVirtualizer } from "@tanstack/react-virtual";
 import type { TurnView } from "./api.js";
 import { shortId, time, turnAt } from "./format.js";
 import type { RowCache } from "./rows.js";
+import { useRowWindow } from "./useRowWindow.js";
 
 export const ROW_HEIGHT = 24;
-/** One function for the virtualizer's life: a new one each render makes it re-measure every row. */
-const rowSize = () => ROW_HEIGHT;
+/** Rows rendered beyond each edge of the view. */
+const OVERSCAN = 10;
 
 export interface TimelineProps {
   cache: RowCache;
@@ -29,36 +29,24 @@ export interface TimelineProps {
 export const Timeline = memo(function Timeline(props: TimelineProps) {
   const { cache, head, cursor, turns } = props;
   const scroller = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({
-    count: head,
-    getScrollElement: () => scroller.current,
-    estimateSize: rowSize,
-    overscan: 10,
-    // Start near the cursor (no fetch of page 1 for a thread opened at its head), never past the end.
-    initialOffset: Math.max(0, Math.min((cursor - 10) * ROW_HEIGHT, head * ROW_HEIGHT - 600)),
-    initialRect: { width: 800, height: 600 },
-    // Scroll events re-render in React's own time: a synchronous flush per event made each move of
-    // the cursor render the rows twice before the state panel could show its answer.
-    useFlushSync: false,
-  });
-  const items = virtualizer.getVirtualItems();
-  const first = items[0]?.index ?? 0;
-  const last = items[items.length - 1]?.index ?? 0;
+  // Start near the cursor (no fetch of page 1 for a thread opened at its head), never past the end.
+  const { first, last } = useRowWindow(scroller, head, ROW_HEIGHT, OVERSCAN, Math.max(0, Math.min((cursor - 10) * ROW_HEIGHT, head * ROW_HEIGHT - 600)));
+  const seqs: number[] = [];
+  for (let index = first; index <= last; index++) seqs.push(index + 1);
   useEffect(() => {
-    if (items.length) cache.ensure(first + 1, last + 1, head);
-  }, [cache, first, last, head, items.length]);
+    if (seqs.length) cache.ensure(first + 1, last + 1, head);
+  }, [cache, first, last, head, seqs.length]);
 
   // Keep the cursor's row on screen when it moves by keyboard, scrubber or live follow. Rows have
   // one fixed height, so where a row is needs no measuring: one layout read and at most one write
-  // of scrollTop, instead of the virtualizer's scroll-to-index loop (which reads the layout back
-  // over several frames).
+  // of scrollTop.
   useLayoutEffect(() => {
     const element = scroller.current;
     if (!element || cursor < 1 || cursor > head) return;
     scrollIntoView(element, (cursor - 1) * ROW_HEIGHT, ROW_HEIGHT);
-  }, [cursor, head, virtualizer]);
+  }, [cursor, head]);
 
-  const ready = items.length > 0 && cache.get(items[Math.min(items.length - 1, Math.floor(items.length / 2))].index + 1) !== undefined;
+  const ready = seqs.length > 0 && cache.get(seqs[Math.floor(seqs.length / 2)]) !== undefined;
   const reported = useRef(false);
   useEffect(() => {
     if (ready && !reported.current) {
@@ -77,9 +65,8 @@ export const Timeline = memo(function Timeline(props: TimelineProps) {
       tabIndex={0}
       data-ready={ready ? "1" : "0"}
     >
-      <div style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
-        {items.map((item) => {
-          const seq = item.index + 1;
+      <div style={{ height: head * ROW_HEIGHT, position: "relative" }}>
+        {seqs.map((seq) => {
           const row = cache.get(seq);
           const turn = turnAt(turns, seq);
           const classes = ["row", row?.level ?? "", seq === cursor ? "selected" : "", turn ? `band-${turn.index % 2}` : "between"];
@@ -87,13 +74,13 @@ export const Timeline = memo(function Timeline(props: TimelineProps) {
           if (seq === props.divergenceSeq) classes.push("divergence");
           return (
             <div
-              key={item.key}
+              key={seq}
               id={`row-${seq}`}
               role="option"
               aria-selected={seq === cursor}
               className={classes.join(" ")}
               data-seq={seq}
-              style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
+              style={{ transform: `translateY(${(seq - 1) * ROW_HEIGHT}px)`, height: ROW_HEIGHT }}
               onClick={() => props.onSelect(seq)}
             >
               <span className="seq">{seq}</span>

@@ -90,6 +90,22 @@ describe("the inspector", () => {
     for (const path of opening) expect(asked.filter((p) => p === path), path).toHaveLength(1);
   });
 
+  it("renders only the rows in view of a long thread, and the rows scrolled to", async () => {
+    const log = h.loom.rt.log;
+    const { id } = await log.createThread({ name: "long" });
+    await log.append(id, Array.from({ length: 3_000 }, (_, i) => ({ kind: "event_msg" as const, payload: { type: "agent_message_delta", delta: `delta ${i + 1}` } })));
+    await openThread(id);
+    await page.waitForSelector('.row[data-seq="3000"] .kind');
+    expect(await page.locator(".row").count()).toBeLessThan(100);
+    await page.locator(".timeline").evaluate((element) => (element.scrollTop = 0));
+    await page.waitForSelector('.row[data-seq="1"] .kind');
+    expect(await page.locator('.row[data-seq="1"] .text').innerText()).toContain("delta 1");
+    expect(await page.locator(".row").count()).toBeLessThan(100);
+    await page.locator(".timeline").evaluate((element) => (element.scrollTop = 1500 * 24));
+    await page.waitForSelector('.row[data-seq="1510"] .kind');
+    expect(await page.locator('.row[data-seq="3000"]').count()).toBe(0);
+  });
+
   it("opens a thread, scrubs to a seq and shows the state there, diffs two points, moves by keyboard", async () => {
     const [first, second] = await turns(threadId);
     const head = second.lastSeq;
