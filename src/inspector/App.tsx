@@ -7,12 +7,7 @@ import { Api, ApiRequestError, initialToken, saveToken, setToken, type ThreadSum
 import { ThreadList } from "./ThreadList.js";
 import { ThreadView } from "./ThreadView.js";
 import { isTyping } from "./keys.js";
-
-export function parseRoute(): { threadId: string | null; seq?: number } {
-  const match = /^#\/t\/([^/]+)(?:\/(\d+))?/.exec(location.hash);
-  if (!match) return { threadId: null };
-  return { threadId: decodeURIComponent(match[1]), seq: match[2] ? Number(match[2]) : undefined };
-}
+import { parseRoute } from "./opening.js";
 
 export function App() {
   const [token, setTokenState] = useState<string | null>(() => {

@@ -1,12 +1,12 @@
-/** The inspector's entry: renders the app into #root (React's API, Preact underneath: see vite.config.ts). */
-import { StrictMode } from "react";
-import { createRoot } from "react-dom/client";
+/**
+ * The inspector's entry, kept small: it sends the requests the address calls for (the thread list,
+ * the thread in the address), then loads the app, whose script is most of the page's bytes; the
+ * server answers while that loads and compiles.
+ */
 import { Api, initialToken, prefetch, setToken } from "./api.js";
-import { App, parseRoute } from "./App.js";
-import { openingRequests } from "./useThread.js";
+import { openingRequests, parseRoute } from "./opening.js";
 import "./styles.css";
 
-// The thread list and the thread in the address are asked for before the first render.
 const token = initialToken();
 setToken(token);
 if (token) {
@@ -17,8 +17,5 @@ if (token) {
   });
 }
 
-createRoot(document.getElementById("root")!).render(
-  <StrictMode>
-    <App />
-  </StrictMode>,
-);
+const { renderApp } = await import("./render.js");
+renderApp(document.getElementById("root")!);

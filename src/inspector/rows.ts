@@ -5,8 +5,8 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { Api, type EntrySummary } from "./api.js";
+import { PAGE } from "./opening.js";
 
-export const PAGE = 200;
 
 export class RowCache {
   readonly rows = new Map<number, EntrySummary>();

@@ -6,7 +6,8 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { Api, type ThreadSummary, type TurnView } from "./api.js";
 import { turnAt } from "./format.js";
 import { follow } from "./live.js";
-import { PAGE, useRowCache } from "./rows.js";
+import { openingRequests } from "./opening.js";
+import { useRowCache } from "./rows.js";
 
 const TURN_EVENTS = new Set(["task_started", "task_complete", "turn_aborted", "thread_rolled_back", "compacted"]);
 
@@ -21,18 +22,6 @@ const TURN_EVENTS = new Set(["task_started", "task_complete", "turn_aborted", "t
 const SCAN_SLICE = 2000;
 const QUIET_MS = 400;
 const errorScans = new Map<string, { scanned: number; seqs: number[] }>();
-
-/**
- * What opening a thread asks for first: the rows at the end (or around `initialSeq`) with the
- * head, the thread, its turns. `main.tsx` sends the same requests before the page renders.
- */
-export function openingRequests(threadId: string, initialSeq: number | undefined) {
-  return {
-    rows: initialSeq ? Api.find(threadId, { to: initialSeq + PAGE / 2, order: "desc", limit: PAGE }) : Api.find(threadId, { order: "desc", limit: PAGE }),
-    thread: Api.thread(threadId),
-    turns: Api.turns(threadId),
-  };
-}
 
 export function useThread(threadId: string, initialSeq: number | undefined) {
   const { cache, version, bump } = useRowCache(threadId);
