@@ -6,12 +6,17 @@
 //   "... with my history"               -> the spawns fork the parent's history (fork_context)
 //   "Please run `cmd`."                 -> exec_command, then "ran: <last output line>"
 //   "Please hang."                      -> a stream that never ends (the agent never finishes)
+//   "Please fail."                      -> HTTP 500 on every request (the model server is down)
+//   "Please fail the stream."           -> response.failed (the turn ends with an error)
+//   "... in a terminal"                 -> the agents' exec_command gets a PTY (tty: true)
 import {
   evCompleted,
   evCreated,
   evFunctionCall,
   hanging,
+  httpError,
   inputItems,
+  sseFailed,
   textTurn,
   type RecordedRequest,
   type Reply,
@@ -82,11 +87,14 @@ export class AgentModel {
     if (delegated) {
       const commands = [...delegated.matchAll(/`([^`]+)`/g)].map((match) => match[1]!);
       const fork = prompt.includes("with my history") ? { fork_context: true } : {};
-      return calls("spawn_agent", commands.map((command) => ({ message: `Please run \`${command}\`.`, ...fork })));
+      const terminal = prompt.includes("in a terminal") ? " in a terminal" : "";
+      return calls("spawn_agent", commands.map((command) => ({ message: `Please run \`${command}\`${terminal}.`, ...fork })));
     }
     if (prompt.includes("Please hang.")) return hanging([evCreated(`resp_${n}`)]).reply;
+    if (prompt.includes("Please fail the stream.")) return [evCreated(`resp_${n}`), sseFailed(`resp_${n}`, "server_error", "the model broke down")];
+    if (prompt.includes("Please fail.")) return httpError(500, { message: "the model server is down" });
     const command = /run `([^`]+)`/.exec(prompt)?.[1];
-    if (command) return calls("exec_command", [{ cmd: command, yield_time_ms: 30_000 }]);
+    if (command) return calls("exec_command", [{ cmd: command, yield_time_ms: 30_000, ...(prompt.includes("in a terminal") ? { tty: true } : {}) }]);
     return textTurn(`Reply ${n}.`);
   };
 }
