@@ -136,4 +136,13 @@ it("tells a resumed parent that its agent's turn was cut short by the kill, with
     second.child.stdin.end();
     await second.exited;
   }
+  // The tree replays, the kill and the cut-short turn included.
+  const reader = await createRuntime({ dataDir, durable: false, config: {}, env: {}, model: { apiKey: "test", baseURL: server.baseURL } });
+  try {
+    const report = await replayTree(reader.log, parentId);
+    expect(report.divergence ? formatDivergence(report.divergence) : null).toBeNull();
+    expect(report.threads).toHaveLength(2);
+  } finally {
+    await reader.close();
+  }
 }, 60_000);

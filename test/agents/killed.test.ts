@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { readdirSync, readFileSync } from "node:fs";
 import type { LogEntry } from "../../src/events/index.js";
-import { childThreads } from "../../src/replay/reexecute/index.js";
+import { childThreads, formatDivergence, replayTree } from "../../src/replay/reexecute/index.js";
 import { nextEvent, type LoomHarness } from "../support/loom.js";
 import { inputItems } from "../support/fake-responses.js";
 import { AgentModel, startAgentsLoom, threadOf } from "./support.js";
@@ -177,5 +177,8 @@ describe("a parent interrupted while it waits", () => {
     expect(String((output.payload as { output: unknown }).output)).toMatch(/^aborted by user after \d+\.\ds$/);
     const interrupts = (await entriesOf(h, child!)).filter((e) => e.kind === "submission" && e.payload.op.type === "interrupt");
     expect(interrupts).toHaveLength(1);
+    // The tree replays, the aborted wait included.
+    const report = await replayTree(h.rt.log, parent.id);
+    expect(report.divergence ? formatDivergence(report.divergence) : null).toBeNull();
   });
 });
