@@ -3,9 +3,10 @@
  * (`agent_status_from_event`, codex-rs/core/src/agent/status.rs). It is a fold of the child's log:
  * after a restart the status is read back from the log, never remembered elsewhere.
  *
- * Where Loom says more than Codex's in-memory watch, it is because the log knows more:
- * - A turn that failed (`error`, then `task_complete` without a final message) stays errored:
- *   Codex's waiter usually sees the error before the completion, and the parent should learn why.
+ * A turn that fails goes errored (`error`), then completed without a message (`task_complete`), as
+ * in Codex: a wait or notification under way sees the error (wait.ts keeps the first final status
+ * it sees), the status at rest is Codex's last one. Where Loom says more than Codex's in-memory
+ * watch, it is because the log knows more:
  * - A final status survives a reopening (`session_configured`): a parent whose wait goes on after
  *   a restart learns how its agent ended instead of waiting for a turn that will not come.
  * - A turn the process's death cut short (the thread reopened over it, and its first entries close
@@ -46,8 +47,6 @@ function debugName(reason: string): string {
     .join("");
 }
 
-const isErrored = (status: AgentStatus): status is { errored: string } => typeof status === "object" && "errored" in status;
-
 /** What the fold reads of a log entry: an event's message; of other entries, only their kind. */
 export type StatusEntry = { kind: "event_msg"; payload: EventMsg } | { kind: Exclude<LogEntry["kind"], "event_msg"> };
 
@@ -70,7 +69,7 @@ function foldEvent(fold: StatusFold, msg: EventMsg): StatusFold {
     case "task_started":
       return { status: "running", turnOpen: true, reopenedMidTurn: false };
     case "task_complete":
-      return settled(isErrored(fold.status) && fold.turnOpen && msg.last_agent_message == null ? fold.status : { completed: msg.last_agent_message ?? null });
+      return settled({ completed: msg.last_agent_message ?? null });
     case "turn_aborted":
       if (fold.reopenedMidTurn) return settled({ errored: CUT_SHORT });
       return settled(msg.reason === "interrupted" ? "interrupted" : { errored: debugName(String(msg.reason)) });

@@ -1,7 +1,7 @@
 // The agent status fold (src/agents/status.ts): given the entries of an agent's thread, then its
-// status. Codex's `agent_status_from_event` for each event, plus what the log alone can tell: a turn
-// that failed stays errored, a final status survives a reopening, and a turn the process's death
-// cut short (closed by the reopening's repair) is errored rather than interrupted.
+// status. Codex's `agent_status_from_event` for each event, plus what the log alone can tell: a final
+// status survives a reopening, and a turn the process's death cut short (closed by the reopening's
+// repair) is errored rather than interrupted.
 import { describe, expect, it } from "vitest";
 import { CUT_SHORT, statusOf, type StatusEntry } from "../../src/agents/index.js";
 import type { EventMsg } from "../../src/events/index.js";
@@ -25,13 +25,14 @@ describe("an agent's status, folded from its log", () => {
     ["a finished turn", [configured, started, complete("done")], { completed: "done" }],
     ["a turn interrupted by a person", [configured, started, interrupt, item, aborted()], "interrupted"],
     ["a turn replaced", [configured, started, aborted("replaced")], { errored: "Replaced" }],
-    ["a turn that failed (Codex's error, then task_complete without a message)", [started, error("boom"), complete(null)], { errored: "boom" }],
+    ["a turn failing (Codex's error event)", [started, error("boom")], { errored: "boom" }],
+    ["a turn that failed (then task_complete without a message, Codex's status at rest)", [started, error("boom"), complete(null)], { completed: null }],
     ["a turn that went on after an error and answered", [started, error("boom"), complete("fine")], { completed: "fine" }],
     ["a bad input a client sent (not the agent's failure)", [started, error("bad line", "bad_request")], "running"],
     ["a shut-down thread", [started, complete("x"), shutdown], "shutdown"],
     ["a shut-down thread reopened (resume_agent)", [started, complete("x"), shutdown, configured], "pending_init"],
     ["a finished agent reopened", [started, complete("x"), configured], { completed: "x" }],
-    ["a failed agent reopened", [started, error("boom"), complete(null), configured], { errored: "boom" }],
+    ["a failed agent reopened", [started, error("boom"), complete(null), configured], { completed: null }],
     ["an interrupted agent reopened", [started, aborted(), configured], "pending_init"],
     ["a turn cut short by the process's death (the reopening closes it)", [started, configured, item, item, aborted()], { errored: CUT_SHORT }],
     ["a turn cut short twice", [started, configured, approval, configured, aborted()], { errored: CUT_SHORT }],
