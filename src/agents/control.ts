@@ -85,7 +85,7 @@ export class AgentControl {
       throw error;
     }
     (await this.childIndex()).set(request.parentId, [...(this.children!.get(request.parentId) ?? []), thread.id]);
-    const record = this.track(thread, { parentId: request.parentId, rootId, depth: link.source.depth, nickname, role: request.role });
+    const { record } = this.track(thread, { parentId: request.parentId, rootId, depth: link.source.depth, nickname, role: request.role });
     await thread.submit({ type: "user_input", items: request.input });
     return { id: thread.id, nickname, status: record.fold.status };
   }
@@ -286,43 +286,43 @@ export class AgentControl {
   /**
    * Watches a thread reopened from its log: its status is what its log leaves it in. `before` is
    * the status before the reopening: one the reopening made final (a turn the process's death cut
-   * short) is told to the parent, as any agent's end is.
+   * short) is told to the parent, as any agent's end is, before this resolves (so a wait that
+   * reads it next finds the notification in the parent's history already).
    */
   private async attachExisting(thread: AgentThread, link: SpawnLink, rootId: string, before: AgentStatus): Promise<void> {
     const meta = { parentId: link.source.parent_thread_id, rootId, depth: link.source.depth, nickname: link.source.agent_nickname ?? null, role: link.source.agent_role ?? null };
-    const record = this.track(thread, meta, () => this.host.entries(thread.id));
-    await record.watching;
-    record.notifyParent = !isFinal(before);
+    const { record, ready } = this.track(thread, meta, { history: () => this.host.entries(thread.id), notifyParent: !isFinal(before) });
     if (record.nickname) this.nicknames.hold(record.nickname);
-    if (isFinal(record.fold.status)) await this.onStatus(record, record.fold.status);
+    await ready;
   }
 
+  /**
+   * Watches `thread` as an agent. With `history`, its status starts as its log leaves it, and
+   * `ready` resolves once that status (when final) has been handled like any later one.
+   */
   private track(
     thread: AgentThread,
     meta: { parentId: string; rootId: string; depth: number; nickname: string | null; role: string | null },
-    history?: () => Promise<LogEntry[]>,
-  ): AgentRecord & { watching: Promise<void> } {
+    options: { history?: () => Promise<LogEntry[]>; notifyParent?: boolean } = {},
+  ): { record: AgentRecord; ready: Promise<void> } {
     const previous = this.agents.get(thread.id);
     for (const subscription of previous?.subscriptions ?? []) subscription.unsubscribe();
     const record = newRecord(thread, meta, previous);
+    record.notifyParent = options.notifyParent ?? true;
     this.agents.set(thread.id, record);
-    // Statuses change in log order; a final one first reaches the parent's history, then the
+    // Statuses are handled in log order; a final one first reaches the parent's history, then the
     // waits: the notification is in the parent's next request whatever ends the wait.
     let chain = Promise.resolve();
     const next = (status: AgentStatus) => {
       chain = chain.then(() => this.onStatus(record, status)).catch(() => undefined);
     };
-    const watching = watchThread(
-      record,
-      {
-        status: next,
-        ended: () => next(waitedStatus(record)),
-        relay: (event) => this.host.relay(record.parentId, event),
-      },
-      history,
-    );
+    const callbacks = { status: next, ended: () => next(waitedStatus(record)), relay: (event: RelayedEvent) => this.host.relay(record.parentId, event) };
+    const ready = watchThread(record, callbacks, options.history).then(() => {
+      if (options.history && isFinal(record.fold.status)) next(record.fold.status);
+      return chain;
+    });
     this.watchParent(record);
-    return Object.assign(record, { watching });
+    return { record, ready };
   }
 
   /** Interrupting the parent interrupts the child (its running turn); watched once per parent thread. */

@@ -109,24 +109,40 @@ describe("an agent whose command is killed", () => {
 });
 
 describe("an agent whose turn fails", () => {
-  it("is reported errored, with its error, when its model server is down or its turn fails", async () => {
+  /** A parent waits on one agent that fails while it waits: what the parent was told. */
+  async function failingAgent(task: string) {
     const h = (loom = await startAgentsLoom({ retry: { baseDelayMs: 1, maxStreamRetries: 1 } }));
-    h.server.setHandler(new AgentModel().reply);
+    const model = new AgentModel();
+    h.server.setHandler(model.reply);
     const parent = await h.rt.startThread({ cwd: h.cwd, approvalPolicy: "never", sandboxMode: "danger-full-access" });
-    const { finalResponse } = await parent.run(`Please spawn agents to run \`Please fail.\` and \`Please fail the stream.\` ${HOUR}`);
-    const children = await childThreads(h.rt.log, parent.id);
-    const statuses = await waitedStatuses(h, parent.id);
-    expect(Object.keys(statuses).sort()).toEqual([...children].sort());
-    const errors = children.map((child) => (statuses[child] as { errored?: string }).errored);
-    // A 5xx reads as Codex's text for it; a failed response keeps the server's message.
-    expect(errors).toContain("We're currently experiencing high demand, which may cause temporary errors.");
-    expect(errors).toContain("stream disconnected before completion: the model broke down");
-    expect(finalResponse).toContain('{"errored":');
-    // Codex's notification says so too, in the parent's next request.
+    // The agent fails once its parent waits (as in the agents-failing capture): a wait under way
+    // sees the error; one begun after the failed turn ended reads Codex's status at rest, completed.
+    model.holdFailures = nextEvent(parent.events$, "collab_waiting_begin");
+    const { finalResponse } = await parent.run(`Please spawn agents to run \`${task}\` ${HOUR}`);
+    const [child] = await childThreads(h.rt.log, parent.id);
     const last = h.server.requests.filter((r) => threadOf(r) === parent.id).at(-1)!;
     const notes = inputItems(last).filter((item) => item.role === "user" && item.content?.[0]?.text?.startsWith("<subagent_notification>"));
-    expect(notes).toHaveLength(2);
-    for (const note of notes) expect(note.content[0].text).toContain('"errored"');
+    const waited = (await waitedStatuses(h, parent.id))[child!];
+    await loom.close();
+    loom = undefined;
+    return { finalResponse, waited, notes: notes.map((note) => note.content[0].text as string) };
+  }
+
+  it("is reported errored, with its error, when its model server is down", async () => {
+    const { finalResponse, waited, notes } = await failingAgent("Please fail.");
+    // A 5xx reads as Codex's text for it.
+    const errored = { errored: "We're currently experiencing high demand, which may cause temporary errors." };
+    expect(waited).toEqual(errored);
+    expect(finalResponse).toBe(`Agents answered: ${JSON.stringify(errored)}`);
+    // Codex's notification says so too, in the parent's next request.
+    expect(notes).toEqual([expect.stringContaining(JSON.stringify(errored))]);
+  });
+
+  it("is reported errored, with its error, when its turn fails", async () => {
+    const { waited, notes } = await failingAgent("Please fail the stream.");
+    const errored = { errored: "stream disconnected before completion: the model broke down" };
+    expect(waited).toEqual(errored);
+    expect(notes).toEqual([expect.stringContaining(JSON.stringify(errored))]);
   });
 });
 
