@@ -6,7 +6,8 @@
 // control (close_agent's path) mid-wait; the parent interrupted mid-wait.
 import { afterEach, describe, expect, it } from "vitest";
 import { readdirSync, readFileSync } from "node:fs";
-import type { LogEntry } from "../../src/events/index.js";
+import type { LogEntry, NewEntry } from "../../src/events/index.js";
+import { MemoryEventLog, type AppendOptions } from "../../src/log/index.js";
 import { childThreads, formatDivergence, replayTree } from "../../src/replay/reexecute/index.js";
 import { nextEvent, type LoomHarness } from "../support/loom.js";
 import { inputItems } from "../support/fake-responses.js";
@@ -169,6 +170,35 @@ describe("an agent closed while its parent waits", () => {
     const { finalResponse } = await run;
     expect(finalResponse.startsWith("Agents answered: ")).toBe(true);
     expect(await waitedStatuses(h, parent.id)).toEqual({ [closed]: "not_found", [shut]: "shutdown", [controlled]: "shutdown" });
+  });
+});
+
+/** A log whose appends to the threads in `failing` fail, as a full disk would make them. */
+class FailingLog extends MemoryEventLog {
+  readonly failing = new Set<string>();
+  override async append(threadId: string, entries: readonly NewEntry[], options?: AppendOptions): Promise<LogEntry[]> {
+    if (this.failing.has(threadId)) throw new Error("no space left on device");
+    return super.append(threadId, entries, options);
+  }
+}
+
+describe("an agent whose log cannot be written", () => {
+  it("stops, and its parent's wait ends at once with the reason (errored)", async () => {
+    const log = new FailingLog();
+    const h = (loom = await startAgentsLoom({ log }));
+    h.server.setHandler(new AgentModel().reply);
+    const parent = await h.rt.startThread({ cwd: h.cwd, approvalPolicy: "never", sandboxMode: "danger-full-access" });
+    const begun = nextEvent(parent.events$, "collab_waiting_begin");
+    const run = parent.run(`Please spawn agents to run \`Please hang.\` ${HOUR}`);
+    const { receiver_thread_ids: [child] } = (await begun) as unknown as { receiver_thread_ids: string[] };
+    const ended = nextEvent(parent.events$, "collab_waiting_end");
+    log.failing.add(child!);
+    // Any append now fails: the agent's thread closes itself and says why.
+    await expect(h.rt.openThread(child!)!.submit({ type: "user_input", items: [{ type: "text", text: "more" }] })).rejects.toThrow();
+    const { statuses } = (await ended) as unknown as { statuses: Record<string, unknown> };
+    expect(statuses[child!]).toEqual({ errored: expect.stringMatching(/^the agent's thread stopped: appending to its log failed \(no space left on device\)/) });
+    log.failing.clear();
+    expect((await run).finalResponse).toMatch(/^Agents answered: \{"errored":/);
   });
 });
 
