@@ -84,13 +84,22 @@ export interface ExecResult {
 }
 
 /** `codex <args>` with stdin from /dev/null, killed after `timeoutMs`. */
-export function runCodex(codex: string, sandbox: Sandbox, args: string[], timeoutMs: number): Promise<ExecResult> {
+export function runCodex(
+  codex: string,
+  sandbox: Sandbox,
+  args: string[],
+  timeoutMs: number,
+  onStderr?: (all: string) => void,
+): Promise<ExecResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(codex, args, { cwd: sandbox.cwd, env: sandbox.env, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString("utf8");
+      onStderr?.(stderr);
+    });
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
       reject(new Error(`codex ${args.join(" ")} timed out after ${timeoutMs} ms\n${stderr}`));

@@ -1,4 +1,5 @@
-// Sub-agents: the parent spawns one agent to run a command, waits for it, closes it and answers.
+// Sub-agents: the parent spawns one agent to run a command, waits for it, closes it and answers;
+// in `agents-failing` the agent's model refuses it, and the parent learns the agent errored.
 // The child is a thread of its own (its own rollout, its own requests); the fixture keeps both.
 import { readFileSync } from "node:fs";
 import { listRollouts, readRollout } from "./codex-process.js";
@@ -31,6 +32,29 @@ export const agentScenarios: Scenario[] = [
       const { root, children } = threadsOf(ctx);
       ctx.notes.push(`sub-agent threads: ${children.map((child) => child.id).join(", ")}`);
       return { threadId: root, extraAfter: Object.fromEntries(children.map((child, i) => [i === 0 ? "child-rollout.jsonl" : `child-${i + 1}-rollout.jsonl`, readFileSync(child.path, "utf8")])) };
+    },
+  },
+  {
+    name: "agents-failing",
+    description:
+      "`codex exec`: as `agents`, but the sub-agent's model refuses it for good (`response.failed`, " +
+      "`insufficient_quota`, not retried) once the parent waits on it: its turn ends in an error, and the parent's wait, notification " +
+      "and next request say what Codex reports of an agent that failed. child-rollout.jsonl is the sub-agent's rollout.",
+    async run(ctx) {
+      const prompt = "Please spawn an agent to run `exceed the quota`.";
+      ctx.beginFinal("", prompt);
+      // The agent fails once the parent waits on it: `codex exec` prints "collab: Wait" when the wait begins.
+      let waiting!: () => void;
+      ctx.model.holdAgentFailure = new Promise((resolve) => (waiting = resolve));
+      const plain = (text: string) => text.replace(/\x1b\[[0-9;]*m/g, "");
+      try {
+        await exec(ctx, "turn 1 (final)", ["exec", ...EXEC_FLAGS, prompt], (all) => /collab: Wait/.test(plain(all)) && waiting());
+      } finally {
+        ctx.model.holdAgentFailure = undefined;
+      }
+      const { root, children } = threadsOf(ctx);
+      ctx.notes.push(`sub-agent threads: ${children.map((child) => child.id).join(", ")}`);
+      return { threadId: root, extraAfter: Object.fromEntries(children.map((child) => ["child-rollout.jsonl", readFileSync(child.path, "utf8")])) };
     },
   },
 ];

@@ -7,9 +7,11 @@ import {
   evCreated,
   evCustomToolCall,
   evFunctionCall,
+  gated,
   hanging,
   httpError,
   lastInputItem,
+  sseFailed,
   textTurn,
   type RecordedRequest,
   type Reply,
@@ -86,6 +88,11 @@ export class ScriptedModel {
   holdNextStream = false;
   /** When set, a request whose last tool output carries an image is refused once as invalid. */
   rejectImages = false;
+  /**
+   * When set, a sub-agent's refusal (`exceed the quota`) is held until it settles: the scenario
+   * settles it once the parent's wait has begun, so the agent fails while it is waited on.
+   */
+  holdAgentFailure: Promise<void> | undefined;
   readonly purposes: string[] = [];
   private counter = 0;
   private onHeld: (() => void) | undefined;
@@ -170,6 +177,13 @@ export class ScriptedModel {
     }
     const delegated = /spawn an agent to run `([^`]+)`/.exec(prompt)?.[1];
     if (delegated) return call("spawn_agent", { message: `Please run \`${delegated}\`.` });
+    if (/run `exceed the quota`/.test(prompt)) {
+      // A sub-agent whose model refuses it for good (not retried): its turn ends in an error.
+      label("sampling, refused: insufficient_quota");
+      const refusal = [sseFailed(ids.responseId, "insufficient_quota", "You exceeded your current quota.")];
+      if (this.holdAgentFailure) return gated([evCreated(ids.responseId)], refusal, { until: this.holdAgentFailure }).reply;
+      return [evCreated(ids.responseId), ...refusal];
+    }
     const command = /run `([^`]+)`/.exec(prompt)?.[1];
     if (command) {
       const shell = shellCall(request, command);

@@ -28,10 +28,11 @@ export interface Scenario {
 
 export const EXEC_FLAGS = ["--skip-git-repo-check", "--dangerously-bypass-approvals-and-sandbox"];
 
-export async function exec(ctx: ScenarioContext, step: string, args: string[]): Promise<void> {
+/** `onStderr` reads what Codex printed so far (`codex exec` tells each item it starts there). */
+export async function exec(ctx: ScenarioContext, step: string, args: string[], onStderr?: (all: string) => void): Promise<void> {
   ctx.model.step = step;
   ctx.steps.push(`${step}: codex ${args.join(" ")}`);
-  const result = await runCodex(ctx.codex, ctx.sandbox, args, ctx.timeoutMs);
+  const result = await runCodex(ctx.codex, ctx.sandbox, args, ctx.timeoutMs, onStderr);
   if (result.code !== 0) throw new Error(`codex ${args.join(" ")} exited ${result.code}\n${result.stderr}`);
 }
 

@@ -5,12 +5,13 @@
  * their nicknames, the concurrency count) and watches their events. Their status is always a fold of
  * their own log (status.ts), so it is read back after a restart.
  */
-import type { Subscription } from "rxjs";
-import type { ResponseItem, UserInputItem } from "../events/index.js";
+import type { LogEntry, ResponseItem, UserInputItem } from "../events/index.js";
 import type { AgentHost, AgentThread, ChildSettings, RelayedEvent } from "./host.js";
 import { NicknamePool } from "./nicknames.js";
+import { isLive, newRecord, waitedStatus, watchThread, type AgentRecord } from "./record.js";
 import { spawnLinkOf, type SpawnLink } from "./source.js";
-import { isFinal, statusAfter, statusOf, type AgentStatus } from "./status.js";
+import { isFinal, statusOf, type AgentStatus } from "./status.js";
+import { waitForAny } from "./wait.js";
 
 /** Codex's `agents.max_depth` and `agents.max_threads` defaults. */
 export const DEFAULT_MAX_DEPTH = 1;
@@ -26,24 +27,6 @@ export interface AgentLimits {
 /** A refusal the model is told about, in Codex's words. */
 export class AgentToolError extends Error {
   override readonly name = "AgentToolError";
-}
-
-interface AgentRecord {
-  id: string;
-  parentId: string;
-  rootId: string;
-  depth: number;
-  nickname: string | null;
-  role: string | null;
-  status: AgentStatus;
-  thread: AgentThread | undefined;
-  /** Explicitly closed (close_agent): not resumed with its parent, not counted. */
-  closed: boolean;
-  subscriptions: Subscription[];
-  /** Resolvers of waits on this agent, called when its status changes. */
-  listeners: Set<() => void>;
-  /** Codex notifies the parent once per spawn or resume, when the agent first reaches a final status. */
-  notifyParent: boolean;
 }
 
 export interface SpawnRequest {
@@ -102,19 +85,19 @@ export class AgentControl {
       throw error;
     }
     (await this.childIndex()).set(request.parentId, [...(this.children!.get(request.parentId) ?? []), thread.id]);
-    const record = this.track(thread, { parentId: request.parentId, rootId, depth: link.source.depth, nickname, role: request.role }, "pending_init");
+    const { record } = this.track(thread, { parentId: request.parentId, rootId, depth: link.source.depth, nickname, role: request.role });
     await thread.submit({ type: "user_input", items: request.input });
-    return { id: thread.id, nickname, status: record.status };
+    return { id: thread.id, nickname, status: record.fold.status };
   }
 
   /** Input for a live agent (Codex's `send_input`). */
   async sendInput(id: string, input: UserInputItem[]): Promise<string> {
-    return this.live(id).thread!.submit({ type: "user_input", items: input });
+    return this.live(id).thread.submit({ type: "user_input", items: input });
   }
 
   /** Stops a live agent's current task (send_input with `interrupt`). */
   async interrupt(id: string): Promise<void> {
-    await this.live(id).thread!.interrupt();
+    await this.live(id).thread.interrupt();
   }
 
   /**
@@ -133,7 +116,7 @@ export class AgentControl {
   /** The agent's status; `not_found` when it is not live in this runtime. */
   status(id: string): AgentStatus {
     const record = this.agents.get(id);
-    return record && !record.closed && record.thread && !record.thread.closed ? record.status : "not_found";
+    return isLive(record) ? record.fold.status : "not_found";
   }
 
   /** The nickname and role the agent was spawned with, when known. */
@@ -144,36 +127,18 @@ export class AgentControl {
 
   /**
    * Waits until one of `ids` reaches a final status, or until `deadline` (ms since the epoch, read
-   * against `now`). Resolves with every target final by then (empty: timed out). An agent that is
-   * not live counts as final (`not_found`), as in Codex.
+   * against `now`). Resolves with every target final by then (empty: timed out or aborted). An
+   * agent that is not live counts as final (`not_found`), as in Codex; one whose thread ends while
+   * waited on ends the wait (see wait.ts).
    */
-  async waitAny(ids: readonly string[], deadline: number, now: () => number, signal: AbortSignal): Promise<Map<string, AgentStatus>> {
-    const finals = () => new Map(ids.map((id) => [id, this.status(id)] as const).filter(([, status]) => isFinal(status)));
-    let found = finals();
-    if (found.size > 0) return found;
-    await new Promise<void>((resolve) => {
-      const records = ids.map((id) => this.agents.get(id)).filter((record): record is AgentRecord => record !== undefined);
-      const done = () => {
-        clearTimeout(timer);
-        signal.removeEventListener("abort", done);
-        for (const record of records) record.listeners.delete(check);
-        resolve();
-      };
-      const check = () => {
-        if (finals().size > 0) done();
-      };
-      const timer = setTimeout(done, Math.max(0, deadline - now()));
-      signal.addEventListener("abort", done, { once: true });
-      for (const record of records) record.listeners.add(check);
-    });
-    found = finals();
-    return found;
+  waitAny(ids: readonly string[], deadline: number, now: () => number, signal: AbortSignal): Promise<Map<string, AgentStatus>> {
+    return waitForAny(this.agents, { ids, deadline, now, signal });
   }
 
   /** Closes an agent and its live descendants; resolves with its status before the close. */
   async close(id: string): Promise<AgentStatus> {
     const record = this.live(id);
-    const previous = record.status;
+    const previous = record.fold.status;
     record.closed = true;
     const descendants = this.liveDescendants(id);
     await this.shutdown(record);
@@ -187,15 +152,16 @@ export class AgentControl {
    */
   async resume(id: string, callerId: string): Promise<AgentStatus> {
     const existing = this.agents.get(id);
-    if (existing && !existing.closed && existing.thread && !existing.thread.closed) return existing.status;
+    if (isLive(existing)) return existing.fold.status;
     const link = await this.linkOf(id);
     if (!link) throw new AgentToolError(`agent with id ${id} not found`);
     const rootId = this.rootOf(callerId);
     const release = this.reserveSlot(rootId);
     try {
+      const before = statusOf(await this.host.entries(id));
       const thread = await this.host.open(id);
       if (!thread) throw new AgentToolError(`agent with id ${id} not found`);
-      await this.attachExisting(thread, link, rootId);
+      await this.attachExisting(thread, link, rootId, before);
     } finally {
       release();
     }
@@ -216,12 +182,12 @@ export class AgentControl {
         this.watchParent(known);
         continue;
       }
-      const entries = await this.host.entries(childId);
-      if (statusOf(entries) === "shutdown") continue;
+      const before = statusOf(await this.host.entries(childId));
+      if (before === "shutdown") continue;
       const link = await this.linkOf(childId);
       const thread = link && (await this.host.open(childId));
       if (!link || !thread) continue;
-      await this.attachExisting(thread, link, this.rootOf(parentId));
+      await this.attachExisting(thread, link, this.rootOf(parentId), before);
       await this.resumeChildren(childId);
     }
   }
@@ -229,7 +195,7 @@ export class AgentControl {
   /** The open children of a thread, in spawn order, as Codex lists them in `<subagents>`. */
   openChildren(parentId: string): { id: string; nickname: string | null }[] {
     return [...this.agents.values()]
-      .filter((record) => record.parentId === parentId && !record.closed && record.thread && !record.thread.closed && record.status !== "shutdown")
+      .filter((record) => record.parentId === parentId && isLive(record) && record.fold.status !== "shutdown")
       .map((record) => ({ id: record.id, nickname: record.nickname }));
   }
 
@@ -241,8 +207,8 @@ export class AgentControl {
     const id = op.id;
     if (typeof id !== "string") return undefined;
     for (const record of this.liveDescendants(threadId)) {
-      const pending = record.thread!.state.pendingApprovals;
-      if (pending.some((p) => p.id === id || p.turnId === id)) return record.thread!.submit(op);
+      const pending = record.thread.state.pendingApprovals;
+      if (pending.some((p) => p.id === id || p.turnId === id)) return record.thread.submit(op);
     }
     return undefined;
   }
@@ -253,7 +219,7 @@ export class AgentControl {
    */
   pendingRequests(threadId: string): RelayedEvent[] {
     return this.liveDescendants(threadId).flatMap((record) =>
-      record.thread!.state.pendingApprovals.map((pending) => ({ id: pending.turnId ?? "", msg: pending.request, thread_id: record.id })),
+      record.thread.state.pendingApprovals.map((pending) => ({ id: pending.turnId ?? "", msg: pending.request, thread_id: record.id })),
     );
   }
 
@@ -262,18 +228,18 @@ export class AgentControl {
     for (const record of this.agents.values()) for (const subscription of record.subscriptions) subscription.unsubscribe();
   }
 
-  private live(id: string): AgentRecord {
+  private live(id: string): AgentRecord & { thread: AgentThread } {
     const record = this.agents.get(id);
-    if (!record || record.closed || !record.thread || record.thread.closed) throw new AgentToolError(`agent with id ${id} not found`);
+    if (!isLive(record)) throw new AgentToolError(`agent with id ${id} not found`);
     return record;
   }
 
-  private liveDescendants(id: string): AgentRecord[] {
-    const out: AgentRecord[] = [];
+  private liveDescendants(id: string): (AgentRecord & { thread: AgentThread })[] {
+    const out: (AgentRecord & { thread: AgentThread })[] = [];
     const visit = (parentId: string) => {
       for (const record of this.agents.values()) {
         if (record.parentId !== parentId || !record.thread || record.thread.closed) continue;
-        out.push(record);
+        out.push(record as AgentRecord & { thread: AgentThread });
         visit(record.id);
       }
     };
@@ -293,7 +259,7 @@ export class AgentControl {
     const max = this.limits.maxThreads;
     const reserved = this.reserved.get(rootId) ?? 0;
     if (max !== null) {
-      const live = [...this.agents.values()].filter((r) => r.rootId === rootId && !r.closed && r.thread && !r.thread.closed).length;
+      const live = [...this.agents.values()].filter((r) => r.rootId === rootId && isLive(r)).length;
       if (live + reserved >= max) throw new AgentToolError(`collab spawn failed: agent thread limit reached (max ${max})`);
     }
     this.reserved.set(rootId, reserved + 1);
@@ -317,91 +283,80 @@ export class AgentControl {
     return this.children;
   }
 
-  /** Watches a thread reopened from its log: its status starts as its log leaves it. */
-  private async attachExisting(thread: AgentThread, link: SpawnLink, rootId: string): Promise<void> {
+  /**
+   * Watches a thread reopened from its log: its status is what its log leaves it in. `before` is
+   * the status before the reopening: one the reopening made final (a turn the process's death cut
+   * short) is told to the parent, as any agent's end is, before this resolves (so a wait that
+   * reads it next finds the notification in the parent's history already).
+   */
+  private async attachExisting(thread: AgentThread, link: SpawnLink, rootId: string, before: AgentStatus): Promise<void> {
     const meta = { parentId: link.source.parent_thread_id, rootId, depth: link.source.depth, nickname: link.source.agent_nickname ?? null, role: link.source.agent_role ?? null };
-    // Watch first, then read: an event published while the log is read is in what is read, or
-    // arrives after, and is applied on top (a status depends on the last event only).
-    const record = this.track(thread, meta, "pending_init");
-    let seen = 0;
-    const counting = thread.events$.subscribe(() => (seen += 1));
-    const status = statusOf(await this.host.entries(thread.id));
-    counting.unsubscribe();
-    if (seen === 0) record.status = status;
-    record.notifyParent = !isFinal(record.status);
+    const { record, ready } = this.track(thread, meta, { history: () => this.host.entries(thread.id), notifyParent: !isFinal(before) });
     if (record.nickname) this.nicknames.hold(record.nickname);
+    await ready;
   }
 
+  /**
+   * Watches `thread` as an agent. With `history`, its status starts as its log leaves it, and
+   * `ready` resolves once that status (when final) has been handled like any later one.
+   */
   private track(
     thread: AgentThread,
     meta: { parentId: string; rootId: string; depth: number; nickname: string | null; role: string | null },
-    status: AgentStatus,
-  ): AgentRecord {
+    options: { history?: () => Promise<LogEntry[]>; notifyParent?: boolean } = {},
+  ): { record: AgentRecord; ready: Promise<void> } {
     const previous = this.agents.get(thread.id);
     for (const subscription of previous?.subscriptions ?? []) subscription.unsubscribe();
-    const record: AgentRecord = {
-      id: thread.id,
-      ...meta,
-      status,
-      thread,
-      closed: false,
-      subscriptions: [],
-      listeners: previous?.listeners ?? new Set(),
-      notifyParent: !isFinal(status),
-    };
+    const record = newRecord(thread, meta, previous);
+    record.notifyParent = options.notifyParent ?? true;
     this.agents.set(thread.id, record);
-    // Statuses change in event order; a final one first reaches the parent's history, then the
+    // Statuses are handled in log order; a final one first reaches the parent's history, then the
     // waits: the notification is in the parent's next request whatever ends the wait.
     let chain = Promise.resolve();
-    record.subscriptions.push(
-      thread.events$.subscribe((event) => {
-        const relayed = (event as { thread_id?: string }).thread_id;
-        if (relayed !== undefined) {
-          this.host.relay(record.parentId, { ...event, thread_id: relayed });
-          return;
-        }
-        if (RELAYED.has(event.msg.type)) this.host.relay(record.parentId, { ...event, thread_id: record.id });
-        const next = statusAfter(record.status, event.msg);
-        if (next === record.status) return;
-        record.status = next;
-        chain = chain.then(() => this.onStatus(record)).catch(() => undefined);
-      }),
-    );
+    const next = (status: AgentStatus) => {
+      chain = chain.then(() => this.onStatus(record, status)).catch(() => undefined);
+    };
+    const callbacks = { status: next, ended: () => next(waitedStatus(record)), relay: (event: RelayedEvent) => this.host.relay(record.parentId, event) };
+    const ready = watchThread(record, callbacks, options.history).then(() => {
+      if (options.history && isFinal(record.fold.status)) next(record.fold.status);
+      return chain;
+    });
     this.watchParent(record);
-    return record;
+    return { record, ready };
   }
 
-  /** Interrupting the parent interrupts the child (its running turn). */
+  /** Interrupting the parent interrupts the child (its running turn); watched once per parent thread. */
   private watchParent(record: AgentRecord): void {
     const parent = this.host.openNow(record.parentId);
-    if (!parent) return;
+    if (!parent || record.watchedParent === parent) return;
+    record.watchedParent = parent;
     record.subscriptions.push(
       parent.entries$.subscribe((entry) => {
         if (entry.kind !== "submission" || entry.payload.op.type !== "interrupt") return;
-        if (record.status === "running" && record.thread && !record.thread.closed) void record.thread.interrupt().catch(() => undefined);
+        if (record.fold.status === "running" && isLive(record)) void record.thread.interrupt().catch(() => undefined);
       }),
     );
   }
 
-  private async onStatus(record: AgentRecord): Promise<void> {
-    if (isFinal(record.status) && record.notifyParent) {
+  private async onStatus(record: AgentRecord, status: AgentStatus): Promise<void> {
+    if (isFinal(status) && record.notifyParent) {
       record.notifyParent = false;
       const parent = this.host.openNow(record.parentId);
       if (parent && !parent.closed) {
-        const text = notificationText(record.id, record.status);
+        const text = notificationText(record.id, status);
         await parent
           .submit({ type: "inject_response_items", items: [{ type: "message", role: "user", content: [{ type: "input_text", text }] }] })
           .catch(() => undefined);
       }
     }
-    for (const listener of [...record.listeners]) listener();
+    for (const listener of [...record.listeners]) listener(status);
   }
 
   private async shutdown(record: AgentRecord): Promise<void> {
     record.closed = true;
     const thread = record.thread;
     if (!thread || thread.closed) return;
-    if (record.status !== "shutdown") {
+    if (record.fold.status !== "shutdown") {
       const done = new Promise<void>((resolve) => {
         const sub = thread.events$.subscribe({
           next: (event) => {
@@ -420,12 +375,3 @@ export class AgentControl {
     if (record.nickname) this.nicknames.release(record.nickname);
   }
 }
-
-/** What a child asks of a person: relayed to the client driving its parent. */
-const RELAYED = new Set([
-  "exec_approval_request",
-  "apply_patch_approval_request",
-  "request_user_input",
-  "elicitation_request",
-  "dynamic_tool_call_request",
-]);

@@ -15,6 +15,8 @@ export interface AgentThread {
   readonly entries$: Observable<LogEntry>;
   readonly state: ThreadState;
   readonly closed: boolean;
+  /** Why the thread stopped by itself (its log could not be written), once it has. */
+  readonly closeReason?: string;
   submit(op: Record<string, unknown>, options?: { id?: string }): Promise<string>;
   interrupt(): Promise<void>;
   close(): Promise<void>;

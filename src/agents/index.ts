@@ -9,8 +9,9 @@ export { agentToolHandlers } from "./tools.js";
 export type { AgentToolDeps } from "./tools.js";
 /** Codex's tool specs, byte for byte. */
 export { SPAWN_AGENT_SPEC, SEND_INPUT_SPEC, RESUME_AGENT_SPEC, WAIT_AGENT_SPEC, CLOSE_AGENT_SPEC, WAIT_TIMEOUT } from "./specs.js";
-/** An agent's status as a fold of its thread's events. */
-export { AgentStatus, statusAfter, statusOf, isFinal } from "./status.js";
+/** An agent's status as a fold of its thread's log. */
+export { AgentStatus, CUT_SHORT, INITIAL_STATUS, foldStatus, statusOf, isFinal } from "./status.js";
+export type { StatusEntry, StatusFold } from "./status.js";
 /** The spawn link a child's `session_meta` carries. */
 export { spawnLinkOf, depthOf, sessionMetaFields, ThreadSpawnSource, SpawnedBy } from "./source.js";
 export type { SpawnLink } from "./source.js";

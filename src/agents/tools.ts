@@ -5,7 +5,7 @@
  * goes back to the model as the call's output, in Codex's words.
  */
 import type { EventMsg, LogEntry, ResponseItem } from "../events/index.js";
-import { outputFor, type ToolContext, type ToolHandler } from "../actors/tools/index.js";
+import { abortedByUserText, outputFor, type ToolContext, type ToolHandler } from "../actors/tools/index.js";
 import { modelInfo } from "../context/index.js";
 import { BUNDLED_MODELS } from "../context/catalog/bundled.js";
 import { AgentToolError, type AgentControl } from "./control.js";
@@ -218,6 +218,8 @@ export function agentToolHandlers(deps: AgentToolDeps): ToolHandler[] {
       });
     }
     const statuses = await control.waitAny(targets, start + timeout, () => context.clock.now().getTime(), context.signal);
+    // Interrupted: Codex drops the wait (no end event) and the call reads as aborted, not timed out.
+    if (context.signal.aborted) throw new AgentToolError(abortedByUserText(start, context.clock));
     const entries = [...statuses].map(([id, status]) => ({ ...ref(control, id), status }));
     await emit(context, {
       type: "collab_waiting_end",

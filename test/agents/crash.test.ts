@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { createRuntime, type Runtime } from "../../src/runtime/runtime.js";
 import type { LogEntry } from "../../src/events/index.js";
 import { childThreads, formatDivergence, replayTree } from "../../src/replay/reexecute/index.js";
-import { startFakeResponses, type FakeResponses } from "../support/fake-responses.js";
+import { inputItems, startFakeResponses, type FakeResponses } from "../support/fake-responses.js";
 import { runMain, spawnLoom } from "../support/cli.js";
 import { nextEvent } from "../support/loom.js";
 import { AgentModel } from "./support.js";
@@ -102,3 +102,47 @@ it("resumes the agents of a parent killed while it waited on them, and the wait 
   const text = await runMain(["threads", "--data-dir", dataDir]);
   expect(text.out.filter((line) => line.startsWith("└ ") && line.includes(`of ${parentId}`))).toHaveLength(2);
 });
+
+// SIGKILL while an agent's command runs and its parent waits on it (for an hour): `loom proto
+// --thread` resumes the parent, which reopens the agent; the agent's turn is closed as cut short,
+// and the parent's wait (the same call, not begun again) ends at once with the agent errored.
+it("tells a resumed parent that its agent's turn was cut short by the kill, without waiting out the deadline", async () => {
+  server.setHandler(new AgentModel().reply);
+  const env = { OPENAI_BASE_URL: server.baseURL, OPENAI_API_KEY: "test", HOME: home, LOOM_HOME: dataDir };
+  const first = spawnLoom(["proto", "--data-dir", dataDir, "--cwd", cwd, "--approval-policy", "never", "--sandbox", "danger-full-access"], env);
+  const configured = await first.waitFor((e) => e.msg?.type === "session_configured");
+  const parentId = configured.msg.session_id as string;
+  first.send({ id: "turn-1", op: { type: "user_input", items: [{ type: "text", text: "Please spawn agents to run `touch running; sleep 97.44` and wait 3600000 ms" }] } });
+  const waiting = await first.waitFor((e) => e.msg?.type === "collab_waiting_begin");
+  // The agent's command runs (its exec_command_begin is relayed only as an approval would be: watch its file).
+  while (!existsSync(join(cwd, "running"))) await new Promise((resolve) => setTimeout(resolve, 25));
+  first.child.kill("SIGKILL");
+  await first.exited;
+
+  const second = spawnLoom(["proto", "--data-dir", dataDir, "--thread", parentId], env);
+  try {
+    const done = await second.waitFor((e) => e.msg?.type === "task_complete");
+    const child = waiting.msg.receiver_thread_ids[0] as string;
+    expect(done.msg.last_agent_message).toMatch(/^Agents answered: \{"errored":".+"\}$/);
+    const ended = await second.waitFor((e) => e.msg?.type === "collab_waiting_end");
+    expect(ended.msg.call_id).toBe(waiting.msg.call_id);
+    expect(Object.keys(ended.msg.statuses)).toEqual([child]);
+    expect(ended.msg.statuses[child].errored).toMatch(/stopped/);
+    // The parent was told, as Codex tells it of an agent's end: a notification in its next request.
+    const parentRequests = server.requests.filter((r) => String(r.headers.session_id) === parentId);
+    const notes = inputItems(parentRequests.at(-1)!).filter((item) => item.role === "user" && item.content?.[0]?.text?.startsWith("<subagent_notification>"));
+    expect(notes.map((note) => note.content[0].text)).toEqual([expect.stringContaining('"errored"')]);
+  } finally {
+    second.child.stdin.end();
+    await second.exited;
+  }
+  // The tree replays, the kill and the cut-short turn included.
+  const reader = await createRuntime({ dataDir, durable: false, config: {}, env: {}, model: { apiKey: "test", baseURL: server.baseURL } });
+  try {
+    const report = await replayTree(reader.log, parentId);
+    expect(report.divergence ? formatDivergence(report.divergence) : null).toBeNull();
+    expect(report.threads).toHaveLength(2);
+  } finally {
+    await reader.close();
+  }
+}, 60_000);

@@ -6,12 +6,18 @@
 //   "... with my history"               -> the spawns fork the parent's history (fork_context)
 //   "Please run `cmd`."                 -> exec_command, then "ran: <last output line>"
 //   "Please hang."                      -> a stream that never ends (the agent never finishes)
+//   "Please fail."                      -> HTTP 500 on every request (the model server is down)
+//   "Please fail the stream."           -> response.failed (the turn ends with an error)
+//                                          (both held back while `holdFailures` is unsettled)
+//   "... in a terminal"                 -> the agents' exec_command gets a PTY (tty: true)
 import {
   evCompleted,
   evCreated,
   evFunctionCall,
   hanging,
+  httpError,
   inputItems,
+  sseFailed,
   textTurn,
   type RecordedRequest,
   type Reply,
@@ -42,6 +48,8 @@ export const threadOf = (request: RecordedRequest): string => String(request.hea
 
 export class AgentModel {
   private n = 0;
+  /** When set, the failures ("Please fail.") are held until it settles (e.g. the parent's wait has begun). */
+  holdFailures: Promise<unknown> | undefined;
 
   readonly reply = (request: RecordedRequest): Reply => {
     this.n += 1;
@@ -82,11 +90,21 @@ export class AgentModel {
     if (delegated) {
       const commands = [...delegated.matchAll(/`([^`]+)`/g)].map((match) => match[1]!);
       const fork = prompt.includes("with my history") ? { fork_context: true } : {};
-      return calls("spawn_agent", commands.map((command) => ({ message: `Please run \`${command}\`.`, ...fork })));
+      const terminal = prompt.includes("in a terminal") ? " in a terminal" : "";
+      return calls("spawn_agent", commands.map((command) => ({ message: `Please run \`${command}\`${terminal}.`, ...fork })));
     }
     if (prompt.includes("Please hang.")) return hanging([evCreated(`resp_${n}`)]).reply;
+    const failure = prompt.includes("Please fail the stream.")
+      ? [evCreated(`resp_${n}`), sseFailed(`resp_${n}`, "server_error", "the model broke down")]
+      : prompt.includes("Please fail.")
+        ? httpError(500, { message: "the model server is down" })
+        : undefined;
+    if (failure) {
+      const hold = this.holdFailures;
+      return hold ? () => hold.then(() => failure) : failure;
+    }
     const command = /run `([^`]+)`/.exec(prompt)?.[1];
-    if (command) return calls("exec_command", [{ cmd: command, yield_time_ms: 30_000 }]);
+    if (command) return calls("exec_command", [{ cmd: command, yield_time_ms: 30_000, ...(prompt.includes("in a terminal") ? { tty: true } : {}) }]);
     return textTurn(`Reply ${n}.`);
   };
 }

@@ -52,13 +52,15 @@ function lineOf(text: string, test: (line: any) => boolean): number {
 const isToolOutput = (line: any) => line.type === "response_item" && /_call_output$/.test(line.payload.type);
 
 describe("replaying Codex 0.125 rollouts", () => {
-  it("agents: a rollout with sub-agent calls is refused at the spawn's line (the children are not in it)", async () => {
-    const text = fullRollout("agents");
+  const WITH_AGENTS = ["agents", "agents-failing"];
+
+  it.each(WITH_AGENTS)("%s: a rollout with sub-agent calls is refused at the spawn's line (the children are not in it)", async (scenario) => {
+    const text = fullRollout(scenario);
     const line = lineOf(text, (l) => l.type === "response_item" && l.payload.type === "function_call" && l.payload.name === "spawn_agent");
-    await expect(replay(text, "agents")).rejects.toThrow(new RegExp(`:${line}: cannot replay: a sub-agent call \\(spawn_agent\\)`));
+    await expect(replay(text, scenario)).rejects.toThrow(new RegExp(`:${line}: cannot replay: a sub-agent call \\(spawn_agent\\)`));
   });
 
-  it.each(SCENARIOS.filter((scenario) => scenario !== "agents"))("%s: the whole rollout replays without a divergence", async (scenario) => {
+  it.each(SCENARIOS.filter((scenario) => !WITH_AGENTS.includes(scenario)))("%s: the whole rollout replays without a divergence", async (scenario) => {
     const report = await replay(fullRollout(scenario), scenario);
     expectClean(report);
     expect(report.turns).toBeGreaterThan(0);

@@ -103,6 +103,14 @@ export const LOOM_SCENARIOS: Record<string, LoomScenario> = {
   ),
   // The parent's turn ends only after it waited for its sub-agent and closed it.
   agents: oneTurn("Please spawn an agent to run `echo hi`."),
+  // The agent's model refuses it once the parent's wait has begun (as in the capture).
+  "agents-failing": {
+    async run(h) {
+      const thread = await h.startThread();
+      h.model.holdAgentFailure = firstValueFrom(thread.events$.pipe(filter((event) => event.msg.type === "collab_waiting_begin"))).then(() => undefined);
+      await thread.run("Please spawn an agent to run `exceed the quota`.");
+    },
+  },
   "tool-call": thenResume("Please run `echo hi`."),
   resume: {
     async run(h) {

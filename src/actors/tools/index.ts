@@ -1,5 +1,7 @@
 /** The tools Loom offers the model, each a handler in a name-keyed registry. */
 export { ToolRegistry, outputFor, unsupportedCall } from "./registry.js";
+/** Codex's output for a call an interrupt stopped ("aborted by user after 1.2s"). */
+export { abortedByUserText } from "./user-input.js";
 export type { ToolContext, ToolHandler, ApprovalNeed, ApprovalContext } from "./registry.js";
 export { shellTool, localShellTool, runShellCall } from "./shell.js";
 /** One shell call's attempts: sandboxed first, then (denied, and allowed to) unsandboxed after asking. */
