@@ -228,11 +228,25 @@ export async function runPreToolUseHooks(services: ThreadServices, turnId: strin
 }
 
 /**
+ * The patch of an `apply_patch` the model sent through a command tool (Codex's
+ * `intercept_apply_patch`), else null. Codex shows such a call to PreToolUse as the command tool's
+ * (its handler's payload comes first), to PermissionRequest as the patch (its ApplyPatchRuntime asks),
+ * and not to PostToolUse (the intercepted output has no post-tool-use response).
+ */
+function interceptedPatchOf(services: ThreadServices, active: ActiveTurn, call: ToolCallRequest): string | null {
+  return services.tools.get(call.name)?.interceptedPatch?.(call, active.settings) ?? null;
+}
+
+/**
  * Codex's `permission_request_payload`: the hook name and input of the call, and for the shell
  * tools the model's `justification` as `description` (Codex's `PermissionRequestPayload::bash`).
  */
-function permissionPayloadOf(call: ToolCallRequest): { name: string; aliases: string[]; input: unknown } | null {
-  const tool = hookToolOf(call);
+function permissionPayloadOf(services: ThreadServices, active: ActiveTurn, call: ToolCallRequest): { name: string; aliases: string[]; input: unknown } | null {
+  const intercepted = interceptedPatchOf(services, active, call);
+  const tool = intercepted !== null ? { name: "apply_patch", aliases: ["Write", "Edit"], input: { command: intercepted } } : hookToolOf(call);
+  // Codex's ApplyPatchRuntime gives the patch as its parser keeps it: trimmed, one `\n` per line.
+  const patch = tool?.name === "apply_patch" ? (tool.input as { command: string }).command : null;
+  if (patch !== null) return { ...tool!, input: { command: patch.trim().split(/\r?\n/).join("\n") } };
   if (!tool || tool.name !== "Bash") return tool;
   let justification: unknown;
   try {
@@ -256,7 +270,7 @@ export async function runPermissionRequestHooks(
   signal: AbortSignal,
 ): Promise<PermissionVerdict | null> {
   const active = services.turns.get(turnId);
-  const tool = permissionPayloadOf(call);
+  const tool = active && permissionPayloadOf(services, active, call);
   if (!active || !tool || !services.hooks) return null;
   const runs = await dispatch(
     services,
@@ -283,7 +297,7 @@ function outputText(output: ResponseItem): unknown {
 export async function runPostToolUseHooks(services: ThreadServices, turnId: string, call: ToolCallRequest, output: ResponseItem, signal: AbortSignal): Promise<ResponseItem> {
   const active = services.turns.get(turnId);
   const tool = hookToolOf(call);
-  if (!active || !tool || !services.hooks) return output;
+  if (!active || !tool || !services.hooks || interceptedPatchOf(services, active, call) !== null) return output;
   const runs = await dispatch(
     services,
     active,

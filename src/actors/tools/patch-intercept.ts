@@ -108,6 +108,10 @@ export function interceptingApplyPatch(handler: ToolHandler, commandOf: CommandO
       if (patch.type === "implicit") return { type: "reject", output: patch.message };
       return patchApproval(context, patch.text, patch.cwd);
     },
+    interceptedPatch(call: ToolCallRequest, settings: TurnSettings): string | null {
+      const patch = intercepted(call, settings);
+      return patch?.type === "patch" ? patch.text : null;
+    },
     deniedOutput(call: ToolCallRequest): string {
       // The settings do not change what a denial says: any cwd tells a patch from a command.
       return intercepted(call, { cwd: "/" } as TurnSettings) ? PATCH_REJECTED_BY_USER : (handler.deniedOutput?.(call) ?? EXEC_REJECTED_BY_USER);

@@ -82,6 +82,11 @@ export interface ToolHandler {
    * denial); absent: the message itself, as Codex returns a `ToolError::Rejected`.
    */
   rejectedOutput?(call: ToolCallRequest, message: string): string;
+  /**
+   * The patch a command tool's call asks for instead of a command (`apply_patch <<'EOF'`, which the
+   * tool applies as a patch), else null; absent: never. Hooks see such a call as Codex shows it.
+   */
+  interceptedPatch?(call: ToolCallRequest, settings: TurnSettings): string | null;
   execute(context: ToolContext): Promise<ResponseItem>;
 }
 
