@@ -149,7 +149,7 @@ export const LOOM_SCENARIOS: Record<string, LoomScenario> = {
       }
       expect(events.filter((msg) => msg.type.endsWith("approval_request"))).toEqual([]);
       expectSameHookPayloads(h, "patch-hooks");
-      // TOOL-ITEMS expectSameToolItems("patch-hooks", events);
+      expectSameToolItems("patch-hooks", events);
     },
   },
   plain: oneTurn("Say hi."),
