@@ -41,7 +41,7 @@ function basePayload(services: ThreadServices, active: ActiveTurn, eventName: st
   return {
     session_id: services.threadId,
     ...(withTurn ? { turn_id: active.turnId } : {}),
-    // Loom keeps no transcript file: the log is the transcript.
+    // Filled in by `dispatch` (the thread's rollout file, see hook-transcript.ts); the key keeps Codex's order.
     transcript_path: null,
     cwd: active.settings.cwd,
     hook_event_name: eventName,
@@ -64,13 +64,18 @@ async function dispatch(
   if (!port) return [];
   const { settings } = active;
   const confine = selectSandbox(settings.sandboxPolicy, settings.platformSandbox) === "bubblewrap";
+  const transcript = services.hooks?.transcript;
+  const transcriptPath = transcript ? await transcript.pathOf() : null;
   const run = port.dispatch({
     ...request,
+    input: { ...request.input, transcript_path: transcriptPath },
     turnId: active.turnId,
     cwd: settings.cwd,
     sandbox: { policy: settings.sandboxPolicy, confine },
   });
   if (run.started.length === 0) return [];
+  // Codex writes its rollout out before a hook runs: the file holds everything logged so far.
+  await transcript?.materialize();
   const turnId = active.turnId;
   await services.bus.record(run.started.map((summary) => hookEvent({ type: "hook_started", turn_id: turnId, run: summary })), turnId);
   const completed = await run.complete(signal);

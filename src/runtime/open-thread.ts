@@ -28,6 +28,7 @@ import { VERSION } from "./version.js";
 import type { RuntimeLeases } from "./leases.js";
 import type { RuntimeOptions } from "./options.js";
 import { threadHooks } from "./thread-hooks.js";
+import { HookTranscript } from "./hook-transcript.js";
 import { DiscoveredSkills } from "./thread-skills.js";
 import type { HookFunctions } from "../hooks/index.js";
 import type { McpManager } from "../actors/mcp/index.js";
@@ -250,6 +251,8 @@ export class ThreadOpener {
     if (!io?.skills) firstEntries = [...firstEntries, ...catalog.warnings().map((message): NewEntry => ({ kind: "event_msg", payload: { type: "warning", message } }))];
     const hooks = threadHooks({ dataDir: parts.dataDir, cwd: settings.cwd, config: this.config, clock: parts.clock, functions: resume.hooks });
     services.hooks = { port: io?.hooks ? io.hooks(services) : hooks.port, pendingSessionStart: resume.sessionStart ?? null, notify: io?.hooks ? null : hooks.notify };
+    // Hooks that really run read the thread's rollout file (a replay's answer from the log and read none).
+    if (!io?.hooks && hooks.port && parts.dataDir) services.hooks.transcript = new HookTranscript(this.log, id, parts.dataDir);
     if (!io?.hooks) firstEntries = [...firstEntries, ...hooks.warnings.map((message): NewEntry => ({ kind: "event_msg", payload: { type: "warning", message } }))];
     if (io?.sampler) services.sample = io.sampler(services);
     if (io?.exec) services.exec = io.exec(services);

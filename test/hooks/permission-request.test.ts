@@ -78,7 +78,7 @@ describe("PermissionRequest hooks", () => {
       {
         session_id: thread.id,
         turn_id: expect.any(String),
-        transcript_path: null,
+        transcript_path: expect.stringMatching(/\/sessions\/\d{4}\/\d{2}\/\d{2}\/rollout-.*\.jsonl$/),
         cwd: loom.cwd,
         hook_event_name: "PermissionRequest",
         model: expect.any(String),

@@ -68,9 +68,22 @@ const UNIFIED_EXEC_OFF: LoomConfig = { features: { unified_exec: false } };
 
 const jsonLines = (text: string) => text.split("\n").filter((line) => line.trim() !== "").map((line) => JSON.parse(line));
 
+/**
+ * The rollout file a payload names, as a path under the data dir (Codex's home) with its date, time
+ * and thread id (which must be the payload's session) replaced.
+ */
+function transcriptShape(payload: Record<string, unknown>): string {
+  const path = String(payload.transcript_path);
+  const tail = path.slice(path.indexOf("/sessions/"));
+  const id = String(payload.session_id);
+  return tail.endsWith(`-${id}.jsonl`)
+    ? tail.replace(/\d{4}\/\d{2}\/\d{2}\/rollout-\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}-.*$/, "<date>/rollout-<time>-<thread>.jsonl")
+    : `${tail} (not thread ${id})`;
+}
+
 /** The hooks a capture's hook script logged, as Loom's run must match them (ids and paths aside). */
 function expectSameHookPayloads(h: RequestHarness, scenario: string): void {
-  const same = (payload: Record<string, unknown>) => ({ ...payload, session_id: "<thread>", turn_id: "<turn>", transcript_path: "<transcript>", cwd: "<cwd>" });
+  const same = (payload: Record<string, unknown>) => ({ ...payload, session_id: "<thread>", turn_id: "<turn>", transcript_path: transcriptShape(payload), cwd: "<cwd>" });
   const codex = jsonLines(readFileSync(new URL(`../fixtures/codex/${scenario}/hook-payloads.jsonl`, import.meta.url), "utf8"));
   const loom = jsonLines(readFileSync(join(h.cwd, "hook-payloads.jsonl"), "utf8"));
   expect(loom.map(same)).toEqual(codex.map(same));
