@@ -62,6 +62,9 @@ function toolItems(notifications: { method: string; params: any }[]): string {
     .join("");
 }
 
+/** A turn under `approvalPolicy: "untrusted"` (approvals need a policy that asks). */
+const untrusted = (...[ctx, app, threadId, step, text]: Parameters<typeof turn>) => turn(ctx, app, threadId, step, text, { approvalPolicy: "untrusted" });
+
 export const hookScenarios: Scenario[] = [
   {
     name: "permission-hook",
@@ -76,12 +79,12 @@ export const hookScenarios: Scenario[] = [
         const thread = await startThread(ctx, app);
         // Without a verdict the user is asked: the client declines.
         app.answerServerRequest = (method) => (method === "item/commandExecution/requestApproval" ? { decision: "decline" } : undefined);
-        await turn(ctx, app, thread.id, "turn 1", "Please run `touch denied.txt`.", { approvalPolicy: "untrusted" });
-        await turn(ctx, app, thread.id, "turn 2", "Please run `touch asked.txt`.", { approvalPolicy: "untrusted" });
+        await untrusted(ctx, app, thread.id, "turn 1", "Please run `touch denied.txt`.");
+        await untrusted(ctx, app, thread.id, "turn 2", "Please run `touch asked.txt`.");
         const asked = app.serverRequests.map((request) => request.method);
         if (asked.join() !== "item/commandExecution/requestApproval") throw new Error(`expected one approval request, got ${asked.join(", ")}`);
         ctx.beginFinal(thread.id, "Please run `touch allowed.txt`.");
-        await turn(ctx, app, thread.id, "turn 3 (final)", "Please run `touch allowed.txt`.", { approvalPolicy: "untrusted" });
+        await untrusted(ctx, app, thread.id, "turn 3 (final)", "Please run `touch allowed.txt`.");
         return { threadId: thread.id, extraAfter: { "hook-payloads.jsonl": readFileSync(join(ctx.sandbox.cwd, "hook-payloads.jsonl"), "utf8") } };
       });
     },
@@ -98,10 +101,10 @@ export const hookScenarios: Scenario[] = [
     async run(ctx) {
       return withAppServer(ctx, async (app) => {
         const thread = await startThread(ctx, app);
-        await turn(ctx, app, thread.id, "turn 1", "Please run `touch denied.txt`.", { approvalPolicy: "untrusted" });
-        await turn(ctx, app, thread.id, "turn 2", "Please apply a patch through the shell.", { approvalPolicy: "untrusted" });
+        await untrusted(ctx, app, thread.id, "turn 1", "Please run `touch denied.txt`.");
+        await untrusted(ctx, app, thread.id, "turn 2", "Please apply a patch through the shell.");
         ctx.beginFinal(thread.id, "Please write a patch in `notes.txt`.");
-        await turn(ctx, app, thread.id, "turn 3 (final)", "Please write a patch in `notes.txt`.", { approvalPolicy: "untrusted" });
+        await untrusted(ctx, app, thread.id, "turn 3 (final)", "Please write a patch in `notes.txt`.");
         if (app.serverRequests.length > 0) throw new Error(`expected no approval request, got ${app.serverRequests.map((r) => r.method).join(", ")}`);
         return {
           threadId: thread.id,

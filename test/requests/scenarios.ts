@@ -66,6 +66,16 @@ async function interruptWhen(thread: Thread, prompt: string, ready: Promise<void
 
 const UNIFIED_EXEC_OFF: LoomConfig = { features: { unified_exec: false } };
 
+/** Runs `prompts` as turns, one after another, with `onEvent` seeing every event meanwhile. */
+async function runTurns(thread: Thread, prompts: string[], onEvent: (msg: EventMsg) => void): Promise<void> {
+  const subscription = thread.events$.subscribe((event) => onEvent(event.msg));
+  try {
+    for (const prompt of prompts) await thread.run(prompt);
+  } finally {
+    subscription.unsubscribe();
+  }
+}
+
 const jsonLines = (text: string) => text.split("\n").filter((line) => line.trim() !== "").map((line) => JSON.parse(line));
 
 /**
@@ -126,16 +136,9 @@ export const LOOM_SCENARIOS: Record<string, LoomScenario> = {
     async run(h) {
       const thread = await h.startThread({ approvalPolicy: "untrusted" });
       // No verdict on asked.txt: the user is asked, and declines (the generator's client did).
-      const declining = thread.events$.pipe(filter((event) => event.msg.type === "exec_approval_request")).subscribe((event) => {
-        void thread.submit({ type: "exec_approval", id: (event.msg as { call_id: string }).call_id, decision: "denied" });
+      await runTurns(thread, ["Please run `touch denied.txt`.", "Please run `touch asked.txt`.", "Please run `touch allowed.txt`."], (msg) => {
+        if (msg.type === "exec_approval_request") void thread.submit({ type: "exec_approval", id: msg.call_id, decision: "denied" });
       });
-      try {
-        await thread.run("Please run `touch denied.txt`.");
-        await thread.run("Please run `touch asked.txt`.");
-        await thread.run("Please run `touch allowed.txt`.");
-      } finally {
-        declining.unsubscribe();
-      }
       // The hook read the same JSON from Loom as from Codex (ids, paths aside).
       expectSameHookPayloads(h, "permission-hook");
     },
@@ -152,14 +155,7 @@ export const LOOM_SCENARIOS: Record<string, LoomScenario> = {
     async run(h) {
       const thread = await h.startThread({ approvalPolicy: "untrusted" });
       const events: EventMsg[] = [];
-      const seen = thread.events$.subscribe((event) => events.push(event.msg));
-      try {
-        await thread.run("Please run `touch denied.txt`.");
-        await thread.run("Please apply a patch through the shell.");
-        await thread.run("Please write a patch in `notes.txt`.");
-      } finally {
-        seen.unsubscribe();
-      }
+      await runTurns(thread, ["Please run `touch denied.txt`.", "Please apply a patch through the shell.", "Please write a patch in `notes.txt`."], (msg) => events.push(msg));
       expect(events.filter((msg) => msg.type.endsWith("approval_request"))).toEqual([]);
       expectSameHookPayloads(h, "patch-hooks");
       expectSameToolItems("patch-hooks", events);
