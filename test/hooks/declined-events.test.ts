@@ -9,7 +9,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startLoom, type LoomHarness } from "../support/loom.js";
-import { inputItems, textTurn, toolCallTurn } from "../support/fake-responses.js";
+import { evCompleted, evCreated, evCustomToolCall, inputItems, textTurn, toolCallTurn } from "../support/fake-responses.js";
 import { replayRecording } from "../../src/testing/index.js";
 import { formatDivergence } from "../../src/replay/reexecute/index.js";
 import type { EventMsg } from "../../src/events/index.js";
@@ -76,6 +76,36 @@ describe("a call refused before it runs", () => {
     expect(ended).toBeLessThan(output);
     expect(outputOf(1, "c1")).toBe("not here");
 
+    const report = await replayRecording({ log: loom.rt.log, threadId: thread.id });
+    if (report.divergence) throw new Error(formatDivergence(report.divergence));
+  });
+
+  it("a patch refused after another applied: begun and ended declined (the turn's diff is not told again)", async () => {
+    const gate = await script(join(loom.dataDir, "bin"), "gate.sh", `case "$(cat)" in *no.txt*) echo '${deny("not that file")}';; *) echo '${JSON.stringify({ hookSpecificOutput: { hookEventName: "PermissionRequest", decision: { behavior: "allow" } } })}';; esac`);
+    await hooksJson(loom.dataDir, { PermissionRequest: [command(gate)] });
+    const yes = "*** Begin Patch\n*** Add File: yes.txt\n+y\n*** End Patch";
+    const no = "*** Begin Patch\n*** Add File: no.txt\n+n\n*** End Patch";
+    loom.server.enqueue(
+      [evCreated("r1"), evCustomToolCall("p1", "apply_patch", yes), evCompleted("r1")],
+      [evCreated("r2"), evCustomToolCall("p2", "apply_patch", no), evCompleted("r2")],
+      textTurn("done"),
+    );
+    const thread = await loom.rt.startThread({ cwd: loom.cwd, approvalPolicy: "untrusted", sandboxPolicy: { type: "danger-full-access" } });
+    await thread.run("patch twice");
+    expect(existsSync(join(loom.cwd, "no.txt"))).toBe(false);
+    const entries = await thread.entries();
+    const trail = entries.flatMap((e) => {
+      const msg = e.payload as any;
+      if (e.kind !== "event_msg" || !/^(patch_apply_begin|patch_apply_end|turn_diff)$/.test(msg.type)) return [];
+      return [msg.type === "turn_diff" ? ["turn_diff", msg.unified_diff.includes("yes.txt"), msg.unified_diff.includes("no.txt")] : [msg.type, msg.call_id, msg.status ?? null, msg.auto_approved ?? msg.stderr]];
+    });
+    expect(trail).toEqual([
+      ["patch_apply_begin", "p1", null, false],
+      ["patch_apply_end", "p1", "completed", ""],
+      ["turn_diff", true, false],
+      ["patch_apply_begin", "p2", null, false],
+      ["patch_apply_end", "p2", "declined", "not that file"],
+    ]);
     const report = await replayRecording({ log: loom.rt.log, threadId: thread.id });
     if (report.divergence) throw new Error(formatDivergence(report.divergence));
   });

@@ -3,6 +3,7 @@
 // `loom export-codex` prints) under `<data dir>/sessions/YYYY/MM/DD/`, brought up to date before a
 // hook runs; without a data dir (an injected log) there is no file and the path is null.
 import { readFileSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { startLoom, type LoomHarness } from "../support/loom.js";
@@ -77,6 +78,18 @@ describe("transcript_path", () => {
     } finally {
       await rt.close();
     }
+  });
+
+  it("a file that cannot be written leaves the hook its path and the turn unharmed", async () => {
+    loom = await startLoom();
+    // `sessions` taken by a plain file: no folder can be made under it.
+    await writeFile(join(loom.dataDir, "sessions"), "not a folder");
+    loom.server.enqueue(textTurn("still fine"));
+    const paths: unknown[] = [];
+    const thread = await loom.rt.startThread({ cwd: loom.cwd, hooks: { stop: (input) => void paths.push(input.transcript_path) } });
+    const result = await thread.run("hi");
+    expect(result.finalResponse).toBe("still fine");
+    expect(paths).toEqual([expect.stringContaining(join(loom.dataDir, "sessions"))]);
   });
 
   it("is null without a data dir (an injected log has no file to give)", async () => {

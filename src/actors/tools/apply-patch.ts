@@ -257,12 +257,12 @@ export function createPatchRunner(): PatchRunner {
   };
 }
 
-/** The `apply_patch` tool over a thread's patch runner. */
 /**
  * A patch refused after Codex's emitter began (at its approval: a PermissionRequest hook's deny, the
  * user's decline): patch_apply_begin, then patch_apply_end `declined` with the message as stderr.
- * `message` null: the user declined ("patch rejected by user"). A patch that does not verify was
- * refused before anything began: no events.
+ * `message` null: the user declined ("patch rejected by user"). A patch that does not verify never
+ * began: no events. (Codex's end also re-sends the turn's diff when earlier patches made one; Loom
+ * does not, as replay, which answers tools from the log, could not compute it again.)
  */
 export async function declinedPatchEvents(context: DeclineContext, text: string, patchCwd: string, message: string | null): Promise<EventMsg[]> {
   const verified = await verify(text, patchCwd);
@@ -275,6 +275,7 @@ export async function declinedPatchEvents(context: DeclineContext, text: string,
   ];
 }
 
+/** The `apply_patch` tool over a thread's patch runner. */
 export function applyPatchTool(runner: PatchRunner = createPatchRunner()): ToolHandler {
   return {
     name: APPLY_PATCH_TOOL_NAME,
