@@ -57,12 +57,16 @@ export const codexApprovals: ApprovalPolicyHooks = {
       case "run":
         return { type: "run" };
       case "reject":
+        if (need.declined) await recordDeclined(services, turnId, handler, call, need.output);
         return { type: "reject", output: outputFor(call, need.output) };
       case "ask": {
         // Codex's `request_approval`: PermissionRequest hooks answer first; the user only without a verdict.
         const verdict = await runPermissionRequestHooks(services, turnId, call, call.callId, signal ?? new AbortController().signal);
         if (verdict?.behavior === "allow") return { type: "approved" };
-        if (verdict?.behavior === "deny") return { type: "reject", output: outputFor(call, rejectedText(handler, call, verdict.message)) };
+        if (verdict?.behavior === "deny") {
+          await recordDeclined(services, turnId, handler, call, verdict.message);
+          return { type: "reject", output: outputFor(call, rejectedText(handler, call, verdict.message)) };
+        }
         requestsOf(services).set(call.callId, need.request);
         return { type: "needs_approval", approvalId: call.callId };
       }
@@ -80,7 +84,11 @@ export const codexApprovals: ApprovalPolicyHooks = {
     requestsOf(services).delete(call.callId);
     const handler = services.tools.get(call.name);
     const verdict = answer.hookVerdict;
-    if (verdict) return verdict.behavior === "allow" ? { type: "run" } : { type: "output", output: outputFor(call, rejectedText(handler, call, verdict.message)) };
+    if (verdict?.behavior === "allow") return { type: "run" };
+    if (verdict) {
+      await recordDeclined(services, turnId, handler, call, verdict.message);
+      return { type: "output", output: outputFor(call, rejectedText(handler, call, verdict.message)) };
+    }
     const decision = decisionName(answer.decision);
     switch (decision) {
       case "approved_execpolicy_amendment": {
@@ -92,6 +100,7 @@ export const codexApprovals: ApprovalPolicyHooks = {
       case "network_policy_amendment":
         // Codex's `reject_if_not_approved`: a deny rule is a denial.
         if (networkAction(answer.decision) === "allow") return { type: "run" };
+        await recordDeclined(services, turnId, handler, call, null);
         return { type: "output", output: outputFor(call, handler?.deniedOutput?.(call) ?? DEFAULT_DENIAL) };
       case "approved":
       // An MCP tool approval is asked as an elicitation (Codex 0.125) and answered "accept".
@@ -99,14 +108,28 @@ export const codexApprovals: ApprovalPolicyHooks = {
       case "approved_for_session":
         return { type: "run" };
       case "abort":
+        await recordDeclined(services, turnId, handler, call, null);
         return { type: "abort_turn", output: outputFor(call, handler?.deniedOutput?.(call) ?? DEFAULT_DENIAL) };
       default:
         // denied, timed_out: the model is told and the turn goes on.
         void request;
+        await recordDeclined(services, turnId, handler, call, null);
         return { type: "output", output: outputFor(call, handler?.deniedOutput?.(call) ?? DEFAULT_DENIAL) };
     }
   },
 };
+
+/**
+ * A call refused at its approval ends as Codex's emitter ends it: the tool's begin and a declined end
+ * (Codex begins most tools' events before it asks), recorded before the output the model reads.
+ * `message` null: the user declined.
+ */
+async function recordDeclined(services: ThreadServices, turnId: string, handler: ToolHandler | undefined, call: ToolCallInput["call"], message: string | null): Promise<void> {
+  const turn = services.turns.get(turnId);
+  if (!turn || !handler?.declinedEvents) return;
+  const events = await handler.declinedEvents({ turnId, call, settings: turn.settings }, message);
+  if (events.length > 0) await services.bus.record(events.map((payload) => ({ kind: "event_msg" as const, payload })), turnId);
+}
 
 /** What the model reads when a hook refuses the call (Codex's `ToolError::Rejected(message)`). */
 function rejectedText(handler: ToolHandler | undefined, call: ToolCallInput["call"], message: string): string {

@@ -3,10 +3,12 @@
  * payload, logs the matched runs as `hook_started`, runs them through the thread's hook port, logs
  * each `hook_completed`, and reads its decision back from those summaries. Because the decision
  * comes from what the log holds, a resumed or replayed thread decides the same (replay's port
- * answers from the recording and runs nothing).
+ * answers from the recording and runs nothing). The turn's steps that wait on hooks (the rest of its
+ * start, steering input, Stop then notify) live here too; turn-actors.ts only calls them.
  */
-import type { EventMsg, HookEventName, HookRunSummary, NewEntry, ResponseItem } from "../events/index.js";
-import type { ToolCallRequest } from "../machines/types.js";
+import type { EventMsg, HookEventName, HookRunSummary, NewEntry, ResponseItem, UserInputItem } from "../events/index.js";
+import type { StopHooksOutput } from "../machines/turn.js";
+import type { PendingInput, ToolCallRequest } from "../machines/types.js";
 import { selectSandbox } from "../sandbox/index.js";
 import { shlexJoin } from "../safety/shlex.js";
 import {
@@ -25,6 +27,7 @@ import {
 } from "../hooks/index.js";
 import { isContextualUserMessage } from "../state/index.js";
 import type { ActiveTurn, ThreadServices } from "./services.js";
+import { userMessageText } from "./user-input.js";
 export type { ThreadHooks } from "./services.js";
 
 const hookEvent = (msg: EventMsg): NewEntry => ({ kind: "event_msg", payload: msg });
@@ -38,7 +41,7 @@ function basePayload(services: ThreadServices, active: ActiveTurn, eventName: st
   return {
     session_id: services.threadId,
     ...(withTurn ? { turn_id: active.turnId } : {}),
-    // Loom keeps no transcript file: the log is the transcript.
+    // Filled in by `dispatch` (the thread's rollout file, see hook-transcript.ts); the key keeps Codex's order.
     transcript_path: null,
     cwd: active.settings.cwd,
     hook_event_name: eventName,
@@ -61,13 +64,18 @@ async function dispatch(
   if (!port) return [];
   const { settings } = active;
   const confine = selectSandbox(settings.sandboxPolicy, settings.platformSandbox) === "bubblewrap";
+  const transcript = services.hooks?.transcript;
+  const transcriptPath = transcript ? await transcript.pathOf() : null;
   const run = port.dispatch({
     ...request,
+    input: { ...request.input, transcript_path: transcriptPath },
     turnId: active.turnId,
     cwd: settings.cwd,
     sandbox: { policy: settings.sandboxPolicy, confine },
   });
   if (run.started.length === 0) return [];
+  // Codex writes its rollout out before a hook runs: the file holds everything logged so far.
+  await transcript?.materialize();
   const turnId = active.turnId;
   await services.bus.record(run.started.map((summary) => hookEvent({ type: "hook_started", turn_id: turnId, run: summary })), turnId);
   const completed = await run.complete(signal);
@@ -82,7 +90,7 @@ async function recordContexts(services: ThreadServices, turnId: string, contexts
 }
 
 /** SessionStart, once per started or resumed thread: true when a hook stopped the turn. */
-export async function runSessionStartHooks(services: ThreadServices, active: ActiveTurn, signal: AbortSignal): Promise<boolean> {
+async function runSessionStartHooks(services: ThreadServices, active: ActiveTurn, signal: AbortSignal): Promise<boolean> {
   const hooks = services.hooks;
   const source = hooks?.pendingSessionStart;
   if (!hooks || !source) return false;
@@ -103,7 +111,7 @@ export async function runSessionStartHooks(services: ThreadServices, active: Act
  * UserPromptSubmit for one prompt. The caller records the prompt when it is not stopped, then
  * `recordContexts`; a stopped prompt is dropped, its contexts still recorded (Codex).
  */
-export async function runUserPromptSubmitHooks(services: ThreadServices, active: ActiveTurn, prompt: string, signal: AbortSignal): Promise<ContextOutcome | null> {
+async function runUserPromptSubmitHooks(services: ThreadServices, active: ActiveTurn, prompt: string, signal: AbortSignal): Promise<ContextOutcome | null> {
   const runs = await dispatch(
     services,
     active,
@@ -113,7 +121,60 @@ export async function runUserPromptSubmitHooks(services: ThreadServices, active:
   return runs === null ? null : userPromptSubmitOutcome(runs);
 }
 
-export { recordContexts as recordHookContexts };
+/**
+ * The rest of a turn's start once its context is recorded, in Codex's `run_turn` order: SessionStart,
+ * then UserPromptSubmit before the user message (a prompt a hook stops is not recorded, its hooks'
+ * context is). False when a hook stopped the turn.
+ */
+export async function recordPromptThroughHooks(
+  services: ThreadServices,
+  active: ActiveTurn,
+  input: { turnId: string; items: UserInputItem[] },
+  entries: { user: NewEntry[]; skillItems: NewEntry[] },
+  signal: AbortSignal,
+): Promise<boolean> {
+  const { user, skillItems } = entries;
+  if (await runSessionStartHooks(services, active, signal)) return false;
+  if (input.items.length === 0) {
+    await services.bus.record([...user, ...skillItems], input.turnId);
+    return true;
+  }
+  const outcome = await runUserPromptSubmitHooks(services, active, userMessageText(input.items), signal);
+  if (!outcome) return false;
+  if (outcome.shouldStop) {
+    await recordContexts(services, input.turnId, outcome.additionalContexts);
+    return false;
+  }
+  await services.bus.record(user, input.turnId);
+  await recordContexts(services, input.turnId, outcome.additionalContexts);
+  if (skillItems.length > 0) await services.bus.record(skillItems, input.turnId);
+  return true;
+}
+
+/**
+ * Input that arrived during a turn: each steering prompt passes UserPromptSubmit on its own (Codex's
+ * `inspect_pending_input`); a stopped one is dropped, its context still recorded. Injected items
+ * (a sub-agent's notification) go in as they are.
+ */
+export async function recordPendingThroughHooks(
+  services: ThreadServices,
+  active: ActiveTurn,
+  inputs: PendingInput[],
+  entriesOf: (pending: PendingInput) => Promise<NewEntry[]>,
+  signal: AbortSignal,
+): Promise<void> {
+  for (const pending of inputs) {
+    if (pending.raw) {
+      await services.bus.record(await entriesOf(pending), active.turnId);
+      continue;
+    }
+    const outcome = await runUserPromptSubmitHooks(services, active, userMessageText(pending.items), signal);
+    if (!outcome) return;
+    if (!outcome.shouldStop) await services.bus.record(await entriesOf(pending), active.turnId);
+    await recordContexts(services, active.turnId, outcome.additionalContexts);
+  }
+}
+
 
 /** The name hooks know a call by (Codex's `HookToolName`), its matcher aliases and its `tool_input`. */
 export function hookToolOf(call: ToolCallRequest): { name: string; aliases: string[]; input: unknown } | null {
@@ -172,11 +233,25 @@ export async function runPreToolUseHooks(services: ThreadServices, turnId: strin
 }
 
 /**
+ * The patch of an `apply_patch` the model sent through a command tool (Codex's
+ * `intercept_apply_patch`), else null. Codex shows such a call to PreToolUse as the command tool's
+ * (its handler's payload comes first), to PermissionRequest as the patch (its ApplyPatchRuntime asks),
+ * and not to PostToolUse (the intercepted output has no post-tool-use response).
+ */
+function interceptedPatchOf(services: ThreadServices, active: ActiveTurn, call: ToolCallRequest): string | null {
+  return services.tools.get(call.name)?.interceptedPatch?.(call, active.settings) ?? null;
+}
+
+/**
  * Codex's `permission_request_payload`: the hook name and input of the call, and for the shell
  * tools the model's `justification` as `description` (Codex's `PermissionRequestPayload::bash`).
  */
-function permissionPayloadOf(call: ToolCallRequest): { name: string; aliases: string[]; input: unknown } | null {
-  const tool = hookToolOf(call);
+function permissionPayloadOf(services: ThreadServices, active: ActiveTurn, call: ToolCallRequest): { name: string; aliases: string[]; input: unknown } | null {
+  const intercepted = interceptedPatchOf(services, active, call);
+  const tool = intercepted !== null ? { name: "apply_patch", aliases: ["Write", "Edit"], input: { command: intercepted } } : hookToolOf(call);
+  // Codex's ApplyPatchRuntime gives the patch as its parser keeps it: trimmed, one `\n` per line.
+  const patch = tool?.name === "apply_patch" ? (tool.input as { command: string }).command : null;
+  if (patch !== null) return { ...tool!, input: { command: patch.trim().split(/\r?\n/).join("\n") } };
   if (!tool || tool.name !== "Bash") return tool;
   let justification: unknown;
   try {
@@ -200,7 +275,7 @@ export async function runPermissionRequestHooks(
   signal: AbortSignal,
 ): Promise<PermissionVerdict | null> {
   const active = services.turns.get(turnId);
-  const tool = permissionPayloadOf(call);
+  const tool = active && permissionPayloadOf(services, active, call);
   if (!active || !tool || !services.hooks) return null;
   const runs = await dispatch(
     services,
@@ -227,7 +302,7 @@ function outputText(output: ResponseItem): unknown {
 export async function runPostToolUseHooks(services: ThreadServices, turnId: string, call: ToolCallRequest, output: ResponseItem, signal: AbortSignal): Promise<ResponseItem> {
   const active = services.turns.get(turnId);
   const tool = hookToolOf(call);
-  if (!active || !tool || !services.hooks) return output;
+  if (!active || !tool || !services.hooks || interceptedPatchOf(services, active, call) !== null) return output;
   const runs = await dispatch(
     services,
     active,
@@ -256,7 +331,7 @@ export async function runPostToolUseHooks(services: ThreadServices, turnId: stri
  * Stop, when the model is done: true sends the model back to work (the hooks' prompt is already in
  * the history). `stopHookActive` is Codex's loop guard, told to the hooks after a continuation.
  */
-export async function runStopHooks(
+async function runStopHooks(
   services: ThreadServices,
   turnId: string,
   lastAgentMessage: string | null,
@@ -298,8 +373,22 @@ function userMessagesOf(history: Iterable<ResponseItem>): string[] {
   return messages;
 }
 
+export interface StopStepInput {
+  turnId: string;
+  lastAgentMessage: string | null;
+  stopHookActive: boolean;
+}
+
+/** Stop hooks once the model is done, then (when the turn really ends) legacy `notify`. */
+export async function stopStep(services: ThreadServices, input: StopStepInput, signal: AbortSignal): Promise<StopHooksOutput> {
+  const verdict = await runStopHooks(services, input.turnId, input.lastAgentMessage, input.stopHookActive, signal);
+  if (verdict === "continue") return { continue: true };
+  if (verdict === "done") await notifyTurnComplete(services, input.turnId, input.lastAgentMessage);
+  return { continue: false };
+}
+
 /** Legacy `notify` at the end of a turn: started, not waited for; never in replay (no argv there). */
-export async function notifyTurnComplete(services: ThreadServices, turnId: string, lastAgentMessage: string | null): Promise<void> {
+async function notifyTurnComplete(services: ThreadServices, turnId: string, lastAgentMessage: string | null): Promise<void> {
   const argv = services.hooks?.notify;
   if (!argv) return;
   await runNotify(argv, {

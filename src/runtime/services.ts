@@ -17,6 +17,7 @@ import type { RunShellOptions, ShellResult } from "../actors/shell/index.js";
 import type { ExecPolicyHandle } from "../execpolicy/index.js";
 import type { HookPort } from "../hooks/index.js";
 import type { SkillCatalog } from "./thread-skills.js";
+import type { HookTranscript } from "./hook-transcript.js";
 
 /** A thread's hooks: the port that answers them, and the session start still to report. */
 export interface ThreadHooks {
@@ -26,6 +27,8 @@ export interface ThreadHooks {
   pendingSessionStart: "startup" | "resume" | null;
   /** Legacy `notify` argv, called at the end of each turn (never in replay). */
   notify: string[] | null;
+  /** The rollout file hooks are told of (`transcript_path`); absent: none (no data dir, or replay). */
+  transcript?: HookTranscript;
 }
 
 /** A running turn's frozen settings: what it samples and runs tools with. */

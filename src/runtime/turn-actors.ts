@@ -38,7 +38,7 @@ import type { ActiveTurn, ThreadServices } from "./services.js";
 import { userMessageItem, userMessageText } from "./user-input.js";
 import { undeliveredEntry } from "./undelivered.js";
 import { buildSkillInjections, mentionedSkills, readSkillFile } from "../skills/index.js";
-import { notifyTurnComplete, recordHookContexts, runSessionStartHooks, runStopHooks, runUserPromptSubmitHooks } from "./hook-runtime.js";
+import { recordPendingThroughHooks, recordPromptThroughHooks, stopStep, type StopStepInput } from "./hook-runtime.js";
 
 export const TURN_ABORTED_GUIDANCE =
   "The user interrupted the previous turn on purpose. Any running unified exec processes may still be running in the background. If any tools/commands were aborted, they may have partially executed.";
@@ -131,21 +131,7 @@ async function recordTurnStart(
     return true;
   }
   await services.bus.record(stamp(context), input.turnId);
-  if (await runSessionStartHooks(services, active, signal)) return false;
-  if (input.items.length === 0) {
-    await services.bus.record([...user, ...skillItems], input.turnId);
-    return true;
-  }
-  const outcome = await runUserPromptSubmitHooks(services, active, userMessageText(input.items), signal);
-  if (!outcome) return false;
-  if (outcome.shouldStop) {
-    await recordHookContexts(services, input.turnId, outcome.additionalContexts);
-    return false;
-  }
-  await services.bus.record(user, input.turnId);
-  await recordHookContexts(services, input.turnId, outcome.additionalContexts);
-  if (skillItems.length > 0) await services.bus.record(skillItems, input.turnId);
-  return true;
+  return recordPromptThroughHooks(services, active, input, { user, skillItems }, signal);
 }
 
 /**
@@ -369,29 +355,13 @@ export function recordPendingInputActor(services: ThreadServices) {
       await services.bus.record(entries.flat(), input.turnId);
       return;
     }
-    // Each steering prompt passes UserPromptSubmit on its own (Codex's `inspect_pending_input`): a
-    // stopped one is dropped, its context still recorded.
-    for (const pending of input.inputs) {
-      if (pending.raw) {
-        await services.bus.record(await entriesOf(pending), input.turnId);
-        continue;
-      }
-      const outcome = await runUserPromptSubmitHooks(services, active, userMessageText(pending.items), signal);
-      if (!outcome) return;
-      if (!outcome.shouldStop) await services.bus.record(await entriesOf(pending), input.turnId);
-      await recordHookContexts(services, input.turnId, outcome.additionalContexts);
-    }
+    await recordPendingThroughHooks(services, active, input.inputs, entriesOf, signal);
   });
 }
 
 /** Stop hooks once the model is done, then (when the turn really ends) legacy `notify`. */
 export function runStopHooksActor(services: ThreadServices) {
-  return fromPromise<StopHooksOutput, { turnId: string; lastAgentMessage: string | null; stopHookActive: boolean }>(async ({ input, signal }) => {
-    const verdict = await runStopHooks(services, input.turnId, input.lastAgentMessage, input.stopHookActive, signal);
-    if (verdict === "continue") return { continue: true };
-    if (verdict === "done") await notifyTurnComplete(services, input.turnId, input.lastAgentMessage);
-    return { continue: false };
-  });
+  return fromPromise<StopHooksOutput, StopStepInput>(({ input, signal }) => stopStep(services, input, signal));
 }
 
 export function completeTurnActor(services: ThreadServices) {

@@ -40,7 +40,8 @@ async function shellTurn(thread: Thread, command: string[], answer: ReviewDecisi
       request = event.msg;
       void thread.submit({ type: "exec_approval", id: callId, decision: answer });
     }
-    if (event.msg.type === "exec_command_begin" && event.msg.call_id === callId) ran = true;
+    // A declined command begins and ends declined (Codex's emitter): only another end ran it.
+    if (event.msg.type === "exec_command_end" && event.msg.call_id === callId && event.msg.status !== "declined") ran = true;
   });
   try {
     await thread.run("go");

@@ -100,7 +100,7 @@ describe("lifecycle hooks", () => {
     ]);
     expect(seen[0]).toEqual({
       session_id: thread.id,
-      transcript_path: null,
+      transcript_path: expect.stringMatching(/\/sessions\/\d{4}\/\d{2}\/\d{2}\/rollout-.*\.jsonl$/),
       cwd: project,
       hook_event_name: "SessionStart",
       model: expect.any(String),

@@ -46,6 +46,14 @@ describe("PermissionRequest hooks on MCP tools", () => {
     const refused = outputFor(inputItems(loom.server.requests[2]!), "call_no").output;
     expect(refused).toContain("no secrets on disk");
     expect(refused).not.toContain("user rejected MCP tool call");
+    // Codex's `notify_mcp_tool_call_skip`: the refused call begins, then ends with the message as its error.
+    const mcpEvents = (await thread.entries()).flatMap((e) =>
+      e.kind === "event_msg" && (e.payload.type === "mcp_tool_call_begin" || e.payload.type === "mcp_tool_call_end") && (e.payload as any).call_id === "call_no" ? [e.payload as any] : [],
+    );
+    expect(mcpEvents.map((msg) => [msg.type, msg.result])).toEqual([
+      ["mcp_tool_call_begin", undefined],
+      ["mcp_tool_call_end", { Err: "no secrets on disk" }],
+    ]);
 
     const seen = await payloads(log);
     expect(seen.map((p) => [p.hook_event_name, p.tool_name, p.tool_input])).toEqual([

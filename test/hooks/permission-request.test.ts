@@ -78,7 +78,7 @@ describe("PermissionRequest hooks", () => {
       {
         session_id: thread.id,
         turn_id: expect.any(String),
-        transcript_path: null,
+        transcript_path: expect.stringMatching(/\/sessions\/\d{4}\/\d{2}\/\d{2}\/rollout-.*\.jsonl$/),
         cwd: loom.cwd,
         hook_event_name: "PermissionRequest",
         model: expect.any(String),
@@ -298,7 +298,10 @@ describe("PermissionRequest hooks", () => {
     if (behavior === "deny") expect(outputOf(2, "c1")).toBe("not today");
     const after = await resumed.entries();
     expect(after.filter((e) => e.kind === "event_msg" && e.payload.type === "exec_approval_request")).toEqual([]);
-    expect(after.filter((e) => e.kind === "event_msg" && e.payload.type === "exec_command_begin")).toHaveLength(behavior === "allow" ? 1 : 0);
+    // A deny ends the call as Codex's emitter does: begun, then declined with the hook's message.
+    const ends = after.flatMap((e) => (e.kind === "event_msg" && e.payload.type === "exec_command_end" ? [e.payload] : []));
+    expect(after.filter((e) => e.kind === "event_msg" && e.payload.type === "exec_command_begin")).toHaveLength(1);
+    expect(ends.map((end: any) => [end.status, end.stderr])).toEqual([behavior === "allow" ? ["completed", ""] : ["declined", "not today"]]);
     await resumed.whenIdle();
     await expectNoDivergence(rt.log, thread.id);
     expect(await payloads(gate.log)).toHaveLength(1);

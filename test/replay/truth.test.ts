@@ -84,7 +84,8 @@ describe("replay tells the truth", () => {
   });
 
   it("replays duplicate and unknown approval answers", async () => {
-    loom.server.enqueue(toolCallTurn("c1", "shell", { command: ["touch", "made.txt"] }), textTurn("made"));
+    // exec_command: a declined one writes no events (its begin comes only once its process runs).
+    loom.server.enqueue(toolCallTurn("c1", "exec_command", { cmd: "touch made.txt" }), textTurn("made"));
     const thread = await loom.rt.startThread({ cwd: loom.cwd, approvalPolicy: "untrusted" });
     const asked = nextEvent(thread.events$, "exec_approval_request");
     const done = nextEvent(thread.events$, "task_complete");
@@ -142,7 +143,8 @@ describe("replay tells the truth", () => {
 
 describe("a real divergence is still reported", () => {
   it("names what the machines wrote instead of the recorded entry, when it is another kind of write", async () => {
-    loom.server.enqueue(toolCallTurn("c1", "shell", { command: ["touch", "made.txt"] }), textTurn("made"));
+    // exec_command: a declined one writes no events (its begin comes only once its process runs).
+    loom.server.enqueue(toolCallTurn("c1", "exec_command", { cmd: "touch made.txt" }), textTurn("made"));
     const thread = await loom.rt.startThread({ cwd: loom.cwd, approvalPolicy: "untrusted" });
     const asked = nextEvent(thread.events$, "exec_approval_request");
     const run = thread.run("make");

@@ -5,10 +5,11 @@ import { join } from "node:path";
 import { filter, firstValueFrom } from "rxjs";
 import { expect } from "vitest";
 import type { LoomConfig } from "../../src/config/index.js";
+import type { EventMsg } from "../../src/events/index.js";
 import type { Thread } from "../../src/runtime/thread.js";
 import { TINY_PNG } from "../../scripts/codex-fixtures/scenarios-tools.js";
 import { BUDGET_SKILL_FILES, BUDGET_WINDOWS, OUTPUT_SCHEMA, SKILL_FILES } from "../../scripts/codex-fixtures/scenarios-settings.js";
-import { PERMISSION_HOOK_SCRIPT } from "../../scripts/codex-fixtures/scenarios-hooks.js";
+import { PATCH_HOOKS_SCRIPT, PERMISSION_HOOK_SCRIPT } from "../../scripts/codex-fixtures/scenarios-hooks.js";
 import type { RequestHarness } from "./harness.js";
 
 export interface LoomScenario {
@@ -65,6 +66,67 @@ async function interruptWhen(thread: Thread, prompt: string, ready: Promise<void
 
 const UNIFIED_EXEC_OFF: LoomConfig = { features: { unified_exec: false } };
 
+/** Runs `prompts` as turns, one after another, with `onEvent` seeing every event meanwhile. */
+async function runTurns(thread: Thread, prompts: string[], onEvent: (msg: EventMsg) => void): Promise<void> {
+  const subscription = thread.events$.subscribe((event) => onEvent(event.msg));
+  try {
+    for (const prompt of prompts) await thread.run(prompt);
+  } finally {
+    subscription.unsubscribe();
+  }
+}
+
+const jsonLines = (text: string) => text.split("\n").filter((line) => line.trim() !== "").map((line) => JSON.parse(line));
+
+/**
+ * The rollout file a payload names, as a path under the data dir (Codex's home) with its date, time
+ * and thread id (which must be the payload's session) replaced.
+ */
+function transcriptShape(payload: Record<string, unknown>): string {
+  const path = String(payload.transcript_path);
+  const tail = path.slice(path.indexOf("/sessions/"));
+  const id = String(payload.session_id);
+  return tail.endsWith(`-${id}.jsonl`)
+    ? tail.replace(/\d{4}\/\d{2}\/\d{2}\/rollout-\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}-.*$/, "<date>/rollout-<time>-<thread>.jsonl")
+    : `${tail} (not thread ${id})`;
+}
+
+/** The hooks a capture's hook script logged, as Loom's run must match them (ids and paths aside). */
+function expectSameHookPayloads(h: RequestHarness, scenario: string): void {
+  const same = (payload: Record<string, unknown>) => ({ ...payload, session_id: "<thread>", turn_id: "<turn>", transcript_path: transcriptShape(payload), cwd: "<cwd>" });
+  const codex = jsonLines(readFileSync(new URL(`../fixtures/codex/${scenario}/hook-payloads.jsonl`, import.meta.url), "utf8"));
+  const loom = jsonLines(readFileSync(join(h.cwd, "hook-payloads.jsonl"), "utf8"));
+  expect(loom.map(same)).toEqual(codex.map(same));
+  expect(loom.map((payload) => Object.keys(payload))).toEqual(codex.map((payload) => Object.keys(payload)));
+}
+
+/**
+ * Codex's client items of the tool calls (app-server `item/started` / `item/completed`) against
+ * Loom's begin and end events: which calls began, and how each ended.
+ */
+function expectSameToolItems(scenario: string, events: EventMsg[]): void {
+  const codex = jsonLines(readFileSync(new URL(`../fixtures/codex/${scenario}/tool-items.jsonl`, import.meta.url), "utf8")).map(
+    (note: { method: string; item: { id: string; type: string; status: string } }) =>
+      [note.method === "item/started" ? "begin" : "end", note.item.id, note.item.type === "fileChange" ? "patch" : "exec", note.method === "item/started" ? null : note.item.status],
+  );
+  const loom = events.flatMap((msg) => {
+    const m = msg as { type: string; call_id?: string; status?: string };
+    switch (m.type) {
+      case "patch_apply_begin":
+        return [["begin", m.call_id, "patch", null]];
+      case "exec_command_begin":
+        return [["begin", m.call_id, "exec", null]];
+      case "patch_apply_end":
+        return [["end", m.call_id, "patch", m.status]];
+      case "exec_command_end":
+        return [["end", m.call_id, "exec", m.status === "completed" || m.status === undefined ? "completed" : m.status]];
+      default:
+        return [];
+    }
+  });
+  expect(loom).toEqual(codex);
+}
+
 export const LOOM_SCENARIOS: Record<string, LoomScenario> = {
   // The generator's `[hooks]` table, as Loom's config; turns under untrusted (Codex's turn/start approvalPolicy):
   // a hook's deny, no verdict (the user declines), a hook's allow.
@@ -74,23 +136,29 @@ export const LOOM_SCENARIOS: Record<string, LoomScenario> = {
     async run(h) {
       const thread = await h.startThread({ approvalPolicy: "untrusted" });
       // No verdict on asked.txt: the user is asked, and declines (the generator's client did).
-      const declining = thread.events$.pipe(filter((event) => event.msg.type === "exec_approval_request")).subscribe((event) => {
-        void thread.submit({ type: "exec_approval", id: (event.msg as { call_id: string }).call_id, decision: "denied" });
+      await runTurns(thread, ["Please run `touch denied.txt`.", "Please run `touch asked.txt`.", "Please run `touch allowed.txt`."], (msg) => {
+        if (msg.type === "exec_approval_request") void thread.submit({ type: "exec_approval", id: msg.call_id, decision: "denied" });
       });
-      try {
-        await thread.run("Please run `touch denied.txt`.");
-        await thread.run("Please run `touch asked.txt`.");
-        await thread.run("Please run `touch allowed.txt`.");
-      } finally {
-        declining.unsubscribe();
-      }
-      // The hook read the same JSON from Loom as from Codex (ids, paths aside; Loom keeps no transcript file).
-      const lines = (text: string) => text.split("\n").filter((line) => line.trim() !== "").map((line) => JSON.parse(line));
-      const same = (payload: Record<string, unknown>) => ({ ...payload, session_id: "<thread>", turn_id: "<turn>", transcript_path: "<transcript>", cwd: "<cwd>" });
-      const codex = lines(readFileSync(new URL("../fixtures/codex/permission-hook/hook-payloads.jsonl", import.meta.url), "utf8"));
-      const loom = lines(readFileSync(join(h.cwd, "hook-payloads.jsonl"), "utf8"));
-      expect(loom.map(same)).toEqual(codex.map(same));
-      expect(loom.map((payload) => Object.keys(payload))).toEqual(codex.map((payload) => Object.keys(payload)));
+      // The hook read the same JSON from Loom as from Codex (ids, paths aside).
+      expectSameHookPayloads(h, "permission-hook");
+    },
+  },
+  // PreToolUse, PermissionRequest and PostToolUse on every tool: a command the hook refuses, a patch
+  // sent through exec_command (allowed), an apply_patch the hook refuses.
+  "patch-hooks": {
+    config: {
+      hooks: Object.fromEntries(
+        ["PreToolUse", "PermissionRequest", "PostToolUse"].map((event) => [event, [{ matcher: ".*", hooks: [{ type: "command", command: "sh ./patch-hooks.sh" }] }]]),
+      ),
+    } as LoomConfig,
+    files: { "patch-hooks.sh": PATCH_HOOKS_SCRIPT },
+    async run(h) {
+      const thread = await h.startThread({ approvalPolicy: "untrusted" });
+      const events: EventMsg[] = [];
+      await runTurns(thread, ["Please run `touch denied.txt`.", "Please apply a patch through the shell.", "Please write a patch in `notes.txt`."], (msg) => events.push(msg));
+      expect(events.filter((msg) => msg.type.endsWith("approval_request"))).toEqual([]);
+      expectSameHookPayloads(h, "patch-hooks");
+      expectSameToolItems("patch-hooks", events);
     },
   },
   plain: oneTurn("Say hi."),

@@ -184,7 +184,8 @@ async function decide(c: Case): Promise<{ outcome: Outcome; text: string }> {
       asked = msg.reason ?? "";
       void thread.submit({ type: "exec_approval", id: callId, decision: "denied" });
     }
-    if (msg.type === "exec_command_begin" && msg.call_id === callId) ran = true;
+    // A refused command begins and ends declined (Codex's emitter): only another end ran it.
+    if (msg.type === "exec_command_end" && msg.call_id === callId && msg.status !== "declined") ran = true;
   });
   try {
     await thread.run("go");

@@ -26,6 +26,8 @@ describe("shell approvals without a sandbox (Codex's SandboxType::None)", () => 
     expect(shellApproval(context(["touch", "x"], "never"))).toEqual({
       type: "reject",
       output: "`touch x` rejected: no sandbox can contain it here (bwrap (bubblewrap) was not found on PATH) and approval policy is never, so it cannot be approved",
+      // Refused as Codex's orchestrator refuses a `Forbidden` requirement: after the command's events began.
+      declined: true,
     });
     expect(shellApproval(context(["touch", "x"], "on-failure")).type).toBe("ask");
   });

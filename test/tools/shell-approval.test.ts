@@ -59,6 +59,8 @@ describe("shellApproval (Codex's exec approval rule)", () => {
     expect(shellApproval(context({ command: ["rm", "-rf", "build"] }, "never"))).toEqual({
       type: "reject",
       output: "`rm -rf build` rejected: blocked by policy",
+      // Codex's orchestrator refuses it after the command's events began: it ends declined.
+      declined: true,
     });
   });
 

@@ -5,7 +5,7 @@
  * `patch_apply_begin` / `patch_apply_end`, then the turn's aggregated diff as `turn_diff`.
  */
 import { z } from "zod";
-import { formatIssues } from "../../events/index.js";
+import { formatIssues, type EventMsg } from "../../events/index.js";
 import type { ModelInfo } from "../../context/index.js";
 import type { ToolCallRequest } from "../../machines/types.js";
 import { approvalKeyForPatch, patchSafety, writableRoots, type PatchSafety } from "../../safety/index.js";
@@ -20,7 +20,7 @@ import {
   type PatchFileChange,
 } from "../apply-patch/index.js";
 import { formatExecOutputForModel } from "../shell/index.js";
-import type { ApprovalContext, ApprovalNeed, ToolContext, ToolHandler } from "./registry.js";
+import type { ApprovalContext, ApprovalNeed, DeclineContext, ToolContext, ToolHandler } from "./registry.js";
 import { outputFor } from "./registry.js";
 import { abortedByUserText } from "./user-input.js";
 
@@ -257,6 +257,24 @@ export function createPatchRunner(): PatchRunner {
   };
 }
 
+/**
+ * A patch refused after Codex's emitter began (at its approval: a PermissionRequest hook's deny, the
+ * user's decline): patch_apply_begin, then patch_apply_end `declined` with the message as stderr.
+ * `message` null: the user declined ("patch rejected by user"). A patch that does not verify never
+ * began: no events. (Codex's end also re-sends the turn's diff when earlier patches made one; Loom
+ * does not, as replay, which answers tools from the log, could not compute it again.)
+ */
+export async function declinedPatchEvents(context: DeclineContext, text: string, patchCwd: string, message: string | null): Promise<EventMsg[]> {
+  const verified = await verify(text, patchCwd);
+  if (!verified.ok) return [];
+  const { changes } = verified;
+  const ids = { call_id: context.call.callId, turn_id: context.turnId };
+  return [
+    { type: "patch_apply_begin", ...ids, auto_approved: false, changes },
+    { type: "patch_apply_end", ...ids, stdout: "", stderr: message ?? PATCH_REJECTED_BY_USER, success: false, changes, status: "declined" },
+  ];
+}
+
 /** The `apply_patch` tool over a thread's patch runner. */
 export function applyPatchTool(runner: PatchRunner = createPatchRunner()): ToolHandler {
   return {
@@ -264,6 +282,10 @@ export function applyPatchTool(runner: PatchRunner = createPatchRunner()): ToolH
     spec: applyPatchSpec,
     approval: applyPatchApproval,
     deniedOutput: () => PATCH_REJECTED_BY_USER,
+    async declinedEvents(context, message) {
+      const patch = patchTextOf(context.call);
+      return patch.ok ? declinedPatchEvents(context, patch.text, context.settings.cwd, message) : [];
+    },
     async execute(context) {
       const patch = patchTextOf(context.call);
       if (!patch.ok) return outputFor(context.call, patch.message);

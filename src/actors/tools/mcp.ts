@@ -8,6 +8,7 @@
 import type { Tool } from "@modelcontextprotocol/sdk/types.js";
 import type { McpToolHost } from "../mcp/host.js";
 import type { EventMsg } from "../../events/index.js";
+import type { ToolCallRequest } from "../../machines/types.js";
 import type { McpToolApprovalMode } from "../mcp/config.js";
 import { mcpPromptAutoApproved } from "../mcp/elicitation.js";
 import { durationOf, errorResult, modelOutputOf, resultOf, type CallToolResult, type McpCallOutcome } from "../mcp/results.js";
@@ -62,17 +63,22 @@ function mcpToolHandler(host: McpToolHost, info: { qualifiedName: string; server
     deniedOutput: () => modelOutputText(errorResult(DECLINED)),
     // Codex's `McpToolApprovalDecision::Decline { message }`: the hook's message as the error result.
     rejectedOutput: (_call, message) => modelOutputText(errorResult(message)),
+    // Codex's `notify_mcp_tool_call_skip` after its begin: the end carries the refusal as its error.
+    declinedEvents(context, message) {
+      const args = argumentsOf(context.call);
+      if (!args.ok) return [];
+      const invocation = { server, tool: tool.name, arguments: args.value ?? null };
+      return [
+        { type: "mcp_tool_call_begin", call_id: context.call.callId, invocation },
+        { type: "mcp_tool_call_end", call_id: context.call.callId, invocation, duration: durationOf(0), result: { Err: message ?? DECLINED } },
+      ];
+    },
     async execute(context) {
       const { call } = context;
-      let args: unknown;
-      if (call.input.trim() !== "") {
-        try {
-          args = JSON.parse(call.input);
-        } catch (error) {
-          // Codex answers without begin/end events when the arguments are not JSON.
-          return { type: "function_call_output", call_id: call.callId, output: modelOutputOf(errorResult(`err: ${(error as Error).message}`), 0) };
-        }
-      }
+      const parsed = argumentsOf(call);
+      // Codex answers without begin/end events when the arguments are not JSON.
+      if (!parsed.ok) return { type: "function_call_output", call_id: call.callId, output: modelOutputOf(errorResult(`err: ${parsed.message}`), 0) };
+      const args = parsed.value;
       const invocation = { server, tool: tool.name, arguments: args ?? null };
       await context.event({ type: "mcp_tool_call_begin", call_id: call.callId, invocation });
       const started = context.clock.now().getTime();
@@ -82,6 +88,16 @@ function mcpToolHandler(host: McpToolHost, info: { qualifiedName: string; server
       return { type: "function_call_output", call_id: call.callId, output: modelOutputOf(resultOf(outcome), elapsed) };
     },
   };
+}
+
+/** The call's arguments as JSON (none when empty), or why they do not parse. */
+function argumentsOf(call: ToolCallRequest): { ok: true; value: unknown } | { ok: false; message: string } {
+  if (call.input.trim() === "") return { ok: true, value: undefined };
+  try {
+    return { ok: true, value: JSON.parse(call.input) };
+  } catch (error) {
+    return { ok: false, message: (error as Error).message };
+  }
 }
 
 async function callOutcome(host: McpToolHost, context: ToolContext, server: string, tool: string, args: unknown): Promise<McpCallOutcome> {

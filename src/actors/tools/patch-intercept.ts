@@ -20,9 +20,10 @@ import { ExecCommandArgs, execOutputText, parseArgs } from "../exec/index.js";
 import { parseShellArguments, resolveWorkdir } from "../shell/index.js";
 import { ShellCommandParams, argvOf } from "./shell-command.js";
 import { commandOf } from "./unified-exec.js";
-import { PATCH_REJECTED_BY_USER, patchApproval, type PatchRunner } from "./apply-patch.js";
+import { PATCH_REJECTED_BY_USER, declinedPatchEvents, patchApproval, type PatchRunner } from "./apply-patch.js";
 import { EXEC_REJECTED_BY_USER } from "./shell-attempts.js";
-import type { ApprovalContext, ApprovalNeed, ToolContext, ToolHandler } from "./registry.js";
+import type { ApprovalContext, ApprovalNeed, DeclineContext, ToolContext, ToolHandler } from "./registry.js";
+import type { EventMsg } from "../../events/index.js";
 import { outputFor } from "./registry.js";
 
 const APPLY_PATCH_COMMANDS = new Set(["apply_patch", "applypatch"]);
@@ -107,6 +108,15 @@ export function interceptingApplyPatch(handler: ToolHandler, commandOf: CommandO
       if (!patch) return handler.approval ? handler.approval(context) : { type: "run" };
       if (patch.type === "implicit") return { type: "reject", output: patch.message };
       return patchApproval(context, patch.text, patch.cwd);
+    },
+    async declinedEvents(context: DeclineContext, message: string | null): Promise<EventMsg[]> {
+      const patch = intercepted(context.call, context.settings);
+      if (!patch) return handler.declinedEvents ? handler.declinedEvents(context, message) : [];
+      return patch.type === "patch" ? declinedPatchEvents(context, patch.text, patch.cwd, message) : [];
+    },
+    interceptedPatch(call: ToolCallRequest, settings: TurnSettings): string | null {
+      const patch = intercepted(call, settings);
+      return patch?.type === "patch" ? patch.text : null;
     },
     deniedOutput(call: ToolCallRequest): string {
       // The settings do not change what a denial says: any cwd tells a patch from a command.

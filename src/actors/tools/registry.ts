@@ -52,8 +52,11 @@ export type ApprovalNeed =
   | { type: "run" }
   /** Ask the user: `request` is the `exec_approval_request` / `apply_patch_approval_request` to emit. */
   | { type: "ask"; request: EventMsg }
-  /** Refused without asking: `output` goes back to the model. */
-  | { type: "reject"; output: string };
+  /**
+   * Refused without asking: `output` goes back to the model. `declined`: Codex refuses it only once
+   * the call's events began (its orchestrator's `Forbidden`), so the call is reported declined.
+   */
+  | { type: "reject"; output: string; declined?: boolean };
 
 /** What an approval decision may look at: the call, the turn's settings, what the thread remembers. */
 export interface ApprovalContext {
@@ -65,6 +68,9 @@ export interface ApprovalContext {
   /** The thread's exec policy (`.rules`); absent: no rules, heuristics only. */
   execPolicy?: Policy;
 }
+
+/** What a refused call's events are built from. */
+export type DeclineContext = Pick<ApprovalContext, "turnId" | "call" | "settings">;
 
 export interface ToolHandler {
   name: string;
@@ -82,6 +88,18 @@ export interface ToolHandler {
    * denial); absent: the message itself, as Codex returns a `ToolError::Rejected`.
    */
   rejectedOutput?(call: ToolCallRequest, message: string): string;
+  /**
+   * The events Codex emits for this call when it is refused after its events began (a
+   * PermissionRequest hook's deny, the user's decline, a `declined` rejection): e.g. exec_command_begin
+   * then exec_command_end `declined`; none for a tool whose events begin only once it runs.
+   * `message`: the refusal's reason, null when the user declined (each tool has its own words).
+   */
+  declinedEvents?(context: DeclineContext, message: string | null): EventMsg[] | Promise<EventMsg[]>;
+  /**
+   * The patch a command tool's call asks for instead of a command (`apply_patch <<'EOF'`, which the
+   * tool applies as a patch), else null; absent: never. Hooks see such a call as Codex shows it.
+   */
+  interceptedPatch?(call: ToolCallRequest, settings: TurnSettings): string | null;
   execute(context: ToolContext): Promise<ResponseItem>;
 }
 

@@ -9,7 +9,7 @@ import { parseArgs } from "../exec/index.js";
 import { JUSTIFICATION_DESCRIPTION, PREFIX_RULE_DESCRIPTION, SANDBOX_PERMISSIONS_DESCRIPTION } from "../shell/index.js";
 import type { ApprovalContext, ApprovalNeed, ToolHandler } from "./registry.js";
 import { outputFor } from "./registry.js";
-import { EXEC_REJECTED_BY_USER, commandApproval, runCommandCall } from "./shell.js";
+import { EXEC_REJECTED_BY_USER, commandApproval, declinedCommandEvents, runCommandCall } from "./shell.js";
 
 /** Keys in the order Codex serializes them. */
 export const SHELL_COMMAND_SPEC = {
@@ -67,6 +67,10 @@ export const shellCommandTool: ToolHandler = {
     return commandApproval(context, argvOf(parsed.value), parsed.value);
   },
   deniedOutput: () => EXEC_REJECTED_BY_USER,
+  declinedEvents(context, message) {
+    const parsed = parseArgs(ShellCommandParams, context.call.input);
+    return parsed.ok ? declinedCommandEvents(context, argvOf(parsed.value), parsed.value.workdir, message) : [];
+  },
   async execute(context) {
     const parsed = parseArgs(ShellCommandParams, context.call.input);
     if (!parsed.ok) return outputFor(context.call, parsed.message);

@@ -6,12 +6,13 @@
  * the command runs, asks the user with an `exec_approval_request`, or is refused; a run the sandbox
  * denies may be retried outside it (see shell-attempts.ts).
  */
-import type { EventMsgOf, ReviewDecision } from "../../events/index.js";
+import type { EventMsg, EventMsgOf, ReviewDecision } from "../../events/index.js";
+import type { ToolCallRequest } from "../../machines/types.js";
 import { approvalPolicyDebug, checkSandboxPermissionsRequest, execApprovalRequirement, sessionApprovalKeys } from "../../safety/index.js";
 import { missingSandboxReason } from "../../sandbox/index.js";
 import { SHELL_TOOL_SPEC, formatExecOutputForModel, formatExecOutputStr, parseShellArguments, resolveWorkdir, type ShellResult } from "../shell/index.js";
 import { parseCommandForDisplay } from "../shell/index.js";
-import type { ApprovalContext, ApprovalNeed, ToolContext, ToolHandler } from "./registry.js";
+import type { ApprovalContext, ApprovalNeed, DeclineContext, ToolContext, ToolHandler } from "./registry.js";
 import { outputFor } from "./registry.js";
 import { EXEC_REJECTED_BY_USER, runShellAttempts } from "./shell-attempts.js";
 
@@ -66,18 +67,31 @@ export async function runShellCall(context: ToolContext, input: string) {
   });
 }
 
+/** What a model command's exec_command_begin and _end share. */
+function commandCommon(call: ToolCallRequest, turnId: string, command: string[], cwd: string) {
+  return { call_id: call.callId, turn_id: turnId, command, cwd, parsed_cmd: parseCommandForDisplay(command), source: "agent" };
+}
+
+/** Codex's `ToolEventFailure::Rejected`: the message as output, exit -1, status declined. */
+function declinedEnd(common: ReturnType<typeof commandCommon>, message: string): EventMsgOf<"exec_command_end"> {
+  const declined: ShellResult = { exitCode: -1, stdout: "", stderr: message, aggregatedOutput: message, durationMs: 0, timedOut: false, aborted: false };
+  return { ...execCommandEnd(common, declined, message), status: "declined" };
+}
+
+/**
+ * A shell command refused after Codex's emitter began (before its approval): exec_command_begin,
+ * then the declined end. `message` null: the user declined ("exec command rejected by user").
+ */
+export function declinedCommandEvents(context: DeclineContext, command: string[], workdir: string | null | undefined, message: string | null): EventMsg[] {
+  const common = commandCommon(context.call, context.turnId, command, resolveWorkdir(context.settings.cwd, workdir));
+  return [{ type: "exec_command_begin", ...common }, declinedEnd(common, message ?? EXEC_REJECTED_BY_USER)];
+}
+
 /** Runs one command to its end under the sandbox, with Codex's exec events, and gives the model its output. */
 export async function runCommandCall(context: ToolContext, params: CommandCall) {
   const { call } = context;
   const cwd = resolveWorkdir(context.settings.cwd, params.workdir);
-  const common = {
-    call_id: call.callId,
-    turn_id: context.turnId,
-    command: params.command,
-    cwd,
-    parsed_cmd: parseCommandForDisplay(params.command),
-    source: "agent",
-  };
+  const common = commandCommon(call, context.turnId, params.command, cwd);
   await context.event({ type: "exec_command_begin", ...common });
   const deltas: Promise<unknown>[] = [];
   const sandboxPermissions = params.sandboxPermissions ?? "use_default";
@@ -101,9 +115,7 @@ export async function runCommandCall(context: ToolContext, params: CommandCall) 
   const outcome = context.shared ? await context.shared(attempts) : await attempts();
   await Promise.all(deltas);
   if (outcome.type === "rejected") {
-    // Codex's `ToolEventFailure::Rejected`: the message as output, exit -1, status declined.
-    const declined: ShellResult = { exitCode: -1, stdout: "", stderr: outcome.message, aggregatedOutput: outcome.message, durationMs: 0, timedOut: false, aborted: false };
-    await context.event({ ...execCommandEnd(common, declined, outcome.message), status: "declined" });
+    await context.event(declinedEnd(common, outcome.message));
     return outputFor(call, outcome.message);
   }
   const { result } = outcome;
@@ -181,7 +193,7 @@ export function commandApproval(
     case "skip":
       return { type: "run" };
     case "forbidden":
-      return { type: "reject", output: requirement.reason };
+      return { type: "reject", output: requirement.reason, declined: true };
     case "needs_approval": {
       return {
         type: "ask",
@@ -226,11 +238,17 @@ export function execApprovalRequest(input: {
   };
 }
 
+function shellDeclinedEvents(context: DeclineContext, message: string | null): EventMsg[] {
+  const parsed = parseShellArguments(context.call.input);
+  return parsed.ok ? declinedCommandEvents(context, parsed.params.command, parsed.params.workdir, message) : [];
+}
+
 export const shellTool: ToolHandler = {
   name: "shell",
   spec: (config) => (config.shellType === "default" ? SHELL_TOOL_SPEC : undefined),
   approval: shellApproval,
   deniedOutput: () => EXEC_REJECTED_BY_USER,
+  declinedEvents: shellDeclinedEvents,
   execute: (context) => runShellCall(context, context.call.input),
 };
 
@@ -240,5 +258,6 @@ export const localShellTool: ToolHandler = {
   spec: () => undefined,
   approval: shellApproval,
   deniedOutput: () => EXEC_REJECTED_BY_USER,
+  declinedEvents: shellDeclinedEvents,
   execute: (context) => runShellCall(context, context.call.input),
 };

@@ -23,6 +23,12 @@ export interface ExportRolloutOptions {
   /** `originator` and `cli_version` of a made-up `session_meta` (default `loom` and `0.0.0`). */
   originator?: string;
   cliVersion?: string;
+  /**
+   * Only the lines of entries `from`..`to` (default: the whole thread up to its head). The leading
+   * `session_meta` a fork or a thread without one gets comes with the range that starts at 1.
+   */
+  from?: number;
+  to?: number;
 }
 
 /** The rollout's lines (JSON text, without the newline), read from the log as they are written out. */
@@ -34,8 +40,9 @@ export async function* exportRolloutLines(
   const meta = await log.getThread(threadId);
   if (!meta) throw new ThreadNotFoundError(threadId, "export");
   const mode = options.persistence ?? "limited";
-  let first = true;
-  for await (const entry of log.read(threadId, { to: meta.headSeq })) {
+  const from = options.from ?? 1;
+  let first = from <= 1;
+  for await (const entry of log.read(threadId, { from, to: options.to ?? meta.headSeq })) {
     if (first) {
       first = false;
       const head = await leadingSessionMeta(log, meta, entry, options);
