@@ -20,10 +20,9 @@ import type { EventLog } from "../log/types.js";
 import { LogClosedError, SeqOutOfRangeError } from "../log/errors.js";
 import {
   DEFAULT_PART_SIZES,
-  deserializeState,
+  SnapshotDecoder,
   evolve,
   initialState,
-  partKeys,
   serializeState,
   splitState,
   type PartSizes,
@@ -56,6 +55,8 @@ export class ThreadStateStore {
   readonly #snapshotted = new Map<string, number>();
   readonly #partSizes: PartSizes;
   readonly #parts = new PartCache(PART_CACHE_CHARS);
+  /** The decoded records of the snapshots loaded last, for the next load to reuse. */
+  readonly #decoder = new SnapshotDecoder();
   /** Keys of parts in storage, oldest first. */
   readonly #stored = new Set<string>();
 
@@ -138,10 +139,12 @@ export class ThreadStateStore {
 
   /** The state a snapshot's data holds, its parts from memory or storage. */
   async #load(data: unknown): Promise<ThreadState> {
+    // Only the parts it does not share decoded with a snapshot loaded before.
+    const plan = this.#decoder.plan(data);
     // Held here for this load: the cache may drop a part while the others come in.
     const parts = new Map<string, readonly unknown[]>();
     const missing: string[] = [];
-    for (const key of partKeys(data)) {
+    for (const key of plan.keys) {
       const items = this.#parts.get(key);
       if (items) parts.set(key, items);
       else missing.push(key);
@@ -158,7 +161,7 @@ export class ThreadStateStore {
         this.#noteStored(key);
       });
     }
-    return deserializeState(data, (key) => parts.get(key));
+    return this.#decoder.decode(plan, (key) => parts.get(key));
   }
 
   async #put(threadId: string, state: ThreadState): Promise<void> {
