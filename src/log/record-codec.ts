@@ -71,6 +71,8 @@ export class RecordDecoder {
   #lastIso = "";
   /** While priming, a record out of reach is expected (the first primed ones): no error object is built for it. */
   #priming = false;
+  /** Records before the range not decoded yet (`primeLazily`), by position from `first`. */
+  #pending: { first: number; jsons: readonly string[] } | undefined;
 
   constructor(private readonly threadId: string) {}
 
@@ -87,23 +89,56 @@ export class RecordDecoder {
     }
     const seq = Array.isArray(parsed) ? parsed[0] : (parsed as RawEntry | null)?.seq;
     if (typeof seq !== "number") return;
+    this.#primeParsed(seq, parsed);
+  }
+
+  /**
+   * The records `firstSeq, firstSeq + 1, ...` before the range, as stored, decoded only when a record
+   * of the range refers to them (directly or through another): most of them never are.
+   */
+  primeLazily(firstSeq: number, jsons: readonly string[]): void {
+    this.#pending = { first: firstSeq, jsons };
+  }
+
+  #primeParsed(seq: number, parsed: unknown): void {
     // Version 2 targets are strings written out in full: the record is kept as stored.
     if (Array.isArray(parsed) && typeof parsed[2] === "string") {
       return this.#keep(seq, { entry: { v: parsed[4], threadId: this.threadId, seq, ts: parsed[1], kind: parsed[2], payload: parsed[3] }, strings: [] });
     }
+    const priming = this.#priming;
     this.#priming = true;
     try {
-      this.decode(json);
+      this.#decodeParsed(parsed);
     } catch {
       this.#keep(seq, UNREADABLE);
     } finally {
-      this.#priming = false;
+      this.#priming = priming;
     }
+  }
+
+  /** Decodes the lazily primed record `at`, if there is one, so that `#seen` holds it (or UNREADABLE). */
+  #primePending(at: number): void {
+    const pending = this.#pending;
+    const index = pending ? at - pending.first : -1;
+    if (!pending || index < 0 || index >= pending.jsons.length) return;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(pending.jsons[index]);
+    } catch {
+      return this.#keep(at, UNREADABLE);
+    }
+    // Primed by position: a record that says it holds another seq (one is missing) is no target.
+    const seq = Array.isArray(parsed) ? parsed[0] : (parsed as RawEntry | null)?.seq;
+    if (seq !== at) return this.#keep(at, UNREADABLE);
+    this.#primeParsed(at, parsed);
   }
 
   /** The entry a record holds (not yet validated), with everything it refers to resolved. */
   decode(json: string): RawEntry {
-    const parsed: unknown = JSON.parse(json);
+    return this.#decodeParsed(JSON.parse(json));
+  }
+
+  #decodeParsed(parsed: unknown): RawEntry {
     if (!Array.isArray(parsed)) {
       const entry = parsed as RawEntry;
       if (typeof entry === "object" && entry !== null && typeof entry.seq === "number") this.#keep(entry.seq, { entry, strings: [] });
@@ -188,7 +223,11 @@ export class RecordDecoder {
   /** The decoded record `at`, which record `seq` refers to. */
   #target(at: number, seq: number): Seen {
     if (!Number.isInteger(at) || at >= seq || at <= seq - WINDOW) throw new RecordFormatError(`it refers to seq ${at}, outside the ${WINDOW} seqs before it`);
-    const found = this.#seen.get(at);
+    let found = this.#seen.get(at);
+    if (found === undefined && this.#pending) {
+      this.#primePending(at);
+      found = this.#seen.get(at);
+    }
     if (found === undefined || found === UNREADABLE) throw this.#priming ? UNREADABLE : new OutOfReachError(at);
     return found;
   }
@@ -196,6 +235,12 @@ export class RecordDecoder {
   #keep(seq: number, seen: Seen | typeof UNREADABLE): void {
     this.#seen.set(seq, seen);
     this.#seen.delete(seq - WINDOW);
+    // Records primed lazily are out of reach of every record from here on: let them go.
+    const pending = this.#pending;
+    if (pending && seq - WINDOW >= pending.first + pending.jsons.length - 1) {
+      this.#pending = undefined;
+      for (let at = pending.first; at < pending.first + pending.jsons.length; at++) this.#seen.delete(at);
+    }
   }
 }
 
