@@ -106,8 +106,7 @@ class LevelStore implements LogStore {
     const primed = { done: false };
     // Records before `from` that this range's records may refer to (./record-codec.ts), read only if one does.
     const prime = async (): Promise<void> => {
-      const first = Math.max(1, from - WINDOW);
-      decoder.primeLazily(first, await this.#entries.values({ gte: seqKey(threadId, first), lt: seqKey(threadId, from) }).all());
+      decoder.primeLazily(from, await this.#entries.values({ gte: seqKey(threadId, Math.max(1, from - WINDOW)), lt: seqKey(threadId, from) }).all());
     };
     // The next chunk is fetched (on LevelDB's thread) while this one is decoded (on ours).
     let pending = fetch(seq);

@@ -72,7 +72,7 @@ export class RecordDecoder {
   /** While priming, a record out of reach is expected (the first primed ones): no error object is built for it. */
   #priming = false;
   /** Records before the range not decoded yet (`primeLazily`), by position from `first`. */
-  #pending: { first: number; jsons: readonly string[] } | undefined;
+  #pending: { first: number; jsons: ReadonlyArray<string | undefined> } | undefined;
 
   constructor(private readonly threadId: string) {}
 
@@ -93,11 +93,26 @@ export class RecordDecoder {
   }
 
   /**
-   * The records `firstSeq, firstSeq + 1, ...` before the range, as stored, decoded only when a record
-   * of the range refers to them (directly or through another): most of them never are.
+   * The records before a range that starts at `from`, as stored and in seq order (up to `WINDOW` of
+   * them, ending at `from - 1`), decoded only when a record of the range refers to them (directly or
+   * through another): many never are. A fork's own records start after its fork point, so there
+   * may be fewer; the last one says where they sit, and when it does not (a record is missing),
+   * each one's own seq does.
    */
-  primeLazily(firstSeq: number, jsons: readonly string[]): void {
-    this.#pending = { first: firstSeq, jsons };
+  primeLazily(from: number, jsons: readonly string[]): void {
+    const n = jsons.length;
+    if (n === 0) return;
+    if (recordSeq(jsons[n - 1]) === from - 1) {
+      this.#pending = { first: from - n, jsons };
+      return;
+    }
+    const first = Math.max(1, from - WINDOW);
+    const placed = new Array<string | undefined>(from - first);
+    for (const json of jsons) {
+      const seq = recordSeq(json);
+      if (seq !== undefined && seq >= first && seq < from) placed[seq - first] = json;
+    }
+    this.#pending = { first, jsons: placed };
   }
 
   #primeParsed(seq: number, parsed: unknown): void {
@@ -121,9 +136,11 @@ export class RecordDecoder {
     const pending = this.#pending;
     const index = pending ? at - pending.first : -1;
     if (!pending || index < 0 || index >= pending.jsons.length) return;
+    const json = pending.jsons[index];
+    if (json === undefined) return this.#keep(at, UNREADABLE);
     let parsed: unknown;
     try {
-      parsed = JSON.parse(pending.jsons[index]);
+      parsed = JSON.parse(json);
     } catch {
       return this.#keep(at, UNREADABLE);
     }

@@ -86,7 +86,7 @@ describe("record codec", () => {
     const parsed: number[] = [];
     const decoder = new RecordDecoder("t");
     // A Proxy over the stored records counts which ones the decoder looks at.
-    decoder.primeLazily(from - WINDOW, new Proxy(before, { get: (target, key) => (typeof key === "string" && /^\d+$/.test(key) ? (parsed.push(Number(key)), target[Number(key)]) : Reflect.get(target, key)) }));
+    decoder.primeLazily(from, new Proxy(before, { get: (target, key) => (typeof key === "string" && /^\d+$/.test(key) ? (parsed.push(Number(key)), target[Number(key)]) : Reflect.get(target, key)) }));
     const read = records.slice(from - 1).map((json, i) => decodeRecord(decoder, "t", from + i, json));
     expect(read).toEqual(entries.slice(from - 1));
     expect(parsed.length).toBeGreaterThan(0);
@@ -101,9 +101,9 @@ describe("record codec", () => {
     const records = entries.flatMap((e) => encoder.encode([e]));
     // Seq 31 writes the long string out; 33, 35, ... copy it. Reads from seq 36 on need 31.
     const from = 36;
-    const read = (before: string[], first = 1) => {
+    const read = (before: string[]) => {
       const decoder = new RecordDecoder("t");
-      decoder.primeLazily(first, before);
+      decoder.primeLazily(from, before);
       return () => records.slice(from - 1).map((json, i) => decodeRecord(decoder, "t", from + i, json));
     };
     expect(read(records.slice(0, from - 1))()).toEqual(entries.slice(from - 1));
@@ -111,7 +111,15 @@ describe("record codec", () => {
     expect(read([...records.slice(0, 30), ...records.slice(31, from - 1)])).toThrow(OutOfReachError);
     expect(read([...records.slice(0, 30), "{damaged", ...records.slice(31, from - 1)])).toThrow(OutOfReachError);
     // Not primed at all: the first record that needs an earlier one says which.
-    expect(read([], from)).toThrow(OutOfReachError);
+    expect(read([])).toThrow(OutOfReachError);
+    // The record just before the range missing: each is placed by its own seq, and what needs 35 is refused.
+    expect(read(records.slice(0, from - 2))).toThrow(/refers to seq 35/);
+    // A fork's own records start after its fork point: fewer than WINDOW before the range, placed from the end.
+    seq = 20;
+    const forked = new RecordEncoder().encode(entries.slice(20).map((e, i) => ({ ...e, seq: 21 + i })));
+    const decoder = new RecordDecoder("t");
+    decoder.primeLazily(from, forked.slice(0, from - 21));
+    expect(forked.slice(from - 21).map((json, i) => decodeRecord(decoder, "t", from + i, json))).toEqual(entries.slice(from - 1));
   });
 
   it("keeps a bounded memory of what it wrote: per thread and across threads", () => {

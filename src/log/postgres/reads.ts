@@ -72,13 +72,12 @@ export async function* readOwn(
   const primed = { done: false };
   // Records before `from` that this range's records may refer to (../record-codec.ts), read only if one does.
   const prime = async (): Promise<void> => {
-    const first = Math.max(1, from - WINDOW);
     const { rows } = await pool
-      .query<string[]>({ name: `${sql.channel}_read`, text: sql.readEntries, values: [threadId, first, from - 1], rowMode: "array" })
+      .query<string[]>({ name: `${sql.channel}_read`, text: sql.readEntries, values: [threadId, Math.max(1, from - WINDOW), from - 1], rowMode: "array" })
       .catch((error: unknown) => {
         throw isUnavailable(error) ? unavailable(where, `read thread ${threadId}`, error) : error;
       });
-    decoder.primeLazily(first, rows.map((row) => row[0]));
+    decoder.primeLazily(from, rows.map((row) => row[0]));
   };
   try {
     for (let seq = from; seq <= to; ) {
