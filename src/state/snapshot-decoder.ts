@@ -161,17 +161,30 @@ function unboxed<T>(value: T, part: PartLookup): T {
 }
 
 /** Decodes snapshots, reusing what it decoded of the last ones (see the top of this file). */
+export interface SnapshotDecoderOptions {
+  /** Snapshots kept to reuse (0: none, every decode starts afresh). */
+  maxKept?: number;
+  /** Decoded records they may hold in all. */
+  maxKeptItems?: number;
+}
+
 export class SnapshotDecoder {
   /** By the id of the thread that wrote the snapshot, least recently used first. */
   readonly #kept = new Map<string, Kept>();
   #keptItems = 0;
+  readonly #maxKept: number;
+  readonly #maxKeptItems: number;
+  /** Turn records, contexts, chunks and summaries decoded, and taken decoded from a kept snapshot. */
+  readonly #counts = { decoded: 0, reused: 0 };
 
-  /** `maxKept`: snapshots kept to reuse (0: none, every decode starts afresh). */
-  constructor(private readonly maxKept = MAX_KEPT) {}
+  constructor(options: SnapshotDecoderOptions = {}) {
+    this.#maxKept = options.maxKept ?? MAX_KEPT;
+    this.#maxKeptItems = options.maxKeptItems ?? MAX_KEPT_ITEMS;
+  }
 
-  /** Records kept decoded, for tests: snapshots and the records they hold. */
-  get kept(): { snapshots: number; items: number } {
-    return { snapshots: this.#kept.size, items: this.#keptItems };
+  /** For tests and benchmarks: what is kept (snapshots, records), and records decoded and reused so far. */
+  get stats(): { snapshots: number; items: number; decoded: number; reused: number } {
+    return { snapshots: this.#kept.size, items: this.#keptItems, ...this.#counts };
   }
 
   /** Checks a snapshot's form and finds what it shares with a kept one; throws `IncompatibleSnapshotError`. */
@@ -265,6 +278,9 @@ export class SnapshotDecoder {
       decision: segmentDecoder.decision(...s.segments.decision),
     };
 
+    const reused = turns.ends[reuse.turns] + contexts.ends[reuse.contexts] + chunks.ends[reuse.chunks] + summaries.ends[reuse.summaries];
+    this.#counts.reused += reused;
+    this.#counts.decoded += turnItems.length + contextItems.length + segments.chunks.length + segments.summaries.length - reused;
     this.#keep(String(s.threadId), {
       bodies: { keys: lists.bodies.p, ends: bodyEnds },
       settings: s.segments.settings,
@@ -286,8 +302,8 @@ export class SnapshotDecoder {
       settingsSeq: s.settingsSeq,
       name: s.name,
       history: AppendList.adopt(joined(lists.history, part) as ResponseItem[]),
-      // A copy: the kept list must not change under a later decode, and states share nothing mutable.
-      turns: turnItems.slice(),
+      // Shared with the kept snapshot: states never change a list they were given (turns.ts copies on change).
+      turns: turnItems,
       activeTurn: s.activeTurn,
       tokenUsage: s.tokenUsage,
       referenceContext: s.legacyCompaction || typeof current === "string" ? null : current,
@@ -303,7 +319,7 @@ export class SnapshotDecoder {
 
   /** Keeps a decoded snapshot unless one of the same thread that names more parts is kept already. */
   #keep(threadId: string, decoded: Kept): void {
-    if (this.maxKept === 0 || decoded.chunks.keys.length + decoded.turns.keys.length === 0) return;
+    if (this.#maxKept === 0 || decoded.chunks.keys.length + decoded.turns.keys.length === 0) return;
     const current = this.#kept.get(threadId);
     if (current) {
       this.#kept.delete(threadId);
@@ -313,7 +329,7 @@ export class SnapshotDecoder {
     if (decoded !== current) this.#keptItems += decoded.items;
     this.#kept.set(threadId, decoded);
     for (const [id, old] of this.#kept) {
-      if (this.#kept.size <= this.maxKept && this.#keptItems <= MAX_KEPT_ITEMS) break;
+      if (this.#kept.size <= this.#maxKept && this.#keptItems <= this.#maxKeptItems) break;
       this.#kept.delete(id);
       this.#keptItems -= old.items;
     }
@@ -325,6 +341,6 @@ export class SnapshotDecoder {
  * items of each part it names; a missing one throws `MissingSnapshotPartError`.
  */
 export function deserializeState(data: unknown, part: PartLookup = () => undefined): ThreadState {
-  const decoder = new SnapshotDecoder(0);
+  const decoder = new SnapshotDecoder({ maxKept: 0 });
   return decoder.decode(decoder.plan(data), part);
 }
