@@ -14,7 +14,7 @@ import type { LogEntry } from "../events/index.js";
 import { CorruptEntryError, CorruptThreadError, LogClosedError, LogLockedError, LogMissingError, LogOpenError } from "./errors.js";
 import type { LogEndpoint } from "./remote/server.js";
 import { seqKey, seqOfKey } from "./keys.js";
-import { RecordDecoder, WINDOW, decodeChunk } from "./record-codec.js";
+import { KEYFRAME, RecordDecoder, WINDOW, decodeChunk } from "./record-codec.js";
 import { StoreEventLog } from "./store-event-log.js";
 import type { EventLogOptions } from "./store-event-log.js";
 import type { LogStore, StoredSnapshot, WriteSet } from "./store.js";
@@ -110,7 +110,8 @@ class LevelStore implements LogStore {
     // one almost surely does (a fold forward from a snapshot, a page of the inspector): they are read
     // beside its first chunk, so the read waits for one trip to LevelDB's thread rather than two.
     const before = (): Promise<string[]> => this.#entries.values({ gte: seqKey(threadId, Math.max(1, from - WINDOW)), lt: seqKey(threadId, from) }).all();
-    const early = from > 1 && to - from + 1 >= PRIME_EARLY ? before() : undefined;
+    // Not at a key frame: records written since it came in refer to nothing before it.
+    const early = from > 1 && (from - 1) % KEYFRAME !== 0 && to - from + 1 >= PRIME_EARLY ? before() : undefined;
     early?.catch(() => {}); // awaited by `prime`, or in `finally` when no record needed it
     const prime = async (): Promise<void> => decoder.primeLazily(from, await (early ?? before()));
     // The next chunk is fetched (on LevelDB's thread) while this one is decoded (on ours).

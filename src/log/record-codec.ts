@@ -21,7 +21,8 @@
  * A record only refers to records within `WINDOW` seqs before it, and only to ones whose own
  * references (and theirs, transitively) stay within `WINDOW` seqs before it (the encoder tracks each
  * record's reach), so a reader that starts at seq N decodes everything from the `WINDOW` records
- * before N (`prime`).
+ * before N (`prime`). The encoder also starts afresh at every `KEYFRAME` (./record-ops.ts), where
+ * snapshots are: a fold forward from one reads nothing before it.
  *
  * A record may refer to records appended before it that are not durable yet: a failed write fails
  * every later write of the same thread (their seqs assumed it; see store-event-log.ts and
@@ -32,9 +33,9 @@
  */
 import { LOG_SCHEMA_VERSION, parseLogEntry, type LogEntry } from "../events/index.js";
 import { CorruptEntryError } from "./errors.js";
-import { KINDS, MIN_SHARED, RecordFormatError, WINDOW, applyOp, writtenStrings } from "./record-ops.js";
+import { KEYFRAME, KINDS, MIN_SHARED, RecordFormatError, WINDOW, applyOp, writtenStrings } from "./record-ops.js";
 
-export { MIN_SHARED, RecordFormatError, WINDOW };
+export { KEYFRAME, MIN_SHARED, RecordFormatError, WINDOW };
 export { RecordEncoder } from "./record-encoder.js";
 
 /** A record this reader could not decode from what it was given: anything that needs it is out of reach. */

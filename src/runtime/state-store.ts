@@ -15,9 +15,16 @@
  * Why K = 500 by default (`node bench/state.mjs --sweep`): through LevelDB, folding forward costs
  * about 8-10 µs an entry (read, validate, evolve). At K = 500 the worst fold-forward adds ~5 ms;
  * K = 250 halves the fold but doubles the snapshots' rest (the items after their last full part).
+ * The log's records start afresh at the same seqs (`KEYFRAME`), so a fold forward from a snapshot
+ * written there reads no records before it; a snapshot elsewhere (another K) still works, and pays
+ * for reading the 256 records before it.
+ *
+ * Snapshots of a thread share most of what they hold, and the `SnapshotDecoder` this store keeps
+ * decodes only the parts one does not share with the last it loaded (src/state/snapshot-decoder.ts).
  */
 import type { EventLog } from "../log/types.js";
 import { LogClosedError, SeqOutOfRangeError } from "../log/errors.js";
+import { KEYFRAME } from "../log/record-ops.js";
 import {
   DEFAULT_PART_SIZES,
   SnapshotDecoder,
@@ -29,7 +36,8 @@ import {
   type ThreadState,
 } from "../state/index.js";
 
-export const DEFAULT_SNAPSHOT_EVERY = 500;
+/** Where the log's records start afresh (`KEYFRAME`): a fold forward from a snapshot reads nothing before it. */
+export const DEFAULT_SNAPSHOT_EVERY = KEYFRAME;
 /** Threads whose latest computed state is kept in memory. */
 const CACHED_THREADS = 64;
 /** Decoded snapshot parts kept in memory, by the length of their JSON (~2 bytes of heap a char). */

@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import type { LogEntry } from "../../src/events/index.js";
 import { CorruptEntryError } from "../../src/log/index.js";
-import { MIN_SHARED, OutOfReachError, RecordDecoder, RecordEncoder, RecordFormatError, WINDOW, decodeRecord } from "../../src/log/record-codec.js";
+import { KEYFRAME, MIN_SHARED, OutOfReachError, RecordDecoder, RecordEncoder, RecordFormatError, WINDOW, decodeRecord } from "../../src/log/record-codec.js";
 
 const long = (tag: string) => `${tag}:${"x".repeat(MIN_SHARED + 100)}`;
 let seq = 0;
@@ -73,6 +73,21 @@ describe("record codec", () => {
       const read = records.slice(from - 1).map((json, i) => decodeRecord(decoder, "t", from + i, json));
       expect(read).toEqual(entries.slice(from - 1));
     }
+  });
+
+  it("starts afresh at every key frame: a read from 1 + n·KEYFRAME needs nothing before it, and the records stay small", () => {
+    seq = 0;
+    const encoder = new RecordEncoder();
+    const entries: LogEntry[] = [];
+    for (let i = 0; i < 2 * KEYFRAME + 40; i++) entries.push(entry(i % 9 === 0 ? long(`s${i % 4}`) : `${i}`, { phase: `p${i % 5}` }));
+    const records = entries.flatMap((e) => encoder.encode([e]));
+    for (const from of [KEYFRAME + 1, 2 * KEYFRAME + 1]) {
+      const decoder = new RecordDecoder("t");
+      expect(records.slice(from - 1).map((json, i) => decodeRecord(decoder, "t", from + i, json))).toEqual(entries.slice(from - 1));
+    }
+    // Elsewhere the records still refer back: a read from the middle of a stretch needs the ones before.
+    expect(() => records.slice(KEYFRAME + 10).map((json, i) => decodeRecord(new RecordDecoder("t"), "t", KEYFRAME + 11 + i, json))).toThrow(OutOfReachError);
+    expect(records.join("").length).toBeLessThan(entries.map((e) => JSON.stringify(e)).join("").length / 2);
   });
 
   it("primed lazily, decodes only the records before the range that the range refers to, and reads the same", () => {
