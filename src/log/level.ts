@@ -110,7 +110,8 @@ class LevelStore implements LogStore {
     // one almost surely does (a fold forward from a snapshot, a page of the inspector): they are read
     // beside its first chunk, so the read waits for one trip to LevelDB's thread rather than two.
     const before = (): Promise<string[]> => this.#entries.values({ gte: seqKey(threadId, Math.max(1, from - WINDOW)), lt: seqKey(threadId, from) }).all();
-    // Not at a key frame: records written since it came in refer to nothing before it.
+    // Not from a key frame (`1 + n·KEYFRAME`): records written there refer to nothing before it, so
+    // only a range of older records reads them, when one of its records needs them.
     const early = from > 1 && (from - 1) % KEYFRAME !== 0 && to - from + 1 >= PRIME_EARLY ? before() : undefined;
     early?.catch(() => {}); // awaited by `prime`, or in `finally` when no record needed it
     const prime = async (): Promise<void> => decoder.primeLazily(from, await (early ?? before()));

@@ -15,7 +15,7 @@
  */
 import { createHash } from "node:crypto";
 
-/** The fields of a serialized state (serialize.ts) this file cuts into parts and joins back. */
+/** The fields of a serialized state (serialize.ts) this file cuts into parts (snapshot-decoder.ts joins them back). */
 interface Parted {
   sessionMeta: unknown;
   baseInstructions: unknown;
