@@ -20,7 +20,12 @@
  *
  * Options: --sizes 1000,10000 (default 1000,10000,100000), --k 500, --sweep (also compare K values
  * on a 20,000-entry thread: fold-forward time against snapshot storage).
+ *
+ * --random [N]: only the state at N random seqs (default 200) of each size's thread, from one store
+ * that keeps what it loaded (what `loom serve` does for the inspector's scrubber, after 20 seqs to warm
+ * it): median and 90th percentile wall and CPU ms, and the load average next to them.
  */
+import { loadavg } from "node:os";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -38,6 +43,7 @@ const option = (name, fallback) => {
 const SIZES = option("sizes", "1000,10000,100000").split(",").map(Number);
 const K = Number(option("k", "500"));
 const SWEEP = args.includes("--sweep");
+const RANDOM = args.includes("--random") ? Number(/^\d+$/.test(option("random", "")) ? option("random") : 200) : 0;
 const RANDOM_SEQS = 25;
 
 const median = (values) => {
@@ -119,6 +125,11 @@ async function main() {
     // Reopen: the measured reads start from what is on disk, not from anything the writer kept.
     await log.close();
     log = await LevelEventLog.open(dir, { durable: false });
+    if (RANDOM) {
+      await randomSeqs(log, built);
+      await log.close();
+      return;
+    }
     console.log(`\nThread state recovery, LevelDB, snapshots every K = ${K} entries (medians; ms)\n`);
     console.log(
       `${pad("entries", 8)} ${pad("turns", 6)} ${pad("history", 8)} ${pad("snapshot + parts", 18)} | ${pad("resume", 11)} ${pad("stateAt", 11)} ${pad("warm", 11)} | ${pad("full fold", 9)} | ${pad("fold/resume", 11)} ${pad("fold/stateAt", 12)}`,
@@ -138,6 +149,26 @@ async function main() {
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** The state at random seqs from one warm store (the inspector's scrubber through `loom serve`). */
+async function randomSeqs(log, built) {
+  const quantile = (values, q) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * q))];
+  console.log(`\nState at ${RANDOM} random seqs, one warm store, LevelDB, snapshots every K = ${K} entries (ms)\n`);
+  console.log(`${pad("entries", 8)} | ${pad("median wall/CPU", 16)} ${pad("p90 wall/CPU", 14)} | load average`);
+  for (const { size } of built) {
+    const threadId = `bench-${size}`;
+    const store = new ThreadStateStore(log, { snapshotEvery: K });
+    for (let i = 0; i < 20; i++) await store.stateAt(threadId, 1 + Math.floor(random() * size));
+    const runs = [];
+    for (let i = 0; i < RANDOM; i++) {
+      const seq = 1 + Math.floor(random() * size);
+      runs.push(await time(() => store.stateAt(threadId, seq)));
+    }
+    const at = (q) => fmt2({ ms: quantile(runs.map((r) => r.ms), q), cpu: quantile(runs.map((r) => r.cpu), q) });
+    console.log(`${pad(size, 8)} | ${pad(at(0.5), 16)} ${pad(at(0.9), 14)} | ${loadavg().map((l) => l.toFixed(1)).join(", ")}`);
+  }
+  console.log("\nwall/CPU: CPU is the process's (all threads, LevelDB's included), the steadier figure on a shared machine.");
 }
 
 /**

@@ -25,6 +25,8 @@ export type { PostgresEventLogOptions, LeaseInfo } from "./postgres/index.js";
 /** Opens LevelDB at `dir` when one is given, else an in-memory log; `openLogForReading` never creates and reads through the holder when another process has the dir. */
 export { openEventLog, openLogForReading, openLogForWriting } from "./open.js";
 export type { OpenEventLogOptions, ReadLogOptions, WriteLogOptions } from "./open.js";
+/** Seqs at which stored records start afresh (`1 + n·KEYFRAME`): a read from there needs no record before it. */
+export { KEYFRAME } from "./record-ops.js";
 /** Another process's log, read through its endpoint (a Unix socket beside the log directory). */
 export { RemoteEventLog, ReadOnlyLogError, RemoteLogError, LogEndpoint, endpointPath } from "./remote/index.js";
 export {

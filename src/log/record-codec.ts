@@ -21,7 +21,8 @@
  * A record only refers to records within `WINDOW` seqs before it, and only to ones whose own
  * references (and theirs, transitively) stay within `WINDOW` seqs before it (the encoder tracks each
  * record's reach), so a reader that starts at seq N decodes everything from the `WINDOW` records
- * before N (`prime`).
+ * before N (`prime`). The encoder also starts afresh at every `KEYFRAME` (./record-ops.ts), where
+ * snapshots are: a fold forward from one reads nothing before it.
  *
  * A record may refer to records appended before it that are not durable yet: a failed write fails
  * every later write of the same thread (their seqs assumed it; see store-event-log.ts and
@@ -32,9 +33,9 @@
  */
 import { LOG_SCHEMA_VERSION, parseLogEntry, type LogEntry } from "../events/index.js";
 import { CorruptEntryError } from "./errors.js";
-import { KINDS, MIN_SHARED, RecordFormatError, WINDOW, applyOp, writtenStrings } from "./record-ops.js";
+import { KEYFRAME, KINDS, MIN_SHARED, RecordFormatError, WINDOW, applyOp, writtenStrings } from "./record-ops.js";
 
-export { MIN_SHARED, RecordFormatError, WINDOW };
+export { KEYFRAME, MIN_SHARED, RecordFormatError, WINDOW };
 export { RecordEncoder } from "./record-encoder.js";
 
 /** A record this reader could not decode from what it was given: anything that needs it is out of reach. */
@@ -71,6 +72,8 @@ export class RecordDecoder {
   #lastIso = "";
   /** While priming, a record out of reach is expected (the first primed ones): no error object is built for it. */
   #priming = false;
+  /** Records before the range not decoded yet (`primeLazily`), by position from `first`. */
+  #pending: { first: number; jsons: ReadonlyArray<string | undefined> } | undefined;
 
   constructor(private readonly threadId: string) {}
 
@@ -87,23 +90,73 @@ export class RecordDecoder {
     }
     const seq = Array.isArray(parsed) ? parsed[0] : (parsed as RawEntry | null)?.seq;
     if (typeof seq !== "number") return;
+    this.#primeParsed(seq, parsed);
+  }
+
+  /**
+   * The records before a range that starts at `from`, as stored and in seq order (up to `WINDOW` of
+   * them, ending at `from - 1`), decoded only when a record of the range refers to them (directly or
+   * through another): many never are. A fork's own records start after its fork point, so there
+   * may be fewer; the last one says where they sit, and when it does not (a record is missing),
+   * each one's own seq does.
+   */
+  primeLazily(from: number, jsons: readonly string[]): void {
+    const n = jsons.length;
+    if (n === 0) return;
+    if (recordSeq(jsons[n - 1]) === from - 1) {
+      this.#pending = { first: from - n, jsons };
+      return;
+    }
+    const first = Math.max(1, from - WINDOW);
+    const placed = new Array<string | undefined>(from - first);
+    for (const json of jsons) {
+      const seq = recordSeq(json);
+      if (seq !== undefined && seq >= first && seq < from) placed[seq - first] = json;
+    }
+    this.#pending = { first, jsons: placed };
+  }
+
+  #primeParsed(seq: number, parsed: unknown): void {
     // Version 2 targets are strings written out in full: the record is kept as stored.
     if (Array.isArray(parsed) && typeof parsed[2] === "string") {
       return this.#keep(seq, { entry: { v: parsed[4], threadId: this.threadId, seq, ts: parsed[1], kind: parsed[2], payload: parsed[3] }, strings: [] });
     }
+    const priming = this.#priming;
     this.#priming = true;
     try {
-      this.decode(json);
+      this.#decodeParsed(parsed);
     } catch {
       this.#keep(seq, UNREADABLE);
     } finally {
-      this.#priming = false;
+      this.#priming = priming;
     }
+  }
+
+  /** Decodes the lazily primed record `at`, if there is one, so that `#seen` holds it (or UNREADABLE). */
+  #primePending(at: number): void {
+    const pending = this.#pending;
+    const index = pending ? at - pending.first : -1;
+    if (!pending || index < 0 || index >= pending.jsons.length) return;
+    const json = pending.jsons[index];
+    if (json === undefined) return this.#keep(at, UNREADABLE);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(json);
+    } catch {
+      return this.#keep(at, UNREADABLE);
+    }
+    // Primed by position: a record that says it holds another seq (one is missing) is no target.
+    const seq = Array.isArray(parsed) ? parsed[0] : (parsed as RawEntry | null)?.seq;
+    if (seq !== at) return this.#keep(at, UNREADABLE);
+    this.#primeParsed(at, parsed);
   }
 
   /** The entry a record holds (not yet validated), with everything it refers to resolved. */
   decode(json: string): RawEntry {
-    const parsed: unknown = JSON.parse(json);
+    return this.#decodeParsed(JSON.parse(json));
+  }
+
+  #decodeParsed(parsed: unknown): RawEntry {
     if (!Array.isArray(parsed)) {
       const entry = parsed as RawEntry;
       if (typeof entry === "object" && entry !== null && typeof entry.seq === "number") this.#keep(entry.seq, { entry, strings: [] });
@@ -188,7 +241,11 @@ export class RecordDecoder {
   /** The decoded record `at`, which record `seq` refers to. */
   #target(at: number, seq: number): Seen {
     if (!Number.isInteger(at) || at >= seq || at <= seq - WINDOW) throw new RecordFormatError(`it refers to seq ${at}, outside the ${WINDOW} seqs before it`);
-    const found = this.#seen.get(at);
+    let found = this.#seen.get(at);
+    if (found === undefined && this.#pending) {
+      this.#primePending(at);
+      found = this.#seen.get(at);
+    }
     if (found === undefined || found === UNREADABLE) throw this.#priming ? UNREADABLE : new OutOfReachError(at);
     return found;
   }
@@ -196,6 +253,12 @@ export class RecordDecoder {
   #keep(seq: number, seen: Seen | typeof UNREADABLE): void {
     this.#seen.set(seq, seen);
     this.#seen.delete(seq - WINDOW);
+    // Records primed lazily are out of reach of every record from here on: let them go.
+    const pending = this.#pending;
+    if (pending && seq - WINDOW >= pending.first + pending.jsons.length - 1) {
+      this.#pending = undefined;
+      for (let at = pending.first; at < pending.first + pending.jsons.length; at++) this.#seen.delete(at);
+    }
   }
 }
 

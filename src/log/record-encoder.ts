@@ -4,7 +4,7 @@
  * where they were written. It remembers, per thread, the records a next one may depend on.
  */
 import { LOG_SCHEMA_VERSION, type LogEntry } from "../events/index.js";
-import { KIND_INDEX, MIN_SHARED, RecordFormatError, WINDOW, diff, share, type Op, type Path, type SetOp } from "./record-ops.js";
+import { KIND_INDEX, MIN_SHARED, RecordFormatError, WINDOW, diff, keyframeBefore, share, type Op, type Path, type SetOp } from "./record-ops.js";
 
 /** Threads whose recent records are kept to refer to (the least recently written are dropped). */
 const MAX_THREADS = 256;
@@ -41,11 +41,11 @@ class ThreadWindow {
   readonly latest = new Map<string, number>();
   bytes = 0;
 
-  /** The record at `seq`, if a record at `at` may depend on it. */
+  /** The record at `seq`, if a record at `at` may depend on it: all it depends on is in the window and after the key frame. */
   usable(seq: number | undefined, at: number): Held | undefined {
     if (seq === undefined) return undefined;
     const held = this.records.get(seq);
-    return held && held.reach > at - WINDOW ? held : undefined;
+    return held && held.reach > Math.max(at - WINDOW, keyframeBefore(at)) ? held : undefined;
   }
 
   /** Forgets records too old for one at `seq` to depend on, and the oldest past `maxBytes`. Returns the bytes freed. */

@@ -18,6 +18,18 @@ export type Path = Array<string | number>;
 
 /** How far back (in seqs of the same thread) a record may depend on; readers load this many records before a range. */
 export const WINDOW = 256;
+/**
+ * Records written from here on at seq `1 + n·KEYFRAME` start afresh, like a video's key frames:
+ * none of the records from one up to the next refers to a record before it. The state store
+ * snapshots every 500 entries (src/runtime/state-store.ts), so folding forward from a snapshot reads
+ * no records before it. Not part of the format: a reader of any record still primes when it must.
+ */
+export const KEYFRAME = 500;
+
+/** The seq before the key frame that record `seq` follows (0 for the first ones). */
+export function keyframeBefore(seq: number): number {
+  return Math.floor((seq - 1) / KEYFRAME) * KEYFRAME;
+}
 /** A record's kind is stored as its index here. */
 export const KINDS = EntryKind.options;
 export const KIND_INDEX = new Map<string, number>(KINDS.map((kind, i) => [kind, i]));

@@ -15,22 +15,29 @@
  * Why K = 500 by default (`node bench/state.mjs --sweep`): through LevelDB, folding forward costs
  * about 8-10 µs an entry (read, validate, evolve). At K = 500 the worst fold-forward adds ~5 ms;
  * K = 250 halves the fold but doubles the snapshots' rest (the items after their last full part).
+ * The log's records start afresh at the same seqs (`KEYFRAME`), so a fold forward from a snapshot
+ * written there reads no records before it; a snapshot elsewhere (another K) still works, and pays
+ * for reading the 256 records before it.
+ *
+ * Snapshots of a thread share most of what they hold, and the `SnapshotDecoder` this store keeps
+ * decodes only the parts one does not share with the last it loaded (src/state/snapshot-decoder.ts).
  */
 import type { EventLog } from "../log/types.js";
 import { LogClosedError, SeqOutOfRangeError } from "../log/errors.js";
+import { KEYFRAME } from "../log/record-ops.js";
 import {
   DEFAULT_PART_SIZES,
-  deserializeState,
+  SnapshotDecoder,
   evolve,
   initialState,
-  partKeys,
   serializeState,
   splitState,
   type PartSizes,
   type ThreadState,
 } from "../state/index.js";
 
-export const DEFAULT_SNAPSHOT_EVERY = 500;
+/** Where the log's records start afresh (`KEYFRAME`): a fold forward from a snapshot reads nothing before it. */
+export const DEFAULT_SNAPSHOT_EVERY = KEYFRAME;
 /** Threads whose latest computed state is kept in memory. */
 const CACHED_THREADS = 64;
 /** Decoded snapshot parts kept in memory, by the length of their JSON (~2 bytes of heap a char). */
@@ -56,6 +63,8 @@ export class ThreadStateStore {
   readonly #snapshotted = new Map<string, number>();
   readonly #partSizes: PartSizes;
   readonly #parts = new PartCache(PART_CACHE_CHARS);
+  /** The decoded records of the snapshots loaded last, for the next load to reuse. */
+  readonly #decoder = new SnapshotDecoder();
   /** Keys of parts in storage, oldest first. */
   readonly #stored = new Set<string>();
 
@@ -138,10 +147,12 @@ export class ThreadStateStore {
 
   /** The state a snapshot's data holds, its parts from memory or storage. */
   async #load(data: unknown): Promise<ThreadState> {
+    // Only the parts it does not share decoded with a snapshot loaded before.
+    const plan = this.#decoder.plan(data);
     // Held here for this load: the cache may drop a part while the others come in.
     const parts = new Map<string, readonly unknown[]>();
     const missing: string[] = [];
-    for (const key of partKeys(data)) {
+    for (const key of plan.keys) {
       const items = this.#parts.get(key);
       if (items) parts.set(key, items);
       else missing.push(key);
@@ -158,7 +169,7 @@ export class ThreadStateStore {
         this.#noteStored(key);
       });
     }
-    return deserializeState(data, (key) => parts.get(key));
+    return this.#decoder.decode(plan, (key) => parts.get(key));
   }
 
   async #put(threadId: string, state: ThreadState): Promise<void> {

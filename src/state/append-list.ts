@@ -40,6 +40,11 @@ export class AppendList<T> implements Iterable<T> {
   }
 
   push(...items: T[]): AppendList<T> {
+    return this.concat(items);
+  }
+
+  /** `push` of an array's items, without spreading it into arguments (it may be long). */
+  concat(items: readonly T[]): AppendList<T> {
     if (items.length === 0) return this;
     // Another list already appended past our length: we are a branch point, so copy our prefix.
     // The empty list's array is shared by every empty list, so it is never appended to.

@@ -88,6 +88,9 @@ export function isContextualUserMessage(item: ResponseItem): boolean {
   return item.type === "message" && item.role === "user" && isContextualUserContent(item.content);
 }
 
+/** How a JSON object's text begins (JSON's whitespace is a subset of `\s`). */
+const JSON_OBJECT_START = /^\s*\{/;
+
 /**
  * An assistant message whose only part is a serialized `InterAgentCommunication`
  * `{ author, recipient, other_recipients?, content, trigger_turn }`: another agent's instruction.
@@ -96,6 +99,8 @@ export function isInterAgentInstruction(content: readonly ContentItem[]): boolea
   if (content.length !== 1) return false;
   const part = content[0];
   if (part.type !== "input_text" && part.type !== "output_text") return false;
+  // Most assistant text is prose: a failed JSON.parse throws, and the throw cost more than the fold of the entry.
+  if (!JSON_OBJECT_START.test(part.text)) return false;
   let value: unknown;
   try {
     value = JSON.parse(part.text);

@@ -44,7 +44,11 @@ export { callKey, outputKey } from "./calls.js";
 export type { CallItem } from "./calls.js";
 export type { PreviousTurnSettings } from "./turn-segments.js";
 /** Snapshots: `serializeState(state)` is plain JSON; `deserializeState(data)` throws `IncompatibleSnapshotError`. */
-export { serializeState, splitState, deserializeState, IncompatibleSnapshotError } from "./serialize.js";
+export { serializeState, splitState, IncompatibleSnapshotError } from "./serialize.js";
+export { deserializeState } from "./snapshot-decoder.js";
+/** `SnapshotDecoder`: loads snapshots, reusing the decoded records of the parts they share with the last ones. */
+export { SnapshotDecoder } from "./snapshot-decoder.js";
+export type { SnapshotPlan, PartLookup, SnapshotDecoderOptions } from "./snapshot-decoder.js";
 export type { SerializedState } from "./serialize.js";
 /** Snapshot parts: long lists cut at fixed positions, each full part stored once under the hash of its JSON. */
 export { partKeys, partKey, MissingSnapshotPartError, DEFAULT_PART_SIZES } from "./snapshot-parts.js";

@@ -4,19 +4,18 @@
  * history: they are written as small tuples, turn contexts and settings as table indexes.
  */
 import type { TurnContextItem } from "../events/index.js";
-import { AppendList } from "./append-list.js";
 import type { Baseline, Chunk, Decision, Mark, PrefixSummary, PreviousTurnSettings, Segment, TurnSegments } from "./turn-segments.js";
 
 /** -1: no settings; otherwise an index into `settings`. */
-type SSettings = number;
+export type SSettings = number;
 /** -1: never set, -2: cleared; otherwise an index into the context table. */
-type SBaseline = number;
+export type SBaseline = number;
 /** [turnId, 1·creates + 2·counts, rollbacks, newestId (0: none, 1: same as turnId), marks (-1: a compaction)] */
-type SChunk = [string | null, number, number, 0 | 1 | string, number[]];
+export type SChunk = [string | null, number, number, 0 | 1 | string, number[]];
 /** [counts 0/1, settings, baseline], or 0 for no segment. */
 type SSegment = [number, SSettings, SBaseline] | 0;
 /** [segment, rollbacks, next, decision settings, decision baseline] */
-type SSummary = [SSegment, number, number, SSettings, SBaseline];
+export type SSummary = [SSegment, number, number, SSettings, SBaseline];
 
 export interface EncodedSegments {
   settings: PreviousTurnSettings[];
@@ -68,29 +67,50 @@ export function encodeSegments(segments: TurnSegments, contextRef: ContextRefs):
   };
 }
 
-export function decodeSegments(encoded: EncodedSegments, contexts: readonly TurnContextItem[]): TurnSegments {
-  const settings = (i: SSettings) => (i < 0 ? null : encoded.settings[i]);
-  const baseline = (i: SBaseline): Baseline => (i === -1 ? "never" : i === -2 ? "cleared" : contexts[i]);
-  const decision = (s: SSettings, b: SBaseline): Decision => ({ settings: settings(s), baseline: baseline(b) });
-  const chunk = ([turnId, flags, rollbacks, newest, marks]: SChunk): Chunk => ({
-    turnId,
-    creates: (flags & 1) !== 0,
-    counts: (flags & 2) !== 0,
-    rollbacks,
-    newestId: newest === 0 ? null : newest === 1 ? turnId : newest,
-    marks: marks.map((m): Mark => (m === -1 ? "compacted" : contexts[m])),
-  });
-  const segment = (s: SSegment): Segment | null => (s === 0 ? null : { counts: s[0] === 1, settings: settings(s[1]), baseline: baseline(s[2]) });
-  const summary = ([seg, rollbacks, next, s, b]: SSummary): PrefixSummary => ({
-    segment: segment(seg),
-    rollbacks,
-    next,
-    decision: decision(s, b),
-  });
-  return {
-    chunks: AppendList.adopt(encoded.chunks.map(chunk)),
-    open: chunk(encoded.open),
-    summaries: AppendList.adopt(encoded.summaries.map(summary)),
-    decision: decision(...encoded.decision),
-  };
+/** Decodes encoded chunks and summaries against a snapshot's settings and turn context tables. */
+export class SegmentDecoder {
+  constructor(
+    private readonly settings: readonly PreviousTurnSettings[],
+    private readonly contexts: readonly TurnContextItem[],
+  ) {}
+
+  #settings(i: SSettings): PreviousTurnSettings | null {
+    return i < 0 ? null : this.settings[i];
+  }
+
+  #baseline(i: SBaseline): Baseline {
+    return i === -1 ? "never" : i === -2 ? "cleared" : this.contexts[i];
+  }
+
+  decision(s: SSettings, b: SBaseline): Decision {
+    return { settings: this.#settings(s), baseline: this.#baseline(b) };
+  }
+
+  chunk([turnId, flags, rollbacks, newest, marks]: SChunk): Chunk {
+    return {
+      turnId,
+      creates: (flags & 1) !== 0,
+      counts: (flags & 2) !== 0,
+      rollbacks,
+      newestId: newest === 0 ? null : newest === 1 ? turnId : newest,
+      marks: marks.map((m): Mark => (m === -1 ? "compacted" : this.contexts[m])),
+    };
+  }
+
+  summary([seg, rollbacks, next, s, b]: SSummary): PrefixSummary {
+    const segment: Segment | null = seg === 0 ? null : { counts: seg[0] === 1, settings: this.#settings(seg[1]), baseline: this.#baseline(seg[2]) };
+    return { segment, rollbacks, next, decision: this.decision(s, b) };
+  }
+}
+
+/** The highest turn context index an encoded chunk names (-1: none). */
+export function chunkContextRef(chunk: SChunk): number {
+  let max = -1;
+  for (const mark of chunk[4]) if (mark > max) max = mark;
+  return max;
+}
+
+/** The highest turn context and settings indexes an encoded summary names (-1: none). */
+export function summaryRefs([seg, , , s, b]: SSummary): { context: number; settings: number } {
+  return { context: Math.max(b, seg === 0 ? -1 : seg[2]), settings: Math.max(s, seg === 0 ? -1 : seg[1]) };
 }

@@ -5,11 +5,9 @@
  * previous settings, unanswered calls) are recomputed on load rather than stored twice.
  */
 import type { ResponseItem, TurnContextItem } from "../events/index.js";
-import { AppendList } from "./append-list.js";
-import type { CallLedger } from "./calls.js";
-import { THREAD_STATE_VERSION, type ThreadState, type TurnRecord, type TurnStatus } from "./thread-state.js";
-import { decodeSegments, encodeSegments, type EncodedSegments } from "./segment-codec.js";
-import { DEFAULT_PART_SIZES, joinSerialized, splitSerialized, type PartSizes, type SplitState } from "./snapshot-parts.js";
+import { THREAD_STATE_VERSION, type ThreadState, type TurnStatus } from "./thread-state.js";
+import { encodeSegments, type EncodedSegments } from "./segment-codec.js";
+import { DEFAULT_PART_SIZES, splitSerialized, type PartSizes, type SplitState } from "./snapshot-parts.js";
 
 /** A snapshot written by another version of the fold, or not a snapshot at all. */
 export class IncompatibleSnapshotError extends Error {
@@ -126,46 +124,4 @@ export function serializeState(state: ThreadState): SerializedState {
 /** The snapshot of `state` with its long lists cut into shared parts (see snapshot-parts.ts). */
 export function splitState(state: ThreadState, sizes: PartSizes = DEFAULT_PART_SIZES): SplitState<SerializedState> {
   return splitSerialized(serializeState(state), sizes);
-}
-
-/**
- * The state a snapshot holds. A snapshot written in parts needs `part(key)`, the items of each part
- * it names; a missing one throws `MissingSnapshotPartError`.
- */
-export function deserializeState(data: unknown, part: (key: string) => readonly unknown[] | undefined = () => undefined): ThreadState {
-  if (typeof data !== "object" || data === null) throw new IncompatibleSnapshotError("not an object");
-  if ((data as SerializedState).v !== THREAD_STATE_VERSION) {
-    throw new IncompatibleSnapshotError(`version ${JSON.stringify((data as SerializedState).v)}, expected ${THREAD_STATE_VERSION}`);
-  }
-  const s = joinSerialized(data as SerializedState, part);
-  const contexts = s.contexts.map(({ b, t, r }) => {
-    const context = { ...s.contextBodies[b] } as TurnContextItem;
-    if (t !== undefined) context.turn_id = t;
-    if (r !== undefined) context.trace_id = r;
-    return context;
-  });
-  const segments = decodeSegments(s.segments, contexts);
-  const calls: CallLedger = { unanswered: s.calls.unanswered as CallLedger["unanswered"], earlyOutputs: s.calls.earlyOutputs };
-  const { settings, baseline: current } = segments.decision;
-  return {
-    v: THREAD_STATE_VERSION,
-    threadId: s.threadId,
-    seq: s.seq,
-    sessionMeta: s.sessionMeta,
-    baseInstructions: s.baseInstructions,
-    settingsSeq: s.settingsSeq,
-    name: s.name,
-    history: AppendList.adopt(s.history),
-    turns: s.turns.map(([id, status, userMessage, firstSeq, lastSeq]): TurnRecord => ({ id, status, userMessage, firstSeq, lastSeq })),
-    activeTurn: s.activeTurn,
-    tokenUsage: s.tokenUsage,
-    referenceContext: s.legacyCompaction || typeof current === "string" ? null : current,
-    previousTurnSettings: settings,
-    pendingApprovals: s.pendingApprovals,
-    pendingInput: s.pendingInput,
-    unansweredCalls: calls.unanswered,
-    approvedForSession: s.approvedForSession,
-    compactions: s.compactions,
-    internal: { segments, calls, legacyCompaction: s.legacyCompaction },
-  };
 }

@@ -15,7 +15,7 @@
  */
 import { createHash } from "node:crypto";
 
-/** The fields of a serialized state (serialize.ts) this file cuts into parts and joins back. */
+/** The fields of a serialized state (serialize.ts) this file cuts into parts (snapshot-decoder.ts joins them back). */
 interface Parted {
   sessionMeta: unknown;
   baseInstructions: unknown;
@@ -101,11 +101,11 @@ export function splitSerialized<S extends Parted>(state: S, sizes: PartSizes = D
   return { data, parts };
 }
 
-function isParted(list: unknown): list is PartedList {
+export function isParted(list: unknown): list is PartedList {
   return typeof list === "object" && list !== null && !Array.isArray(list) && Array.isArray((list as PartedList).p) && Array.isArray((list as PartedList).t);
 }
 
-function isBoxed(value: unknown): value is Boxed {
+export function isBoxed(value: unknown): value is Boxed {
   return typeof value === "object" && value !== null && typeof (value as Boxed).b === "string" && Object.keys(value).length === 1;
 }
 
@@ -127,39 +127,4 @@ export class MissingSnapshotPartError extends Error {
   constructor(readonly key: string) {
     super(`snapshot part ${key} is missing or damaged`);
   }
-}
-
-/**
- * The serialized state with every parted list joined back into an array. `part(key)` gives a part's
- * items (shared, never modified here) or undefined when it is missing.
- */
-export function joinSerialized<S extends Parted>(data: S, part: (key: string) => readonly unknown[] | undefined): S {
-  const join = <T>(list: T[] | PartedList): T[] => {
-    if (!isParted(list)) return list as T[];
-    const out: T[] = [];
-    for (const key of list.p) {
-      const items = part(key);
-      if (!Array.isArray(items)) throw new MissingSnapshotPartError(String(key));
-      for (const item of items) out.push(item as T);
-    }
-    for (const item of list.t) out.push(item as T);
-    return out;
-  };
-  const unbox = <T>(value: T): T => {
-    if (!isBoxed(value)) return value;
-    const items = part(value.b);
-    if (!Array.isArray(items) || items.length !== 1) throw new MissingSnapshotPartError(value.b);
-    return items[0] as T;
-  };
-  if (!partKeys(data).length) return data;
-  return {
-    ...data,
-    sessionMeta: unbox(data.sessionMeta),
-    baseInstructions: unbox(data.baseInstructions),
-    history: join(data.history),
-    turns: join(data.turns),
-    contextBodies: join(data.contextBodies),
-    contexts: join(data.contexts),
-    segments: { ...data.segments, chunks: join(data.segments.chunks), summaries: join(data.segments.summaries) },
-  };
 }

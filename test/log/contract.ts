@@ -9,6 +9,7 @@ import {
   ConcurrencyError,
   InvalidEntryError,
   InvalidThreadIdError,
+  KEYFRAME,
   LogClosedError,
   SeqOutOfRangeError,
   ThreadExistsError,
@@ -219,6 +220,20 @@ export function eventLogContract(backend: string, openLog: OpenLog): void {
         const forked = await collect(log.read(fork.id, { from: 90 }));
         expect(forked.slice(0, 11)).toEqual(all.slice(89, 100));
         expect(forked.slice(11).map((entry) => entry.payload)).toEqual([assistantMessage(long(20)).payload, assistantMessage(long(20)).payload]);
+      });
+
+      it("reads the same from either side of a key frame, where records start afresh", async () => {
+        const log = await open();
+        const { id } = await log.createThread();
+        const long = (n: number) => `output ${n}: ${"0123456789abcdef".repeat(20)}`;
+        for (let n = 1; n * 5 <= KEYFRAME + 150; n++) {
+          await log.append(id, [userMessage(long(n)), agentDelta(long(n)), agentDelta(long(n)), assistantMessage(long(n)), assistantMessage(long(n - 1))]);
+        }
+        const all = await collect(log.read(id));
+        expect(all).toHaveLength(KEYFRAME + 150);
+        for (const from of [KEYFRAME - 3, KEYFRAME, KEYFRAME + 1, KEYFRAME + 2, KEYFRAME + 100]) {
+          expect(await collect(log.read(id, { from, to: from + 70 })), `from ${from}`).toEqual(all.slice(from - 1, from + 70));
+        }
       });
     });
 

@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import type { LogEntry } from "../../src/events/index.js";
 import { CorruptEntryError } from "../../src/log/index.js";
-import { MIN_SHARED, RecordDecoder, RecordEncoder, RecordFormatError, WINDOW, decodeRecord } from "../../src/log/record-codec.js";
+import { KEYFRAME, MIN_SHARED, OutOfReachError, RecordDecoder, RecordEncoder, RecordFormatError, WINDOW, decodeRecord } from "../../src/log/record-codec.js";
 
 const long = (tag: string) => `${tag}:${"x".repeat(MIN_SHARED + 100)}`;
 let seq = 0;
@@ -73,6 +73,68 @@ describe("record codec", () => {
       const read = records.slice(from - 1).map((json, i) => decodeRecord(decoder, "t", from + i, json));
       expect(read).toEqual(entries.slice(from - 1));
     }
+  });
+
+  it("starts afresh at every key frame: a read from 1 + n·KEYFRAME needs nothing before it, and the records stay small", () => {
+    seq = 0;
+    const encoder = new RecordEncoder();
+    const entries: LogEntry[] = [];
+    for (let i = 0; i < 2 * KEYFRAME + 40; i++) entries.push(entry(i % 9 === 0 ? long(`s${i % 4}`) : `${i}`, { phase: `p${i % 5}` }));
+    const records = entries.flatMap((e) => encoder.encode([e]));
+    for (const from of [KEYFRAME + 1, 2 * KEYFRAME + 1]) {
+      const decoder = new RecordDecoder("t");
+      expect(records.slice(from - 1).map((json, i) => decodeRecord(decoder, "t", from + i, json))).toEqual(entries.slice(from - 1));
+    }
+    // Elsewhere the records still refer back: a read from the middle of a stretch needs the ones before.
+    expect(() => records.slice(KEYFRAME + 10).map((json, i) => decodeRecord(new RecordDecoder("t"), "t", KEYFRAME + 11 + i, json))).toThrow(OutOfReachError);
+    expect(records.join("").length).toBeLessThan(entries.map((e) => JSON.stringify(e)).join("").length / 2);
+  });
+
+  it("primed lazily, decodes only the records before the range that the range refers to, and reads the same", () => {
+    seq = 0;
+    const encoder = new RecordEncoder();
+    const entries: LogEntry[] = [];
+    for (let i = 0; i < 2 * WINDOW; i++) entries.push(entry(i % 9 === 0 ? long(`s${i % 4}`) : `${i}`, { phase: `p${i % 5}` }));
+    const records = entries.flatMap((e) => encoder.encode([e]));
+    const from = WINDOW + 40;
+    const before = records.slice(from - 1 - WINDOW, from - 1);
+    const parsed: number[] = [];
+    const decoder = new RecordDecoder("t");
+    // A Proxy over the stored records counts which ones the decoder looks at.
+    decoder.primeLazily(from, new Proxy(before, { get: (target, key) => (typeof key === "string" && /^\d+$/.test(key) ? (parsed.push(Number(key)), target[Number(key)]) : Reflect.get(target, key)) }));
+    const read = records.slice(from - 1).map((json, i) => decodeRecord(decoder, "t", from + i, json));
+    expect(read).toEqual(entries.slice(from - 1));
+    expect(parsed.length).toBeGreaterThan(0);
+    expect(parsed.length).toBeLessThan(WINDOW);
+  });
+
+  it("primed lazily with a record missing or damaged before the range: what needs it is refused", () => {
+    seq = 0;
+    const encoder = new RecordEncoder();
+    const entries: LogEntry[] = [];
+    for (let i = 0; i < 40; i++) entries.push(entry(i === 30 ? long("only") : i > 30 && i % 2 === 0 ? long("only") : `${i}`));
+    const records = entries.flatMap((e) => encoder.encode([e]));
+    // Seq 31 writes the long string out; 33, 35, ... copy it. Reads from seq 36 on need 31.
+    const from = 36;
+    const read = (before: string[]) => {
+      const decoder = new RecordDecoder("t");
+      decoder.primeLazily(from, before);
+      return () => records.slice(from - 1).map((json, i) => decodeRecord(decoder, "t", from + i, json));
+    };
+    expect(read(records.slice(0, from - 1))()).toEqual(entries.slice(from - 1));
+    // Seq 31 missing: the records after it sit one place early, and none of them is taken for it.
+    expect(read([...records.slice(0, 30), ...records.slice(31, from - 1)])).toThrow(OutOfReachError);
+    expect(read([...records.slice(0, 30), "{damaged", ...records.slice(31, from - 1)])).toThrow(OutOfReachError);
+    // Not primed at all: the first record that needs an earlier one says which.
+    expect(read([])).toThrow(OutOfReachError);
+    // The record just before the range missing: each is placed by its own seq, and what needs 35 is refused.
+    expect(read(records.slice(0, from - 2))).toThrow(/refers to seq 35/);
+    // A fork's own records start after its fork point: fewer than WINDOW before the range, placed from the end.
+    seq = 20;
+    const forked = new RecordEncoder().encode(entries.slice(20).map((e, i) => ({ ...e, seq: 21 + i })));
+    const decoder = new RecordDecoder("t");
+    decoder.primeLazily(from, forked.slice(0, from - 21));
+    expect(forked.slice(from - 21).map((json, i) => decodeRecord(decoder, "t", from + i, json))).toEqual(entries.slice(from - 1));
   });
 
   it("keeps a bounded memory of what it wrote: per thread and across threads", () => {

@@ -77,7 +77,7 @@ export async function* readOwn(
       .catch((error: unknown) => {
         throw isUnavailable(error) ? unavailable(where, `read thread ${threadId}`, error) : error;
       });
-    for (const row of rows) decoder.prime(row[0]);
+    decoder.primeLazily(from, rows.map((row) => row[0]));
   };
   try {
     for (let seq = from; seq <= to; ) {
