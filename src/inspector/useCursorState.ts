@@ -16,9 +16,21 @@ import { Api, type StateView } from "./api.js";
 const ASK_EVERY_MS = 30;
 /** The longest the timeline waits for the state's answer before it follows the cursor anyway. */
 const FOLLOW_MS = 100;
+const STALE_AFTER_MS = 150;
+
+/** Runs `fn` in the idle time after the current frame (soon after it, where there is no idle callback). */
+function afterFrame(fn: () => void): void {
+  if (typeof requestIdleCallback === "function") requestIdleCallback(fn, { timeout: FOLLOW_MS });
+  else setTimeout(fn, 0);
+}
 
 export interface CursorState {
   state: StateView | null;
+  /**
+   * An answer is awaited. With a state shown, this turns true only once the wait has lasted
+   * `STALE_AFTER_MS` (the panel dims then): most answers come sooner, and dimming the panel for
+   * them cost a repaint of it in the frames before the answer.
+   */
   loading: boolean;
   /** Asks for the state at `seq` now (the cursor is about to move there). */
   ask(seq: number, atHead: boolean): void;
@@ -36,7 +48,16 @@ export interface CursorStateOptions {
 export function useCursorState(threadId: string, cursor: number, head: number, headVersion: number, options: CursorStateOptions): CursorState {
   const { promptTail } = options;
   const [state, setState] = useState<StateView | null>(null);
-  const [loading, setLoading] = useState(false);
+  const [loading, setLoadingNow] = useState(false);
+  const stateRef = useRef(state);
+  stateRef.current = state;
+  const staleTimer = useRef<ReturnType<typeof setTimeout>>(undefined);
+  const setLoading = useCallback((on: boolean) => {
+    clearTimeout(staleTimer.current);
+    if (!on) setLoadingNow(false);
+    else if (!stateRef.current) setLoadingNow(true);
+    else staleTimer.current = setTimeout(() => setLoadingNow(true), STALE_AFTER_MS);
+  }, []);
   const [shown, setShown] = useState(0);
   const cursorRef = useRef(cursor);
   cursorRef.current = cursor;
@@ -67,8 +88,8 @@ export function useCursorState(threadId: string, cursor: number, head: number, h
             setState(r.state);
             setLoading(false);
             optionsRef.current.onAnswer?.(seq);
-            // After the frame that paints the answer: then the timeline catches up.
-            requestAnimationFrame(() => setTimeout(follow, 0));
+            // Once the frame that paints the answer is done (idle time after it), the timeline catches up.
+            requestAnimationFrame(() => afterFrame(follow));
           },
           (error: Error) => {
             if (error.name === "AbortError" || asked.current !== question) return;
@@ -82,7 +103,7 @@ export function useCursorState(threadId: string, cursor: number, head: number, h
       if (wait <= 0) send();
       else question.timer = setTimeout(send, wait);
     },
-    [threadId, promptTail, follow],
+    [threadId, promptTail, follow, setLoading],
   );
 
   useEffect(() => {
@@ -91,6 +112,7 @@ export function useCursorState(threadId: string, cursor: number, head: number, h
   }, [ask, cursor, cursor === head ? headVersion : 0]);
   useEffect(
     () => () => {
+      clearTimeout(staleTimer.current);
       clearTimeout(asked.current?.timer);
       asked.current?.controller.abort();
       asked.current = null;
