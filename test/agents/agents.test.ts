@@ -7,12 +7,11 @@ import { afterEach, describe, expect, it } from "vitest";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { MemoryEventLog } from "../../src/log/index.js";
-import type { LogEntry } from "../../src/events/index.js";
 import { childThreads, formatDivergence, replayTree } from "../../src/replay/reexecute/index.js";
 import { spawnLinkOf } from "../../src/agents/index.js";
 import { nextEvent, type LoomHarness } from "../support/loom.js";
 import { inputItems, toolNames } from "../support/fake-responses.js";
-import { AgentModel, startAgentsLoom, threadOf } from "./support.js";
+import { AgentModel, entriesOf, events, startAgentsLoom, threadOf } from "./support.js";
 
 let loom: LoomHarness | undefined;
 afterEach(async () => {
@@ -24,14 +23,6 @@ afterEach(async () => {
 const meeting = (me: string, other: string) =>
   `touch ${me}.started && timeout 20 sh -c 'until [ -e ${other}.started ]; do sleep 0.05; done' && echo ${me}-met-${other}`;
 
-async function entriesOf(h: LoomHarness, id: string): Promise<LogEntry[]> {
-  const out: LogEntry[] = [];
-  for await (const entry of h.rt.log.read(id)) out.push(entry);
-  return out;
-}
-
-const events = (entries: LogEntry[], type: string) =>
-  entries.filter((e) => e.kind === "event_msg" && e.payload.type === type).map((e) => e.payload as Record<string, any>);
 
 async function parentWithTwoAgents(): Promise<{ h: LoomHarness; parentId: string; finalResponse: string }> {
   const h = (loom = await startAgentsLoom());

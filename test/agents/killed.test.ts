@@ -11,7 +11,7 @@ import { MemoryEventLog, type AppendOptions } from "../../src/log/index.js";
 import { childThreads, formatDivergence, replayTree } from "../../src/replay/reexecute/index.js";
 import { nextEvent, type LoomHarness } from "../support/loom.js";
 import { inputItems } from "../support/fake-responses.js";
-import { AgentModel, startAgentsLoom, threadOf } from "./support.js";
+import { AgentModel, entriesOf, events, startAgentsLoom, threadOf } from "./support.js";
 
 let loom: LoomHarness | undefined;
 afterEach(async () => {
@@ -21,14 +21,6 @@ afterEach(async () => {
 
 const HOUR = "and wait 3600000 ms";
 
-async function entriesOf(h: LoomHarness, id: string): Promise<LogEntry[]> {
-  const out: LogEntry[] = [];
-  for await (const entry of h.rt.log.read(id)) out.push(entry);
-  return out;
-}
-
-const events = (entries: LogEntry[], type: string) =>
-  entries.filter((e) => e.kind === "event_msg" && e.payload.type === type).map((e) => e.payload as Record<string, any>);
 
 /** Every status the parent's waits ended with, by agent. */
 async function waitedStatuses(h: LoomHarness, parentId: string): Promise<Record<string, unknown>> {

@@ -28,6 +28,18 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startLoom, type LoomHarness } from "../support/loom.js";
 import type { RuntimeOptions } from "../../src/runtime/runtime.js";
+import type { LogEntry } from "../../src/events/index.js";
+
+/** A thread's log entries, oldest first. */
+export async function entriesOf(h: LoomHarness, id: string): Promise<LogEntry[]> {
+  const out: LogEntry[] = [];
+  for await (const entry of h.rt.log.read(id)) out.push(entry);
+  return out;
+}
+
+/** The payloads of the `event_msg` entries of one type. */
+export const events = (entries: LogEntry[], type: string) =>
+  entries.filter((e) => e.kind === "event_msg" && e.payload.type === type).map((e) => e.payload as Record<string, any>);
 
 /**
  * A harness whose commands start from an empty home: agents run login shells at once, and this
