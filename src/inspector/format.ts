@@ -13,8 +13,11 @@ export function time(ts: string): string {
   return Number.isNaN(date.getTime()) ? ts : CLOCK.format(date);
 }
 
+// The same for numbers: toLocaleString builds a formatter per call, and the state panel formats dozens.
+const NUMBER = new Intl.NumberFormat("en-US");
+
 export function number(n: number | undefined | null): string {
-  return typeof n === "number" ? n.toLocaleString("en-US") : "–";
+  return typeof n === "number" ? NUMBER.format(n) : "–";
 }
 
 /** The turn a seq falls in (turns are sorted by firstSeq), or undefined between turns. */
