@@ -51,12 +51,12 @@ export function ThreadView(props: ThreadViewProps) {
   const headRef = useRef(head);
   headRef.current = head;
   const { cache } = t;
-  // The timeline moves to the answered seq next: its rows are on their way meanwhile.
+  // The timeline moves to the answered seq next: its rows are asked for with that move.
   const fetchRowsAround = useCallback((seq: number) => cache.ensure(seq - ROWS_AROUND, seq + ROWS_AROUND, headRef.current), [cache]);
   const { state, loading: stateLoading, ask: askState, shownSeq } = useCursorState(threadId, cursor, head, t.headVersion, {
     promptTail: PROMPT_TAIL,
     onError: sayError,
-    onAnswer: fetchRowsAround,
+    onShown: fetchRowsAround,
   });
 
   // The address follows the cursor once it rests: a browser limits how often a page may rewrite

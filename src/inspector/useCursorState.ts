@@ -41,8 +41,8 @@ export interface CursorState {
 export interface CursorStateOptions {
   promptTail: number;
   onError(message: string): void;
-  /** The state at `seq` has arrived: the timeline will move there next (its rows can be fetched now). */
-  onAnswer?(seq: number): void;
+  /** The state at `seq` has been painted: the timeline moves there next (its rows can be fetched now). */
+  onShown?(seq: number): void;
 }
 
 export function useCursorState(threadId: string, cursor: number, head: number, headVersion: number, options: CursorStateOptions): CursorState {
@@ -87,9 +87,14 @@ export function useCursorState(threadId: string, cursor: number, head: number, h
             if (asked.current !== question) return;
             setState(r.state);
             setLoading(false);
-            optionsRef.current.onAnswer?.(seq);
-            // Once the frame that paints the answer is done (idle time after it), the timeline catches up.
-            requestAnimationFrame(() => afterFrame(follow));
+            // Once the frame that paints the answer is done (idle time after it), the timeline
+            // catches up; the rows it will show are asked for then, not while the answer is painted.
+            requestAnimationFrame(() =>
+              afterFrame(() => {
+                optionsRef.current.onShown?.(seq);
+                follow();
+              }),
+            );
           },
           (error: Error) => {
             if (error.name === "AbortError" || asked.current !== question) return;
