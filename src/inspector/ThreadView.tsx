@@ -16,9 +16,6 @@ import { HELP, isTyping } from "./keys.js";
 
 type Tab = "state" | "entry" | "diff" | "replay";
 
-/** Rows either side of an answered seq fetched before the timeline gets there (a screen and its overscan). */
-const ROWS_AROUND = 40;
-
 /** How long the cursor rests before the address shows its seq. */
 const ADDRESS_DELAY_MS = 250;
 
@@ -48,15 +45,9 @@ export function ThreadView(props: ThreadViewProps) {
 
   const say = useCallback((text: string, kind: "ok" | "error" = "ok") => setNotice({ text, kind }), []);
   const sayError = useCallback((text: string) => say(text, "error"), [say]);
-  const headRef = useRef(head);
-  headRef.current = head;
-  const { cache } = t;
-  // The timeline moves to the answered seq next: its rows are asked for with that move.
-  const fetchRowsAround = useCallback((seq: number) => cache.ensure(seq - ROWS_AROUND, seq + ROWS_AROUND, headRef.current), [cache]);
   const { state, loading: stateLoading, ask: askState, shownSeq } = useCursorState(threadId, cursor, head, t.headVersion, {
     promptTail: PROMPT_TAIL,
     onError: sayError,
-    onShown: fetchRowsAround,
   });
 
   // The address follows the cursor once it rests: a browser limits how often a page may rewrite
@@ -70,6 +61,8 @@ export function ThreadView(props: ThreadViewProps) {
 
   // Stable across renders (the head is read through a ref), so the memoised timeline and turn rail
   // do not re-render when only the state panel changed.
+  const headRef = useRef(head);
+  headRef.current = head;
   const { setFollowing } = t;
   const move = useCallback(
     (seq: number) => {

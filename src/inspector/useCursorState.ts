@@ -41,8 +41,6 @@ export interface CursorState {
 export interface CursorStateOptions {
   promptTail: number;
   onError(message: string): void;
-  /** The state at `seq` has been painted: the timeline moves there next (its rows can be fetched now). */
-  onShown?(seq: number): void;
 }
 
 export function useCursorState(threadId: string, cursor: number, head: number, headVersion: number, options: CursorStateOptions): CursorState {
@@ -88,13 +86,8 @@ export function useCursorState(threadId: string, cursor: number, head: number, h
             setState(r.state);
             setLoading(false);
             // Once the frame that paints the answer is done (idle time after it), the timeline
-            // catches up; the rows it will show are asked for then, not while the answer is painted.
-            requestAnimationFrame(() =>
-              afterFrame(() => {
-                optionsRef.current.onShown?.(seq);
-                follow();
-              }),
-            );
+            // catches up, and asks for its rows there: not while the answer is painted.
+            requestAnimationFrame(() => afterFrame(follow));
           },
           (error: Error) => {
             if (error.name === "AbortError" || asked.current !== question) return;
