@@ -65,6 +65,18 @@ async function fullFold(log, threadId) {
   return state;
 }
 
+/** `count` timed states at random seqs from one store, after `warmups` untimed ones. */
+async function warmRandomStates(log, threadId, entries, k, warmups, count) {
+  const store = new ThreadStateStore(log, { snapshotEvery: k });
+  for (let i = 0; i < warmups; i++) await store.stateAt(threadId, 1 + Math.floor(random() * entries));
+  const runs = [];
+  for (let i = 0; i < count; i++) {
+    const seq = 1 + Math.floor(random() * entries);
+    runs.push(await time(() => store.stateAt(threadId, seq)));
+  }
+  return runs;
+}
+
 async function measure(log, threadId, entries, k) {
   // Warm the code paths once so the first measured call does not pay for JIT compilation.
   await new ThreadStateStore(log, { snapshotEvery: k }).stateAt(threadId, Math.min(entries, 10));
@@ -75,13 +87,7 @@ async function measure(log, threadId, entries, k) {
     const seq = 1 + Math.floor(random() * entries);
     randoms.push(await time(() => new ThreadStateStore(log, { snapshotEvery: k }).stateAt(threadId, seq)));
   }
-  const warmStore = new ThreadStateStore(log, { snapshotEvery: k });
-  for (let i = 0; i < 5; i++) await warmStore.stateAt(threadId, 1 + Math.floor(random() * entries));
-  const warms = [];
-  for (let i = 0; i < RANDOM_SEQS; i++) {
-    const seq = 1 + Math.floor(random() * entries);
-    warms.push(await time(() => warmStore.stateAt(threadId, seq)));
-  }
+  const warms = await warmRandomStates(log, threadId, entries, k, 5, RANDOM_SEQS);
   const folds = [];
   let folded;
   for (let i = 0; i < (entries >= 100_000 ? 1 : 3); i++) {
@@ -158,13 +164,7 @@ async function randomSeqs(log, built) {
   console.log(`${pad("entries", 8)} | ${pad("median wall/CPU", 16)} ${pad("p90 wall/CPU", 14)} | load average`);
   for (const { size } of built) {
     const threadId = `bench-${size}`;
-    const store = new ThreadStateStore(log, { snapshotEvery: K });
-    for (let i = 0; i < 20; i++) await store.stateAt(threadId, 1 + Math.floor(random() * size));
-    const runs = [];
-    for (let i = 0; i < RANDOM; i++) {
-      const seq = 1 + Math.floor(random() * size);
-      runs.push(await time(() => store.stateAt(threadId, seq)));
-    }
+    const runs = await warmRandomStates(log, threadId, size, K, 20, RANDOM);
     const at = (q) => fmt2({ ms: quantile(runs.map((r) => r.ms), q), cpu: quantile(runs.map((r) => r.cpu), q) });
     console.log(`${pad(size, 8)} | ${pad(at(0.5), 16)} ${pad(at(0.9), 14)} | ${loadavg().map((l) => l.toFixed(1)).join(", ")}`);
   }
