@@ -72,7 +72,9 @@ export function App() {
 
   const onSeq = useCallback(
     (seq: number) => {
-      if (!route.threadId) return;
+      // The address may already name another thread whose hashchange is still on its way (the
+      // seq is written a moment after the cursor rests): rewriting it would undo that navigation.
+      if (!route.threadId || parseRoute().threadId !== route.threadId) return;
       history.replaceState(null, "", `#/t/${encodeURIComponent(route.threadId)}/${seq}`);
     },
     [route.threadId],
