@@ -15,7 +15,7 @@ import type { ThreadState } from "../state/index.js";
 import type { TurnInput } from "../machines/turn.js";
 import { userItemsOf } from "../machines/session.js";
 import { toolCallRequestOf, type AnswerEvent, type PendingInput, type ToolCallRequest, type ToolCallResult } from "../machines/types.js";
-import { abortEntries } from "./turn-actors.js";
+import { abortEntries } from "./turn-entries.js";
 import { undeliveredEntry } from "./undelivered.js";
 
 export type OpenTurnPlan =

@@ -3,7 +3,7 @@
  * append per step, so a step stopped half-way (interrupt) never interleaves with what follows it.
  */
 import { fromCallback, fromPromise } from "xstate";
-import type { EventMsg, NewEntry, ResponseItem, UserInputItem } from "../events/index.js";
+import type { NewEntry, ResponseItem } from "../events/index.js";
 import type {
   AbortTurnInput,
   BeginTurnOutput,
@@ -17,7 +17,7 @@ import type {
 import type { AnswerEvent, PendingInput } from "../machines/types.js";
 import { toolCallRequestOf } from "../machines/types.js";
 import { offersFreeformApplyPatch, projectPrompt } from "../state/index.js";
-import { buildContextUpdates, buildInitialContext, modelInfo, toTurnContextItem } from "../context/index.js";
+import { modelInfo } from "../context/index.js";
 import { resolveTurnSettings } from "./turn-settings.js";
 import type { TurnSettings } from "../context/index.js";
 import { ModelError, RecordedModelError, toErrorEvent } from "../actors/model/index.js";
@@ -35,32 +35,10 @@ import { toolsConfigFor, webSearchModeFor } from "../actors/tools/index.js";
 import { appendUsage, fullUsage } from "./compaction/tokens.js";
 import { limitsFor, planPreTurnCompaction, tokenLimitReached } from "./compaction/plan.js";
 import type { ActiveTurn, ThreadServices } from "./services.js";
-import { userMessageItem, userMessageText } from "./user-input.js";
 import { undeliveredEntry } from "./undelivered.js";
+import { abortEntries, event, item, stamped, taskComplete, turnContextEntries, userInputEntries } from "./turn-entries.js";
 import { buildSkillInjections, mentionedSkills, readSkillFile } from "../skills/index.js";
 import { recordPendingThroughHooks, recordPromptThroughHooks, stopStep, type StopStepInput } from "./hook-runtime.js";
-
-export const TURN_ABORTED_GUIDANCE =
-  "The user interrupted the previous turn on purpose. Any running unified exec processes may still be running in the background. If any tools/commands were aborted, they may have partially executed.";
-
-/**
- * Entries written with the time a step read once: the payload's times and the entries' `ts` agree,
- * so replay (which hands back each recorded `ts`) computes the same durations.
- */
-export function stamped(entries: NewEntry[], now: number): NewEntry[] {
-  const ts = new Date(now).toISOString();
-  return entries.map((entry) => ({ ...entry, ts }));
-}
-
-export function turnAbortedMarker(): ResponseItem {
-  return {
-    type: "message",
-    role: "user",
-    content: [{ type: "input_text", text: `<turn_aborted>\n${TURN_ABORTED_GUIDANCE}\n</turn_aborted>` }],
-  };
-}
-
-const event = (msg: EventMsg): NewEntry => ({ kind: "event_msg", payload: msg });
 
 const requestDigests = new WeakMap<ThreadServices, RequestDigests>();
 
@@ -69,41 +47,6 @@ function digestsOf(services: ThreadServices): RequestDigests {
   if (!digests) requestDigests.set(services, (digests = new RequestDigests()));
   return digests;
 }
-const item = (payload: ResponseItem): NewEntry => ({ kind: "response_item", payload });
-
-
-async function userInputEntries(services: ThreadServices, turnId: string, items: UserInputItem[], cwd: string): Promise<NewEntry[]> {
-  const message = await userMessageItem(items, cwd);
-  const text = userMessageText(items);
-  const itemId = services.ids.next("item");
-  const turnItem = { type: "UserMessage", id: itemId, content: items };
-  return [
-    item(message),
-    event({ type: "item_started", thread_id: services.threadId, turn_id: turnId, item: turnItem }),
-    event({ type: "item_completed", thread_id: services.threadId, turn_id: turnId, item: turnItem }),
-    event({
-      type: "user_message",
-      message: text,
-      images: items.flatMap((i) => (i.type === "image" ? [i.image_url] : [])),
-      local_images: items.flatMap((i) => (i.type === "local_image" ? [i.path] : [])),
-      text_elements: [],
-    }),
-  ];
-}
-
-/** What a turn records first: context updates (the full initial context when the reference is gone, e.g. after a compaction) and its `turn_context`. */
-function turnContextEntries(services: ThreadServices, active: ActiveTurn, input: TurnInput): NewEntry[] {
-  const { settings } = active;
-  const state = services.state();
-  const contextItems = state.referenceContext
-    ? buildContextUpdates(state.referenceContext, settings)
-    : buildInitialContext(settings, { previousModel: state.previousTurnSettings?.model, subagents: services.subagents?.() });
-  const turnContext = toTurnContextItem(settings, input.turnId, { finalOutputJsonSchema: active.outputSchema, traceId: active.traceId });
-  // Codex warns each time it builds the full skills list, before the context is recorded.
-  const budgetWarning = !state.referenceContext && settings.skillsWarning ? [event({ type: "warning", message: settings.skillsWarning })] : [];
-  return [...budgetWarning, ...contextItems.map(item), { kind: "turn_context", payload: turnContext }];
-}
-
 /**
  * Records the turn's start (`first`, then its context and user message) as Codex's `run_turn` does:
  * with hooks, SessionStart runs after the context and UserPromptSubmit before the user message; a
@@ -384,16 +327,6 @@ export function completeTurnActor(services: ThreadServices) {
   });
 }
 
-function taskComplete(turnId: string, lastAgentMessage: string | null, now: number, startedAt?: number): NewEntry {
-  return event({
-    type: "task_complete",
-    turn_id: turnId,
-    last_agent_message: lastAgentMessage,
-    completed_at: Math.floor(now / 1000),
-    duration_ms: startedAt !== undefined ? now - startedAt : null,
-  });
-}
-
 /** Codex reports the error, then completes the turn so the thread stays usable. */
 export function failTurnActor(services: ThreadServices) {
   return fromPromise<void, { turnId: string; error: TurnError; outputs: ResponseItem[] }>(async ({ input }) => {
@@ -448,18 +381,4 @@ export function answerUnheardActor(services: ThreadServices) {
       : `${submission.op.type}: call ${targetId} had already ended (its turn was stopping); the answer changed nothing`;
     await services.bus.event(submission.id, { type: "error", message });
   });
-}
-
-export function abortEntries(turnId: string, outputs: ResponseItem[], now: number, startedAt?: number): NewEntry[] {
-  return [
-    ...outputs.map(item),
-    item(turnAbortedMarker()),
-    event({
-      type: "turn_aborted",
-      turn_id: turnId,
-      reason: "interrupted",
-      completed_at: Math.floor(now / 1000),
-      duration_ms: startedAt !== undefined ? now - startedAt : null,
-    }),
-  ];
 }

@@ -11,7 +11,7 @@ import { modelInfo } from "../context/index.js";
 import { formatExecOutputStr, parseCommandForDisplay, type ShellResult } from "../actors/shell/index.js";
 import { execCommandEnd } from "../actors/tools/shell.js";
 import type { ThreadServices } from "./services.js";
-import { abortEntries, stamped } from "./turn-actors.js";
+import { abortEntries, stamped } from "./turn-entries.js";
 
 /** Codex's limit on a user shell command: one hour. */
 export const USER_SHELL_TIMEOUT_MS = 60 * 60 * 1000;

@@ -7,7 +7,7 @@ import { fromPromise } from "xstate";
 import type { EventMsg, NewEntry, Submission } from "../../events/index.js";
 import type { CompactInput, CompactOutput } from "../../machines/turn.js";
 import { modelInfo } from "../../context/index.js";
-import { abortEntries, stamped } from "../turn-actors.js";
+import { abortEntries, stamped } from "../turn-entries.js";
 import { resolveTurnSettings } from "../turn-settings.js";
 import type { ActiveTurn, ThreadServices } from "../services.js";
 import { limitsFor, threadTokens } from "./plan.js";
